@@ -1,0 +1,3 @@
+from aarshjul.cli import main
+
+main()

@@ -1,0 +1,243 @@
+"""The plan model: frozen dataclasses built by plan.py and read by everything else.
+
+Naming (docs/GLOSSARY.md): a *Tiltak* has *Hendelser* (what the plan says happens,
+with a recurrence); expand.py turns each Hendelse into dated *Forekomster*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from enum import StrEnum
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+
+
+class HendelseType(StrEnum):
+    MOTE = "møte"
+    AKTIVITET = "aktivitet"
+    FRIST = "frist"
+    EVALUERING = "evaluering"
+
+    @property
+    def er_frist(self) -> bool:
+        """Deadlines and evaluations are due *by* a date and get a lead time."""
+        return self in (HendelseType.FRIST, HendelseType.EVALUERING)
+
+
+class Sone(StrEnum):
+    """The three dimensions of chapter 5.2."""
+
+    GROENN = "grønn"
+    GUL = "gul"
+    ROED = "rød"
+
+
+class Flytt(StrEnum):
+    """What happens to a date that is not an arbeidsdag."""
+
+    TIDLIGERE = "tidligere"
+    SENERE = "senere"
+    HOPP_OVER = "hopp_over"
+    INGEN = "ingen"
+
+
+class Rolle(StrEnum):
+    ANSVARLIG = "ansvarlig"
+    DELTAR = "deltar"
+
+
+@dataclass(frozen=True)
+class Virksomhet:
+    id: str
+    navn: str
+    aliaser: tuple[str, ...] = ()
+    leder: str | None = None
+    ekstern: bool = False
+    medlemmer: tuple[str, ...] = ()
+    linje: int | None = None
+
+
+@dataclass(frozen=True)
+class NavngittDato:
+    """A date the plan refers to that may not be known yet ("når stillingen er besatt")."""
+
+    id: str
+    navn: str
+    dato: date | None
+    linje: int | None = None
+
+
+# --- recurrence rules -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dagregel:
+    """Which day of a month: the 15th, the first Tuesday, the last working day ...
+
+    art is one of "dato" (n = day of month), "ukedag" (n = 1..4 or -1, ukedag = 0..6),
+    "arbeidsdag" (n = 1 or -1), "siste_dag".
+    """
+
+    art: str
+    n: int = 0
+    ukedag: int | None = None
+    tekst: str = ""
+
+
+@dataclass(frozen=True)
+class Maanedlig:
+    """Given months every year (or every N years), with a day rule."""
+
+    maaneder: tuple[int, ...]
+    dag: Dagregel
+    hvert_aar: int = 1
+    startaar: int | None = None
+    skoleaar: bool = False  # startaar counts school years (Aug–Jul) instead of calendar years
+
+
+@dataclass(frozen=True)
+class Ukentlig:
+    ukedag: int  # 0 = mandag
+    unntatt_maaneder: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Enkeltdato:
+    dato: date
+
+
+@dataclass(frozen=True)
+class Relativ:
+    """Each occurrence of another hendelse, plus an offset ("innen en måned etter")."""
+
+    etter: str  # qualified "tiltak.hendelse"
+    innen: relativedelta
+    innen_tekst: str
+
+
+@dataclass(frozen=True)
+class EtterDato:
+    """A fixed offset after a named date that may still be unknown."""
+
+    dato_id: str
+    innen: relativedelta
+    innen_tekst: str
+
+
+@dataclass(frozen=True)
+class RRegel:
+    """A raw RFC 5545 RRULE, for power users."""
+
+    regel: str
+    start: date
+
+
+Gjentakelse = Maanedlig | Ukentlig | Enkeltdato | Relativ | EtterDato | RRegel
+
+
+@dataclass(frozen=True)
+class Hendelse:
+    """Something the plan says happens in a tiltak, with its recurrence."""
+
+    id: str
+    tittel: str
+    type: HendelseType
+    naar: Gjentakelse
+    ansvar: tuple[str, ...]  # resolved: the hendelse's own or the tiltak's
+    deltakere: tuple[str, ...]
+    kilde: str
+    varsel: int
+    flytt: Flytt
+    antatt: str | None = None  # the reason, when the date is our assumption
+    tid: time | None = None
+    slutt: time | None = None
+    beskrivelse: str | None = None
+    gyldig_fra: date | None = None
+    gyldig_til: date | None = None
+    unntatt_maaneder: tuple[int, ...] = ()
+    minimum_per_aar: int | None = None
+    linje: int | None = None
+
+
+@dataclass(frozen=True)
+class Tiltak:
+    id: str
+    navn: str
+    kilde: str
+    ansvar: tuple[str, ...]
+    deltakere: tuple[str, ...]
+    hendelser: tuple[Hendelse, ...]
+    sone: Sone | None = None
+    beskrivelse: str | None = None
+    linje: int | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    navn: str
+    kommune: str
+    virksomheter: dict[str, Virksomhet]
+    tiltak: tuple[Tiltak, ...]
+    datoer: dict[str, NavngittDato] = field(default_factory=dict)
+    periode_fra: date | None = None
+    periode_til: date | None = None
+    uid_domene: str = "aarshjul.invalid"
+    stengte_dager: tuple[tuple[int, int], ...] = ()  # (month, day) every year
+    stengte_datoer: tuple[date, ...] = ()  # one-off closed days
+    kilde_fil: Path | None = None
+
+    def finn_tiltak(self, tiltak_id: str) -> Tiltak | None:
+        for tiltak in self.tiltak:
+            if tiltak.id == tiltak_id:
+                return tiltak
+        return None
+
+
+# --- expansion results --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Forekomst:
+    """One dated occurrence of a Hendelse."""
+
+    id: str  # "samba.mote.2026-12-01": stable across runs
+    dato: date
+    tiltak_id: str
+    tiltak_navn: str
+    hendelse_id: str
+    tittel: str
+    type: HendelseType
+    ansvar: tuple[str, ...]
+    deltakere: tuple[str, ...]
+    kilde: str
+    varsel: int
+    antatt: str | None = None
+    tid: time | None = None
+    slutt: time | None = None
+    sone: Sone | None = None
+    beskrivelse: str | None = None
+    flyttet_fra: date | None = None  # the rule's date, when a non-working day moved it
+
+    @property
+    def sorteringsnokkel(self) -> tuple[date, time, str]:
+        return (self.dato, self.tid or time(0, 0), self.id)
+
+
+@dataclass(frozen=True)
+class Ventende:
+    """An occurrence that waits for a named date nobody has filled in yet."""
+
+    tiltak_id: str
+    tiltak_navn: str
+    hendelse_id: str
+    tittel: str
+    type: HendelseType
+    ansvar: tuple[str, ...]
+    deltakere: tuple[str, ...]
+    kilde: str
+    dato_id: str
+    dato_navn: str
+    innen_tekst: str
+    antatt: str | None = None

@@ -1,0 +1,1 @@
+"""Renderers: data in, str or bytes out. Nothing here reads the clock or the terminal."""

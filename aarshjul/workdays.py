@@ -1,0 +1,79 @@
+"""Norwegian helligdager and arbeidsdager, computed from dateutil.easter.
+
+We compute the twelve dates ourselves instead of using the `holidays` package:
+its import builds every country's calendar (~0.18 s per start, issue 7), and its
+Norway calendar counts every Sunday as a holiday unless told otherwise. Twelve
+dates from Easter are a few lines and cost nothing at start-up.
+
+"Arbeidsdag" here is Monday–Friday and not a helligdag/høytidsdag or a closed day
+the plan lists. (The legal "virkedag" counts Saturday; we do not mean that.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from functools import lru_cache
+
+from dateutil.easter import easter
+
+
+@lru_cache(maxsize=256)
+def helligdager(aar: int) -> dict[date, str]:
+    """The helligdager (Lov om helligdager) and høytidsdager (1. and 17. mai) of a year."""
+    paaske = easter(aar)
+    dager = {
+        date(aar, 1, 1): "nyttårsdag",
+        paaske - timedelta(days=3): "skjærtorsdag",
+        paaske - timedelta(days=2): "langfredag",
+        paaske: "1. påskedag",
+        paaske + timedelta(days=1): "2. påskedag",
+        date(aar, 5, 1): "1. mai",
+        date(aar, 5, 17): "17. mai",
+        paaske + timedelta(days=39): "Kristi himmelfartsdag",
+        paaske + timedelta(days=49): "1. pinsedag",
+        paaske + timedelta(days=50): "2. pinsedag",
+        date(aar, 12, 25): "1. juledag",
+        date(aar, 12, 26): "2. juledag",
+    }
+    return dager
+
+
+class Arbeidskalender:
+    """Answers "is this an arbeidsdag?" for one plan's extra closed days."""
+
+    def __init__(
+        self,
+        stengte_dager: Iterable[tuple[int, int]] = (),
+        stengte_datoer: Iterable[date] = (),
+    ) -> None:
+        self._stengte_dager = frozenset(stengte_dager)
+        self._stengte_datoer = frozenset(stengte_datoer)
+
+    def fridag_navn(self, dato: date) -> str | None:
+        """Why the day is not an arbeidsdag ("lørdag", "skjærtorsdag", "stengt"), or None."""
+        navn = helligdager(dato.year).get(dato)
+        if navn is not None:
+            return navn
+        if dato.weekday() == 5:
+            return "lørdag"
+        if dato.weekday() == 6:
+            return "søndag"
+        if (dato.month, dato.day) in self._stengte_dager or dato in self._stengte_datoer:
+            return "stengt dag i planen"
+        return None
+
+    def er_arbeidsdag(self, dato: date) -> bool:
+        return self.fridag_navn(dato) is None
+
+    def forrige_arbeidsdag(self, dato: date) -> date:
+        """The arbeidsdag on or before dato."""
+        while not self.er_arbeidsdag(dato):
+            dato -= timedelta(days=1)
+        return dato
+
+    def neste_arbeidsdag(self, dato: date) -> date:
+        """The arbeidsdag on or after dato."""
+        while not self.er_arbeidsdag(dato):
+            dato += timedelta(days=1)
+        return dato

@@ -1,0 +1,80 @@
+"""Shared fixtures. Tests pass --plan and --today explicitly: nothing depends on the clock."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+HERE = Path(__file__).parent
+PLANS = HERE / "plans"
+GOLDEN = HERE / "golden"
+REPO = HERE.parent
+
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+settings.register_profile("dev", max_examples=200, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="Skriv golden-filene på nytt.")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def mini_path() -> Path:
+    return PLANS / "mini.yaml"
+
+
+@pytest.fixture
+def mini_plan(mini_path: Path):  # type: ignore[no-untyped-def]
+    from aarshjul.plan import load_plan
+
+    return load_plan(mini_path)
+
+
+@pytest.fixture
+def real_plan():  # type: ignore[no-untyped-def]
+    from aarshjul.plan import default_plan_path, load_plan
+
+    return load_plan(default_plan_path())
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """run("next", "--virksomhet", "barnehage", plan=..., today=...) -> click Result."""
+    from typer.testing import CliRunner
+
+    from aarshjul.cli import app
+
+    monkeypatch.delenv("AARSHJUL_PLAN", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    runner = CliRunner()
+
+    def _run(*args: str, plan: Path | str | None = None, today: str | None = "25.11.2026", **kw):  # type: ignore[no-untyped-def]
+        argv: list[str] = []
+        if plan is not None:
+            argv += ["--plan", str(plan)]
+        if today is not None:
+            argv += ["--today", today]
+        return runner.invoke(app, [*argv, *args], **kw)
+
+    return _run
+
+
+def assert_golden(path: Path, data: bytes, update: bool) -> None:
+    """Compare bytes with a golden file; `pytest --update-golden` rewrites it for review."""
+    if update or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        if not update:
+            pytest.fail(f"golden-filen {path.name} fantes ikke og er skrevet; se over den og kjør igjen")
+    assert data == path.read_bytes(), f"avvik fra {path}; kjør pytest --update-golden og se på diffen"
