@@ -27,8 +27,8 @@ _ENHETER = {
 
 def normalize(tekst: str) -> str:
     """Fold case and the ways people type æøå without a Norwegian keyboard."""
-    t = tekst.strip().lower().replace("å", "aa").replace("æ", "ae").replace("ø", "o")
-    return t.replace("oe", "o")
+    t = tekst.strip().lower().replace("å", "a").replace("æ", "ae").replace("ø", "o")
+    return t.replace("aa", "a").replace("oe", "o")
 
 
 _MAANED_NORM = {normalize(m): i + 1 for i, m in enumerate(MAANEDER)}

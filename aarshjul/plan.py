@@ -192,6 +192,7 @@ class _Walker:
             self.error(node, f"{what} skal være en samling av «nøkkel: verdi», ikke {_describe(node)}.")
             return None
         result: dict[str, yaml.Node] = {}
+        suggested: set[str] = set()
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.error(key_node, f"{what}: en nøkkel må være et ord.")
@@ -203,6 +204,7 @@ class _Walker:
             if key not in allowed:
                 forslag = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
                 hint = f" Mente du «{forslag[0]}»?" if forslag else ""
+                suggested.update(forslag)
                 self.error(
                     key_node,
                     f"{what}: ukjent nøkkel «{key}».{hint} Gyldige nøkler: {', '.join(allowed)}.",
@@ -210,7 +212,7 @@ class _Walker:
                 continue
             result[key] = value_node
         for key in required:
-            if key not in result:
+            if key not in result and key not in suggested:  # a typo was already reported
                 self.error(node, f"{what} mangler «{key}».")
         return result
 

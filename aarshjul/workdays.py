@@ -22,7 +22,7 @@ from dateutil.easter import easter
 def helligdager(aar: int) -> dict[date, str]:
     """The helligdager (Lov om helligdager) and høytidsdager (1. and 17. mai) of a year."""
     paaske = easter(aar)
-    dager = {
+    navn = {
         date(aar, 1, 1): "nyttårsdag",
         paaske - timedelta(days=3): "skjærtorsdag",
         paaske - timedelta(days=2): "langfredag",
@@ -36,7 +36,11 @@ def helligdager(aar: int) -> dict[date, str]:
         date(aar, 12, 25): "1. juledag",
         date(aar, 12, 26): "2. juledag",
     }
-    return dager
+    dager: dict[date, str] = {}
+    # 17. mai can be 2. pinsedag (2027) or Kristi himmelfartsdag (2029): keep both names.
+    for dato, tekst in [(date(aar, 5, 17), "17. mai")] + [(d, t) for d, t in navn.items() if t != "17. mai"]:
+        dager[dato] = f"{dager[dato]} og {tekst}" if dato in dager else tekst
+    return dict(sorted(dager.items()))
 
 
 class Arbeidskalender:
