@@ -1,0 +1,487 @@
+"""Issue 4: the ICS export, read back with icalendar as Outlook and Google would read it."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from icalendar import Calendar
+
+from conftest import GOLDEN, PLANS, assert_golden
+
+FIENDTLIG = PLANS / "ics_fiendtlig.yaml"
+RESERVERT = PLANS / "ics_reservert.yaml"
+SKOLEAAR = ("--fra", "01.08.2026", "--til", "31.07.2027")
+
+
+@pytest.fixture
+def ics(run, mini_path):  # type: ignore[no-untyped-def]
+    """ics(*args) -> (bytes, parsed Calendar) of `aarshjul ics ... -o -` on mini.yaml."""
+
+    def _ics(*args: str, plan: Path | None = None, today: str = "25.11.2026") -> tuple[bytes, Calendar]:
+        result = run("ics", *args, "-o", "-", plan=plan or mini_path, today=today)
+        assert result.exit_code == 0, result.output
+        data = result.stdout_bytes
+        return data, Calendar.from_ical(data)
+
+    return _ics
+
+
+def events(cal: Calendar) -> dict[str, object]:
+    """VEVENTs by UID; fails on a duplicate UID."""
+    by_uid: dict[str, object] = {}
+    for event in cal.walk("VEVENT"):
+        uid = str(event["UID"])
+        assert uid not in by_uid, f"UID {uid} finnes to ganger"
+        by_uid[uid] = event
+    return by_uid
+
+
+def physical_lines(data: bytes) -> list[bytes]:
+    assert data.endswith(b"\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b""), "linjeskift uten CR"
+    assert b"\r" not in data.replace(b"\r\n", b""), "CR uten linjeskift"
+    return data[:-2].split(b"\r\n")
+
+
+# --- events, dates, all-day vs timed -----------------------------------------------
+
+
+def test_school_year_for_skole_has_the_plans_dates(ics) -> None:  # type: ignore[no-untyped-def]
+    _, cal = ics("--virksomhet", "skole", *SKOLEAAR)
+    got = [(e["DTSTART"].to_ical().decode(), str(e["SUMMARY"])) for e in cal.walk("VEVENT")]
+    assert got == [
+        ("20260804T090000", "SAMBA – SAMBA-møte"),
+        ("20260909", "Samordningsgruppa – Møte i samordningsgruppa"),
+        ("20261111", "Samordningsgruppa – Møte i samordningsgruppa"),
+        ("20261201T090000", "SAMBA – SAMBA-møte"),
+        ("20270210", "Samordningsgruppa – Møte i samordningsgruppa"),
+        ("20270302T090000", "SAMBA – SAMBA-møte"),
+        ("20270331", "PMTO – Evaluering av PMTO"),
+        ("20270414", "Samordningsgruppa – Møte i samordningsgruppa"),
+        ("20270504T090000", "SAMBA – SAMBA-møte"),
+        ("20270531", "SAMBA – Evaluering av SAMBA"),
+    ]
+    timed = [isinstance(e.decoded("DTSTART"), datetime) for e in cal.walk("VEVENT")]
+    assert timed == [True, False, False, True, False, True, False, False, True, False]
+
+
+def test_samba_meeting_is_timed_in_europe_oslo(ics) -> None:  # type: ignore[no-untyped-def]
+    data, cal = ics("--virksomhet", "skole", *SKOLEAAR)
+    mote = events(cal)["samba.mote.2026-12-01@test.example.no"]
+    start, end = mote.decoded("DTSTART"), mote.decoded("DTEND")  # type: ignore[attr-defined]
+    assert (start.replace(tzinfo=None), end.replace(tzinfo=None)) == (
+        datetime(2026, 12, 1, 9, 0),
+        datetime(2026, 12, 1, 11, 0),
+    )
+    assert start.utcoffset() == timedelta(hours=1)  # CET in December
+    assert mote["DTSTART"].params["TZID"] == "Europe/Oslo"  # type: ignore[index]
+    assert b"DTSTART;TZID=Europe/Oslo:20261201T090000\r\n" in data
+    assert b"DTEND;TZID=Europe/Oslo:20261201T110000\r\n" in data
+    # Summer time in May: the same wall-clock time, a different UTC offset.
+    mai = events(cal)["samba.mote.2027-05-04@test.example.no"]
+    assert mai.decoded("DTSTART").utcoffset() == timedelta(hours=2)  # type: ignore[attr-defined]
+    assert "TRANSP" not in mote  # type: ignore[operator]
+
+
+def test_pmto_evaluation_is_all_day_with_next_day_end(ics) -> None:  # type: ignore[no-untyped-def]
+    data, cal = ics("--virksomhet", "skole", *SKOLEAAR)
+    pmto = events(cal)["pmto.evaluering.2027-03-31@test.example.no"]
+    assert pmto.decoded("DTSTART") == date(2027, 3, 31)  # type: ignore[attr-defined]
+    assert pmto.decoded("DTEND") == date(2027, 4, 1)  # type: ignore[attr-defined]
+    assert str(pmto["TRANSP"]) == "TRANSPARENT"  # type: ignore[index]
+    assert b"DTSTART;VALUE=DATE:20270331\r\nDTEND;VALUE=DATE:20270401\r\n" in data
+    for event in cal.walk("VEVENT"):
+        start = event.decoded("DTSTART")
+        if not isinstance(start, datetime):
+            assert event.decoded("DTEND") == start + timedelta(days=1)
+            assert str(event["TRANSP"]) == "TRANSPARENT"
+
+
+def test_start_time_without_end_lasts_one_hour(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(RESERVERT.read_text(encoding="utf-8").replace(
+        "når: {dato: 01.12.2026}", 'når: {dato: 01.12.2026}\n        tid: "23:30"'
+    ), encoding="utf-8")  # fmt: skip
+    result = run("ics", "-v", "skole", "-o", "-", plan=plan)
+    assert result.exit_code == 0, result.output
+    (event,) = Calendar.from_ical(result.stdout_bytes).walk("VEVENT")
+    assert event.decoded("DTSTART").replace(tzinfo=None) == datetime(2026, 12, 1, 23, 30)
+    assert event.decoded("DTEND").replace(tzinfo=None) == datetime(2026, 12, 2, 0, 30)
+
+
+# --- calendar properties and what the clients choke on ------------------------------
+
+
+def test_calendar_header_for_publishing(ics) -> None:  # type: ignore[no-untyped-def]
+    data, cal = ics("--virksomhet", "barnehage", *SKOLEAAR)
+    assert str(cal["VERSION"]) == "2.0"
+    assert str(cal["PRODID"]) == "-//Sel kommune//aarshjul 0.1//NO"
+    assert str(cal["CALSCALE"]) == "GREGORIAN"
+    assert str(cal["METHOD"]) == "PUBLISH"
+    assert str(cal["X-WR-CALNAME"]) == "Årshjul Tidlig innsats – Barnehage"
+    assert str(cal["X-WR-TIMEZONE"]) == "Europe/Oslo"
+    assert b"\r\nX-PUBLISHED-TTL:PT12H\r\n" in data
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT12H\r\n" in data
+    assert data.startswith(b"BEGIN:VCALENDAR\r\n") and data.endswith(b"END:VCALENDAR\r\n")
+    assert data.count(b"BEGIN:VCALENDAR") == 1
+    for forbidden in (b"VTODO", b"METHOD:REQUEST", b"\r\nRRULE", b"\r\nRDATE", b"\r\nATTENDEE"):
+        assert forbidden not in data.replace(b"RRULE:FREQ=YEARLY", b"")
+    for event in cal.walk("VEVENT"):
+        assert event["SEQUENCE"] == 0
+        assert event.decoded("DTSTAMP") == datetime(2026, 8, 1, tzinfo=timezone.utc)
+
+
+def test_calendar_name_for_several_and_for_all(ics) -> None:  # type: ignore[no-untyped-def]
+    _, cal = ics("-v", "bhg", "-v", "Skole", *SKOLEAAR)
+    assert str(cal["X-WR-CALNAME"]) == "Årshjul Tidlig innsats – Barnehage, Skole"
+    _, cal = ics(*SKOLEAAR)
+    assert str(cal["X-WR-CALNAME"]) == "Årshjul Tidlig innsats – alle virksomheter"
+
+
+def test_vtimezone_has_yearly_standard_and_daylight_rules(ics) -> None:  # type: ignore[no-untyped-def]
+    data, cal = ics("--virksomhet", "skole", *SKOLEAAR)
+    (vtimezone,) = cal.walk("VTIMEZONE")
+    assert str(vtimezone["TZID"]) == "Europe/Oslo"
+    assert [c.name for c in vtimezone.subcomponents] == ["DAYLIGHT", "STANDARD"]
+    for part, month, offsets in (("DAYLIGHT", 3, (1, 2)), ("STANDARD", 10, (2, 1))):
+        (c,) = vtimezone.walk(part)
+        rule = c["RRULE"]
+        assert (rule["FREQ"], rule["BYMONTH"], rule["BYDAY"]) == (["YEARLY"], [month], ["-1SU"])
+        assert "RDATE" not in c
+        assert (c.decoded("TZOFFSETFROM"), c.decoded("TZOFFSETTO")) == tuple(timedelta(hours=h) for h in offsets)
+    # Before the events, so a client knows the zone when it meets TZID=Europe/Oslo.
+    assert data.index(b"BEGIN:VTIMEZONE") < data.index(b"BEGIN:VEVENT")
+
+
+def test_no_vtimezone_without_timed_events(ics) -> None:  # type: ignore[no-untyped-def]
+    data, cal = ics("--virksomhet", "barnehage", *SKOLEAAR)
+    # Kvello 15.10.2026 and four meetings of samordningsgruppa (a member): all all-day.
+    assert len(cal.walk("VEVENT")) == 5
+    assert b"VTIMEZONE" not in data and b"TZID" not in data
+
+
+def test_one_valarm_on_deadlines_none_on_meetings(ics) -> None:  # type: ignore[no-untyped-def]
+    _, cal = ics(*SKOLEAAR)
+    frister = 0
+    for event in cal.walk("VEVENT"):
+        alarms = event.walk("VALARM")
+        if "Evaluering" in event.categories or "Frist" in event.categories:
+            frister += 1
+            (alarm,) = alarms
+            assert str(alarm["ACTION"]) == "DISPLAY"
+            assert alarm.decoded("TRIGGER") == timedelta(days=-14)
+            assert str(alarm["DESCRIPTION"]).startswith("Evaluering om 14 dager: ")
+        else:
+            assert alarms == [], event["SUMMARY"]
+    assert frister == 3  # PMTO 31.03., seminaret 26.02. and SAMBA 31.05.2027
+
+
+def test_no_alarm_when_varsel_is_zero(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(RESERVERT.read_text(encoding="utf-8").replace(
+        "type: møte", "type: frist\n        varsel: 0"
+    ), encoding="utf-8")  # fmt: skip
+    result = run("ics", "-o", "-", plan=plan)
+    assert result.exit_code == 0, result.output
+    (event,) = Calendar.from_ical(result.stdout_bytes).walk("VEVENT")
+    assert event.walk("VALARM") == []
+
+
+def test_description_says_who_where_and_whether_the_date_is_certain(ics) -> None:  # type: ignore[no-untyped-def]
+    _, cal = ics("-v", "raadmannsledelsen", *SKOLEAAR)
+    by_uid = events(cal)
+    mote = by_uid["samba.mote.2026-12-01@test.example.no"]
+    assert str(mote["DESCRIPTION"]).split("\n") == [  # type: ignore[index]
+        "Tiltak: SAMBA",
+        "Hendelse: SAMBA-møte",
+        "Type: Møte",
+        "Ansvar: Rådmannsledelsen",
+        "Deltakere: Skole, PPT",
+        "Kilde: Kapittel 7.11 i planen",
+        "Datoen er antatt og må bekreftes: Planen sier bare måned.",
+    ]
+    assert [str(c) for c in mote.categories] == ["Møte", "Gul sone"]  # type: ignore[attr-defined]
+    # 28.02.2027 is a Sunday: a deadline moves to the Friday before.
+    evaluering = by_uid["kompetanse.evaluering.2027-02-26@test.example.no"]
+    assert str(evaluering["DESCRIPTION"]).endswith("\nFlyttet fra 28.02.2027 (søndag)")  # type: ignore[index]
+    assert "antatt" not in str(evaluering["DESCRIPTION"])  # type: ignore[index]
+    assert [str(c) for c in evaluering.categories] == ["Evaluering"]  # type: ignore[attr-defined]
+
+
+# --- UIDs and determinism ----------------------------------------------------------
+
+
+def test_uids_are_unique_and_stable_across_runs(ics) -> None:  # type: ignore[no-untyped-def]
+    first, cal = ics()
+    again, _ = ics(today="01.06.2027")  # the same school year: the same default window
+    assert first == again
+    uids = events(cal)
+    assert len(uids) == len(cal.walk("VEVENT")) > 100
+    assert all(u.endswith("@test.example.no") and u.isascii() for u in uids)
+    assert "ressursteam.mote.2026-08-06@test.example.no" in uids
+
+
+def test_default_window_is_24_months_from_1_august_of_the_school_year(ics) -> None:  # type: ignore[no-untyped-def]
+    _, cal = ics("-v", "skole")
+    dates = sorted(_as_date(e.decoded("DTSTART")) for e in cal.walk("VEVENT"))
+    assert dates[0] == date(2026, 8, 4)  # first Tuesday of August 2026, from 01.08.2026
+    assert dates[-1] == date(2028, 5, 31)  # the last before 01.08.2028
+    _, cal = ics("-v", "skole", today="31.07.2027")
+    assert min(_as_date(e.decoded("DTSTART")) for e in cal.walk("VEVENT")) == date(2026, 8, 4)
+    _, cal = ics("-v", "skole", today="01.08.2027")
+    assert min(_as_date(e.decoded("DTSTART")) for e in cal.walk("VEVENT")) == date(2027, 8, 3)
+    _, cal = ics("-v", "skole", "--fra", "01.01.2027", "--måneder", "3")
+    assert sorted(_as_date(e.decoded("DTSTART")) for e in cal.walk("VEVENT")) == [
+        date(2027, 2, 10), date(2027, 3, 2), date(2027, 3, 31),
+    ]  # fmt: skip
+
+
+def _as_date(d: date | datetime) -> date:
+    return d.date() if isinstance(d, datetime) else d
+
+
+def test_stempel_sets_dtstamp(ics) -> None:  # type: ignore[no-untyped-def]
+    data, cal = ics("-v", "skole", "--stempel", "2026-11-25", *SKOLEAAR)
+    assert {e.decoded("DTSTAMP") for e in cal.walk("VEVENT")} == {datetime(2026, 11, 25, tzinfo=timezone.utc)}
+    assert b"DTSTAMP:20261125T000000Z\r\n" in data
+
+
+def test_golden_skole_and_raadmannsledelsen(ics, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
+    data, _ = ics("-v", "skole", "-v", "raadmannsledelsen", *SKOLEAAR)
+    assert_golden(GOLDEN / "mini_skole_raadmannsledelsen_2026-27.ics", data, update_golden)
+
+
+@settings(max_examples=20)
+@given(
+    start=st.dates(min_value=date(2019, 1, 1), max_value=date(2030, 12, 31)),
+    dager=st.integers(min_value=1, max_value=400),
+)
+def test_round_trip_gives_the_forekomster(start: date, dager: int) -> None:
+    from aarshjul.expand import expand
+    from aarshjul.plan import load_plan
+    from aarshjul.render.ics import render_ics
+
+    mini_plan = load_plan(PLANS / "mini.yaml")
+    forekomster = expand(mini_plan, start, start + timedelta(days=dager))
+    stamp = datetime(2026, 8, 1, tzinfo=timezone.utc)
+    data = render_ics(mini_plan, forekomster, calname="Test", stamp=stamp)
+    assert data == render_ics(mini_plan, forekomster, calname="Test", stamp=stamp)
+    got = [(str(e["UID"]), _as_date(e.decoded("DTSTART"))) for e in Calendar.from_ical(data).walk("VEVENT")]
+    assert got == [(f"{f.id}@test.example.no", f.dato) for f in forekomster]
+
+
+def test_render_ics_wants_an_aware_stamp(mini_plan) -> None:  # type: ignore[no-untyped-def]
+    from aarshjul.render.ics import render_ics
+
+    with pytest.raises(ValueError):
+        render_ics(mini_plan, [], calname="Test", stamp=datetime(2026, 8, 1))
+
+
+# --- text: æøå, escaping, folding --------------------------------------------------
+
+
+def test_folded_lines_are_at_most_75_octets_and_whole_utf8(ics) -> None:  # type: ignore[no-untyped-def]
+    for data, _ in (ics(*SKOLEAAR), ics(plan=FIENDTLIG)):
+        lines = physical_lines(data)
+        assert any(line.startswith(b" ") for line in lines)  # something was folded
+        for line in lines:
+            assert len(line) <= 75, line
+            line.decode("utf-8")  # a multi-byte æ/ø/å split across lines would fail here
+
+
+def test_hostile_text_is_escaped_and_round_trips(ics) -> None:  # type: ignore[no-untyped-def]
+    data, cal = ics(plan=FIENDTLIG)
+    (event,) = cal.walk("VEVENT")
+    tittel = (
+        "Første linje; andre linje, med komma \\ og \\x1b[31mrødt\\x07 og så en lang tittel: "
+        "æøå ÆØÅ æøå ÆØÅ æøå ÆØÅ æøå"
+    )
+    assert str(event["SUMMARY"]) == f"Tiltak; med, tegn – {tittel}"
+    description = str(event["DESCRIPTION"])
+    assert "Deltakere: Rar; «virksomhet», med tegn\n" in description
+    assert "Kilde: Kapittel 7.1; del 2 i planen\n" in description
+    assert description.endswith("\n\nLinje én\nLinje to; med, tegn\nEND:VEVENT\nBEGIN:VTODO")
+    assert [str(c) for c in event.categories] == ["Frist", "Rød sone"]
+    unfolded = data.replace(b"\r\n ", b"")
+    assert b"SUMMARY:Tiltak\\; med\\, tegn \xe2\x80\x93 F\xc3\xb8rste linje\\; andre linje\\, med komma \\\\ og" in unfolded
+    # The text stays inside its property: no injected line, no terminal escape byte.
+    lines = unfolded.split(b"\r\n")
+    assert b"BEGIN:VTODO" not in lines and lines.count(b"END:VEVENT") == 1
+    assert b"\x1b" not in data and b"\x07" not in data
+    assert len(cal.walk("VEVENT")) == 1 and cal.walk("VTODO") == []
+
+
+# --- the command: --alle, stdout, errors ----------------------------------------------
+
+
+def test_alle_writes_one_file_per_virksomhet_and_creates_the_folder(tmp_path: Path, run, mini_path) -> None:  # type: ignore[no-untyped-def]
+    mappe = tmp_path / "publisert" / "kalender"
+    result = run("ics", "--alle", *SKOLEAAR, "-o", str(mappe), plan=mini_path)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in mappe.iterdir()) == [
+        "alle.ics", "barnehage.ics", "barnevern.ics", "helsestasjon.ics", "ppt.ics",
+        "raadmannsledelsen.ics", "samordningsgruppa.ics", "skole.ics",
+    ]  # fmt: skip
+    assert f"Skrev 10 hendelser til {mappe / 'skole.ics'}.\n" in result.stdout
+    skole = Calendar.from_ical((mappe / "skole.ics").read_bytes())
+    assert str(skole["X-WR-CALNAME"]) == "Årshjul Tidlig innsats – Skole"
+    assert len(skole.walk("VEVENT")) == 10
+    alle = Calendar.from_ical((mappe / "alle.ics").read_bytes())
+    assert str(alle["X-WR-CALNAME"]) == "Årshjul Tidlig innsats – alle virksomheter"
+    # The per-virksomhet files are views of alle.ics: the same UIDs for the same forekomst.
+    assert set(events(skole)) < set(events(alle))
+    single = run("ics", "-v", "skole", *SKOLEAAR, "-o", "-", plan=mini_path).stdout_bytes
+    assert (mappe / "skole.ics").read_bytes() == single
+
+
+def test_alle_refuses_a_reserved_windows_name_and_writes_nothing(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    mappe = tmp_path / "ut"
+    result = run("ics", "--alle", "-o", str(mappe), plan=RESERVERT)
+    assert result.exit_code == 2
+    assert "Virksomheten «con» kan ikke få kalenderfilen «con.ics»" in result.stderr
+    assert not mappe.exists()
+
+
+def test_file_names_are_safe() -> None:
+    from aarshjul.cli import ics_filnavn
+    from aarshjul.errors import UsageError
+
+    assert ics_filnavn("barnehage") == "barnehage.ics"
+    assert ics_filnavn("skole-nord_2") == "skole-nord_2.ics"
+    assert ics_filnavn("Skole/../Nord") == "skole____nord.ics"
+    for reserved in ("con", "nul", "aux", "prn", "com1", "lpt9", "alle"):
+        with pytest.raises(UsageError):
+            ics_filnavn(reserved)
+
+
+def test_alle_into_a_file_is_an_error(tmp_path: Path, run, mini_path) -> None:  # type: ignore[no-untyped-def]
+    fil = tmp_path / "fil.ics"
+    fil.write_bytes(b"gammel")
+    result = run("ics", "--alle", "-o", str(fil), plan=mini_path)
+    assert result.exit_code == 2
+    assert "er en fil, ikke en mappe" in result.stderr
+    assert fil.read_bytes() == b"gammel"
+
+
+def test_stdout_gets_only_the_calendar(run, mini_path) -> None:  # type: ignore[no-untyped-def]
+    result = run("ics", "-v", "skole", "-o", "-", plan=mini_path)
+    assert result.exit_code == 0
+    assert result.stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")
+    assert result.stdout_bytes.endswith(b"END:VCALENDAR\r\n")
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "Oppgi hvor kalenderen skal skrives"),
+        (("-o", "-", "--til", "01.01.2027", "--måneder", "3"), "Bruk enten --til eller --måneder"),
+        (("-o", "-", "--alle", "-v", "skole"), "Bruk enten --alle eller --virksomhet"),
+        (("--alle", "-o", "-"), "-o må være en mappe"),
+        (("-o", "-", "--fra", "01.02.2027", "--til", "01.01.2027"), "--til kan ikke være før --fra"),
+        (("-o", "-", "--maaneder", "0"), "--måneder må være mellom 1 og 120"),
+        (("-o", "-", "--stempel", "31.02.2027"), "--stempel:"),
+        (("-o", "-", "-v", "skolen-nord"), "Ukjent virksomhet «skolen-nord»"),
+    ],
+)
+def test_usage_errors_exit_2_in_bokmaal(run, mini_path, args: tuple[str, ...], message: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("ics", *args, plan=mini_path)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+
+
+def test_writes_a_file_and_says_so(tmp_path: Path, run, mini_path) -> None:  # type: ignore[no-untyped-def]
+    fil = tmp_path / "skole.ics"
+    result = run("ics", "-v", "skole", *SKOLEAAR, "-o", str(fil), plan=mini_path)
+    assert result.exit_code == 0
+    assert result.stdout == f"Skrev 10 hendelser til {fil}.\n"
+    assert Calendar.from_ical(fil.read_bytes())["METHOD"] == "PUBLISH"
+
+
+# --- atomic writes ---------------------------------------------------------------------
+
+
+def _old_file(tmp_path: Path) -> Path:
+    fil = tmp_path / "skole.ics"
+    fil.write_bytes(b"BEGIN:VCALENDAR\r\nden gamle\r\nEND:VCALENDAR\r\n")
+    return fil
+
+
+@pytest.mark.parametrize("failing", ["replace", "fsync"])
+def test_failure_mid_export_leaves_the_old_file(
+    tmp_path: Path, run, mini_path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:  # type: ignore[no-untyped-def]
+    fil = _old_file(tmp_path)
+    old = fil.read_bytes()
+
+    def boom(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, failing, boom)
+    result = run("ics", "-v", "skole", "-o", str(fil), plan=mini_path)
+    monkeypatch.undo()
+    assert result.exit_code == 2
+    assert "Kan ikke skrive" in result.stderr and "No space left on device" in result.stderr
+    assert fil.read_bytes() == old
+    assert [p.name for p in tmp_path.iterdir()] == ["skole.ics"]  # no temporary file left
+
+
+def test_renderer_failure_leaves_the_old_file(tmp_path: Path, run, mini_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import aarshjul.render.ics
+
+    fil = _old_file(tmp_path)
+    old = fil.read_bytes()
+
+    def boom(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("feil midt i eksporten")
+
+    monkeypatch.setattr(aarshjul.render.ics, "render_ics", boom)
+    result = run("ics", "-v", "skole", "-o", str(fil), plan=mini_path)
+    assert isinstance(result.exception, RuntimeError)  # a bug shows as one, not as a message
+    assert fil.read_bytes() == old
+    assert [p.name for p in tmp_path.iterdir()] == ["skole.ics"]
+
+
+def test_missing_folder_is_a_clear_error(tmp_path: Path, run, mini_path) -> None:  # type: ignore[no-untyped-def]
+    result = run("ics", "-o", str(tmp_path / "finnes-ikke" / "x.ics"), plan=mini_path)
+    assert result.exit_code == 2
+    assert f"Mappen «{tmp_path / 'finnes-ikke'}» finnes ikke" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_folder_that_is_a_file_is_a_clear_error(tmp_path: Path, run, mini_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "fil").write_text("x")
+    result = run("ics", "-o", str(tmp_path / "fil" / "x.ics"), plan=mini_path)
+    assert result.exit_code == 2
+    assert "er ikke en mappe" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores permission bits")
+def test_read_only_folder_is_a_clear_error(tmp_path: Path, run, mini_path) -> None:  # type: ignore[no-untyped-def]
+    mappe = tmp_path / "skrivebeskyttet"
+    mappe.mkdir()
+    mappe.chmod(0o555)
+    try:
+        result = run("ics", "-o", str(mappe / "x.ics"), plan=mini_path)
+    finally:
+        mappe.chmod(0o755)
+    assert result.exit_code == 2
+    assert "Mangler skrivetilgang" in result.stderr
+
+
+def test_cli_does_not_import_icalendar_until_ics_runs() -> None:
+    """Every cron line starts a fresh process; icalendar is for `ics` only (issue 7)."""
+    import subprocess
+    import sys
+
+    code = "import sys, aarshjul.cli; print(sorted(m for m in ('icalendar', 'zoneinfo') if m in sys.modules))"
+    env = {**os.environ, "PYTHONPATH": str(PLANS.parent.parent)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]"
