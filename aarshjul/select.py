@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from aarshjul.expand import expand, rolle
-from aarshjul.model import Forekomst, Plan, Rolle
+from aarshjul.expand import expand, rolle, waiting
+from aarshjul.model import Forekomst, Plan, Rolle, Tiltak, Ventende
 
 MAX_VARSEL = 366  # plan.py caps varsel at 365 days
 
@@ -64,3 +64,56 @@ def upcoming(
         if rad.forekomst.dato >= til:
             rader.append(Rad(rad.forekomst, rad.rolle, rad.dager_igjen, True))
     return rader
+
+
+# --- the `tiltak` overview (issue 3) ---------------------------------------------
+
+TILTAK_HORISONT = timedelta(days=5 * 366)  # far enough for "hvert_år: 2" and more
+
+
+@dataclass(frozen=True)
+class TiltakStatus:
+    """One tiltak with its next forekomst, for `aarshjul tiltak`."""
+
+    tiltak: Tiltak
+    rolle: Rolle | None  # the filtered virksomheter's best role in the tiltak; None unfiltered
+    neste: Rad | None  # the first forekomst on or after the reference date
+    ventende: tuple[Ventende, ...]  # hendelser waiting for a named date
+
+
+def tiltak_rolle(plan: Plan, tiltak: Tiltak, virksomheter: Sequence[str]) -> Rolle | None:
+    """The best role any of the virksomheter has in the tiltak or one of its hendelser."""
+    roller: set[Rolle] = set()
+    for item in (tiltak, *tiltak.hendelser):
+        for v in virksomheter:
+            if v in item.ansvar:
+                roller.add(Rolle.ANSVARLIG)
+            elif v in item.deltakere or any(
+                v in plan.virksomheter[k].medlemmer
+                for k in (*item.ansvar, *item.deltakere)
+                if k in plan.virksomheter
+            ):
+                roller.add(Rolle.DELTAR)
+    if Rolle.ANSVARLIG in roller:
+        return Rolle.ANSVARLIG
+    return Rolle.DELTAR if roller else None
+
+
+def tiltak_status(plan: Plan, dag: date, virksomheter: Sequence[str] | None = None) -> list[TiltakStatus]:
+    """Every tiltak (with virksomheter: those they take part in) and what comes next.
+
+    With virksomheter, `neste` is the next forekomst one of them takes part in.
+    """
+    neste: dict[str, Rad] = {}
+    for f in expand(plan, dag, dag + TILTAK_HORISONT, virksomheter or None):
+        if f.tiltak_id not in neste:
+            neste[f.tiltak_id] = Rad(f, best_rolle(plan, f, virksomheter), (f.dato - dag).days, False)
+    ventende = waiting(plan, virksomheter or None)
+    result = []
+    for tiltak in plan.tiltak:
+        r = tiltak_rolle(plan, tiltak, virksomheter) if virksomheter else None
+        if virksomheter and r is None:
+            continue
+        mine = tuple(v for v in ventende if v.tiltak_id == tiltak.id)
+        result.append(TiltakStatus(tiltak, r, neste.get(tiltak.id), mine))
+    return result

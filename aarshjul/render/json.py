@@ -1,0 +1,95 @@
+"""JSON for scripts: a stable contract, documented in README.md under "JSON-format".
+
+`next` and `calendar` give an array of forekomst objects with exactly the keys of
+FOREKOMST_KEYS; keys are only ever added (and documented), never renamed or removed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from aarshjul.model import Forekomst, Plan
+from aarshjul.select import Rad, TiltakStatus
+
+FOREKOMST_KEYS = frozenset({
+    # the contract from issue 3
+    "id", "dato", "tid", "tiltak", "tiltak_navn", "hendelse", "tittel", "type", "ansvar",
+    "deltakere", "rolle", "antatt", "kilde", "varsel",
+    # added and documented in README.md
+    "slutt", "flyttet_fra", "tidlig_varsel", "dager_igjen",
+})  # fmt: skip
+
+# json.dumps escapes C0 control characters but leaves DEL and C1 (\x9b is a CSI in some
+# terminals); escaping them too keeps the JSON identical as data and harmless on a screen.
+_C1 = re.compile(r"[\x7f-\x9f]")
+
+
+def dumps(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def forekomst_obj(f: Forekomst, rad: Rad | None = None) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "dato": f.dato.isoformat(),
+        "tid": f.tid.strftime("%H:%M") if f.tid else None,
+        "slutt": f.slutt.strftime("%H:%M") if f.slutt else None,
+        "tiltak": f.tiltak_id,
+        "tiltak_navn": f.tiltak_navn,
+        "hendelse": f.hendelse_id,
+        "tittel": f.tittel,
+        "type": f.type.value,
+        "ansvar": list(f.ansvar),
+        "deltakere": list(f.deltakere),
+        "rolle": rad.rolle.value if rad is not None and rad.rolle is not None else None,
+        "antatt": f.antatt is not None,
+        "kilde": f.kilde,
+        "varsel": f.varsel,
+        "flyttet_fra": f.flyttet_fra.isoformat() if f.flyttet_fra else None,
+        "tidlig_varsel": rad.tidlig_varsel if rad is not None else False,
+        "dager_igjen": rad.dager_igjen if rad is not None else None,
+    }
+
+
+def render_rader(rader: Sequence[Rad]) -> str:
+    """`next` and `calendar`: one object per forekomst, in the order shown."""
+    return dumps([forekomst_obj(r.forekomst, r) for r in rader])
+
+
+def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus]) -> str:
+    return dumps([
+        {
+            "id": s.tiltak.id,
+            "navn": s.tiltak.navn,
+            "kilde": s.tiltak.kilde,
+            "sone": s.tiltak.sone.value if s.tiltak.sone else None,
+            "ansvar": list(s.tiltak.ansvar),
+            "deltakere": list(s.tiltak.deltakere),
+            "rolle": s.rolle.value if s.rolle else None,
+            "neste": forekomst_obj(s.neste.forekomst, s.neste) if s.neste else None,
+            "venter_paa_dato": [
+                {"hendelse": v.hendelse_id, "tittel": v.tittel, "dato": v.dato_id,
+                 "dato_navn": v.dato_navn, "innen": v.innen_tekst}
+                for v in s.ventende
+            ],  # fmt: skip
+        }
+        for s in statuser
+    ])
+
+
+def render_virksomheter(plan: Plan) -> str:
+    return dumps([
+        {
+            "id": key,
+            "navn": v.navn,
+            "aliaser": list(v.aliaser),
+            "leder": v.leder,
+            "ekstern": v.ekstern,
+            "medlemmer": list(v.medlemmer),
+        }
+        for key, v in plan.virksomheter.items()
+    ])

@@ -1,0 +1,143 @@
+"""Markdown for wikis, chat and documents: headings per week or month and pipe tables.
+
+Plan text is backslash-escaped (CommonMark §2.4), so a tiltak named `[x](http://…)`
+or `*viktig*` shows as written and a `|` cannot break a table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from aarshjul.model import Plan, Ventende
+from aarshjul.render import views
+from aarshjul.render.common import one_line
+from aarshjul.select import Rad, TiltakStatus
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+
+
+def md(tekst: str) -> str:
+    """Text safe inside a markdown line or table cell."""
+    return _SPECIAL.sub(r"\\\1", one_line(tekst))
+
+
+def _tabell(hode: Sequence[str], rader: Sequence[Sequence[str]]) -> list[str]:
+    """A pipe table; cells must already be escaped."""
+    lines = ["| " + " | ".join(hode) + " |", "|" + "|".join(" --- " for _ in hode) + "|"]
+    lines += ["| " + " | ".join(c or " " for c in r) + " |" for r in rader]
+    return [*lines, ""]
+
+
+def _merknad(merknader: Sequence[str], antatt: bool) -> str:
+    deler = [md(m) for m in merknader]
+    if antatt:
+        deler.append(f"*{views.ANTATT}*")
+    return "; ".join(deler)
+
+
+def _linjer(plan: Plan, rader: Sequence[Rad], filtrert: bool) -> list[str]:
+    hode = ["Dato", "Tid", "Hva", "Type", "Ansvar", *(["Rolle"] if filtrert else []), "Merknad"]
+    celler = []
+    for rad in rader:
+        linje = views.linje(plan, rad)
+        celler.append([
+            linje.dato, linje.tid, md(linje.hva), linje.type, md(linje.ansvar),
+            *([linje.rolle] if filtrert else []), _merknad(linje.merknader, linje.antatt),
+        ])  # fmt: skip
+    return _tabell(hode, celler)
+
+
+def _ventende(plan: Plan, ventende: Sequence[Ventende]) -> list[str]:
+    if not ventende:
+        return []
+    lines = [f"## {views.VENTER_OVERSKRIFT}", ""]
+    for v in ventende:
+        lines.append(f"- {md(views.ventende_tekst(plan, v))} (ansvar: {md(views.ventende_ansvar(plan, v))})")
+    return [*lines, ""]
+
+
+def _slutt(lines: list[str]) -> str:
+    while lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def render_next(
+    plan: Plan,
+    rader: Sequence[Rad],
+    ventende: Sequence[Ventende],
+    *,
+    fra: date,
+    til: date,
+    virksomheter: Sequence[str],
+) -> str:
+    i_vinduet = [r for r in rader if not r.tidlig_varsel]
+    tidlige = [r for r in rader if r.tidlig_varsel]
+    hvem = views.for_hvem(plan, virksomheter)
+    lines = [f"# {views.periode(fra, til)} for {md(hvem)}", ""]
+    if not i_vinduet:
+        hvem_kort = f" for {md(hvem)}" if virksomheter else ""
+        lines += [f"Ingenting i perioden {views.periode(fra, til)}{hvem_kort}.", ""]
+    for overskrift, uke in views.per_uke(i_vinduet):
+        lines += [f"## {overskrift}", ""]
+        lines += _linjer(plan, uke, bool(virksomheter))
+    if tidlige:
+        lines += [f"## {views.FRISTER_OVERSKRIFT}", ""]
+        lines += _linjer(plan, tidlige, bool(virksomheter))
+    lines += _ventende(plan, ventende)
+    return _slutt(lines)
+
+
+def render_calendar(
+    plan: Plan,
+    rader: Sequence[Rad],
+    ventende: Sequence[Ventende],
+    *,
+    tittel: str,
+    start: date,
+    virksomheter: Sequence[str],
+) -> str:
+    filtrert = bool(virksomheter)
+    lines = [f"# {md(tittel)} for {md(views.for_hvem(plan, virksomheter))}", ""]
+    for maaned in views.maaneder(plan, rader, start):
+        lines += [f"## {maaned.overskrift}", ""]
+        if not maaned.linjer:
+            lines += ["*Ingenting denne måneden.*", ""]
+            continue
+        hode = ["Dag", "Tid", "Hva", "Type", "Ansvar", *(["Rolle"] if filtrert else []), "Merknad"]
+        celler = [
+            [k.dager, k.tid, md(k.hva), k.type, md(k.ansvar), *([k.rolle] if filtrert else []),
+             _merknad(k.merknader, k.antatt)]
+            for k in maaned.linjer
+        ]  # fmt: skip
+        lines += _tabell(hode, celler)
+    lines += _ventende(plan, ventende)
+    return _slutt(lines)
+
+
+def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus], *, virksomheter: Sequence[str]) -> str:
+    filtrert = bool(virksomheter)
+    lines = [f"# Tiltak for {md(views.for_hvem(plan, virksomheter))}", ""]
+    if not statuser:
+        return _slutt([*lines, f"Ingen tiltak for {md(views.for_hvem(plan, virksomheter))}."])
+    hode = ["Tiltak", "Kilde", "Sone", "Ansvar", "Deltakere", *(["Rolle"] if filtrert else []), "Neste"]
+    celler = []
+    for status in statuser:
+        t = views.tiltak_linje(plan, status)
+        celler.append([
+            f"{md(t.navn)} ({md(t.id)})", md(t.kilde), t.sone, md(t.ansvar), md(t.deltakere),
+            *([t.rolle] if filtrert else []), "; ".join(md(n) for n in t.neste),
+        ])  # fmt: skip
+    return _slutt([*lines, *_tabell(hode, celler)])
+
+
+def render_virksomheter(plan: Plan) -> str:
+    hode = ["Nøkkel", "Navn", "Leder", "Aliaser", "Medlemmer"]
+    celler = [
+        [md(v.noekkel), md(v.navn) + (" (ekstern)" if v.ekstern else ""), md(v.leder), md(v.aliaser),
+         md(v.medlemmer)]
+        for v in views.virksomhet_linjer(plan)
+    ]  # fmt: skip
+    return _slutt(_tabell(hode, celler))

@@ -1,0 +1,134 @@
+"""Plain text for pipes, cron and mail: no colour, no box drawing, one item per line
+plus an indented detail line. Nothing here reads the clock or the terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from aarshjul.model import Plan, Ventende
+from aarshjul.render import views
+from aarshjul.select import Rad, TiltakStatus
+
+
+def _overskrift(tekst: str) -> list[str]:
+    return [tekst, "=" * len(tekst), ""]
+
+
+def _detaljer(linje: views.Linje | views.KalenderLinje, *, med_merknader: bool = True) -> str:
+    deler = [linje.type, *(linje.merknader if med_merknader else ()), f"ansvar: {linje.ansvar}"]
+    if linje.rolle:
+        deler.append(f"rolle: {linje.rolle}")
+    return " · ".join(deler)
+
+
+def _rad(plan: Plan, rad: Rad) -> list[str]:
+    linje = views.linje(plan, rad)
+    tid = f"  {linje.tid}" if linje.tid else ""
+    antatt = f" ({views.ANTATT})" if linje.antatt else ""
+    return [f"  {linje.dato}{tid}  {linje.hva}{antatt}", f"      {_detaljer(linje)}"]
+
+
+def _ventende(plan: Plan, ventende: Sequence[Ventende]) -> list[str]:
+    if not ventende:
+        return []
+    lines = [views.VENTER_OVERSKRIFT]
+    for v in ventende:
+        lines.append(f"  {views.ventende_tekst(plan, v)}")
+        lines.append(f"      ansvar: {views.ventende_ansvar(plan, v)}")
+    return [*lines, ""]
+
+
+def _slutt(lines: list[str]) -> str:
+    while lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def render_next(
+    plan: Plan,
+    rader: Sequence[Rad],
+    ventende: Sequence[Ventende],
+    *,
+    fra: date,
+    til: date,
+    virksomheter: Sequence[str],
+) -> str:
+    """`aarshjul next --format tekst`: the window [fra, til) week by week."""
+    i_vinduet = [r for r in rader if not r.tidlig_varsel]
+    tidlige = [r for r in rader if r.tidlig_varsel]
+    hvem = views.for_hvem(plan, virksomheter)
+    lines = _overskrift(f"{views.periode(fra, til)} for {hvem}")
+    if not i_vinduet:
+        hvem_kort = f" for {hvem}" if virksomheter else ""
+        lines += [f"Ingenting i perioden {views.periode(fra, til)}{hvem_kort}.", ""]
+    for overskrift, uke in views.per_uke(i_vinduet):
+        lines.append(overskrift)
+        for rad in uke:
+            lines += _rad(plan, rad)
+        lines.append("")
+    if tidlige:
+        lines.append(views.FRISTER_OVERSKRIFT)
+        for rad in tidlige:
+            lines += _rad(plan, rad)
+        lines.append("")
+    lines += _ventende(plan, ventende)
+    return _slutt(lines)
+
+
+def render_calendar(
+    plan: Plan,
+    rader: Sequence[Rad],
+    ventende: Sequence[Ventende],
+    *,
+    tittel: str,
+    start: date,
+    virksomheter: Sequence[str],
+) -> str:
+    """`aarshjul calendar --format tekst`: twelve months from `start`, each hendelse once a month."""
+    lines = _overskrift(f"{tittel} for {views.for_hvem(plan, virksomheter)}")
+    for maaned in views.maaneder(plan, rader, start):
+        lines.append(maaned.overskrift)
+        if not maaned.linjer:
+            lines.append("  (ingenting)")
+        bredde = max((len(k.dager) for k in maaned.linjer), default=0)
+        for k in maaned.linjer:
+            antatt = f" ({views.ANTATT})" if k.antatt else ""
+            tid = f"{k.tid}  " if k.tid else ""
+            lines.append(f"  {k.dager.ljust(bredde)}  {tid}{k.hva}{antatt}")
+            lines.append(f"      {_detaljer(k)}")
+        lines.append("")
+    lines += _ventende(plan, ventende)
+    return _slutt(lines)
+
+
+def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus], *, virksomheter: Sequence[str]) -> str:
+    """`aarshjul tiltak --format tekst`: each tiltak with kilde, ansvar and what comes next."""
+    lines = _overskrift(f"Tiltak for {views.for_hvem(plan, virksomheter)} ({len(statuser)})")
+    if not statuser:
+        lines += [f"Ingen tiltak for {views.for_hvem(plan, virksomheter)}.", ""]
+    for status in statuser:
+        t = views.tiltak_linje(plan, status)
+        lines.append(f"{t.navn} ({t.id})")
+        kilde = f"  Kilde: {t.kilde}" + (f" · sone: {t.sone}" if t.sone else "")
+        lines.append(kilde)
+        ansvar = f"  Ansvar: {t.ansvar}" + (f" · deltakere: {t.deltakere}" if t.deltakere else "")
+        lines.append(ansvar + (f" · rolle: {t.rolle}" if t.rolle else ""))
+        for i, neste in enumerate(t.neste):
+            lines.append(f"  {'Neste:' if i == 0 else '      '} {neste}")
+        lines.append("")
+    return _slutt(lines)
+
+
+def render_virksomheter(plan: Plan) -> str:
+    """`aarshjul virksomheter --format tekst`: aligned columns, no colour."""
+    rows = [("Nøkkel", "Navn", "Leder", "Aliaser", "Medlemmer")]
+    for v in views.virksomhet_linjer(plan):
+        navn = v.navn + (" (ekstern)" if v.ekstern else "")
+        rows.append((v.noekkel, navn, v.leder, v.aliaser, v.medlemmer))
+    if not any(r[4] for r in rows[1:]):
+        rows = [r[:4] for r in rows]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in rows]
+    return "\n".join(lines) + "\n"

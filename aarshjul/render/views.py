@@ -1,0 +1,287 @@
+"""Plain-string views of `next`, `calendar`, `tiltak` and `virksomheter`.
+
+The text, markdown and table renderers lay out the same cells; this module decides
+what the cells say. Every string from the plan has been through one_line (control
+characters shown escaped, one line); the renderers add only their own escaping
+(markdown backslashes, rich Text objects).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from aarshjul.dates import MAANEDER, UKEDAGER, UKEDAGER_KORT, format_dato, iso_uke
+from aarshjul.expand import arbeidskalender
+from aarshjul.model import Forekomst, Plan, Rolle, Ventende
+from aarshjul.render.common import (
+    ROLLE_NAVN,
+    TYPE_NAVN,
+    dager_igjen_tekst,
+    hva,
+    klokke,
+    one_line,
+    virksomhet_navn,
+    virksomheter_tekst,
+)
+from aarshjul.select import Rad, TiltakStatus
+
+ANTATT = "antatt dato"
+FRISTER_OVERSKRIFT = "Frister som nærmer seg"
+VENTER_OVERSKRIFT = "Venter på dato"
+ANTATT_OVERSKRIFT = "Antatte datoer"
+ANTATT_FORKLARING = "Planen gir ikke nøyaktig dato for disse; datoen er vår antakelse:"
+ANTATT_MERKE = "*"  # the footnote mark in tables
+
+
+def og_liste(navn: Sequence[str]) -> str:
+    """"A", "A og B", "A, B og C"."""
+    if len(navn) <= 1:
+        return "".join(navn)
+    return f"{', '.join(navn[:-1])} og {navn[-1]}"
+
+
+def for_hvem(plan: Plan, virksomheter: Sequence[str]) -> str:
+    """"Barnehage", "Barnehage og Skole", or "alle virksomheter"."""
+    if not virksomheter:
+        return "alle virksomheter"
+    return og_liste([one_line(virksomhet_navn(plan, k)) for k in virksomheter])
+
+
+def periode(fra: date, til: date) -> str:
+    """The half-open window [fra, til) as users read it: "25.11.2026–24.12.2026"."""
+    return f"{format_dato(fra)}–{format_dato(til - timedelta(days=1))}"
+
+
+def uke_overskrift(d: date) -> str:
+    """"Uke 48 (23.11.–29.11.2026)"; across New Year "Uke 53 (28.12.2026–03.01.2027)"."""
+    mandag = d - timedelta(days=d.weekday())
+    soendag = mandag + timedelta(days=6)
+    if mandag.year == soendag.year:
+        fra = mandag.strftime("%d.%m.")
+    else:
+        fra = format_dato(mandag)
+    return f"Uke {iso_uke(d)[1]} ({fra}–{format_dato(soendag)})"
+
+
+def per_uke(rader: Sequence[Rad]) -> list[tuple[str, list[Rad]]]:
+    """Rows grouped by ISO week, in the order given (already sorted by date)."""
+    grupper: list[tuple[tuple[int, int], str, list[Rad]]] = []
+    for rad in rader:
+        uke = iso_uke(rad.forekomst.dato)
+        if not grupper or grupper[-1][0] != uke:
+            grupper.append((uke, uke_overskrift(rad.forekomst.dato), []))
+        grupper[-1][2].append(rad)
+    return [(overskrift, liste) for _, overskrift, liste in grupper]
+
+
+def dato_med_ukedag(d: date) -> str:
+    """"tirsdag 01.12.2026"."""
+    return f"{UKEDAGER[d.weekday()]} {format_dato(d)}"
+
+
+def flyttet(plan: Plan, f: Forekomst) -> str | None:
+    """"flyttet fra 28.03.2024, skjærtorsdag"."""
+    if f.flyttet_fra is None:
+        return None
+    grunn = arbeidskalender(plan).fridag_navn(f.flyttet_fra)
+    return f"flyttet fra {format_dato(f.flyttet_fra)}" + (f", {grunn}" if grunn else "")
+
+
+@dataclass(frozen=True)
+class Linje:
+    """One forekomst as plain cells."""
+
+    dato: str  # "tirsdag 01.12.2026"
+    dato_kort: str  # "tir 01.12.2026"
+    tid: str  # "09:00–11:00" or ""
+    hva: str  # "SAMBA – SAMBA-møte"
+    type: str  # "Møte"
+    ansvar: str  # display names
+    rolle: str  # "ansvarlig" / "deltar" / "" when not filtered
+    merknader: tuple[str, ...]  # "om 12 dager", "flyttet fra ..."
+    antatt: bool
+
+
+def linje(plan: Plan, rad: Rad) -> Linje:
+    f = rad.forekomst
+    merknader = []
+    if f.type.er_frist:
+        merknader.append(dager_igjen_tekst(rad.dager_igjen))
+    moved = flyttet(plan, f)
+    if moved is not None:
+        merknader.append(moved)
+    return Linje(
+        dato=dato_med_ukedag(f.dato),
+        dato_kort=f"{UKEDAGER_KORT[f.dato.weekday()]} {format_dato(f.dato)}",
+        tid=klokke(f.tid, f.slutt),
+        hva=hva(f),
+        type=TYPE_NAVN[f.type],
+        ansvar=one_line(virksomheter_tekst(plan, f.ansvar)),
+        rolle=ROLLE_NAVN[rad.rolle] if rad.rolle is not None else "",
+        merknader=tuple(merknader),
+        antatt=f.antatt is not None,
+    )
+
+
+def antatte(forekomster: Sequence[Forekomst]) -> list[tuple[str, str]]:
+    """(what, why) for each hendelse with an assumed date, once, in order of appearance."""
+    seen: set[tuple[str, str]] = set()
+    result = []
+    for f in forekomster:
+        key = (f.tiltak_id, f.hendelse_id)
+        if f.antatt is not None and key not in seen:
+            seen.add(key)
+            result.append((hva(f), one_line(f.antatt)))
+    return result
+
+
+def ventende_tekst(plan: Plan, v: Ventende) -> str:
+    """"Kommunepsykolog – Evaluering: 1 år etter «Stillingen er besatt» (datoen er ikke kjent ennå)"."""
+    return (
+        f"{one_line(v.tiltak_navn)} – {one_line(v.tittel)}: {one_line(v.innen_tekst)} etter "
+        f"«{one_line(v.dato_navn)}» (datoen er ikke kjent ennå)"
+    )
+
+
+def ventende_ansvar(plan: Plan, v: Ventende) -> str:
+    return one_line(virksomheter_tekst(plan, v.ansvar))
+
+
+# --- calendar ----------------------------------------------------------------------
+
+UKEDAGER_FLERTALL = tuple(f"{d}er" for d in UKEDAGER)  # "torsdager"
+
+
+@dataclass(frozen=True)
+class KalenderLinje:
+    """One hendelse within one month of the årshjul, with all its days that month."""
+
+    dager: str  # "tirsdag 4." or "torsdager 6., 13., 20., 27."
+    tid: str
+    hva: str
+    type: str
+    ansvar: str
+    rolle: str
+    merknader: tuple[str, ...]
+    antatt: bool
+
+
+@dataclass(frozen=True)
+class Maaned:
+    overskrift: str  # "August 2026"
+    linjer: tuple[KalenderLinje, ...]
+
+
+def maaneder(plan: Plan, rader: Sequence[Rad], start: date, antall: int = 12) -> list[Maaned]:
+    """The årshjul: `antall` months from `start` (the 1st), each hendelse once per month."""
+    result = []
+    aar, mnd = start.year, start.month
+    for _ in range(antall):
+        mine = [r for r in rader if (r.forekomst.dato.year, r.forekomst.dato.month) == (aar, mnd)]
+        grupper: dict[tuple[str, str], list[Rad]] = {}
+        for r in mine:
+            grupper.setdefault((r.forekomst.tiltak_id, r.forekomst.hendelse_id), []).append(r)
+        linjer = [_kalender_linje(plan, g) for g in grupper.values()]
+        result.append(Maaned(f"{MAANEDER[mnd - 1].capitalize()} {aar}", tuple(linjer)))
+        aar, mnd = (aar + 1, 1) if mnd == 12 else (aar, mnd + 1)
+    return result
+
+
+def _kalender_linje(plan: Plan, rader: list[Rad]) -> KalenderLinje:
+    f = rader[0].forekomst
+    datoer = [r.forekomst.dato for r in rader]
+    ukedager = {d.weekday() for d in datoer}
+    dagtall = ", ".join(f"{d.day}." for d in datoer)
+    if len(datoer) == 1:
+        dager = f"{UKEDAGER[datoer[0].weekday()]} {dagtall}"
+    elif len(ukedager) == 1:
+        dager = f"{UKEDAGER_FLERTALL[datoer[0].weekday()]} {dagtall}"
+    else:
+        dager = dagtall
+    roller = {r.rolle for r in rader}
+    rolle = Rolle.ANSVARLIG if Rolle.ANSVARLIG in roller else next(iter(roller))
+    merknader = []
+    for r in rader:
+        moved = flyttet(plan, r.forekomst)
+        if moved is not None:
+            merknader.append(f"{r.forekomst.dato.day}.: {moved}" if len(rader) > 1 else moved)
+    return KalenderLinje(
+        dager=dager,
+        tid=klokke(f.tid, f.slutt),
+        hva=hva(f),
+        type=TYPE_NAVN[f.type],
+        ansvar=one_line(virksomheter_tekst(plan, f.ansvar)),
+        rolle=ROLLE_NAVN[rolle] if rolle is not None else "",
+        merknader=tuple(merknader),
+        antatt=f.antatt is not None,
+    )
+
+
+# --- tiltak ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TiltakLinje:
+    navn: str  # "SAMBA"
+    id: str
+    kilde: str
+    sone: str  # "gul" or ""
+    ansvar: str
+    deltakere: str
+    rolle: str
+    neste: tuple[str, ...]  # "tirsdag 01.12.2026 (om 6 dager): SAMBA-møte", "venter på dato: ..."
+
+
+def tiltak_linje(plan: Plan, status: TiltakStatus) -> TiltakLinje:
+    t = status.tiltak
+    neste: list[str] = []
+    if status.neste is not None:
+        f = status.neste.forekomst
+        naar = f"{dato_med_ukedag(f.dato)} ({dager_igjen_tekst(status.neste.dager_igjen)})"
+        tekst = f"{naar}: {one_line(f.tittel)}"
+        neste.append(tekst + (f" ({ANTATT})" if f.antatt is not None else ""))
+    for v in status.ventende:
+        neste.append(
+            f"venter på dato: {one_line(v.tittel)}, {one_line(v.innen_tekst)} etter «{one_line(v.dato_navn)}»"
+        )
+    if not neste:
+        neste.append("ingen flere datoer")
+    return TiltakLinje(
+        navn=one_line(t.navn),
+        id=t.id,
+        kilde=one_line(t.kilde),
+        sone=t.sone.value if t.sone is not None else "",
+        ansvar=one_line(virksomheter_tekst(plan, t.ansvar)),
+        deltakere=one_line(virksomheter_tekst(plan, t.deltakere)),
+        rolle=ROLLE_NAVN[status.rolle] if status.rolle is not None else "",
+        neste=tuple(neste),
+    )
+
+
+# --- virksomheter --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VirksomhetLinje:
+    noekkel: str
+    navn: str
+    leder: str
+    aliaser: str
+    medlemmer: str
+    ekstern: bool
+
+
+def virksomhet_linjer(plan: Plan) -> list[VirksomhetLinje]:
+    return [
+        VirksomhetLinje(
+            noekkel=key,
+            navn=one_line(v.navn),
+            leder=one_line(v.leder or ""),
+            aliaser=one_line(", ".join(v.aliaser)),
+            medlemmer=one_line(virksomheter_tekst(plan, v.medlemmer)),
+            ekstern=v.ekstern,
+        )
+        for key, v in plan.virksomheter.items()
+    ]

@@ -1,0 +1,57 @@
+"""--help (issue 3): bokmål, an example, and the Norwegian aliases in the command list."""
+
+from __future__ import annotations
+
+import pytest
+
+COMMANDS = {
+    "next": "Eksempel: aarshjul next --virksomhet barnehage",
+    "calendar": "Eksempel: aarshjul calendar --virksomhet skole --skoleår 2026/27",
+    "tiltak": "Eksempel: aarshjul tiltak --virksomhet ppt",
+    "virksomheter": "Eksempel: aarshjul virksomheter",
+    "check": "Eksempel: aarshjul check --plan data/plan.yaml",
+}
+
+
+@pytest.mark.parametrize("cmd", sorted(COMMANDS))
+def test_command_help_is_norwegian_with_an_example(run, cmd: str) -> None:
+    r = run(cmd, "--help", today=None)
+    assert r.exit_code == 0
+    out = r.stdout
+    assert out.startswith(f"Bruk: aarshjul {cmd} [VALG]")
+    assert "\nValg:\n" in out
+    assert "Vis denne hjelpen og avslutt." in out
+    assert COMMANDS[cmd] in out
+    for english in ("Usage:", "Options:", "Show this message"):
+        assert english not in out
+
+
+@pytest.mark.parametrize(("alias", "cmd"), [("neste", "next"), ("kalender", "calendar"), ("sjekk", "check")])
+def test_aliases_are_listed_and_work_with_help(run, alias: str, cmd: str) -> None:
+    top = run("--help", today=None).stdout
+    line = next(line for line in top.splitlines() if line.strip().startswith(cmd + " "))
+    assert f"(alias: {alias})" in line
+    r = run(alias, "-h", today=None)
+    assert r.exit_code == 0
+    assert COMMANDS[cmd] in r.stdout
+
+
+def test_format_option_documented(run) -> None:
+    out = run("next", "--help", today=None).stdout
+    assert "--format FORMAT" in out
+    assert "tabell (standard, for skjermen), tekst (for e-post og cron), markdown" in " ".join(out.split())
+
+
+def test_readme_documents_every_command_and_the_json_contract() -> None:
+    import re
+
+    from aarshjul.render.json import FOREKOMST_KEYS
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for cmd in COMMANDS:
+        assert f"### `aarshjul {cmd}`" in readme
+    json_section = readme.split("\n## JSON-format\n", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", json_section, flags=re.MULTILINE))
+    assert documented == FOREKOMST_KEYS
+    assert "$ aarshjul next --virksomhet barnehage\n" in readme
