@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from aarshjul import __version__
 from aarshjul.dates import parse_dato
@@ -37,11 +37,117 @@ TIDSSONE = "Europe/Oslo"
 ALIASER = {"neste": "next", "kalender": "calendar", "sjekk": "check", "hjul": "wheel"}
 
 
-class _Group(TyperGroup):
-    """Resolves the Norwegian aliases and is the one place errors become messages."""
+# click's own help strings, in bokmål. The classes are found through TyperCommand, not
+# imported from click: typer < 0.28 uses the real click, 0.28 a vendored copy.
+_CONTEXT: Any = TyperCommand.context_class
+_CLICK_USAGE_ERROR: Any = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+_HJELP_ORD = {"Options": "Valg", "Arguments": "Argumenter", "Commands": "Kommandoer"}
+_HJELP_MERKER = (
+    ("[env var: ", "[miljøvariabel: "), ("[default: ", "[standard: "), ("[required]", "[påkrevd]")
+)
+
+
+class _NorskFormatter(_CONTEXT.formatter_class):  # type: ignore[misc]
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "Bruk: " if prefix is None else prefix)
+
+    def section(self, name: str) -> Any:
+        return super().section(_HJELP_ORD.get(name, name))
+
+    def write_dl(self, rows: Any, *args: Any, **kwargs: Any) -> None:
+        oversatt = []
+        for term, tekst in rows:
+            for en, nb in _HJELP_MERKER:
+                tekst = tekst.replace(en, nb)
+            oversatt.append((term, tekst))
+        super().write_dl(oversatt, *args, **kwargs)
+
+
+class _NorskContext(_CONTEXT):  # type: ignore[misc]
+    formatter_class = _NorskFormatter
+
+
+class _Norsk:
+    """Mixin: --help and argument errors in bokmål, for commands and the group.
+
+    Unknown options, a missing option value and extra arguments become aarshjul
+    UsageErrors (exit 2, "Feil: ..."); other click errors keep click's English wording.
+    """
+
+    context_class = _NorskContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["options_metavar"] = "[VALG]"
+        super().__init__(*args, **kwargs)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "Vis denne hjelpen og avslutt."
+        return option
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[misc,no-any-return]
+        except _CLICK_USAGE_ERROR as e:
+            melding = _norsk_bruksfeil(e)
+            if melding is None:
+                raise
+            raise UsageError(f"{melding} Se «{ctx.command_path} --help».") from None
+
+
+class NorskKommando(_Norsk, TyperCommand):
+    """Use with @app.command("navn", cls=NorskKommando)."""
+
+
+def _norsk_bruksfeil(e: Any) -> str | None:
+    kind = type(e).__name__
+    if kind == "NoSuchOption":
+        forslag = sorted(e.possibilities or ())
+        hint = f" Mente du {' eller '.join(forslag)}?" if forslag else ""
+        return f"Ukjent valg «{e.option_name}».{hint}"
+    if kind == "BadOptionUsage" and "requires an argument" in e.message:
+        return f"{e.option_name} mangler en verdi."
+    if e.message.startswith("Got unexpected extra argument"):
+        ekstra = e.message.rpartition("(")[2].rstrip(")")
+        return f"Ukjent argument «{ekstra}»; kommandoen tar bare valg (som --virksomhet)."
+    return None
+
+
+class _Group(_Norsk, TyperGroup):
+    """Resolves the Norwegian aliases, speaks bokmål in help and usage errors, and is
+    the one place errors become messages."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["subcommand_metavar"] = "KOMMANDO [VALG]..."
+        super().__init__(*args, **kwargs)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # The group parses its own options before invoke(), so report errors here too.
+        try:
+            return super().parse_args(ctx, args)
+        except AarshjulError as e:
+            report_error(e)
+            raise typer.Exit(e.exit_code) from None
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         return super().get_command(ctx, ALIASER.get(cmd_name, cmd_name))
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except _CLICK_USAGE_ERROR as e:
+            if not e.message.startswith("No such command"):
+                raise
+            import difflib
+
+            navn = sorted([*self.list_commands(ctx), *ALIASER])
+            forslag = difflib.get_close_matches(args[0], navn, n=1)
+            hint = f" Mente du «{forslag[0]}»?" if forslag else ""
+            raise UsageError(
+                f"Ukjent kommando «{args[0]}».{hint} Kommandoer: {', '.join(self.list_commands(ctx))}. "
+                f"Se «{ctx.command_path} --help»."
+            ) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -248,82 +354,6 @@ FORMAT_HJELP = (
 )
 TABELL_BREDDE = 100  # the table's width when stdout is not a terminal or NO_COLOR is set
 NEXT_DAGER = 30
-
-# click's own help strings, in bokmål. The classes are found through TyperCommand, not
-# imported from click: typer < 0.28 uses the real click, 0.28 a vendored copy.
-from typer.core import TyperCommand  # noqa: E402  (kept in this section; typer is loaded anyway)
-
-_CONTEXT: Any = TyperCommand.context_class
-_CLICK_USAGE_ERROR: Any = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
-_HJELP_ORD = {"Options": "Valg", "Arguments": "Argumenter", "Commands": "Kommandoer"}
-_HJELP_MERKER = (
-    ("[env var: ", "[miljøvariabel: "), ("[default: ", "[standard: "), ("[required]", "[påkrevd]")
-)
-
-
-class _NorskFormatter(_CONTEXT.formatter_class):  # type: ignore[misc]
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, "Bruk: " if prefix is None else prefix)
-
-    def section(self, name: str) -> Any:
-        return super().section(_HJELP_ORD.get(name, name))
-
-    def write_dl(self, rows: Any, *args: Any, **kwargs: Any) -> None:
-        oversatt = []
-        for term, tekst in rows:
-            for en, nb in _HJELP_MERKER:
-                tekst = tekst.replace(en, nb)
-            oversatt.append((term, tekst))
-        super().write_dl(oversatt, *args, **kwargs)
-
-
-class _NorskContext(_CONTEXT):  # type: ignore[misc]
-    formatter_class = _NorskFormatter
-
-
-class NorskKommando(TyperCommand):
-    """A command whose --help and argument errors are in bokmål.
-
-    Use with @app.command("navn", cls=NorskKommando). Unknown options, a missing option
-    value and extra arguments become aarshjul UsageErrors (exit 2, "Feil: ..."); other
-    click errors keep click's English wording.
-    """
-
-    context_class = _NorskContext
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["options_metavar"] = "[VALG]"
-        super().__init__(*args, **kwargs)
-
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = "Vis denne hjelpen og avslutt."
-        return option
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except _CLICK_USAGE_ERROR as e:
-            melding = _norsk_bruksfeil(e)
-            if melding is None:
-                raise
-            raise UsageError(f"{melding} Se «{ctx.command_path} --help».") from None
-
-
-def _norsk_bruksfeil(e: Any) -> str | None:
-    kind = type(e).__name__
-    if kind == "NoSuchOption":
-        forslag = sorted(e.possibilities or ())
-        hint = f" Mente du {' eller '.join(forslag)}?" if forslag else ""
-        return f"Ukjent valg «{e.option_name}».{hint}"
-    if kind == "BadOptionUsage" and "requires an argument" in e.message:
-        return f"{e.option_name} mangler en verdi."
-    if e.message.startswith("Got unexpected extra argument"):
-        ekstra = e.message.rpartition("(")[2].rstrip(")")
-        return f"Ukjent argument «{ekstra}»; kommandoen tar bare valg (som --virksomhet)."
-    return None
-
 
 FormatOption = Annotated[
     str | None,
@@ -665,7 +695,7 @@ def _antall_hendelser(n: int) -> str:
     return "1 hendelse" if n == 1 else f"{n} hendelser"
 
 
-@app.command("ics")
+@app.command("ics", cls=NorskKommando)
 def ics_cmd(
     ctx: typer.Context,
     virksomhet: VirksomhetOption = None,
@@ -790,7 +820,7 @@ def _ics_mappe(mappe: Path) -> Path:
 # --- digest (issue 5) --------------------------------------------------------------
 
 
-@app.command("digest")
+@app.command("digest", cls=NorskKommando)
 def digest_cmd(
     ctx: typer.Context,
     virksomhet: VirksomhetOption = None,
@@ -865,7 +895,7 @@ def _hjulaar(s: State, aar: str | None, skoleaar: str | None) -> Any:
     return Hjulaar.skoleaar_fra(skoleaar_start(s.today))
 
 
-@app.command("wheel")
+@app.command("wheel", cls=NorskKommando)
 def wheel_cmd(
     ctx: typer.Context,
     virksomhet: VirksomhetOption = None,

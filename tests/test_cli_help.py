@@ -55,3 +55,27 @@ def test_readme_documents_every_command_and_the_json_contract() -> None:
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", json_section, flags=re.MULTILINE))
     assert documented == FOREKOMST_KEYS
     assert "$ aarshjul next --virksomhet barnehage\n" in readme
+
+
+def test_top_level_help_and_usage_errors_are_bokmaal(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("--help", today=None)
+    assert result.exit_code == 0
+    assert "Bruk:" in result.stdout and "Kommandoer:" in result.stdout
+    assert "Vis denne hjelpen og avslutt." in result.stdout
+    assert "Usage:" not in result.stdout and "Show this message" not in result.stdout
+    result = run("nxet", today=None)
+    assert result.exit_code == 2
+    assert "Ukjent kommando «nxet». Mente du «next»?" in result.stderr
+    result = run("--foo", today=None)
+    assert result.exit_code == 2
+    assert "Ukjent valg «--foo»." in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("kommando", ["ics", "digest", "wheel"])
+def test_export_commands_help_is_bokmaal(run, kommando: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(kommando, "--help", today=None)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Bruk:")
+    assert "Eksempel: aarshjul" in result.stdout
+    assert "Options:" not in result.stdout
