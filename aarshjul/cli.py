@@ -114,6 +114,36 @@ def _norsk_bruksfeil(e: Any) -> str | None:
     return None
 
 
+_GLOBAL_OPTIONS = ("--plan", "--today")  # global options that take a value
+
+
+def _hoist_global_options(args: list[str]) -> list[str]:
+    """Move --plan FIL (and --today) written after the command to before it, so that
+    `aarshjul check --plan min.yaml` works like `aarshjul --plan min.yaml check`."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):  # global options before the command
+        i += 2 if args[i] in _GLOBAL_OPTIONS else 1
+    head, tail = args[:i], args[i:]
+    hoisted: list[str] = []
+    kept: list[str] = []
+    j = 0
+    while j < len(tail):
+        arg = tail[j]
+        if arg == "--":
+            kept.extend(tail[j:])
+            break
+        if arg in _GLOBAL_OPTIONS and j + 1 < len(tail):
+            hoisted.extend(tail[j : j + 2])
+            j += 2
+            continue
+        if arg.startswith(tuple(f"{o}=" for o in _GLOBAL_OPTIONS)):
+            hoisted.append(arg)
+        else:
+            kept.append(arg)
+        j += 1
+    return head + hoisted + kept
+
+
 class _Group(_Norsk, TyperGroup):
     """Resolves the Norwegian aliases, speaks bokmål in help and usage errors, and is
     the one place errors become messages."""
@@ -125,7 +155,7 @@ class _Group(_Norsk, TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         # The group parses its own options before invoke(), so report errors here too.
         try:
-            return super().parse_args(ctx, args)
+            return super().parse_args(ctx, _hoist_global_options(args))
         except AarshjulError as e:
             report_error(e)
             raise typer.Exit(e.exit_code) from None
@@ -185,6 +215,11 @@ app = typer.Typer(
 )
 
 
+# Whether State.plan() may use the plan cache (planfile.py). Only main(), the console
+# command, turns it on: tests and library callers always load the file.
+_PLAN_CACHE = False
+
+
 @dataclass
 class State:
     """What the global options decided, shared with every command through ctx.obj."""
@@ -196,15 +231,20 @@ class State:
 
     @property
     def plan_path(self) -> Path:
-        from aarshjul.plan import resolve_plan_path
+        from aarshjul.planfile import resolve_plan_path
 
         return resolve_plan_path(self.plan_option)
 
     def plan(self) -> Plan:
         if self._plan is None:
-            from aarshjul.plan import load_plan
+            if _PLAN_CACHE:  # set by main(): the console command, not tests (issue 7)
+                from aarshjul.planfile import load_plan_cached
 
-            self._plan = load_plan(self.plan_path)
+                self._plan = load_plan_cached(self.plan_path)
+            else:
+                from aarshjul.plan import load_plan
+
+                self._plan = load_plan(self.plan_path)
             if self.command in EXPORTS:
                 warn_personal_data(self._plan)
         return self._plan
@@ -274,11 +314,14 @@ def parse_date_option(value: str, option: str) -> date:
 
 def resolve_virksomheter(plan: Plan, names: list[str] | None) -> list[str]:
     """Keys for what the user typed (key, alias or name); UsageError with a suggestion."""
-    from aarshjul.plan import find_virksomhet
-
     keys: list[str] = []
     for name in names or []:
-        key = find_virksomhet(plan, name)
+        if name in plan.virksomheter:  # the usual cron line: no need to load plan.py (issue 7)
+            key = name
+        else:
+            from aarshjul.plan import find_virksomhet
+
+            key = find_virksomhet(plan, name)
         if key not in keys:
             keys.append(key)
     return keys
@@ -984,6 +1027,8 @@ def main() -> NoReturn:
     # typer turns every registered command into a click command on each start
     # (signatures, type hints: ~0.4 ms per command). A fresh process runs one command,
     # so register only that one; help and errors for other argv keep them all (issue 7).
+    global _PLAN_CACHE
+    _PLAN_CACHE = True
     alle = app.registered_commands
     name = _invoked_command(sys.argv[1:])
     app.registered_commands = [c for c in alle if c.name == name] or alle

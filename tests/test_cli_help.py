@@ -79,3 +79,13 @@ def test_export_commands_help_is_bokmaal(run, kommando: str) -> None:  # type: i
     assert result.stdout.startswith("Bruk:")
     assert "Eksempel: aarshjul" in result.stdout
     assert "Options:" not in result.stdout
+
+
+def test_plan_option_works_after_the_command_too(run, mini_path) -> None:  # type: ignore[no-untyped-def]
+    before = run("--plan", str(mini_path), "next", "-v", "skole", "--format", "json")
+    after = run("next", "-v", "skole", "--format", "json", "--plan", str(mini_path))
+    assert before.exit_code == after.exit_code == 0
+    assert before.stdout == after.stdout
+    assert '"id": "samba.mote.2026-12-01"' in after.stdout
+    result = run("check", f"--plan={mini_path}")
+    assert result.exit_code == 0 and "Testplan" in result.stdout
