@@ -13,6 +13,8 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
+from aarshjul.errors import Problem
+
 
 class HendelseType(StrEnum):
     MOTE = "møte"
@@ -187,6 +189,9 @@ class Plan:
     stengte_dager: tuple[tuple[int, int], ...] = ()  # (month, day) every year
     stengte_datoer: tuple[date, ...] = ()  # one-off closed days
     kilde_fil: Path | None = None
+    # Warnings that do not stop the plan from loading (e-mail addresses, phone numbers:
+    # aarshjul/privacy.py). `check` lists them; exports print them to stderr.
+    advarsler: tuple[Problem, ...] = ()
 
     def finn_tiltak(self, tiltak_id: str) -> Tiltak | None:
         for tiltak in self.tiltak:

@@ -9,12 +9,10 @@ Nothing is constructed from tags, so `!!python/object` cannot run code.
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -49,6 +47,10 @@ from aarshjul.model import (
     Ukentlig,
     Virksomhet,
 )
+# Which plan file to use lives in planfile.py, which a cached start loads without yaml
+# (issue 7); the names stay importable from here.
+from aarshjul.planfile import ENV_PLAN, default_plan_path, resolve_plan_path  # noqa: F401
+from aarshjul.privacy import scan_personal_data
 
 try:  # the C loader parses our kind of file ~8x faster (issue 7)
     from yaml import CSafeLoader as _Loader
@@ -56,7 +58,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_BYTES = 5 * 1024 * 1024  # a real plan is ~50 kB; anything this big is a mistake
-ENV_PLAN = "AARSHJUL_PLAN"
 MAX_STENGTE = 40  # keeps a run of closed days well inside expand.MARGIN
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -65,24 +66,6 @@ _STANDARD_TAGS = {
 }
 _NULL_TAG = "tag:yaml.org,2002:null"
 _SANN = {"ja": True, "true": True, "nei": False, "false": False}
-
-
-def default_plan_path() -> Path:
-    """The plan shipped in the wheel, or data/plan.yaml in a source checkout."""
-    shipped = resources.files("aarshjul").joinpath("data", "plan.yaml")
-    if shipped.is_file():
-        return Path(str(shipped))
-    return Path(__file__).resolve().parent.parent / "data" / "plan.yaml"
-
-
-def resolve_plan_path(option: str | Path | None) -> Path:
-    """--plan wins, then $AARSHJUL_PLAN, then the shipped plan."""
-    if option:
-        return Path(option)
-    env = os.environ.get(ENV_PLAN)
-    if env:
-        return Path(env)
-    return default_plan_path()
 
 
 # --- reading the file -------------------------------------------------------------
@@ -103,7 +86,11 @@ def read_plan_text(path: Path) -> str:
                 f"filen er {size // (1024 * 1024)} MB; en plan kan være høyst "
                 f"{MAX_BYTES // (1024 * 1024)} MB. Er det riktig fil?"
             )
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            # A device or FIFO (/dev/zero, /dev/stdin) reports no size: read at most the limit.
+            data = fh.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise fail(f"filen er større enn {MAX_BYTES // (1024 * 1024)} MB, høyst for en plan. Er det riktig fil?")
     except FileNotFoundError:
         raise fail("filen finnes ikke.") from None
     except PermissionError:
@@ -138,10 +125,65 @@ def _compose(text: str, path: Path) -> yaml.Node | None:
         if "\\t" in str(e.problem) or bad_line[: len(bad_line) - len(bad_line.lstrip())].count("\t"):
             message = "tabulator (Tab) er brukt til innrykk; bruk mellomrom."
         else:
-            message = f"ugyldig YAML: {e.problem or e.context}."
+            message = _yaml_problem(e, text)
+        raise PlanError([Problem(path, line, column, message)]) from None
+    except yaml.reader.ReaderError as e:
+        # A control character in the file (ESC, DEL ...). The C loader's position counts
+        # UTF-8 bytes, so find the character ourselves to give line and column.
+        index = text.find(chr(e.character)) if isinstance(e.character, int) else -1
+        line = text.count("\n", 0, index) + 1 if index >= 0 else None
+        column = index - (text.rfind("\n", 0, index) + 1) + 1 if index >= 0 else None
+        code = f"U+{e.character:04X}" if isinstance(e.character, int) else "?"
+        message = (f"ugyldig YAML: filen inneholder kontrolltegnet {code}, som ikke er tillatt. "
+                   "Fjern det (det kommer ofte fra kopiering fra et annet program).")  # fmt: skip
         raise PlanError([Problem(path, line, column, message)]) from None
     except yaml.YAMLError as e:
         raise PlanError([Problem(path, None, None, f"ugyldig YAML: {e}.")]) from None
+
+
+# PyYAML's problems (C and Python loaders word some differently) in bokmål.
+_YAML_PROBLEMER = (
+    ("expected ',' or ']'", "en liste i [ ] er ikke lukket; mangler det «]» eller et komma?"),
+    ("expected ',' or '}'", "en samling i {{ }} er ikke lukket; mangler det «}}» eller et komma?"),
+    ("mapping values are not allowed", "kolon på feil sted. Sjekk innrykket, eller sett teksten i "
+                                       "anførselstegn hvis den inneholder «: »"),
+    ("did not find expected key", "her skulle det stå en nøkkel («nøkkel: verdi»). Sjekk innrykket, "
+                                  "og at ingenting står etter et avsluttende anførselstegn eller en «]»"),
+    ("did not find expected '-' indicator", "her skulle listen fortsette med «- ». Sjekk innrykket"),
+    ("could not find expected ':'", "fant ikke kolon etter nøkkelen; skriv «nøkkel: verdi»"),
+    ("unexpected end of stream", "filen slutter før et anførselstegn eller en klamme er lukket"),
+    ("unknown escape character", "ukjent tegn etter \\ i tekst i doble anførselstegn; skriv \\\\ for "
+                                 "en skråstrek, eller bruk enkle anførselstegn"),
+    ("undefined alias", "YAML-ankere og -aliaser (& og *) støttes ikke; skriv verdien ut"),
+    ("duplicate anchor", "YAML-ankere og -aliaser (& og *) støttes ikke; skriv verdien ut"),
+    ("cannot start any token", "tegnet «{char}» kan ikke starte en verdi; sett teksten i anførselstegn"),
+    ("another document", "filen har flere YAML-dokumenter (---); en plan er ett dokument"),
+    ("maximum nesting depth", "for mange lister og samlinger inni hverandre; en plan har bare noen få nivåer"),
+)  # fmt: skip
+
+
+def _yaml_problem(e: yaml.MarkedYAMLError, text: str) -> str:
+    """A bokmål message for a YAML syntax error, pointing at where an open bracket began."""
+    problem = str(e.problem or e.context or "")
+    both = f"{e.context or ''} {problem}"
+    mark = e.problem_mark
+    char = ""
+    if mark is not None:
+        lines = text.split("\n")
+        if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+            char = lines[mark.line][mark.column]
+    for english, norsk in _YAML_PROBLEMER:
+        if english in both:
+            message = f"ugyldig YAML: {norsk.format(char=char)}"
+            break
+    else:
+        return f"ugyldig YAML ({problem})."
+    start = e.context_mark
+    if start is not None and mark is not None and start.line != mark.line and (
+        "flow" in str(e.context) or "quoted" in str(e.context)
+    ):
+        message += f" (den begynner på linje {start.line + 1})"
+    return message + "."
 
 
 # --- walking the nodes ------------------------------------------------------------
@@ -327,6 +369,9 @@ def load_plan(path: str | Path) -> Plan:
     """Read, parse and validate a plan file. Raises PlanError listing every problem."""
     path = Path(path)
     text = read_plan_text(path)
+    personal_errors, advarsler = scan_personal_data(text, path)
+    if personal_errors:
+        raise PlanError(personal_errors)
     root = _compose(text, path)
     walker = _Walker(path, [])
     if root is None:
@@ -336,7 +381,7 @@ def load_plan(path: str | Path) -> Plan:
     plan = _Builder(walker).build(root)
     if walker.problems or plan is None:
         raise PlanError(walker.problems)
-    return plan
+    return replace(plan, advarsler=tuple(advarsler)) if advarsler else plan
 
 
 class _Builder:
@@ -508,7 +553,7 @@ class _Builder:
         beskrivelse = w.text(m["beskrivelse"], f"{what}: beskrivelse") if "beskrivelse" in m else None
         ansvar = self._refs(m["ansvar"], f"{what}: ansvar") if "ansvar" in m else ()
         deltakere = self._refs(m["deltakere"], f"{what}: deltakere") if "deltakere" in m else ()
-        if "ansvar" in m and not ansvar:
+        if "ansvar" in m and not ansvar and isinstance(m["ansvar"], yaml.SequenceNode):
             w.error(m["ansvar"], f"{what}: ansvar kan ikke være tom.")
         hendelser: list[Hendelse] = []
         if "hendelser" in m:
@@ -593,7 +638,7 @@ class _Builder:
                 unntatt = tuple(self._maaneder(inner["unntatt_måneder"], f"{what}: unntatt_måneder"))
         if None in (hid, tittel, htype, naar, varsel, flytt, own_kilde):
             return None
-        assert hid and tittel and htype and naar is not None and varsel is not None and flytt and own_kilde
+        assert hid and tittel and htype and naar is not None and varsel is not None and flytt and own_kilde is not None
         return Hendelse(
             id=hid, tittel=tittel, type=htype, naar=naar, ansvar=own_ansvar, deltakere=own_deltakere,
             kilde=own_kilde, varsel=varsel, flytt=flytt, antatt=antatt, tid=tid, slutt=slutt,
@@ -607,6 +652,8 @@ class _Builder:
             mnd = parse_maaned(value)
             if mnd is None:
                 forslag = difflib.get_close_matches(value.lower(), MAANEDER, n=1, cutoff=0.6)
+                if value.isdigit() and 1 <= int(value) <= 12:
+                    forslag = [MAANEDER[int(value) - 1]]
                 hint = f" Mente du «{forslag[0]}»?" if forslag else ""
                 self.w.error(item, f"{what}: ukjent måned «{value}».{hint} Gyldige er januar … desember.")
             elif mnd in result:

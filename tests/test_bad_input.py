@@ -1,0 +1,339 @@
+"""Issue 6: every command against every bad plan file.
+
+Each case must give a short bokmål message naming the file (and line and column where
+the loader knows them), exit 2 (`check`: 1), print no traceback and nothing on stdout,
+and leave the output file of `ics`/`wheel` untouched.
+
+The committed corpus is tests/bad_plans/ (one fault per file, described in its first
+line); the cases that cannot be committed (a huge file, a directory, a missing file, a
+file without read permission) are generated here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+import typer
+
+from conftest import REPO
+from otheruser import run_as_other_user, skip_unless_other_user_can_run
+
+BAD = Path(__file__).parent / "bad_plans"
+
+# Every command of the CLI. A command missing from aarshjul.cli.app fails
+# test_every_command_exists loudly; the parametrized tests skip it meanwhile.
+COMMANDS = ("next", "calendar", "tiltak", "virksomheter", "check", "ics", "digest", "wheel")
+WRITES_FILE = {"ics": "ut.ics", "wheel": "ut.svg"}
+
+# file in tests/bad_plans -> (fragment of the message, line, column); None = not known.
+CASES: dict[str, tuple[str, int | None, int | None]] = {
+    "yaml_syntax_error.yaml": ("ugyldig YAML: en samling i { } er ikke lukket", 24, 11),
+    "tab_indentation.yaml": ("tabulator (Tab) er brukt til innrykk; bruk mellomrom", 9, 1),
+    "string_for_list.yaml": ("«tiltak» skal være en liste", 13, 9),
+    "mapping_for_list.yaml": ("ansvar skal være en liste, ikke en samling av nøkler", 17, 13),
+    "number_as_month.yaml": ("ukjent måned «8». Mente du «august»?", 23, 25),
+    "unknown_key_ansvarr.yaml": ("ukjent nøkkel «ansvarr». Mente du «ansvar»?", 17, 5),
+    "date_30_february.yaml": ("«30.02.2027» finnes ikke: februar 2027 har 28 dager", 27, 21),
+    "date_month_13.yaml": ("«01.13.2027» har måned 13; måneden må være 1–12", 27, 21),
+    "date_31_april_words.yaml": ("«31. april» er ikke en dato; skriv dd.mm.åååå", 27, 21),
+    "date_31_04.yaml": ("«31.04.2027» finnes ikke: april 2027 har 30 dager", 27, 21),
+    "unknown_weekday.yaml": ("ukjent ukedag «fredagg»", 23, 25),
+    "unknown_weekday_in_dag.yaml": ("ukjent ukedag «tysdag»", 23, 49),
+    "unknown_month_name.yaml": ("ukjent måned «desmber». Mente du «desember»?", 23, 33),
+    "unknown_type.yaml": ("type: ukjent verdi «evaluring»", 26, 15),
+    "bad_time.yaml": ("«25:00» er ikke et klokkeslett", 24, 14),
+    "duplicate_tiltak_id.yaml": ("tiltak-id «samba» er brukt to ganger (første gang på linje 14)", 28, 5),
+    "duplicate_hendelse_id.yaml": ("hendelse-id «mote» er brukt to ganger", 24, 9),
+    "duplicate_key.yaml": ("nøkkelen «navn» står to ganger", 16, 5),
+    "undefined_virksomhet.yaml": ("ukjent virksomhet «skolen_nord». Mente du «skole»?", 17, 14),
+    "undefined_hendelse.yaml": ("ukjent hendelse «samba.seminar»", 27, 22),
+    "undefined_dato.yaml": ("ukjent dato «psykolog_besatt»", 27, 27),
+    "cycle.yaml": ("i ring: samba.mote → samba.evaluering → samba.mote", 24, None),
+    "empty.yaml": ("filen er tom", None, None),
+    "only_comments.yaml": ("filen er tom (eller har bare kommentarer)", None, None),
+    "binary.yaml": ("filen er binær", None, None),
+    "latin1.yaml": ("filen er ikke UTF-8 (kanskje Latin-1/Windows-1252)", 21, 24),
+    "control_character.yaml": ("filen inneholder kontrolltegnet U+001B", 25, 31),
+    "python_object_tag.yaml": ("YAML-taggen «tag:yaml.org,2002:python/object/apply:os.system» er ikke tillatt", 3, 9),
+    "alias_bomb.yaml": ("YAML-ankere og -aliaser (& og *) støttes ikke", 2, 4),
+    "deep_nesting.yaml": ("for mange lister og samlinger inni hverandre", 2, 1006),
+    "top_level_list.yaml": ("Planen skal være en samling av «nøkkel: verdi», ikke en liste", 2, 1),
+    "foedselsnummer.yaml": ("ser ut som et fødselsnummer; planen skal bare navngi roller, ikke personer", 26, 44),
+}
+
+OLD = b"BEGIN:VCALENDAR\r\nX-GAMMEL:den forrige eksporten\r\nEND:VCALENDAR\r\n"
+
+
+def existing_commands() -> set[str]:
+    from aarshjul.cli import app
+
+    group = typer.main.get_command(app)
+    return set(group.commands)  # type: ignore[attr-defined]
+
+
+def require(command: str) -> None:
+    if command not in existing_commands():
+        pytest.skip(f"kommandoen «{command}» finnes ikke ennå (se test_every_command_exists)")
+
+
+def argv(command: str, out: Path) -> list[str]:
+    """The command with the options it needs to run; -o into `out` for the writers."""
+    if command in WRITES_FILE:
+        return [command, "-o", str(out)]
+    return [command]
+
+
+def assert_refused(result, command: str, plan: Path | str, fragment: str,  # type: ignore[no-untyped-def]
+                   line: int | None, column: int | None) -> None:  # fmt: skip
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == (1 if command == "check" else 2), (result.exit_code, output)
+    assert result.stdout == "", f"stdout skal være tom ved feil: {result.stdout!r}"
+    err = result.stderr
+    assert fragment in err, err
+    where = str(plan)
+    if line is not None:
+        where += f":{line}:"
+        if column is not None:
+            where = where + f"{column}:"
+    assert where in err, f"{where!r} mangler i {err!r}"
+    # Short and Norwegian: a few lines, no English from click/PyYAML, no control bytes.
+    assert len(err) < 1500 and all(len(x) < 400 for x in err.splitlines()), err
+    for english in ("Error", "Usage:", "Aborted", "exception", "did not find"):
+        assert english not in err, err
+    assert "\x1b" not in output
+
+
+def test_every_command_exists() -> None:
+    missing = [c for c in COMMANDS if c not in existing_commands()]
+    assert not missing, f"kommandoer som mangler i aarshjul.cli.app: {', '.join(missing)}"
+
+
+def test_corpus_is_complete() -> None:
+    files = sorted(p.name for p in BAD.iterdir())
+    assert files == sorted(CASES), "hver fil i tests/bad_plans trenger en forventning i CASES"
+    assert len(files) >= 20
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_plan(run, tmp_path: Path, command: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    require(command)
+    fragment, line, column = CASES[name]
+    plan = BAD / name
+    out = tmp_path / WRITES_FILE.get(command, "ut")
+    result = run(*argv(command, out), plan=plan)
+    assert_refused(result, command, plan, fragment, line, column)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+    if command in WRITES_FILE:
+        # An existing export is left exactly as it was.
+        out.write_bytes(OLD)
+        result = run(*argv(command, out), plan=plan)
+        assert_refused(result, command, plan, fragment, line, column)
+        assert out.read_bytes() == OLD
+        assert list(tmp_path.iterdir()) == [out]
+
+
+# --- generated cases ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def huge_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 30 MB "plan": a real plan followed by megabytes of comments."""
+    path = tmp_path_factory.mktemp("stor") / "plan.yaml"
+    line = b"# " + b"fyll " * 20 + b"\n"
+    with path.open("wb") as fh:
+        fh.write((REPO / "tests" / "plans" / "mini.yaml").read_bytes())
+        for _ in range(30 * 1024 * 1024 // len(line)):
+            fh.write(line)
+    assert path.stat().st_size > 30_000_000
+    return path
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_huge_file(run, tmp_path: Path, huge_plan: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+    require(command)
+    out = tmp_path / WRITES_FILE.get(command, "ut")
+    result = run(*argv(command, out), plan=huge_plan)
+    assert_refused(result, command, huge_plan, "filen er 30 MB; en plan kan være høyst 5 MB", None, None)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_endless_device(run, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+    """/dev/zero has size 0 and never ends: the loader must not read it into memory."""
+    require(command)
+    device = Path("/dev/zero")
+    if not device.exists():
+        pytest.skip("/dev/zero finnes ikke på denne plattformen")
+    out = tmp_path / WRITES_FILE.get(command, "ut")
+    result = run(*argv(command, out), plan=device)
+    assert_refused(result, command, device, "filen er større enn 5 MB, høyst for en plan", None, None)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_directory_instead_of_file(run, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+    require(command)
+    folder = tmp_path / "planer"
+    folder.mkdir()
+    out = tmp_path / WRITES_FILE.get(command, "ut")
+    result = run(*argv(command, out), plan=folder)
+    assert_refused(result, command, folder, "er en mappe, ikke en fil", None, None)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_missing_file(run, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+    require(command)
+    missing = tmp_path / "finnes-ikke" / "plan.yaml"
+    out = tmp_path / WRITES_FILE.get(command, "ut")
+    result = run(*argv(command, out), plan=missing)
+    assert_refused(result, command, missing, "filen finnes ikke", None, None)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_missing_file_from_environment(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
+    require(command)
+    missing = tmp_path / "plan.yaml"
+    monkeypatch.setenv("AARSHJUL_PLAN", str(missing))
+    out = tmp_path / WRITES_FILE.get(command, "ut")
+    result = run(*argv(command, out))
+    assert_refused(result, command, missing, "filen finnes ikke", None, None)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_file_without_read_permission(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
+    """Every command through CliRunner. Root reads any file whatever its mode bits, so
+    there the denial is simulated at Path.open; the real thing is in the next test."""
+    require(command)
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(BAD.parent / "plans" / "mini.yaml", plan)
+    plan.chmod(0)
+    if os.geteuid() == 0:
+        real_open = Path.open
+
+        def denied(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if self == plan:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real_open(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "open", denied)
+    out = tmp_path / WRITES_FILE.get(command, "ut")
+    result = run(*argv(command, out), plan=plan)
+    assert_refused(result, command, plan, "mangler lesetilgang til filen", None, None)
+    assert not out.exists()
+
+
+def test_file_without_read_permission_for_real() -> None:
+    """A real mode-000 file, read by a real process that is not root (setpriv when we are root)."""
+    folder = Path(tempfile.mkdtemp(prefix="aarshjul-lese-"))
+    try:
+        folder.chmod(0o755)
+        plan = folder / "plan.yaml"
+        shutil.copy(BAD.parent / "plans" / "mini.yaml", plan)
+        plan.chmod(0o644)
+        skip_unless_other_user_can_run(plan)
+        plan.chmod(0)
+        result = run_as_other_user("--plan", str(plan), "virksomheter")
+        assert result.returncode == 2, result
+        assert result.stdout == ""
+        assert result.stderr == f"Feil i planen: {plan}: mangler lesetilgang til filen.\n"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_norwegian_aliases_give_the_same_answer(run) -> None:  # type: ignore[no-untyped-def]
+    aliases = {"neste": "next", "kalender": "calendar", "sjekk": "check", "hjul": "wheel"}
+    for alias, command in aliases.items():
+        if command not in existing_commands():
+            continue
+        plan = BAD / "unknown_key_ansvarr.yaml"
+        extra = ["-o", "-"] if command in WRITES_FILE else []
+        result = run(alias, *extra, plan=plan)
+        assert result.exit_code == (1 if command == "check" else 2), result.output
+        assert f"{plan}:17:5: " in result.stderr
+
+
+
+# --- the README's "Feilsøking" shows real output ---------------------------------------
+
+# How each README example was made from the shipped plan: (old text, new text).
+README_EDITS = {
+    "check": (re.compile(r"^    ansvar:", re.MULTILINE), "    ansvarr:"),
+    "next": (re.compile(re.escape("når: {dato: 30.06.2019}")), "når: {dato: 31.06.2019}"),
+}
+
+
+def test_readme_feilsoeking_shows_real_output(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from aarshjul.plan import default_plan_path
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Feilsøking\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```console\n\$ aarshjul --plan plan.yaml (\w+)\n(.*?)```", section, flags=re.DOTALL)
+    assert [command for command, _ in blocks] == list(README_EDITS)
+    monkeypatch.chdir(tmp_path)
+    shipped = default_plan_path().read_text(encoding="utf-8")
+    for command, shown in blocks:
+        pattern, new = README_EDITS[command]
+        assert pattern.search(shipped), f"README-eksempelet for {command} passer ikke lenger med data/plan.yaml"
+        Path("plan.yaml").write_text(pattern.sub(new, shipped, count=1), encoding="utf-8")
+        result = run(command, plan="plan.yaml")
+        assert result.exit_code == (1 if command == "check" else 2)
+        # Line numbers move when data/plan.yaml is edited; the wording must not.
+        numbers = re.compile(r"plan\.yaml:\d+:\d+:")
+        assert numbers.sub("plan.yaml:L:C:", result.stderr) == numbers.sub("plan.yaml:L:C:", shown)
+
+
+# --- the console command itself (cli.main, with the plan cache of issue 7) ------------
+
+
+def console(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m aarshjul`: the path cron takes, which CliRunner does not (main() and the cache)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("AARSHJUL_PLAN", None)
+    env.pop("AARSHJUL_CACHE", None)
+    cmd = [sys.executable, "-m", "aarshjul", "--today", "25.11.2026", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("plan", "fragment", "where"),
+    [
+        ("/dev/zero", "filen er større enn 5 MB", "/dev/zero: "),
+        (str(BAD / "foedselsnummer.yaml"), "ser ut som et fødselsnummer", f"{BAD / 'foedselsnummer.yaml'}:26:44: "),
+        (str(BAD / "binary.yaml"), "filen er binær", f"{BAD / 'binary.yaml'}: "),
+        ("finnes-ikke.yaml", "filen finnes ikke", "finnes-ikke.yaml: "),
+        (".", "er en mappe, ikke en fil", ".: "),
+    ],
+)
+def test_console_refuses_bad_plans_too(tmp_path: Path, plan: str, fragment: str, where: str) -> None:
+    if plan.startswith("/dev/") and not Path(plan).exists():
+        pytest.skip(f"{plan} finnes ikke på denne plattformen")
+    for _ in range(2):  # the second run would be the one to find a (wrongly) cached plan
+        result = console(tmp_path, "--plan", plan, "digest")
+        assert result.returncode == 2, result
+        assert result.stdout == ""
+        assert result.stderr.startswith(f"Feil i planen: {where}") and fragment in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_console_warnings_survive_the_plan_cache(tmp_path: Path) -> None:
+    plan = str(REPO / "tests" / "plans" / "privacy_kontakt.yaml")
+    runs = [console(tmp_path, "--plan", plan, "digest") for _ in range(2)]
+    assert list((tmp_path / "cache").rglob("*.pickle")), "planen ble ikke lagt i hurtigbufferen"
+    for result in runs:
+        assert result.returncode == 0, result
+        assert [x.split(": ", 2)[1] for x in result.stderr.splitlines()] == [
+            f"{plan}:27:35", f"{plan}:32:38", f"{plan}:32:55"
+        ]
