@@ -54,10 +54,14 @@ def render_ics(
     *,
     calname: str,
     stamp: datetime,
+    delte: dict[str, bytes] | None = None,
 ) -> bytes:
     """One VCALENDAR (METHOD:PUBLISH) with one VEVENT per forekomst, CRLF line endings.
 
     `stamp` becomes every DTSTAMP; it must be timezone-aware and is written in UTC.
+    `delte` holds VEVENT bytes by forekomst id for calls with the same plan and stamp:
+    `ics --alle` puts each forekomst in several files, and building and serializing a
+    VEVENT with icalendar costs ~0.2 ms, so each one is made once (issue 7).
     """
     if stamp.tzinfo is None:
         raise ValueError("stamp must be timezone-aware")
@@ -73,12 +77,26 @@ def render_ics(
     cal.add("refresh-interval", vDuration(OPPDATERING), parameters={"VALUE": "DURATION"})
     # VTIMEZONE only when an event refers to it; all-day events are floating dates.
     tz = ZoneInfo(TIDSSONE) if any(f.tid is not None for f in forekomster) else None
+    # The VTIMEZONE and the VEVENTs are serialized one by one and put before
+    # END:VCALENDAR: the same bytes as adding them to `cal`, but each can be reused
+    # from `delte` (the VTIMEZONE under a key no forekomst id can have).
+    slutt = b"END:VCALENDAR\r\n"
+    hode: bytes = cal.to_ical()
+    assert hode.endswith(slutt)
+    events = {} if delte is None else delte
+    deler = [hode[: -len(slutt)]]
     if tz is not None:
-        cal.add_component(oslo_vtimezone())
+        vtimezone = events.get(" VTIMEZONE")
+        if vtimezone is None:
+            vtimezone = events[" VTIMEZONE"] = oslo_vtimezone().to_ical()
+        deler.append(vtimezone)
     for f in forekomster:
-        cal.add_component(_event(plan, f, stamp, tz))
-    data: bytes = cal.to_ical()
-    return data
+        event = events.get(f.id)
+        if event is None:
+            event = events[f.id] = _event(plan, f, stamp, tz).to_ical()
+        deler.append(event)
+    deler.append(slutt)
+    return b"".join(deler)
 
 
 def oslo_vtimezone() -> Timezone:

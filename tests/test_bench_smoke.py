@@ -1,0 +1,28 @@
+"""bench/run.py still runs and prints its tables (issue 7). No timing is asserted here:
+timings are read by a person from a full `python bench/run.py`, never checked by a test."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import REPO
+
+
+def test_quick_benchmark_prints_both_tables() -> None:
+    argv = [
+        sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--runs", "1", "--warmup", "0",
+        "--commands", "help", "--sizes", "20", "--years", "1", "--ics", "20",
+    ]  # fmt: skip
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "Maskin:" in out
+    for header in ("kommando", "median", "× gulv", "maks minne", "mål", "resultat"):
+        assert header in out
+    assert "python -c pass (gulv)" in out and "--help" in out
+    for header in ("hendelser", "forekomster", "last+utvid", "µs/forekomst"):
+        assert header in out
+    rad = next(line for line in out.splitlines() if line.split()[:1] == ["20"])
+    assert int(rad.split()[3]) > 20  # 20 hendelser give more forekomster than that in a year
+    assert "ICS av 20 hendelser" in out
