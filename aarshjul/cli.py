@@ -492,16 +492,16 @@ def next_cmd(
         _skriv(render_next(plan, rader, ventende, fra=start, til=end, virksomheter=keys))
 
 
-def _kalenderaar(s: State, aar: str | None, skoleaar: str | None) -> tuple[date, str]:
-    """The årshjul's first day and title: --år, --skoleår or the current school year."""
-    from aarshjul.dates import format_skoleaar, parse_skoleaar, skoleaar_start
+def _aarvalg(s: State, aar: str | None, skoleaar: str | None) -> tuple[int, bool]:
+    """(start year, is a school year) from --år, --skoleår or the current school year."""
+    from aarshjul.dates import parse_skoleaar, skoleaar_start
 
     if aar is not None and skoleaar is not None:
         raise UsageError("Bruk enten --år eller --skoleår, ikke begge.")
     if aar is not None:
         if not aar.strip().isdigit() or not 1900 <= int(aar) <= 2200:
             raise UsageError(f"--år: «{aar}» er ikke et årstall; skriv f.eks. --år 2027.")
-        return date(int(aar), 1, 1), f"Årshjul {int(aar)}"
+        return int(aar), False
     if skoleaar is not None:
         try:
             start = parse_skoleaar(skoleaar)
@@ -509,9 +509,18 @@ def _kalenderaar(s: State, aar: str | None, skoleaar: str | None) -> tuple[date,
             raise UsageError(f"--skoleår: {e}.") from None
         if not 1900 <= start <= 2200:
             raise UsageError(f"--skoleår: «{skoleaar}» er utenfor 1900–2200.")
-    else:
-        start = skoleaar_start(s.today)
-    return date(start, 8, 1), f"Årshjul skoleåret {format_skoleaar(start)}"
+        return start, True
+    return skoleaar_start(s.today), True
+
+
+def _kalenderaar(s: State, aar: str | None, skoleaar: str | None) -> tuple[date, str]:
+    """The årshjul's first day and title."""
+    from aarshjul.dates import format_skoleaar
+
+    start, er_skoleaar = _aarvalg(s, aar, skoleaar)
+    if er_skoleaar:
+        return date(start, 8, 1), f"Årshjul skoleåret {format_skoleaar(start)}"
+    return date(start, 1, 1), f"Årshjul {start}"
 
 
 @app.command("calendar", cls=NorskKommando)
@@ -918,24 +927,10 @@ def digest_cmd(
 
 def _hjulaar(s: State, aar: str | None, skoleaar: str | None) -> Any:
     """The year of the wheel: --år, --skoleår or the current school year."""
-    from aarshjul.dates import parse_skoleaar, skoleaar_start
     from aarshjul.render.svg import Hjulaar
 
-    if aar is not None and skoleaar is not None:
-        raise UsageError("Bruk enten --år eller --skoleår, ikke begge.")
-    if aar is not None:
-        if not aar.strip().isdigit() or not 1900 <= int(aar) <= 2200:
-            raise UsageError(f"--år: «{aar}» er ikke et årstall; skriv f.eks. --år 2027.")
-        return Hjulaar.kalenderaar(int(aar))
-    if skoleaar is not None:
-        try:
-            start = parse_skoleaar(skoleaar)
-        except ValueError as e:
-            raise UsageError(f"--skoleår: {e}.") from None
-        if not 1900 <= start <= 2200:
-            raise UsageError(f"--skoleår: «{skoleaar}» er utenfor 1900–2200.")
-        return Hjulaar.skoleaar_fra(start)
-    return Hjulaar.skoleaar_fra(skoleaar_start(s.today))
+    start, er_skoleaar = _aarvalg(s, aar, skoleaar)
+    return Hjulaar.skoleaar_fra(start) if er_skoleaar else Hjulaar.kalenderaar(start)
 
 
 @app.command("wheel", cls=NorskKommando)

@@ -23,3 +23,26 @@ def test_check_accepts_the_real_plan(run) -> None:
     r = run("check")
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith("Planen er gyldig: ")
+
+
+def test_readme_session_is_real_output(run) -> None:
+    """The README shows `aarshjul next --virksomhet barnehage` on 25.11.2026; keep it true."""
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("$ aarshjul next --virksomhet barnehage\n") + len("$ aarshjul next --virksomhet barnehage\n")
+    shown = readme[start : readme.index("```", start)]
+    r = run("next", "--virksomhet", "barnehage")
+    assert r.exit_code == 0, r.output
+    assert r.stdout == shown
+
+
+def test_pmto_and_mobbing_evaluations_due_last_working_day_of_march(run) -> None:
+    r = run("calendar", "--år", "2027", "--format", "json")
+    frister = {(o["tiltak"], o["hendelse"]): o["dato"] for o in json.loads(r.stdout) if o["type"] == "evaluering"}
+    assert frister[("pmto", "evaluering")] == "2027-03-31"
+    assert frister[("mobbing", "evaluering")] == "2027-03-31"
+    r = run("calendar", "--år", "2029", "--format", "json")
+    frister = {(o["tiltak"], o["hendelse"]): o["dato"] for o in json.loads(r.stdout) if o["type"] == "evaluering"}
+    # 31.03.2029 is a Saturday, 30.03 langfredag, 29.03 skjærtorsdag.
+    assert frister[("pmto", "evaluering")] == "2029-03-28"
