@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, time
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -81,7 +82,8 @@ def parse_varighet(tekst: str) -> relativedelta:
         tall = int(tall_tekst) if tall_tekst.isdigit() else _ORDTALL.get(tall_tekst)
         enhet = _ENHETER.get(enhet_tekst)
         if tall is not None and enhet is not None and 0 <= tall <= 1000:
-            return relativedelta(**{enhet: tall})
+            kwargs: dict[str, Any] = {enhet: tall}
+            return relativedelta(**kwargs)
     raise ValueError(
         f"ukjent tidsrom «{tekst}»; skriv f.eks. «1 måned», «6 måneder», «14 dager», «2 uker» eller «1 år»"
     )

@@ -15,16 +15,16 @@ from datetime import date, datetime, timedelta
 from aarshjul.dates import skoleaar_start
 from aarshjul.model import (
     Dagregel,
-    EtterDato,
     Enkeltdato,
+    EtterDato,
     Flytt,
     Forekomst,
     Hendelse,
     Maanedlig,
     Plan,
     Relativ,
-    RRegel,
     Rolle,
+    RRegel,
     Tiltak,
     Ukentlig,
     Ventende,

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -31,8 +32,8 @@ from aarshjul.dates import (
 from aarshjul.errors import PlanError, Problem, UsageError
 from aarshjul.model import (
     Dagregel,
-    EtterDato,
     Enkeltdato,
+    EtterDato,
     Flytt,
     Gjentakelse,
     Hendelse,
@@ -47,6 +48,7 @@ from aarshjul.model import (
     Ukentlig,
     Virksomhet,
 )
+
 # Which plan file to use lives in planfile.py, which a cached start loads without yaml
 # (issue 7); the names stay importable from here.
 from aarshjul.planfile import ENV_PLAN, default_plan_path, resolve_plan_path  # noqa: F401
@@ -407,12 +409,12 @@ class _Builder:
         return Plan(virksomheter=virksomheter, datoer=datoer, tiltak=tiltak,
                     kilde_fil=w.path, **head)  # fmt: skip
 
-    def _plan_head(self, node: yaml.Node) -> dict[str, object] | None:
+    def _plan_head(self, node: yaml.Node) -> dict[str, Any] | None:
         w = self.w
         m = w.mapping(node, "«plan»", _PLAN_KEYS, ("navn", "kommune"))
         if m is None:
             return None
-        head: dict[str, object] = {
+        head: dict[str, Any] = {
             "navn": w.text(m["navn"], "plan.navn") if "navn" in m else None,
             "kommune": w.text(m["kommune"], "plan.kommune") if "kommune" in m else None,
         }
@@ -576,7 +578,7 @@ class _Builder:
         return Tiltak(tid, navn, kilde, ansvar, deltakere, tuple(hendelser), sone, beskrivelse,
                       node.start_mark.line + 1)  # fmt: skip
 
-    def _enum(self, node: yaml.Node, enum: type, what: str):  # type: ignore[no-untyped-def]
+    def _enum(self, node: yaml.Node, enum: Any, what: str) -> Any:
         value = self.w.text(node, what)
         if value is None:
             return None

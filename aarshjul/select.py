@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from aarshjul.expand import expand, rolle, waiting
-from aarshjul.model import Forekomst, Plan, Rolle, Tiltak, Ventende
+from aarshjul.model import Forekomst, Hendelse, Plan, Rolle, Tiltak, Ventende
 
 MAX_VARSEL = 366  # plan.py caps varsel at 365 days
 
@@ -84,7 +84,8 @@ class TiltakStatus:
 def tiltak_rolle(plan: Plan, tiltak: Tiltak, virksomheter: Sequence[str]) -> Rolle | None:
     """The best role any of the virksomheter has in the tiltak or one of its hendelser."""
     roller: set[Rolle] = set()
-    for item in (tiltak, *tiltak.hendelser):
+    items: tuple[Tiltak | Hendelse, ...] = (tiltak, *tiltak.hendelser)
+    for item in items:
         for v in virksomheter:
             if v in item.ansvar:
                 roller.add(Rolle.ANSVARLIG)

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 import typer
-
 from conftest import REPO
 from otheruser import run_as_other_user, skip_unless_other_user_can_run
 

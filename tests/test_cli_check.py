@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import PLANS
 
 from aarshjul.check import WarningKind, find_warnings, summarize
 from aarshjul.plan import load_plan
-from conftest import PLANS
 
 MINI = PLANS / "mini.yaml"
 CHECK = PLANS / "cli_check.yaml"

@@ -45,8 +45,9 @@ def test_format_option_documented(run) -> None:
 def test_readme_documents_every_command_and_the_json_contract() -> None:
     import re
 
-    from aarshjul.render.json import FOREKOMST_KEYS
     from conftest import REPO
+
+    from aarshjul.render.json import FOREKOMST_KEYS
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for cmd in COMMANDS:

@@ -9,7 +9,6 @@ import json
 from datetime import date
 
 import pytest
-
 from conftest import PLANS
 
 MINI = PLANS / "mini.yaml"
@@ -319,12 +318,12 @@ def test_colour_and_terminal_width_only_on_a_terminal_without_no_color(monkeypat
     monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(0, 0): os.terminal_size((132, 40)))
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setattr(cli.sys, "stdout", _Tty())
-    assert cli._skjerm() == (132, True)
+    assert cli.screen() == (132, True)
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli._skjerm() == (cli.TABELL_BREDDE, False)
+    assert cli.screen() == (cli.TABELL_BREDDE, False)
     monkeypatch.delenv("NO_COLOR")
     monkeypatch.setattr(cli.sys, "stdout", _Pipe())
-    assert cli._skjerm() == (cli.TABELL_BREDDE, False)
+    assert cli.screen() == (cli.TABELL_BREDDE, False)
 
 
 def test_week_heading_across_new_year() -> None:

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import GOLDEN, PLANS, assert_golden
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,7 +24,6 @@ from aarshjul.render.digest import (
     render_text,
     uke_tekst,
 )
-from conftest import GOLDEN, PLANS, assert_golden
 
 MINI = PLANS / "mini.yaml"
 NYTTAAR = PLANS / "digest_nyttaar.yaml"

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 import typer
-
 from conftest import PLANS, REPO
 from otheruser import run_as_other_user, skip_unless_other_user_can_run
 

@@ -7,11 +7,10 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from conftest import GOLDEN, PLANS, assert_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
-
-from conftest import GOLDEN, PLANS, assert_golden
 
 FIENDTLIG = PLANS / "ics_fiendtlig.yaml"
 RESERVERT = PLANS / "ics_reservert.yaml"
@@ -348,7 +347,7 @@ def test_alle_refuses_a_reserved_windows_name_and_writes_nothing(tmp_path: Path,
 
 
 def test_file_names_are_safe() -> None:
-    from aarshjul.cli import ics_filnavn
+    from aarshjul.commands.ics import ics_filnavn
     from aarshjul.errors import UsageError
 
     assert ics_filnavn("barnehage") == "barnehage.ics"

@@ -17,7 +17,6 @@ from html.parser import HTMLParser
 
 import pytest
 import typer
-
 from conftest import PLANS
 
 HOSTILE = PLANS / "hostile.yaml"
@@ -194,11 +193,11 @@ def check_ics(data: bytes) -> None:
 def test_table_with_colour_on_a_terminal_still_prints_markup_literally(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """With colour on (a terminal, no NO_COLOR), rich emits its own ESC sequences; the
     plan's text must still not be parsed as markup nor carry its own escapes through."""
-    import aarshjul.cli as cli
+    from aarshjul.commands import leder
 
     if "next" not in existing_commands():
         pytest.skip("kommandoen «next» finnes ikke ennå")
-    monkeypatch.setattr(cli, "_skjerm", lambda: (100, True))
+    monkeypatch.setattr(leder, "screen", lambda: (100, True))
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setenv("COLORTERM", "truecolor")
     result = run("next", plan=HOSTILE, color=True)  # color=True: typer.echo keeps ANSI, as on a tty

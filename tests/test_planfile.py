@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PLANS, REPO
 
 import aarshjul.planfile as planfile
 from aarshjul.errors import PlanError
 from aarshjul.plan import load_plan
-from conftest import PLANS, REPO
 
 
 @pytest.fixture

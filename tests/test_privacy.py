@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 import typer
+from conftest import PLANS
 
 from aarshjul.errors import PlanError
 from aarshjul.plan import load_plan
 from aarshjul.privacy import EPOST_MELDING, FNR_MELDING, TELEFON_MELDING, er_foedselsnummer, scan_personal_data
-from conftest import PLANS
 
 KONTAKT = PLANS / "privacy_kontakt.yaml"
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import PLANS
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -23,7 +24,6 @@ from aarshjul.errors import PlanError
 from aarshjul.expand import arbeidskalender, expand
 from aarshjul.model import Flytt, Plan
 from aarshjul.plan import load_plan
-from conftest import PLANS
 
 FIRST = date(2018, 1, 1)
 LAST = date(2032, 12, 31)

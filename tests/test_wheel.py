@@ -11,12 +11,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import PLANS
 
 from aarshjul.expand import expand
 from aarshjul.model import Sone
 from aarshjul.render.svg import CX, CY, SONE_COLOUR, Farge, Hjulaar, render_svg
-
-from conftest import PLANS
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 HOSTILE = PLANS / "wheel_hostile.yaml"

@@ -25,13 +25,27 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
+from icalendar import (
+    Alarm,
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vDuration,
+)
 
 from aarshjul import __version__
 from aarshjul.dates import format_dato
 from aarshjul.expand import arbeidskalender
 from aarshjul.model import Forekomst, Plan
-from aarshjul.render.common import TYPE_NAVN, hva, one_line, sanitize, virksomheter_tekst
+from aarshjul.render.common import (
+    TYPE_NAVN,
+    hva,
+    one_line,
+    sanitize,
+    virksomheter_tekst,
+)
 
 TIDSSONE = "Europe/Oslo"
 # How often subscribers should fetch the file again (X-PUBLISHED-TTL is Outlook's name,

@@ -217,7 +217,8 @@ def _wrap_balanced(tekst: str, size: float, bredde: float, *, fet: bool = False)
     # title reads best as a small pyramid.
     minst = min(lengst(d) for d in passer)
     nesten = [d for d in passer if lengst(d) <= minst * 1.1]
-    return list(min(nesten, key=lambda d: _text_width(d[0], size, fet=fet)))
+    beste: tuple[str, str] = min(nesten, key=lambda d: _text_width(d[0], size, fet=fet))
+    return list(beste)
 
 
 def _truncate(tekst: str, size: float, bredde: float, *, fet: bool = False) -> str:

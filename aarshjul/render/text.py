@@ -123,7 +123,7 @@ def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus], *, virksomheter:
 
 def render_virksomheter(plan: Plan) -> str:
     """`aarshjul virksomheter --format tekst`: aligned columns, no colour."""
-    rows = [("Nøkkel", "Navn", "Leder", "Aliaser", "Medlemmer")]
+    rows: list[tuple[str, ...]] = [("Nøkkel", "Navn", "Leder", "Aliaser", "Medlemmer")]
     for v in views.virksomhet_linjer(plan):
         navn = v.navn + (" (ekstern)" if v.ekstern else "")
         rows.append((v.noekkel, navn, v.leder, v.aliaser, v.medlemmer))

@@ -1,0 +1,262 @@
+"""The commands leaders use at a terminal: next, calendar, tiltak, virksomheter, check (issue 3)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from aarshjul.cli import (
+    NEXT_DAGER,
+    FormatOption,
+    NorskKommando,
+    State,
+    VirksomhetOption,
+    app,
+    parse_format,
+    parse_int_option,
+    parse_year_options,
+    print_text,
+    report_error,
+    resolve_virksomheter,
+    screen,
+    state,
+    window,
+)
+from aarshjul.errors import PlanError
+
+
+@app.command("next", cls=NorskKommando)
+def next_cmd(
+    ctx: typer.Context,
+    virksomhet: VirksomhetOption = None,
+    fra: Annotated[
+        str | None,
+        typer.Option(
+            "--fra", metavar="DATO", help="Første dag (dd.mm.åååå eller åååå-mm-dd). Standard: i dag."
+        ),
+    ] = None,
+    dager: Annotated[
+        str | None,
+        typer.Option("--dager", metavar="N", help=f"Antall dager fra --fra. Standard: {NEXT_DAGER}."),
+    ] = None,
+    til: Annotated[
+        str | None, typer.Option("--til", metavar="DATO", help="Siste dag (tas med), i stedet for --dager.")
+    ] = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Vis de neste dagene, uke for uke (alias: neste).
+
+    Viser møter, aktiviteter, frister og evalueringer i perioden, sortert og gruppert
+    etter ISO-uke, med ansvar og – når du velger virksomhet – rollen (ansvarlig eller
+    deltar). Frister og evalueringer vises også før perioden deres, fra varselet
+    begynner, med antall dager igjen. Antatte datoer er merket.
+
+    Eksempel: aarshjul next --virksomhet barnehage --dager 14
+    """
+    from aarshjul.expand import waiting
+    from aarshjul.select import upcoming
+
+    valgt = parse_format(fmt)
+    s = state(ctx)
+    antall = parse_int_option(dager, "--dager", 1, 3660)
+    start, end = window(s, fra, til, antall, NEXT_DAGER)
+    plan = s.plan()
+    keys = resolve_virksomheter(plan, virksomhet)
+    rader = upcoming(plan, start, end, keys)
+    ventende = waiting(plan, keys or None)
+    if valgt == "json":
+        from aarshjul.render.json import render_rader
+
+        print_text(render_rader(rader))
+    elif valgt == "tabell":
+        from aarshjul.render.table import render_next as render_tabell
+
+        width, color = screen()
+        print_text(render_tabell(
+            plan, rader, ventende, fra=start, til=end, virksomheter=keys, width=width, color=color
+        ))  # fmt: skip
+    else:
+        if valgt == "tekst":
+            from aarshjul.render.text import render_next
+        else:
+            from aarshjul.render.markdown import render_next
+        print_text(render_next(plan, rader, ventende, fra=start, til=end, virksomheter=keys))
+
+
+def _kalenderaar(s: State, aar: str | None, skoleaar: str | None) -> tuple[date, str]:
+    """The årshjul's first day and title."""
+    from aarshjul.dates import format_skoleaar
+
+    start, er_skoleaar = parse_year_options(s, aar, skoleaar)
+    if er_skoleaar:
+        return date(start, 8, 1), f"Årshjul skoleåret {format_skoleaar(start)}"
+    return date(start, 1, 1), f"Årshjul {start}"
+
+
+@app.command("calendar", cls=NorskKommando)
+def calendar_cmd(
+    ctx: typer.Context,
+    virksomhet: VirksomhetOption = None,
+    aar: Annotated[
+        str | None,
+        typer.Option("--år", "--aar", metavar="ÅÅÅÅ", help="Et kalenderår, januar–desember."),
+    ] = None,
+    skoleaar: Annotated[
+        str | None,
+        typer.Option(
+            "--skoleår", "--skoleaar", metavar="ÅÅÅÅ/ÅÅ",
+            help="Et skoleår, august–juli. Standard: inneværende skoleår.",
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Vis årshjulet måned for måned (alias: kalender).
+
+    Hver hendelse står én gang per måned med alle dagene sine. Standard er inneværende
+    skoleår (august–juli); --år gir et kalenderår.
+
+    Eksempel: aarshjul calendar --virksomhet skole --skoleår 2026/27
+    """
+    from aarshjul.expand import expand, waiting
+    from aarshjul.select import Rad, best_rolle
+
+    valgt = parse_format(fmt)
+    s = state(ctx)
+    start, tittel = _kalenderaar(s, aar, skoleaar)
+    end = date(start.year + 1, start.month, 1)
+    plan = s.plan()
+    keys = resolve_virksomheter(plan, virksomhet)
+    rader = [
+        Rad(f, best_rolle(plan, f, keys), (f.dato - s.today).days, False)
+        for f in expand(plan, start, end, keys or None)
+    ]
+    ventende = waiting(plan, keys or None)
+    if valgt == "json":
+        from aarshjul.render.json import render_rader
+
+        print_text(render_rader(rader))
+    elif valgt == "tabell":
+        from aarshjul.render.table import render_calendar as render_tabell
+
+        width, color = screen()
+        print_text(render_tabell(
+            plan, rader, ventende, tittel=tittel, start=start, virksomheter=keys, width=width, color=color
+        ))  # fmt: skip
+    else:
+        if valgt == "tekst":
+            from aarshjul.render.text import render_calendar
+        else:
+            from aarshjul.render.markdown import render_calendar
+        print_text(render_calendar(plan, rader, ventende, tittel=tittel, start=start, virksomheter=keys))
+
+
+@app.command("tiltak", cls=NorskKommando)
+def tiltak_cmd(ctx: typer.Context, virksomhet: VirksomhetOption = None, fmt: FormatOption = None) -> None:
+    """Vis tiltakene med ansvar, kilde og neste dato.
+
+    Kilden er kapittelet i planen; sonen er grønn, gul eller rød (kap. 5.2).
+
+    Med --virksomhet: bare tiltakene virksomheten har ansvar for eller deltar i, med
+    neste dato som gjelder den.
+
+    Eksempel: aarshjul tiltak --virksomhet ppt
+    """
+    from aarshjul.select import tiltak_status
+
+    valgt = parse_format(fmt)
+    s = state(ctx)
+    plan = s.plan()
+    keys = resolve_virksomheter(plan, virksomhet)
+    statuser = tiltak_status(plan, s.today, keys)
+    if valgt == "json":
+        from aarshjul.render.json import render_tiltak as render_json
+
+        print_text(render_json(plan, statuser))
+    elif valgt == "tabell":
+        from aarshjul.render.table import render_tiltak as render_tabell
+
+        width, color = screen()
+        print_text(render_tabell(plan, statuser, virksomheter=keys, width=width, color=color))
+    else:
+        if valgt == "tekst":
+            from aarshjul.render.text import render_tiltak
+        else:
+            from aarshjul.render.markdown import render_tiltak
+        print_text(render_tiltak(plan, statuser, virksomheter=keys))
+
+
+@app.command("virksomheter", cls=NorskKommando)
+def virksomheter_cmd(ctx: typer.Context, fmt: FormatOption = None) -> None:
+    """Vis virksomhetene: nøkkel, navn, leder og aliaser.
+
+    Nøkkelen, navnet og aliasene kan alle brukes med --virksomhet.
+
+    Eksempel: aarshjul virksomheter
+    """
+    valgt = parse_format(fmt)
+    plan = state(ctx).plan()
+    if valgt == "json":
+        from aarshjul.render.json import render_virksomheter as render_json
+
+        print_text(render_json(plan))
+    elif valgt == "tabell":
+        from aarshjul.render.table import render_virksomheter as render_tabell
+
+        width, color = screen()
+        print_text(render_tabell(plan, width=width, color=color))
+    else:
+        if valgt == "tekst":
+            from aarshjul.render.text import render_virksomheter
+        else:
+            from aarshjul.render.markdown import render_virksomheter
+        print_text(render_virksomheter(plan))
+
+
+@app.command("check", cls=NorskKommando)
+def check_cmd(ctx: typer.Context) -> None:
+    """Kontroller planen og vis advarsler (alias: sjekk).
+
+    Feil i planen skrives til standard feil, og kommandoen avslutter med kode 1.
+    Advarsler (utløpt planperiode, tiltak uten evaluering, virksomheter ingen viser
+    til, færre møter enn planen sier, datoer som ikke er satt) endrer ikke koden: 0.
+
+    Eksempel: aarshjul check --plan data/plan.yaml
+    """
+    from aarshjul.check import find_warnings, summarize
+    from aarshjul.render.common import one_line, sanitize
+
+    s = state(ctx)
+    try:
+        plan = s.plan()
+    except PlanError as e:
+        report_error(e)
+        typer.echo(f"Planen er ikke gyldig ({len(e.problems)} feil).", err=True)
+        raise typer.Exit(1) from None
+    sted = sanitize(str(s.plan_path))
+    summary = summarize(plan)
+    warnings = find_warnings(plan, s.today)
+    lines = [f"Planen er gyldig: {sted}", f"{one_line(plan.navn)} – {one_line(plan.kommune)}"]
+    if plan.periode_fra or plan.periode_til:
+        fra = plan.periode_fra.strftime("%d.%m.%Y") if plan.periode_fra else "…"
+        til = plan.periode_til.strftime("%d.%m.%Y") if plan.periode_til else "…"
+        lines.append(f"Planperiode: {fra}–{til}")
+    tall = [
+        ("Virksomheter", summary.virksomheter),
+        ("Tiltak", summary.tiltak),
+        ("Hendelser", summary.hendelser),
+        ("Antatte datoer", summary.antatte),
+        ("Venter på dato", summary.ventende),
+    ]
+    lines.append("")
+    lines += [f"  {navn + ':':<16}{antall:>4}" for navn, antall in tall]
+    lines.append("")
+    if warnings:
+        lines.append(f"Advarsler ({len(warnings)}):")
+        for w in warnings:
+            hvor = f"{sted}:{w.line}: " if w.line is not None else ""
+            lines.append(f"  - {hvor}{sanitize(w.message)}")
+    else:
+        lines.append("Ingen advarsler.")
+    print_text("\n".join(lines) + "\n")
