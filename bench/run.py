@@ -433,7 +433,7 @@ def syntetisk_plan(n: int) -> str:
         ]
         m1, m2 = _MAANED[t % 12], _MAANED[(t + 6) % 12]
         forms = [
-            ("møte", f"{{måneder: [august, desember, mars, mai], dag: første tirsdag}}", '"09:00-11:00"'),
+            ("møte", "{måneder: [august, desember, mars, mai], dag: første tirsdag}", '"09:00-11:00"'),
             ("frist", f"{{innen_utgangen_av: {m1}}}", None),
             ("evaluering", f"{{innen_utgangen_av: [{m1}, {m2}]}}", None),
             ("evaluering", "{etter: h00, innen: 1 måned}", None),
