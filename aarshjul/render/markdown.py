@@ -58,12 +58,6 @@ def _ventende(plan: Plan, ventende: Sequence[Ventende]) -> list[str]:
     return [*lines, ""]
 
 
-def _slutt(lines: list[str]) -> str:
-    while lines and lines[-1] == "":
-        lines.pop()
-    return "\n".join(lines) + "\n"
-
-
 def render_next(
     plan: Plan,
     rader: Sequence[Rad],
@@ -87,7 +81,7 @@ def render_next(
         lines += [f"## {views.FRISTER_OVERSKRIFT}", ""]
         lines += _linjer(plan, tidlige, bool(virksomheter))
     lines += _ventende(plan, ventende)
-    return _slutt(lines)
+    return views.slutt(lines)
 
 
 def render_calendar(
@@ -114,14 +108,14 @@ def render_calendar(
         ]  # fmt: skip
         lines += _tabell(hode, celler)
     lines += _ventende(plan, ventende)
-    return _slutt(lines)
+    return views.slutt(lines)
 
 
 def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus], *, virksomheter: Sequence[str]) -> str:
     filtrert = bool(virksomheter)
     lines = [f"# Tiltak for {md(views.for_hvem(plan, virksomheter))}", ""]
     if not statuser:
-        return _slutt([*lines, f"Ingen tiltak for {md(views.for_hvem(plan, virksomheter))}."])
+        return views.slutt([*lines, f"Ingen tiltak for {md(views.for_hvem(plan, virksomheter))}."])
     hode = ["Tiltak", "Kilde", "Sone", "Ansvar", "Deltakere", *(["Rolle"] if filtrert else []), "Neste"]
     celler = []
     for status in statuser:
@@ -130,7 +124,7 @@ def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus], *, virksomheter:
             f"{md(t.navn)} ({md(t.id)})", md(t.kilde), t.sone, md(t.ansvar), md(t.deltakere),
             *([t.rolle] if filtrert else []), "; ".join(md(n) for n in t.neste),
         ])  # fmt: skip
-    return _slutt([*lines, *_tabell(hode, celler)])
+    return views.slutt([*lines, *_tabell(hode, celler)])
 
 
 def render_virksomheter(plan: Plan) -> str:
@@ -140,4 +134,4 @@ def render_virksomheter(plan: Plan) -> str:
          md(v.medlemmer)]
         for v in views.virksomhet_linjer(plan)
     ]  # fmt: skip
-    return _slutt(_tabell(hode, celler))
+    return views.slutt(_tabell(hode, celler))

@@ -40,12 +40,6 @@ def _ventende(plan: Plan, ventende: Sequence[Ventende]) -> list[str]:
     return [*lines, ""]
 
 
-def _slutt(lines: list[str]) -> str:
-    while lines and lines[-1] == "":
-        lines.pop()
-    return "\n".join(lines) + "\n"
-
-
 def render_next(
     plan: Plan,
     rader: Sequence[Rad],
@@ -74,7 +68,7 @@ def render_next(
             lines += _rad(plan, rad)
         lines.append("")
     lines += _ventende(plan, ventende)
-    return _slutt(lines)
+    return views.slutt(lines)
 
 
 def render_calendar(
@@ -100,7 +94,7 @@ def render_calendar(
             lines.append(f"      {_detaljer(k)}")
         lines.append("")
     lines += _ventende(plan, ventende)
-    return _slutt(lines)
+    return views.slutt(lines)
 
 
 def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus], *, virksomheter: Sequence[str]) -> str:
@@ -118,7 +112,7 @@ def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus], *, virksomheter:
         for i, neste in enumerate(t.neste):
             lines.append(f"  {'Neste:' if i == 0 else '      '} {neste}")
         lines.append("")
-    return _slutt(lines)
+    return views.slutt(lines)
 
 
 def render_virksomheter(plan: Plan) -> str:

@@ -35,6 +35,13 @@ ANTATT_FORKLARING = "Planen gir ikke nøyaktig dato for disse; datoen er vår an
 ANTATT_MERKE = "*"  # the footnote mark in tables
 
 
+def slutt(lines: list[str]) -> str:
+    """The lines as one text: trailing blank lines dropped, one final newline."""
+    while lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
 def og_liste(navn: Sequence[str]) -> str:
     """"A", "A og B", "A, B og C"."""
     if len(navn) <= 1:
