@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -25,6 +26,31 @@ from aarshjul.cli import (
     window,
 )
 from aarshjul.errors import PlanError
+
+if TYPE_CHECKING:  # annotations only: select/expand load inside the commands
+    from aarshjul.model import Plan, Ventende
+    from aarshjul.select import Rad
+
+_RENDER_MODUL = {"tabell": "table", "tekst": "text", "markdown": "markdown"}
+
+
+def _vis(
+    valgt: str, visning: str, plan: Plan, rader: Sequence[Rad], ventende: Sequence[Ventende], **kwargs: Any
+) -> None:
+    """Print `next` or `calendar` in the chosen format. Each renderer module has
+    render_next and render_calendar with the same arguments; only the chosen module is
+    imported (rich only for tabell), and the table also gets the screen's width/colour."""
+    if valgt == "json":
+        from aarshjul.render.json import render_rader
+
+        print_text(render_rader(rader))
+        return
+    import importlib
+
+    modul = importlib.import_module(f"aarshjul.render.{_RENDER_MODUL[valgt]}")
+    if valgt == "tabell":
+        kwargs["width"], kwargs["color"] = screen()
+    print_text(getattr(modul, f"render_{visning}")(plan, rader, ventende, **kwargs))
 
 
 @app.command("next", cls=NorskKommando)
@@ -66,24 +92,7 @@ def next_cmd(
     keys = resolve_virksomheter(plan, virksomhet)
     rader = upcoming(plan, start, end, keys)
     ventende = waiting(plan, keys or None)
-    if valgt == "json":
-        from aarshjul.render.json import render_rader
-
-        print_text(render_rader(rader))
-    elif valgt == "tabell":
-        from aarshjul.render.table import render_next as render_tabell
-
-        width, color = screen()
-        print_text(render_tabell(
-            plan, rader, ventende, fra=start, til=end, virksomheter=keys, width=width, color=color
-        ))  # fmt: skip
-    else:
-        if valgt == "tekst":
-            from aarshjul.render.text import render_next
-        else:
-            from aarshjul.render.markdown import render_next
-        print_text(render_next(plan, rader, ventende, fra=start, til=end, virksomheter=keys))
-
+    _vis(valgt, "next", plan, rader, ventende, fra=start, til=end, virksomheter=keys)
 
 def _kalenderaar(s: State, aar: str | None, skoleaar: str | None) -> tuple[date, str]:
     """The årshjul's first day and title."""
@@ -133,24 +142,7 @@ def calendar_cmd(
         for f in expand(plan, start, end, keys or None)
     ]
     ventende = waiting(plan, keys or None)
-    if valgt == "json":
-        from aarshjul.render.json import render_rader
-
-        print_text(render_rader(rader))
-    elif valgt == "tabell":
-        from aarshjul.render.table import render_calendar as render_tabell
-
-        width, color = screen()
-        print_text(render_tabell(
-            plan, rader, ventende, tittel=tittel, start=start, virksomheter=keys, width=width, color=color
-        ))  # fmt: skip
-    else:
-        if valgt == "tekst":
-            from aarshjul.render.text import render_calendar
-        else:
-            from aarshjul.render.markdown import render_calendar
-        print_text(render_calendar(plan, rader, ventende, tittel=tittel, start=start, virksomheter=keys))
-
+    _vis(valgt, "calendar", plan, rader, ventende, tittel=tittel, start=start, virksomheter=keys)
 
 @app.command("tiltak", cls=NorskKommando)
 def tiltak_cmd(ctx: typer.Context, virksomhet: VirksomhetOption = None, fmt: FormatOption = None) -> None:

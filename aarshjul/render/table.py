@@ -85,14 +85,9 @@ def _dato(linje: views.Linje) -> Text:
     return text
 
 
-def _forekomst_table(plan: Plan, rader: Sequence[Rad], filtrert: bool, med_uke: bool) -> Table:
-    columns: list[tuple[str, dict[str, object]]] = []
-    if med_uke:
-        columns.append(("Uke", {"no_wrap": True, "style": _UKE, "justify": "right"}))
-    med_tid = any(rad.forekomst.tid for rad in rader)
-    columns.append(("Dato", {"no_wrap": True}))
-    if med_tid:
-        columns.append(("Tid", {"no_wrap": True}))
+def _detalj_kolonner(med_tid: bool, filtrert: bool) -> list[tuple[str, dict[str, object]]]:
+    """The columns after the date, shared by `next` and `calendar`."""
+    columns: list[tuple[str, dict[str, object]]] = [("Tid", {"no_wrap": True})] if med_tid else []
     columns += [
         ("Type", {"no_wrap": True}),
         ("Hva", {"min_width": 20, "overflow": "fold"}),
@@ -100,6 +95,16 @@ def _forekomst_table(plan: Plan, rader: Sequence[Rad], filtrert: bool, med_uke: 
     ]
     if filtrert:
         columns.append(("Rolle", {"no_wrap": True}))
+    return columns
+
+
+def _forekomst_table(plan: Plan, rader: Sequence[Rad], filtrert: bool, med_uke: bool) -> Table:
+    columns: list[tuple[str, dict[str, object]]] = []
+    if med_uke:
+        columns.append(("Uke", {"no_wrap": True, "style": _UKE, "justify": "right"}))
+    med_tid = any(rad.forekomst.tid for rad in rader)
+    columns.append(("Dato", {"no_wrap": True}))
+    columns += _detalj_kolonner(med_tid, filtrert)
     table = _table(columns)
     grupper = views.per_uke(rader) if med_uke else [("", list(rader))]
     for gi, (overskrift, uke) in enumerate(grupper):
@@ -188,15 +193,7 @@ def render_calendar(
         ("Måned", {"no_wrap": True, "style": _UKE}),
         ("Dag", {"overflow": "fold"}),
     ]
-    if med_tid:
-        columns.append(("Tid", {"no_wrap": True}))
-    columns += [
-        ("Type", {"no_wrap": True}),
-        ("Hva", {"min_width": 20, "overflow": "fold"}),
-        ("Ansvar", {"overflow": "fold"}),
-    ]
-    if filtrert:
-        columns.append(("Rolle", {"no_wrap": True}))
+    columns += _detalj_kolonner(med_tid, filtrert)
     table = _table(columns)
     for mi, maaned in enumerate(maaneder):
         linjer = maaned.linjer or (None,)
