@@ -67,6 +67,23 @@ def flyttet_tekst(f: Forekomst) -> str | None:
     return f"flyttet fra {format_dato(f.flyttet_fra)}"
 
 
+# A kilde that begins with a chapter of the plan: "7.3", "4.1.4 og kap. 11", "kapittel 11",
+# "kap. 9". Not "15-1" (a section of a law) or a year range.
+_KAPITTEL_TALL = re.compile(r"^\d+(?:\.\d+)*(?![\d\-–])")
+_KAPITTEL_ORD = re.compile(r"^kap(?:ittel|\.)?\s*\d", re.IGNORECASE)
+
+
+def kilde_tekst(kilde: str) -> str:
+    """The kilde as a reader sees it: "Kapittel 7.3 i planen" for a chapter reference,
+    otherwise as the plan wrote it ("Barnevernsloven § 15-1"). One line, terminal-safe."""
+    tekst = one_line(kilde)
+    if _KAPITTEL_TALL.match(tekst):
+        return f"Kapittel {tekst} i planen"
+    if _KAPITTEL_ORD.match(tekst):
+        return f"{tekst[0].upper()}{tekst[1:]} i planen"
+    return tekst
+
+
 def dato_lang(d: date) -> str:
     """"tirsdag 1. desember 2026"."""
     return f"{UKEDAGER[d.weekday()]} {d.day}. {MAANEDER[d.month - 1]} {d.year}"

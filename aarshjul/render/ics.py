@@ -42,6 +42,7 @@ from aarshjul.model import Forekomst, Plan
 from aarshjul.render.common import (
     TYPE_NAVN,
     hva,
+    kilde_tekst,
     one_line,
     sanitize,
     virksomheter_tekst,
@@ -185,7 +186,7 @@ def beskrivelse(plan: Plan, f: Forekomst) -> str:
     ]
     if f.deltakere:
         linjer.append(f"Deltakere: {one_line(virksomheter_tekst(plan, f.deltakere))}")
-    linjer.append(f"Kilde: Kapittel {one_line(f.kilde)} i planen")
+    linjer.append(f"Kilde: {kilde_tekst(f.kilde)}")
     if f.antatt:
         linjer.append(f"Datoen er antatt og må bekreftes: {one_line(f.antatt)}")
     if f.flyttet_fra is not None:
