@@ -1,0 +1,369 @@
+"""The sign-off store (issue 13): one SQLite file, owned by this module alone.
+
+Every SQL string of aarshjul is here and nothing else imports sqlite3 (STYLE.md §7).
+sqlite3 itself is imported only when a database file is opened, so `next` and `digest`
+start as fast as before on a machine that has no sign-offs.
+
+**Rows are events.** A sign-off ("kvittert") and its withdrawal ("angret") are both rows
+in `kvittering`; nothing is updated or deleted. The current state of an occurrence is
+its newest row (by `registrert`, then row id): see `Store.gjeldende()`.
+
+**Keys.** A row is tied to the stable occurrence key `Forekomst.nokkel`
+("pmto.evaluering.2027-03", aarshjul/keys.py), which survives a holiday move or an
+edited day rule within the period. The occurrence's id and date at the time of
+signing are stored too, for the report and for `check`.
+
+**Schema.** `MIGRATIONS` is append-only: (version, sql) steps, applied in one
+transaction and recorded in `PRAGMA user_version`. A database from a newer aarshjul
+(user_version above the last step) is refused, never touched.
+
+**Files.** Opened with journal_mode=WAL and a busy timeout; one transaction per command
+(`write_transaction`). Read-only callers use `read_events`, which opens the file with
+`mode=ro` and never creates it: a missing file means "no sign-offs". Before opening, the
+file's header is checked, so a non-SQLite file at the path is reported and left as it is.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aarshjul.errors import AarshjulError
+
+if TYPE_CHECKING:
+    import sqlite3
+
+DB_ENV = "AARSHJUL_DB"
+DB_FILNAVN = "kvitteringer.sqlite"
+BUSY_TIMEOUT_S = 30.0
+_HEADER = b"SQLite format 3\x00"
+
+KVITTERT = "kvittert"
+ANGRET = "angret"
+
+# Append-only. Step 1 is the first released schema; step 2 gives every row a uid so
+# that an export imported twice adds nothing (INSERT OR IGNORE on the unique index).
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (
+        1,
+        """
+        CREATE TABLE kvittering (
+            id INTEGER PRIMARY KEY,
+            nokkel TEXT NOT NULL,
+            handling TEXT NOT NULL CHECK (handling IN ('kvittert', 'angret')),
+            utfort TEXT,
+            av TEXT,
+            merknad TEXT,
+            lenke TEXT,
+            forekomst_id TEXT,
+            forekomst_dato TEXT,
+            registrert TEXT NOT NULL
+        );
+        CREATE INDEX kvittering_nokkel ON kvittering (nokkel, registrert);
+        """,
+    ),
+    (
+        2,
+        """
+        ALTER TABLE kvittering ADD COLUMN uid TEXT;
+        UPDATE kvittering SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
+        CREATE UNIQUE INDEX kvittering_uid ON kvittering (uid);
+        """,
+    ),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+_COLUMNS = "uid, nokkel, handling, utfort, av, merknad, lenke, forekomst_id, forekomst_dato, registrert"
+
+
+class StoreError(AarshjulError):
+    """The sign-off database cannot be read or written; the message says which file and why."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Kvittering:
+    """One row of the store: a sign-off (handling "kvittert") or a withdrawal ("angret")."""
+
+    nokkel: str  # Forekomst.nokkel
+    handling: str  # KVITTERT or ANGRET
+    utfort: date | None  # the day it was done (sign-offs only)
+    av: str | None = None
+    merknad: str | None = None
+    lenke: str | None = None
+    forekomst_id: str | None = None  # Forekomst.id when it was signed off
+    forekomst_dato: date | None = None  # the occurrence's date when it was signed off
+    registrert: str = ""  # UTC timestamp, ISO 8601 with microseconds: the order of events
+    uid: str = ""  # unique per row, kept by export/import
+
+    @property
+    def er_kvittert(self) -> bool:
+        return self.handling == KVITTERT
+
+
+def ny_kvittering(
+    nokkel: str,
+    handling: str,
+    utfort: date | None,
+    *,
+    av: str | None = None,
+    merknad: str | None = None,
+    lenke: str | None = None,
+    forekomst_id: str | None = None,
+    forekomst_dato: date | None = None,
+    naa: datetime | None = None,
+) -> Kvittering:
+    """A new event with a fresh uid and the registration time (UTC now unless given)."""
+    stamp = (naa or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return Kvittering(
+        nokkel=nokkel, handling=handling, utfort=utfort, av=av, merknad=merknad, lenke=lenke,
+        forekomst_id=forekomst_id, forekomst_dato=forekomst_dato,
+        registrert=stamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), uid=uuid.uuid4().hex,
+    )  # fmt: skip
+
+
+def resolve_db_path(option: str | None, env: Mapping[str, str] | None = None) -> Path:
+    """--db FIL, else $AARSHJUL_DB, else $XDG_DATA_HOME/aarshjul/kvitteringer.sqlite
+    (default ~/.local/share/...): sign-offs are data, not cache."""
+    env = os.environ if env is None else env
+    if option:
+        return Path(option).expanduser()
+    if env.get(DB_ENV):
+        return Path(env[DB_ENV]).expanduser()
+    base = env.get("XDG_DATA_HOME") or str(Path("~/.local/share").expanduser())
+    return Path(base) / "aarshjul" / DB_FILNAVN
+
+
+def db_exists(path: Path) -> bool:
+    """Cheap check before anything imports sqlite3 (start-up of next/digest, issue 7)."""
+    return path.is_file()
+
+
+# --- opening ---------------------------------------------------------------------
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not SQLite before SQLite sees it (it is left untouched)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(_HEADER))
+    except PermissionError:
+        raise StoreError(f"{path}: har ikke lov til å lese kvitteringsdatabasen.") from None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: er en mappe, ikke en kvitteringsdatabase.") from None
+    except OSError as e:
+        raise StoreError(f"{path}: kan ikke lese kvitteringsdatabasen ({e.strerror}).") from None
+    if head and head != _HEADER:
+        raise StoreError(
+            f"{path}: er ikke en SQLite-database (feil filhode). Filen er ikke endret; "
+            "velg en annen fil med --db eller AARSHJUL_DB."
+        )
+
+
+def _feil(path: Path, e: Exception) -> StoreError:
+    """A bokmål message for an sqlite3 error."""
+    tekst = str(e).lower()
+    if "readonly" in tekst or "read-only" in tekst or "unable to open" in tekst:
+        return StoreError(
+            f"{path}: kan ikke skrive til kvitteringsdatabasen (filen eller mappen er skrivebeskyttet). "
+            "Ingenting er lagret."
+        )
+    if "not a database" in tekst or "malformed" in tekst or "corrupt" in tekst:
+        return StoreError(f"{path}: kvitteringsdatabasen er skadet ({e}). Filen er ikke endret.")
+    if "locked" in tekst or "busy" in tekst:
+        return StoreError(
+            f"{path}: kvitteringsdatabasen er låst av en annen prosess i over {BUSY_TIMEOUT_S:.0f} sekunder. "
+            "Prøv igjen."
+        )
+    return StoreError(f"{path}: feil i kvitteringsdatabasen: {e}.")
+
+
+def _check_version(path: Path, con: sqlite3.Connection) -> int:
+    versjon = int(con.execute("PRAGMA user_version").fetchone()[0])
+    if versjon > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: kvitteringsdatabasen har skjemaversjon {versjon}, men denne aarshjul kjenner bare "
+            f"til og med {SCHEMA_VERSION}. Den er laget av en nyere aarshjul; oppgrader aarshjul. "
+            "Filen er ikke endret."
+        )
+    return versjon
+
+
+def _migrate(con: sqlite3.Connection, fra: int) -> None:
+    """Apply the steps after `fra` inside the caller's transaction. executescript would
+    COMMIT first, so the statements run one by one."""
+    for versjon, sql in MIGRATIONS:
+        if versjon <= fra:
+            continue
+        for statement in sql.split(";"):
+            if statement.strip():
+                con.execute(statement)
+        con.execute(f"PRAGMA user_version = {versjon:d}")
+
+
+class Store:
+    """An open store inside one write transaction (see write_transaction)."""
+
+    def __init__(self, path: Path, con: sqlite3.Connection, created: bool) -> None:
+        self.path = path
+        self.created = created  # the file did not exist before this command
+        self._con = con
+
+    def events(self) -> list[Kvittering]:
+        return _events(self._con)
+
+    def gjeldende(self) -> dict[str, Kvittering]:
+        return _gjeldende(self._con)
+
+    def append(self, kvitteringer: Iterable[Kvittering]) -> int:
+        """Add events; an event whose uid is already stored is skipped. Returns how many were added."""
+        added = 0
+        for k in kvitteringer:
+            cur = self._con.execute(
+                f"INSERT OR IGNORE INTO kvittering ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    k.uid or uuid.uuid4().hex, k.nokkel, k.handling,
+                    k.utfort.isoformat() if k.utfort else None, k.av, k.merknad, k.lenke,
+                    k.forekomst_id, k.forekomst_dato.isoformat() if k.forekomst_dato else None,
+                    k.registrert,
+                ),
+            )  # fmt: skip
+            added += cur.rowcount
+        return added
+
+
+def _connect(uri: str) -> sqlite3.Connection:
+    import sqlite3
+
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per command.
+    con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    return con
+
+
+def _uri(path: Path, mode: str) -> str:
+    from urllib.parse import quote
+
+    return f"file:{quote(str(path.resolve()))}?mode={mode}"
+
+
+@contextmanager
+def write_transaction(path: Path) -> Iterator[Store]:
+    """Open (creating the file and its folder if needed), migrate and yield a Store in one
+    BEGIN IMMEDIATE transaction; COMMIT when the block ends, ROLLBACK on any exception
+    (Ctrl-C too), so a command writes all its rows or none."""
+    import sqlite3
+
+    created = not path.exists()
+    if not created:
+        _check_header(path)
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"{path.parent}: kan ikke lage mappen til kvitteringsdatabasen ({e.strerror}).") from None
+    if not os.access(path.parent, os.W_OK) or (not created and not os.access(path, os.W_OK)):
+        raise StoreError(
+            f"{path}: kan ikke skrive til kvitteringsdatabasen (filen eller mappen er skrivebeskyttet). "
+            "Ingenting er lagret."
+        )
+    con: sqlite3.Connection | None = None
+    try:
+        con = _connect(_uri(path, "rwc" if created else "rw"))
+        _check_version(path, con)  # before anything writes, even the journal mode
+        con.execute("PRAGMA journal_mode = WAL")
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            # Read again inside the lock: another process may have migrated meanwhile.
+            _migrate(con, _check_version(path, con))
+            yield Store(path, con, created)
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+    except sqlite3.Error as e:
+        raise _feil(path, e) from None
+    finally:
+        if con is not None:
+            con.close()
+
+
+def read_events(path: Path) -> list[Kvittering]:
+    """Every event in the file, oldest first; [] when the file does not exist (never created)."""
+    with _read(path) as con:
+        return [] if con is None else _events(con)
+
+
+def read_gjeldende(path: Path) -> dict[str, Kvittering]:
+    """nokkel → the sign-off in force (withdrawn ones left out); {} when there is no file."""
+    with _read(path) as con:
+        return {} if con is None else _gjeldende(con)
+
+
+@contextmanager
+def _read(path: Path) -> Iterator[sqlite3.Connection | None]:
+    if not path.exists():
+        yield None
+        return
+    import sqlite3
+
+    _check_header(path)
+    con: sqlite3.Connection | None = None
+    try:
+        try:
+            con = _connect(_uri(path, "ro"))
+            versjon = _check_version(path, con)
+        except sqlite3.OperationalError:
+            # A WAL database whose -shm cannot be created here (read-only folder):
+            # immutable=1 reads the main file as it is, which holds every committed
+            # row once the last writer has closed (checkpoint on close).
+            if con is not None:
+                con.close()
+            con = _connect(_uri(path, "ro") + "&immutable=1")
+            versjon = _check_version(path, con)
+        if versjon == 0:  # an empty file: no schema yet, no sign-offs
+            yield None
+            return
+        yield con
+    except sqlite3.Error as e:
+        raise _feil(path, e) from None
+    finally:
+        if con is not None:
+            con.close()
+
+
+def _rad(row: tuple[str | None, ...]) -> Kvittering:
+    uid, nokkel, handling, utfort, av, merknad, lenke, fid, fdato, registrert = row
+    return Kvittering(
+        nokkel=nokkel or "", handling=handling or "", utfort=date.fromisoformat(utfort) if utfort else None,
+        av=av, merknad=merknad, lenke=lenke, forekomst_id=fid,
+        forekomst_dato=date.fromisoformat(fdato) if fdato else None, registrert=registrert or "", uid=uid or "",
+    )  # fmt: skip
+
+
+def _events(con: sqlite3.Connection) -> list[Kvittering]:
+    rows = con.execute(f"SELECT {_COLUMNS} FROM kvittering ORDER BY registrert, id").fetchall()
+    return [_rad(r) for r in rows]
+
+
+def _gjeldende(con: sqlite3.Connection) -> dict[str, Kvittering]:
+    # The newest event per nokkel decides; a withdrawal leaves the occurrence unsigned.
+    rows = con.execute(
+        f"""
+        SELECT {_COLUMNS} FROM kvittering AS k
+        WHERE NOT EXISTS (
+            SELECT 1 FROM kvittering AS n
+            WHERE n.nokkel = k.nokkel AND (n.registrert, n.id) > (k.registrert, k.id)
+        ) AND k.handling = 'kvittert'
+        ORDER BY k.nokkel
+        """
+    ).fetchall()
+    return {k.nokkel: k for k in map(_rad, rows)}
