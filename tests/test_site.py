@@ -1,0 +1,278 @@
+"""The published website (issue 15): page set, links, escaping, determinism, the folder.
+
+The accessibility check (axe-core in Chromium) is tests/a11y/, run by .ci/run.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import PLANS
+
+from aarshjul.publish import MANIFEST, publish_folder
+from aarshjul.render.site import Abonnement, Nettsted, render_site
+
+TODAY = date(2026, 12, 1)
+URL = "https://intranett.example.no/aarshjul"
+
+
+class _Side(HTMLParser):
+    """Links, ids, and the text of a page, as a browser would read them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lenker: list[str] = []
+        self.ider: set[str] = set()
+        self.tekst: list[str] = []
+        self.tagger: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.tagger.append((tag, a))
+        for navn in ("href", "src", "xlink:href"):
+            if a.get(navn):
+                self.lenker.append(str(a[navn]))
+        if a.get("id"):
+            self.ider.add(str(a["id"]))
+
+    def handle_data(self, data: str) -> None:
+        self.tekst.append(data)
+
+
+def _les(data: bytes) -> _Side:
+    side = _Side()
+    side.feed(data.decode("utf-8"))
+    return side
+
+
+def _site(plan, *, url: str | None = URL, keys: tuple[str, ...] | None = None) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+    keys = tuple(plan.virksomheter) if keys is None else keys
+    ab = {k: Abonnement(f"{k}.ics", f"{url}/{k}.ics" if url else None) for k in (*keys, "alle")}
+    filer = render_site(Nettsted(plan, TODAY, 2026, keys, ab))
+    # What the command adds beside the pages.
+    filer.update({f"{k}.ics": b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n" for k in (*keys, "alle")})
+    filer["plan.json"] = b"[]\n"
+    return filer
+
+
+@pytest.fixture(scope="module")
+def real_site() -> dict[str, bytes]:
+    from aarshjul.plan import load_plan
+    from aarshjul.planfile import default_plan_path
+
+    return _site(load_plan(default_plan_path()))
+
+
+@pytest.fixture(scope="module")
+def real() -> object:
+    from aarshjul.plan import load_plan
+    from aarshjul.planfile import default_plan_path
+
+    return load_plan(default_plan_path())
+
+
+def test_page_set_is_index_school_years_virksomheter_and_tiltak(real_site, real) -> None:  # type: ignore[no-untyped-def]
+    sider = {n for n in real_site if n.endswith(".html")}
+    forventet = {"index.html", "skoleaar-2027-28.html"}
+    forventet |= {f"virksomhet-{k}.html" for k in real.virksomheter}
+    forventet |= {f"tiltak-{t.id}.html" for t in real.tiltak}
+    assert sider == forventet
+    assert "stil.css" in real_site
+    assert {"hjul-2026-27.svg", "hjul-2027-28.svg", "hjul-2026-27-barnehage.svg"} <= set(real_site)
+
+
+def test_every_internal_link_and_anchor_resolves(real_site) -> None:  # type: ignore[no-untyped-def]
+    sider = {n: _les(d) for n, d in real_site.items() if n.endswith(".html")}
+    sjekket = 0
+    for navn, side in sider.items():
+        for lenke in side.lenker:
+            if lenke.startswith(("webcal://", URL + "/")):
+                fil = lenke.rsplit("/", 1)[1]
+                assert fil in real_site, f"{navn}: {lenke}"
+                continue
+            assert "://" not in lenke and not lenke.startswith("//"), f"{navn}: ekstern lenke {lenke}"
+            fil, _, anker = lenke.partition("#")
+            fil = fil or navn
+            assert fil in real_site, f"{navn}: {lenke} peker på en fil som ikke finnes"
+            if anker:
+                assert anker in sider[fil].ider, f"{navn}: {lenke} peker på et anker som ikke finnes"
+            sjekket += 1
+    assert sjekket > 1000
+
+
+def test_each_page_has_lang_one_h1_and_headings_in_order(real_site) -> None:  # type: ignore[no-untyped-def]
+    for navn, data in real_site.items():
+        if not navn.endswith(".html"):
+            continue
+        side = _les(data)
+        assert side.tagger[0] == ("html", {"lang": "nb"}), navn
+        nivaaer = [int(t[1]) for t, _ in side.tagger if t in ("h1", "h2", "h3", "h4")]
+        assert nivaaer.count(1) == 1 and nivaaer[0] == 1, navn
+        for a, b in zip(nivaaer, nivaaer[1:]):
+            assert b <= a + 1, f"{navn}: h{a} følges av h{b}"
+        assert not [a for _, attrs in side.tagger for a in attrs if a.startswith("on")], navn
+        assert not [t for t, _ in side.tagger if t == "script"], navn
+
+
+def test_index_wheel_and_table_show_samba_in_august_december_march_may(real_site) -> None:  # type: ignore[no-untyped-def]
+    index = _les(real_site["index.html"])
+    # The wheel is in the page with its own title and description (role=img).
+    svg = next(a for t, a in index.tagger if t == "svg")
+    assert svg["role"] == "img" and svg["aria-labelledby"] == "wheel-title wheel-desc"
+    # The text alternative: the SAMBA meetings of 2026/27 as table rows.
+    samba = sorted(i for i in index.ider if i.startswith("samba.mote."))
+    assert [i.split(".")[2][:7] for i in samba] == ["2026-08", "2026-12", "2027-03", "2027-05"]
+    tekst = " ".join(index.tekst)
+    assert "De neste 30 dagene" in tekst
+    assert "tirsdag 15.12.2026" in tekst  # the SAMBA meeting in the next 30 days
+    assert "Skoleåret 2026/27 måned for måned" in tekst
+
+
+def test_virksomhet_page_has_role_kilde_assumed_and_subscription(real_site) -> None:  # type: ignore[no-untyped-def]
+    data = real_site["virksomhet-barnehage.html"].decode()
+    side = _les(real_site["virksomhet-barnehage.html"])
+    assert "mobbing.evaluering.2027-03-31" in side.ider  # PMTO and mobbing evaluations: 31.03.2027
+    rad = data.split('<tr id="mobbing.evaluering.2027-03-31"', 1)[1].split("</tr>", 1)[0]
+    assert "onsdag 31.03.2027" in rad and "Evaluering" in rad
+    assert ">ansvarlig<" in rad or ">deltar<" in rad
+    assert "Kapittel 7.13" in rad
+    assert "De neste 60 dagene" in data
+    assert f'<code class="adresse">{URL}/barnehage.ics</code>' in data
+    assert 'href="webcal://intranett.example.no/aarshjul/barnehage.ics"' in data
+    assert 'href="barnehage.ics" download' in data
+    for program in ("Outlook", "Outlook på nettet", "Google Kalender"):
+        assert f"<dt>{program}</dt>" in data
+    assert 'class="antatt"' in data and "antatt dato" in data
+
+
+def test_without_url_only_the_download_is_offered(real) -> None:  # type: ignore[no-untyped-def]
+    filer = _site(real, url=None, keys=("barnehage",))
+    data = filer["virksomhet-barnehage.html"].decode()
+    assert "webcal://" not in data and "https://" not in data
+    assert 'href="barnehage.ics" download' in data
+    assert "--url" in data
+
+
+def test_only_the_chosen_virksomheter_get_pages(real) -> None:  # type: ignore[no-untyped-def]
+    filer = _site(real, keys=("skole",))
+    assert [n for n in filer if n.startswith("virksomhet-")] == ["virksomhet-skole.html"]
+    assert 'href="virksomhet-skole.html"' in filer["index.html"].decode()
+    assert "virksomhet-barnehage.html" not in filer["index.html"].decode()
+
+
+def test_two_renders_are_byte_identical(real, real_site) -> None:  # type: ignore[no-untyped-def]
+    assert _site(real) == real_site
+
+
+def test_hostile_plan_text_is_escaped_everywhere() -> None:
+    from aarshjul.plan import load_plan
+
+    plan = load_plan(PLANS / "hostile.yaml")
+    filer = _site(plan)
+    for navn, data in filer.items():
+        tekst = data.decode("utf-8")
+        if navn.endswith((".html", ".svg")):
+            assert "<script" not in tekst.lower(), navn
+            assert "<svg onload" not in tekst.lower() and "<b>" not in tekst, navn
+            assert "\x1b" not in tekst and "\x07" not in tekst, navn
+    index = _les(filer["index.html"])
+    lest = " ".join(index.tekst)
+    assert "<script>alert(1)</script>" in lest  # shown as text, not run
+    assert "Kommune <script>&\"'" in lest
+    assert "PPT <b>&amp;</b>" in lest
+
+
+# --- the folder ----------------------------------------------------------------------
+
+
+def test_publish_writes_index_last_and_an_unchanged_rerun_touches_nothing(tmp_path: Path, real_site) -> None:  # type: ignore[no-untyped-def]
+    mappe = tmp_path / "nett"
+    første = publish_folder(mappe, real_site)
+    assert første.skrevet[-1] == "index.html"
+    assert set(første.skrevet) == set(real_site)
+    foer = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in mappe.iterdir()}
+    andre = publish_folder(mappe, real_site)
+    assert andre.skrevet == () and andre.fjernet == ()
+    assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in mappe.iterdir()} == foer
+
+
+def test_foreign_files_are_left_alone_and_stale_own_files_removed(tmp_path: Path, real) -> None:  # type: ignore[no-untyped-def]
+    mappe = tmp_path / "nett"
+    mappe.mkdir()
+    (mappe / "logo.png").write_bytes(b"\x89PNG")
+    (mappe / ".htaccess").write_text("Options -Indexes\n")
+    publish_folder(mappe, _site(real, keys=("skole", "barnehage")))
+    assert (mappe / "virksomhet-barnehage.html").exists()
+    resultat = publish_folder(mappe, _site(real, keys=("skole",)))
+    assert set(resultat.fjernet) == {"virksomhet-barnehage.html", "barnehage.ics", "hjul-2026-27-barnehage.svg"}
+    assert not (mappe / "virksomhet-barnehage.html").exists()
+    assert (mappe / "logo.png").read_bytes() == b"\x89PNG"
+    assert (mappe / ".htaccess").read_text() == "Options -Indexes\n"
+    assert "logo.png" not in (mappe / MANIFEST).read_text()
+
+
+def test_a_tampered_manifest_cannot_delete_outside_the_folder(tmp_path: Path, real) -> None:  # type: ignore[no-untyped-def]
+    mappe = tmp_path / "nett"
+    mappe.mkdir()
+    utenfor = tmp_path / "viktig.txt"
+    utenfor.write_text("behold")
+    (mappe / "skjult").mkdir()
+    (mappe / MANIFEST).write_text('{"filer": ["../viktig.txt", "/etc/passwd", "skjult", ".htaccess"]}')
+    (mappe / ".htaccess").write_text("x")
+    resultat = publish_folder(mappe, _site(real, keys=("skole",)))
+    assert resultat.fjernet == ()
+    assert utenfor.read_text() == "behold" and (mappe / "skjult").is_dir() and (mappe / ".htaccess").exists()
+
+
+def test_an_interrupted_publish_keeps_the_old_index(tmp_path: Path, real, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import aarshjul.publish as publish
+
+    mappe = tmp_path / "nett"
+    publish_folder(mappe, _site(real, keys=("skole",)))
+    gammel_index = (mappe / "index.html").read_bytes()
+    nye = _site(real, keys=("skole", "barnehage"))
+    skrevet: list[str] = []
+    ekte = publish.write_atomic
+
+    def feiler(sti: Path, data: bytes) -> None:
+        if len(skrevet) == 5:
+            raise KeyboardInterrupt
+        skrevet.append(sti.name)
+        ekte(sti, data)
+
+    monkeypatch.setattr(publish, "write_atomic", feiler)
+    with pytest.raises(KeyboardInterrupt):
+        publish_folder(mappe, nye)
+    assert (mappe / "index.html").read_bytes() == gammel_index
+    assert not [p for p in mappe.iterdir() if p.name.endswith(".tmp")]
+    monkeypatch.setattr(publish, "write_atomic", ekte)
+    publish_folder(mappe, nye)
+    assert (mappe / "index.html").read_bytes() == nye["index.html"]
+
+
+def test_a_file_in_place_of_the_folder_is_a_clear_error(tmp_path: Path, real) -> None:  # type: ignore[no-untyped-def]
+    from aarshjul.output import OutputError
+
+    fil = tmp_path / "nett"
+    fil.write_text("x")
+    with pytest.raises(OutputError, match="er en fil, ikke en mappe"):
+        publish_folder(fil, _site(real, keys=("skole",)))
+    assert fil.read_text() == "x"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root kan skrive overalt")
+def test_a_read_only_folder_is_a_clear_error(tmp_path: Path, real) -> None:  # type: ignore[no-untyped-def]
+    from aarshjul.output import OutputError
+
+    mappe = tmp_path / "nett"
+    mappe.mkdir()
+    mappe.chmod(0o555)
+    try:
+        with pytest.raises(OutputError, match="skrivetilgang"):
+            publish_folder(mappe, _site(real, keys=("skole",)))
+    finally:
+        mappe.chmod(0o755)
