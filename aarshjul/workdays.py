@@ -43,6 +43,11 @@ def helligdager(aar: int) -> dict[date, str]:
     return dict(sorted(dager.items()))
 
 
+# Closed days are the kommune's own practice (plan: stengte_dager), never the handlingsplan's
+# word: the wording says so.
+STENGT = "stengt etter kommunens praksis"
+
+
 class Arbeidskalender:
     """Answers "is this an arbeidsdag?" for one plan's extra closed days."""
 
@@ -55,7 +60,7 @@ class Arbeidskalender:
         self._stengte_datoer = frozenset(stengte_datoer)
 
     def fridag_navn(self, dato: date) -> str | None:
-        """Why the day is not an arbeidsdag ("lørdag", "skjærtorsdag", "stengt"), or None."""
+        """Why the day is not an arbeidsdag ("lørdag", "skjærtorsdag", STENGT), or None."""
         navn = helligdager(dato.year).get(dato)
         if navn is not None:
             return navn
@@ -64,8 +69,25 @@ class Arbeidskalender:
         if dato.weekday() == 6:
             return "søndag"
         if (dato.month, dato.day) in self._stengte_dager or dato in self._stengte_datoer:
-            return "stengt dag i planen"
+            return STENGT
         return None
+
+    def flyttet_grunn(self, raw: date, final: date) -> str:
+        """Why a date moved from raw to final, naming every weekday that was skipped:
+        "nyttårsdag; 31.12 er stengt etter kommunens praksis" (01.01.2019 -> 28.12.2018).
+
+        Plain weekend days in between are not named: a reader knows them.
+        """
+        grunn = self.fridag_navn(raw) or "ikke arbeidsdag"
+        steg = timedelta(days=1 if final > raw else -1)
+        deler = [grunn]
+        dag = raw + steg
+        while dag != final:
+            navn = self.fridag_navn(dag)
+            if navn is not None and dag.weekday() < 5:
+                deler.append(f"{dag.day:02d}.{dag.month:02d} er {navn}")
+            dag += steg
+        return "; ".join(deler)
 
     def er_arbeidsdag(self, dato: date) -> bool:
         return self.fridag_navn(dato) is None

@@ -50,7 +50,7 @@ def test_calendar_year(run, option: str) -> None:
     # Weekly Thursday meetings with hopp_over: 25.03.2027 is skjærtorsdag.
     assert "torsdager 4., 11., 18.  Ressursteam – Ressursteam" in mars
     feb = out.split("Februar 2027\n", 1)[1].split("\n\n", 1)[0]
-    assert "Evaluering · flyttet fra 28.02.2027, søndag · ansvar: Rådmannsledelsen" in feb
+    assert "Evaluering · flyttet fra 28.02.2027 (søndag) · ansvar: Rådmannsledelsen" in feb
     assert "rolle:" not in out
 
 

@@ -59,7 +59,7 @@ def test_unfiltered_lists_everything_by_week_without_role(run) -> None:
     # Weekly Thursday meetings; 24.12 is a closed day in the plan and not in the window anyway.
     assert out.count("Ressursteam – Ressursteam") == 4
     assert "Venter på dato" in out
-    assert "Kommunepsykolog – Evaluering av kommunepsykolog: 1 år etter «Kommunepsykolog-stillingen er besatt»" in out
+    assert "Kommunepsykolog – Evaluering av kommunepsykolog: 1 år etter at kommunepsykolog-stillingen er besatt" in out
 
 
 def test_ansvarlig_role(run) -> None:
@@ -120,7 +120,8 @@ def test_moved_date_says_from_what_and_why(run) -> None:
     r = run("next", "-v", "skole", "--format", "tekst", plan=MINI, today="20.03.2024")
     assert r.exit_code == 0
     assert "  onsdag 27.03.2024  PMTO – Evaluering av PMTO" in r.stdout
-    assert "om 7 dager · flyttet fra 31.03.2024, 1. påskedag" in r.stdout
+    # Every skipped weekday is named, not only the rule's own day (issue 11).
+    assert "om 7 dager · flyttet fra 31.03.2024 (1. påskedag; 29.03 er langfredag; 28.03 er skjærtorsdag)" in r.stdout
 
 
 @pytest.mark.parametrize("fra", ["1.12.2026", "01.12.2026", "2026-12-01"])

@@ -6,7 +6,8 @@ import re
 from datetime import date, time
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato
-from aarshjul.model import Forekomst, HendelseType, Plan, Rolle
+from aarshjul.model import Forekomst, HendelseType, Plan, Rolle, Ventende
+from aarshjul.workdays import Arbeidskalender
 
 # C0/C1 control characters other than newline and tab: plan text must never move the
 # cursor, change colours or ring the bell in someone's terminal.
@@ -61,10 +62,27 @@ def hva(f: Forekomst) -> str:
     return f"{one_line(f.tiltak_navn)} – {one_line(f.tittel)}"
 
 
-def flyttet_tekst(f: Forekomst) -> str | None:
+def flyttet_tekst(plan: Plan, f: Forekomst) -> str | None:
+    """"flyttet fra 01.01.2019 (nyttårsdag; 31.12 er stengt etter kommunens praksis)"."""
     if f.flyttet_fra is None:
         return None
-    return f"flyttet fra {format_dato(f.flyttet_fra)}"
+    grunn = Arbeidskalender(plan.stengte_dager, plan.stengte_datoer).flyttet_grunn(f.flyttet_fra, f.dato)
+    return f"flyttet fra {format_dato(f.flyttet_fra)} ({grunn})"
+
+
+def _lowercase_first(tekst: str) -> str:
+    """"Aktivitetshuset er i drift" -> "aktivitetshuset ..."; "NAV har ..." stays."""
+    return tekst[:1].lower() + tekst[1:] if tekst[1:2].islower() else tekst
+
+
+def ventende_naar(v: Ventende) -> str:
+    """When a waiting hendelse is due, as a leader would say it: "når aktivitetshuset er
+    i drift" (no offset) or "1 år etter at kommunepsykolog-stillingen er besatt"."""
+    hendelse = _lowercase_first(one_line(v.dato_navn))
+    innen = one_line(v.innen_tekst)
+    if innen.split(" ", 1)[0] in ("0", "null"):
+        return f"når {hendelse}"
+    return f"{innen} etter at {hendelse}"
 
 
 # A kilde that begins with a chapter of the plan: "7.3", "4.1.4 og kap. 11", "kapittel 11",

@@ -6,8 +6,9 @@ period's first day. The text version is what cron mails (no ANSI, at most 80 col
 markdown is for chat, HTML for e-mail (inline styles only, every plan text escaped).
 
 A deadline inside the digest's period is listed under its day and not again under
-"Kommende frister"; that section holds only deadlines after the period whose varsel has
-begun on the period's first day, with days counted from that day (as `next` does).
+"Kommende frister"; that section holds the deadlines after the period whose varsel
+begins on or before the period's last day (so a reader of one digest a week never gets
+less warning than varsel), with days counted from the period's first day.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from aarshjul.render.common import (
     flyttet_tekst,
     klokke,
     one_line,
+    ventende_naar,
     virksomhet_navn,
     virksomheter_tekst,
 )
@@ -80,9 +82,12 @@ def build_digest(
     for f in expand(plan, start, slutt, wanted or None):
         rad = Rad(f, best_rolle(plan, f, wanted), (f.dato - start).days, False)
         per_dag.setdefault(f.dato, []).append(rad)
+    # A deadline belongs in this digest when its varsel opens on any day of the period,
+    # not only on its Monday: whoever reads one digest a week then never gets less
+    # warning than varsel. Days are counted from the period's first day, as above.
     frister = tuple(
-        Rad(r.forekomst, r.rolle, r.dager_igjen, True)
-        for r in kommende_frister(plan, start, wanted)
+        Rad(r.forekomst, r.rolle, (r.forekomst.dato - start).days, True)
+        for r in kommende_frister(plan, slutt - timedelta(days=1), wanted)
         if r.forekomst.dato >= slutt
     )
     ventende = tuple((v, _best_rolle_ventende(plan, v, wanted)) for v in waiting(plan, wanted or None))
@@ -183,7 +188,7 @@ def _detaljer(d: Digest, rad: Rad) -> list[str]:
         deler.append(f"rolle: {ROLLE_NAVN[rad.rolle]}")
     if f.antatt is not None:
         deler.append(f"({ANTATT_MERKE})")
-    flyttet = flyttet_tekst(f)
+    flyttet = flyttet_tekst(d.plan, f)
     if flyttet is not None:
         deler.append(flyttet)
     return deler
@@ -192,7 +197,7 @@ def _detaljer(d: Digest, rad: Rad) -> list[str]:
 def _ventende_detaljer(d: Digest, v: Ventende, r: Rolle | None) -> list[str]:
     deler = [
         TYPE_NAVN[v.type],
-        f"innen {one_line(v.innen_tekst)} etter: {one_line(v.dato_navn)}",
+        ventende_naar(v),
         f"ansvar: {one_line(virksomheter_tekst(d.plan, v.ansvar))}",
     ]
     if r is not None:

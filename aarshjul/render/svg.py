@@ -25,7 +25,7 @@ from enum import StrEnum
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, format_skoleaar
 from aarshjul.model import Forekomst, HendelseType, Plan, Sone, Ukentlig, Ventende
-from aarshjul.render.common import TYPE_NAVN, dato_lang, one_line, virksomhet_navn
+from aarshjul.render.common import TYPE_NAVN, dato_lang, one_line, ventende_naar, virksomhet_navn
 
 DEFAULT_TITTEL = "Årshjul Tidlig innsats"
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -813,7 +813,7 @@ def _draw_ventende(g: ET.Element, ventende: Sequence[Ventende], y: float, bunn: 
     """Hendelser that wait for a named date: listed when they all fit, else counted."""
     lh = size * 1.3
     tekster = [
-        f"{one_line(v.tittel)}: {v.innen_tekst} etter at {_lowercase_first(one_line(v.dato_navn))}"
+        f"{one_line(v.tittel)}: {ventende_naar(v)}"
         for v in ventende
     ]
     linjer = [_wrap(t, size, KEY_W - 14) for t in tekster]
@@ -832,10 +832,6 @@ def _draw_ventende(g: ET.Element, ventende: Sequence[Ventende], y: float, bunn: 
     else:
         return
     g.append(v_g)
-
-
-def _lowercase_first(tekst: str) -> str:
-    return tekst[:1].lower() + tekst[1:] if tekst[1:2].islower() else tekst
 
 
 def _draw_source_line(root: ET.Element, tekst: str) -> None:

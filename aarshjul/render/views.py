@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from aarshjul.dates import MAANEDER, UKEDAGER, UKEDAGER_KORT, format_dato, iso_uke
-from aarshjul.expand import arbeidskalender
 from aarshjul.model import Forekomst, Plan, Rolle, Ventende
 from aarshjul.render.common import (
     ROLLE_NAVN,
     TYPE_NAVN,
     dager_igjen_tekst,
+    flyttet_tekst,
     hva,
     klokke,
     one_line,
+    ventende_naar,
     virksomhet_navn,
     virksomheter_tekst,
 )
@@ -89,11 +90,8 @@ def dato_med_ukedag(d: date) -> str:
 
 
 def flyttet(plan: Plan, f: Forekomst) -> str | None:
-    """"flyttet fra 28.03.2024, skjærtorsdag"."""
-    if f.flyttet_fra is None:
-        return None
-    grunn = arbeidskalender(plan).fridag_navn(f.flyttet_fra)
-    return f"flyttet fra {format_dato(f.flyttet_fra)}" + (f", {grunn}" if grunn else "")
+    """"flyttet fra 01.01.2019 (nyttårsdag; 31.12 er stengt etter kommunens praksis)"."""
+    return flyttet_tekst(plan, f)
 
 
 @dataclass(frozen=True)
@@ -147,8 +145,8 @@ def antatte(forekomster: Sequence[Forekomst]) -> list[tuple[str, str]]:
 def ventende_tekst(plan: Plan, v: Ventende) -> str:
     """"Kommunepsykolog – Evaluering: 1 år etter «Stillingen er besatt» (datoen er ikke kjent ennå)"."""
     return (
-        f"{one_line(v.tiltak_navn)} – {one_line(v.tittel)}: {one_line(v.innen_tekst)} etter "
-        f"«{one_line(v.dato_navn)}» (datoen er ikke kjent ennå)"
+        f"{one_line(v.tiltak_navn)} – {one_line(v.tittel)}: {ventende_naar(v)} "
+        "(datoen er ikke kjent ennå)"
     )
 
 
@@ -251,7 +249,7 @@ def tiltak_linje(plan: Plan, status: TiltakStatus) -> TiltakLinje:
         neste.append(tekst + (f" ({ANTATT})" if f.antatt is not None else ""))
     for v in status.ventende:
         neste.append(
-            f"venter på dato: {one_line(v.tittel)}, {one_line(v.innen_tekst)} etter «{one_line(v.dato_navn)}»"
+            f"venter på dato: {one_line(v.tittel)}, {ventende_naar(v)}"
         )
     if not neste:
         neste.append("ingen flere datoer")
