@@ -12,6 +12,7 @@ import calendar
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
+from aarshjul import keys
 from aarshjul.dates import skoleaar_start
 from aarshjul.model import (
     Dagregel,
@@ -127,7 +128,7 @@ class _Expander:
     def forekomster(self, tiltak: Tiltak, h: Hendelse, fra: date, til: date) -> list[Forekomst]:
         result: list[Forekomst] = []
         seen: set[date] = set()
-        for raw in self._raw_dates(h, fra - MARGIN, til + MARGIN):
+        for raw, periode in self._raw_dates(h, fra - MARGIN, til + MARGIN):
             if raw.month in h.unntatt_maaneder:
                 continue
             final = self._shift(raw, h.flytt)
@@ -137,11 +138,13 @@ class _Expander:
                 continue
             seen.add(final)
             result.append(Forekomst(
-                id=f"{tiltak.id}.{h.id}.{final.isoformat()}", dato=final, tiltak_id=tiltak.id,
+                id=f"{tiltak.id}.{h.id}.{final.isoformat()}", nokkel=keys.nokkel(tiltak.id, h.id, periode),
+                periode=periode, dato=final, tiltak_id=tiltak.id,
                 tiltak_navn=tiltak.navn, hendelse_id=h.id, tittel=h.tittel, type=h.type,
                 ansvar=h.ansvar, deltakere=h.deltakere, kilde=h.kilde, varsel=h.varsel,
                 antatt=h.antatt, tid=h.tid, slutt=h.slutt, sone=tiltak.sone,
                 beskrivelse=h.beskrivelse, flyttet_fra=raw if raw != final else None,
+                sted=h.sted, ansvar_antatt=h.ansvar_antatt,
             ))  # fmt: skip
         return result
 
@@ -154,31 +157,34 @@ class _Expander:
             return self.kalender.neste_arbeidsdag(raw)
         return None  # hopp_over
 
-    def _raw_dates(self, h: Hendelse, lo: date, hi: date) -> Iterator[date]:
-        """The rule's dates in [lo, hi], before moving off non-working days."""
+    def _raw_dates(self, h: Hendelse, lo: date, hi: date) -> Iterator[tuple[date, str]]:
+        """The rule's dates in [lo, hi], before moving off non-working days, each with
+        the periode of its stable key (aarshjul/keys.py)."""
         naar = h.naar
         if isinstance(naar, Maanedlig):
-            yield from self._maanedlig(naar, lo, hi)
+            for d in self._maanedlig(naar, lo, hi):
+                yield d, keys.maaned_periode(d)
         elif isinstance(naar, Ukentlig):
             d = lo + timedelta(days=(naar.ukedag - lo.weekday()) % 7)
             while d <= hi:
-                yield d
+                yield d, keys.uke_periode(d)
                 d += timedelta(days=7)
         elif isinstance(naar, Enkeltdato):
             if lo <= naar.dato <= hi:
-                yield naar.dato
+                yield naar.dato, keys.ENGANG
         elif isinstance(naar, EtterDato):
             navngitt = self.plan.datoer.get(naar.dato_id)
             if navngitt is not None and navngitt.dato is not None:
                 d = navngitt.dato + naar.innen
                 if lo <= d <= hi:
-                    yield d
+                    yield d, keys.ENGANG
         elif isinstance(naar, Relativ):
             tiltak, base = self.by_id[naar.etter]
             for f in self.forekomster(tiltak, base, lo - naar.innen, hi - naar.innen + timedelta(days=1)):
-                yield f.dato + naar.innen
+                yield f.dato + naar.innen, f.periode
         elif isinstance(naar, RRegel):
-            yield from _rrule_dates(naar, lo, hi)
+            for d in _rrule_dates(naar, lo, hi):
+                yield d, keys.dato_periode(d)
 
     def _maanedlig(self, regel: Maanedlig, lo: date, hi: date) -> Iterator[date]:
         for aar in range(lo.year, hi.year + 1):

@@ -161,6 +161,8 @@ class Hendelse:
     unntatt_maaneder: tuple[int, ...] = ()
     minimum_per_aar: int | None = None
     linje: int | None = None
+    sted: str | None = None  # where it happens (free text): ICS LOCATION
+    ansvar_antatt: str | None = None  # the reason, when *who* is our assumption
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,8 @@ class Plan:
     periode_fra: date | None = None
     periode_til: date | None = None
     uid_domene: str = "aarshjul.invalid"
+    kortnavn: str | None = None  # a short name for calendar names and headings
+    url: str | None = None  # where the plan itself can be read
     stengte_dager: tuple[tuple[int, int], ...] = ()  # (month, day) every year
     stengte_datoer: tuple[date, ...] = ()  # one-off closed days
     kilde_fil: Path | None = None
@@ -207,7 +211,10 @@ class Plan:
 class Forekomst:
     """One dated occurrence of a Hendelse."""
 
-    id: str  # "samba.mote.2026-12-01": stable across runs
+    id: str  # "samba.mote.2026-12-01": stable across runs of the same plan
+    # The stable key (aarshjul/keys.py): survives the date moving within its periode.
+    nokkel: str  # "samba.mote.2026-12"
+    periode: str  # "2026-12"
     dato: date
     tiltak_id: str
     tiltak_navn: str
@@ -224,6 +231,8 @@ class Forekomst:
     sone: Sone | None = None
     beskrivelse: str | None = None
     flyttet_fra: date | None = None  # the rule's date, when a non-working day moved it
+    sted: str | None = None
+    ansvar_antatt: str | None = None
 
     @property
     def sorteringsnokkel(self) -> tuple[date, time, str]:

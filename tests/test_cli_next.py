@@ -17,7 +17,7 @@ FORMATER = ("tabell", "tekst", "markdown", "json")
 JSON_KEYS = {
     "id", "dato", "tid", "tiltak", "tiltak_navn", "hendelse", "tittel", "type", "ansvar",
     "deltakere", "rolle", "antatt", "kilde", "varsel",
-    "slutt", "flyttet_fra", "tidlig_varsel", "dager_igjen",
+    "slutt", "flyttet_fra", "tidlig_varsel", "dager_igjen", "nokkel",
 }  # fmt: skip
 
 
@@ -150,6 +150,7 @@ def test_json_contract(run) -> None:
     assert set(obj) == JSON_KEYS
     assert obj == {
         "id": "samba.mote.2026-12-01",
+        "nokkel": "samba.mote.2026-12",
         "dato": "2026-12-01",
         "tid": "09:00",
         "slutt": "11:00",

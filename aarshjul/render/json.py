@@ -19,7 +19,7 @@ FOREKOMST_KEYS = frozenset({
     "id", "dato", "tid", "tiltak", "tiltak_navn", "hendelse", "tittel", "type", "ansvar",
     "deltakere", "rolle", "antatt", "kilde", "varsel",
     # added and documented in README.md
-    "slutt", "flyttet_fra", "tidlig_varsel", "dager_igjen",
+    "slutt", "flyttet_fra", "tidlig_varsel", "dager_igjen", "nokkel",
 })  # fmt: skip
 
 # json.dumps escapes C0 control characters but leaves DEL and C1 (\x9b is a CSI in some
@@ -35,6 +35,7 @@ def dumps(data: Any) -> str:
 def forekomst_obj(f: Forekomst, rad: Rad | None = None) -> dict[str, Any]:
     return {
         "id": f.id,
+        "nokkel": f.nokkel,
         "dato": f.dato.isoformat(),
         "tid": f.tid.strftime("%H:%M") if f.tid else None,
         "slutt": f.slutt.strftime("%H:%M") if f.slutt else None,

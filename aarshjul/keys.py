@@ -1,0 +1,49 @@
+"""The stable occurrence key (nøkkel): which occurrence is "the same" across plan edits.
+
+A Forekomst's `id` contains its final date ("samba.mote.2026-12-15"), so a holiday move
+or an edited day rule ("3. tirsdag" → "2. tirsdag") gives it a new id. Sign-offs, ICS UIDs
+and the website's anchors need something that survives that: the *periode* the
+occurrence belongs to, taken from the rule's own date before any move:
+
+| rule (model)                      | periode            | example nøkkel                      |
+| --------------------------------- | ------------------ | ----------------------------------- |
+| måneder (Maanedlig)               | "YYYY-MM"          | samba.mote.2026-12                  |
+| uker / ukedag (ISO weeks, weekly) | "YYYY-Www"         | ressursteam.fast_dag.2026-W49       |
+| yearly anchor (`etter: "15.08"`)  | "YYYY"             | foreldremote.mote.2026              |
+| one-off date, etter_dato          | "engang"           | mobbing.plan_ferdig.engang          |
+| `etter:` another hendelse         | the base's periode | kompetanseheving.evaluering.2026-08 |
+| raw RRULE                         | the rule's date    | x.y.2027-03-02                      |
+
+So one hendelse has at most one occurrence per periode, and the key changes only when
+the occurrence moves to another periode (a meeting moved from March to April is a
+different meeting). This module is the one place that decides it (docs/GLOSSARY.md:
+nøkkel, periode); expand.py calls it, the store, the ICS UIDs and the website use
+Forekomst.nokkel.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+ENGANG = "engang"
+
+
+def maaned_periode(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def uke_periode(d: date) -> str:
+    aar, uke, _ = d.isocalendar()
+    return f"{aar:04d}-W{uke:02d}"
+
+
+def aar_periode(d: date) -> str:
+    return f"{d.year:04d}"
+
+
+def dato_periode(d: date) -> str:
+    return d.isoformat()
+
+
+def nokkel(tiltak_id: str, hendelse_id: str, periode: str) -> str:
+    return f"{tiltak_id}.{hendelse_id}.{periode}"
