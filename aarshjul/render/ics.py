@@ -21,19 +21,22 @@ the same bytes and a subscribed calendar does not churn.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from icalendar import (
     Alarm,
     Calendar,
+    Component,
     Event,
     Timezone,
     TimezoneDaylight,
     TimezoneStandard,
     vDuration,
 )
+from icalendar.caselessdict import canonsort_keys
 
 from aarshjul import __version__
 from aarshjul.dates import format_dato
@@ -75,8 +78,7 @@ def render_ics(
 
     `stamp` becomes every DTSTAMP; it must be timezone-aware and is written in UTC.
     `delte` holds VEVENT bytes by forekomst id for calls with the same plan and stamp:
-    `ics --alle` puts each forekomst in several files, and building and serializing a
-    VEVENT with icalendar costs ~0.2 ms, so each one is made once (issue 7).
+    `ics --alle` puts each forekomst in several files, so each VEVENT is made once.
     """
     if stamp.tzinfo is None:
         raise ValueError("stamp must be timezone-aware")
@@ -105,13 +107,206 @@ def render_ics(
         if vtimezone is None:
             vtimezone = events[" VTIMEZONE"] = oslo_vtimezone().to_ical()
         deler.append(vtimezone)
+    linjer = _LINJER
+    if len(linjer) > _MAKS_LINJER:
+        linjer = _LINJER.clear()
+    tekster: dict[Hashable, tuple[str, str]] = {}
     for f in forekomster:
         event = events.get(f.id)
         if event is None:
-            event = events[f.id] = _event(plan, f, stamp, tz).to_ical()
+            props = _egenskaper(plan, f, stamp, tz, tekster)
+            event = events[f.id] = linjer.vevent(props, _alarm_egenskaper(f))
         deler.append(event)
     deler.append(slutt)
     return b"".join(deler)
+
+
+# --- serialization: every distinct content line made once by icalendar ----------------
+#
+# Building an icalendar Event per forekomst and serializing it costs ~200 µs, most of it
+# in property encoding and line folding (issue 17). But almost every line of a VEVENT
+# repeats: SUMMARY, DESCRIPTION, CATEGORIES and the VALARM are the same for every
+# forekomst of a hendelse, DTSTAMP is the same in the whole file, and dates repeat across
+# hendelser. So each distinct (property, value, parameters) is encoded and folded once by
+# icalendar and its bytes are reused; the order of the lines is icalendar's own
+# (Event.canonical_order, then alphabetical). `_event` builds the same VEVENT the slow
+# way, and tests/test_ics.py checks that both give the same bytes.
+
+Params = tuple[tuple[str, str], ...]
+_UNIKE = frozenset(["UID"])  # one per forekomst: never reused, so not kept
+# A UID icalendar writes as it is: no character TEXT escapes, short enough not to fold.
+_ENKEL = re.compile(r"[A-Za-z0-9@._-]{1,60}")
+Egenskap = tuple[str, Hashable, Params]  # (name, value, parameters)
+
+
+def _egenskaper(
+    plan: Plan,
+    f: Forekomst,
+    stamp: datetime,
+    tz: ZoneInfo | None,
+    tekster: dict[Hashable, tuple[str, str]] | None = None,
+) -> list[Egenskap]:
+    """The VEVENT's properties, values as icalendar's `add` takes them (lists as tuples).
+
+    `tekster` keeps SUMMARY and DESCRIPTION for one plan by the fields they are made of,
+    so the forekomster of a hendelse share them.
+    """
+    ingen: Params = ()
+    props: list[Egenskap] = [
+        ("UID", uid(plan, f), ingen),
+        ("DTSTAMP", stamp, ingen),
+        ("SEQUENCE", 0, ingen),
+    ]
+    if f.tid is None:
+        # All-day: VALUE=DATE, DTEND the day after (exclusive), and free/busy "free"
+        # so a deadline does not block the leader's whole day.
+        props += [
+            ("DTSTART", f.dato, ingen),
+            ("DTEND", f.dato + timedelta(days=1), ingen),
+            ("TRANSP", "TRANSPARENT", ingen),
+        ]
+    else:
+        assert tz is not None
+        start = datetime.combine(f.dato, f.tid, tzinfo=tz)
+        end = datetime.combine(f.dato, f.slutt, tzinfo=tz) if f.slutt else start + TIMED_VARIGHET
+        props += [("DTSTART", start, ingen), ("DTEND", end, ingen)]
+    kategorier = [TYPE_NAVN[f.type]]
+    if f.sone is not None:
+        kategorier.append(f"{f.sone.value.capitalize()} sone")
+    key = (
+        f.tiltak_navn, f.tittel, f.type, f.ansvar, f.deltakere, f.kilde, f.antatt, f.flyttet_fra, f.beskrivelse,
+    )  # fmt: skip
+    tekst = None if tekster is None else tekster.get(key)
+    if tekst is None:
+        tekst = (hva(f), beskrivelse(plan, f))
+        if tekster is not None:
+            tekster[key] = tekst
+    props += [
+        ("SUMMARY", tekst[0], ingen),
+        ("DESCRIPTION", tekst[1], ingen),
+        ("CATEGORIES", tuple(kategorier), ingen),
+    ]
+    return props
+
+
+def _alarm_egenskaper(f: Forekomst) -> list[Egenskap] | None:
+    """One DISPLAY alarm `varsel` days before the start (Outlook keeps only one)."""
+    if not (f.type.er_frist and f.varsel > 0):
+        return None
+    return [
+        ("ACTION", "DISPLAY", ()),
+        ("DESCRIPTION", f"{TYPE_NAVN[f.type]} om {f.varsel} dager: {hva(f)}", ()),
+        ("TRIGGER", timedelta(days=-f.varsel), ()),
+    ]
+
+
+def _add(component: Component, props: list[Egenskap]) -> None:
+    for name, value, params in props:
+        component.add(name, list(value) if isinstance(value, tuple) else value, dict(params))
+
+
+def _event(plan: Plan, f: Forekomst, stamp: datetime, tz: ZoneInfo | None) -> Event:
+    """The VEVENT as an icalendar Event: the reference the fast path must match."""
+    event = Event()
+    _add(event, _egenskaper(plan, f, stamp, tz))
+    alarm_props = _alarm_egenskaper(f)
+    if alarm_props is not None:
+        alarm = Alarm()
+        _add(alarm, alarm_props)
+        event.add_component(alarm)
+    return event
+
+
+class _Linjer:
+    """Content lines by (name, value, parameters), each encoded and folded once."""
+
+    def __init__(self) -> None:
+        self._linjer: dict[tuple[type, Egenskap], bytes] = {}
+        self._alarmer: dict[tuple[tuple[type, Egenskap], ...], bytes] = {}
+        self._rekkefolge: dict[tuple[str, ...], tuple[int, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self._linjer) + len(self._alarmer)
+
+    def clear(self) -> _Linjer:
+        self._linjer.clear()
+        self._alarmer.clear()
+        return self
+
+    def linje(self, egenskap: Egenskap) -> bytes:
+        # The value's type is part of the key: date(2027, 3, 31) and a datetime on that
+        # day, or 0 and False, must not share a line.
+        key = (type(egenskap[1]), egenskap)
+        data = self._linjer.get(key)
+        if data is None:
+            name, value = egenskap[0], egenskap[1]
+            if name in _UNIKE and isinstance(value, str) and _ENKEL.fullmatch(value):
+                # What icalendar writes for such a value, without the work: nothing to
+                # escape and nothing to fold (it folds at 75 octets).
+                return f"{name}:{value}\r\n".encode("ascii")
+            event = Event()
+            _add(event, [egenskap])
+            data = fold(event.content_line(name, event[name]))
+            if name not in _UNIKE:
+                self._linjer[key] = data
+        return data
+
+    def _ordnet(self, props: list[Egenskap], orden: Iterable[str] | None) -> list[bytes]:
+        names = tuple(p[0] for p in props)
+        order = self._rekkefolge.get(names)
+        if order is None:
+            sortert = canonsort_keys(names, orden)
+            order = self._rekkefolge[names] = tuple(names.index(n) for n in sortert)
+        return [self.linje(props[i]) for i in order]
+
+    def vevent(self, props: list[Egenskap], alarm: list[Egenskap] | None) -> bytes:
+        deler = [b"BEGIN:VEVENT\r\n", *self._ordnet(props, Event.canonical_order)]
+        if alarm is not None:
+            key = tuple((type(p[1]), p) for p in alarm)
+            data = self._alarmer.get(key)
+            if data is None:
+                data = b"".join(
+                    [b"BEGIN:VALARM\r\n", *self._ordnet(alarm, Alarm.canonical_order), b"END:VALARM\r\n"]
+                )
+                self._alarmer[key] = data
+            deler.append(data)
+        deler.append(b"END:VEVENT\r\n")
+        return b"".join(deler)
+
+
+def fold(line: str) -> bytes:
+    """icalendar's folding (`icalendar.parser.string._foldline`), on bytes, with CRLF.
+
+    The same rule: segments of at most 74 octets, cut only between characters, and a
+    segment does not end in a backslash or caret (the escape moves to the next line).
+    icalendar does it one character at a time, a third of the time of a whole export;
+    tests/test_ics.py checks that both give the same bytes for any text.
+    """
+    data = line.encode("utf-8")
+    n = len(data)
+    if n <= _FOLD:
+        return data + b"\r\n"
+    deler = []
+    p = 0
+    while n - p > _FOLD:
+        e = p + _FOLD
+        while data[e] & 0xC0 == 0x80:  # inside a multi-byte character
+            e -= 1
+        if e - p > 1 and data[e - 1] in b"\\^":
+            e -= 1
+        deler.append(data[p:e])
+        p = e
+    deler.append(data[p:])
+    return b"\r\n ".join(deler) + b"\r\n"
+
+
+_FOLD = 74  # octets of content per physical line; with the leading space of a fold, 75
+
+
+# The lines depend on nothing but (name, value, parameters), so one cache serves every
+# call in the process; it is emptied when it grows past this many entries.
+_MAKS_LINJER = 100_000
+_LINJER = _Linjer()
 
 
 def oslo_vtimezone() -> Timezone:
@@ -137,43 +332,6 @@ def oslo_vtimezone() -> Timezone:
     vtimezone.add_component(daylight)
     vtimezone.add_component(standard)
     return vtimezone
-
-
-def _event(plan: Plan, f: Forekomst, stamp: datetime, tz: ZoneInfo | None) -> Event:
-    event = Event()
-    event.add("uid", uid(plan, f))
-    event.add("dtstamp", stamp)
-    event.add("sequence", 0)
-    if f.tid is None:
-        # All-day: VALUE=DATE, DTEND the day after (exclusive), and free/busy "free"
-        # so a deadline does not block the leader's whole day.
-        event.add("dtstart", f.dato)
-        event.add("dtend", f.dato + timedelta(days=1))
-        event.add("transp", "TRANSPARENT")
-    else:
-        assert tz is not None
-        start = datetime.combine(f.dato, f.tid, tzinfo=tz)
-        end = datetime.combine(f.dato, f.slutt, tzinfo=tz) if f.slutt else start + TIMED_VARIGHET
-        event.add("dtstart", start)
-        event.add("dtend", end)
-    event.add("summary", hva(f))
-    event.add("description", beskrivelse(plan, f))
-    kategorier = [TYPE_NAVN[f.type]]
-    if f.sone is not None:
-        kategorier.append(f"{f.sone.value.capitalize()} sone")
-    event.add("categories", kategorier)
-    if f.type.er_frist and f.varsel > 0:
-        event.add_component(_alarm(f))
-    return event
-
-
-def _alarm(f: Forekomst) -> Alarm:
-    """One DISPLAY alarm `varsel` days before the start (Outlook keeps only one)."""
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", f"{TYPE_NAVN[f.type]} om {f.varsel} dager: {hva(f)}")
-    alarm.add("trigger", timedelta(days=-f.varsel))
-    return alarm
 
 
 def beskrivelse(plan: Plan, f: Forekomst) -> str:
