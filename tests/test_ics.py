@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -484,3 +485,46 @@ def test_cli_does_not_import_icalendar_until_ics_runs() -> None:
     env = {**os.environ, "PYTHONPATH": str(PLANS.parent.parent)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- the fast serializer is icalendar's output (issue 17) ------------------------------
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(blacklist_characters="\r\n", blacklist_categories=("Cs",)), max_size=400)
+       | st.text(alphabet="ab\\^;,æ€😀 ", max_size=300))  # fmt: skip
+def test_fold_is_icalendars_folding(line: str) -> None:
+    from icalendar.parser.string import _foldline
+
+    from aarshjul.render.ics import fold
+
+    assert fold(line) == _foldline(line).encode("utf-8") + b"\r\n"
+
+
+@pytest.mark.parametrize("n", [73, 74, 75, 148, 149, 150])
+def test_fold_at_the_edges(n: int) -> None:
+    from icalendar.parser.string import _foldline
+
+    from aarshjul.render.ics import fold
+
+    for line in ("a" * n, "a" * (n - 2) + "\\n" + "b" * 5, "a" * (n - 1) + "æ" * 3, "ø" * n, "a" * (n - 2) + "😀b"):
+        assert fold(line) == _foldline(line).encode("utf-8") + b"\r\n", line
+
+
+def test_every_vevent_is_what_icalendar_writes(mini_plan) -> None:  # type: ignore[no-untyped-def]
+    """Real plan and hostile plan: each reused-line VEVENT equals icalendar's own Event."""
+    from zoneinfo import ZoneInfo
+
+    from aarshjul.expand import expand
+    from aarshjul.plan import load_plan
+    from aarshjul.render.ics import _event, render_ics
+
+    stamp = datetime(2026, 8, 1, tzinfo=timezone.utc)
+    real = load_plan(Path(__file__).parent.parent / "data" / "plan.yaml")
+    for plan in (mini_plan, real, load_plan(FIENDTLIG)):
+        forekomster = expand(plan, date(2026, 1, 1), date(2029, 1, 1))
+        data = render_ics(plan, forekomster, calname="Test", stamp=stamp)
+        tz = ZoneInfo("Europe/Oslo")
+        got = re.findall(rb"BEGIN:VEVENT\r\n.*?END:VEVENT\r\n", data, re.S)
+        assert got == [_event(plan, f, stamp, tz).to_ical() for f in forekomster]
+        assert len(got) > 0

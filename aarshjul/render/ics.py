@@ -110,12 +110,17 @@ def render_ics(
     linjer = _LINJER
     if len(linjer) > _MAKS_LINJER:
         linjer = _LINJER.clear()
-    tekster: dict[Hashable, tuple[str, str]] = {}
+    # The properties a forekomst shares with the others of its hendelse, made once.
+    tekster: dict[Hashable, tuple[list[Egenskap], list[Egenskap] | None]] = {}
     for f in forekomster:
         event = events.get(f.id)
         if event is None:
-            props = _egenskaper(plan, f, stamp, tz, tekster)
-            event = events[f.id] = linjer.vevent(props, _alarm_egenskaper(f))
+            key = _tekst_nokkel(f)
+            tekst = tekster.get(key)
+            if tekst is None:
+                tekst = tekster[key] = (_tekst_egenskaper(plan, f), _alarm_egenskaper(f))
+            event = linjer.vevent(_egenskaper(plan, f, stamp, tz) + tekst[0], tekst[1])
+            events[f.id] = event
         deler.append(event)
     deler.append(slutt)
     return b"".join(deler)
@@ -139,54 +144,55 @@ _ENKEL = re.compile(r"[A-Za-z0-9@._-]{1,60}")
 Egenskap = tuple[str, Hashable, Params]  # (name, value, parameters)
 
 
-def _egenskaper(
-    plan: Plan,
-    f: Forekomst,
-    stamp: datetime,
-    tz: ZoneInfo | None,
-    tekster: dict[Hashable, tuple[str, str]] | None = None,
-) -> list[Egenskap]:
-    """The VEVENT's properties, values as icalendar's `add` takes them (lists as tuples).
-
-    `tekster` keeps SUMMARY and DESCRIPTION for one plan by the fields they are made of,
-    so the forekomster of a hendelse share them.
-    """
+def _egenskaper(plan: Plan, f: Forekomst, stamp: datetime, tz: ZoneInfo | None) -> list[Egenskap]:
+    """The VEVENT's own properties (when and which), values as icalendar's `add` takes
+    them; `_tekst_egenskaper` adds what it shares with the other forekomster of its hendelse."""
     ingen: Params = ()
-    props: list[Egenskap] = [
-        ("UID", uid(plan, f), ingen),
-        ("DTSTAMP", stamp, ingen),
-        ("SEQUENCE", 0, ingen),
-    ]
     if f.tid is None:
         # All-day: VALUE=DATE, DTEND the day after (exclusive), and free/busy "free"
         # so a deadline does not block the leader's whole day.
-        props += [
+        return [
+            ("UID", uid(plan, f), ingen),
+            ("DTSTAMP", stamp, ingen),
+            ("SEQUENCE", 0, ingen),
             ("DTSTART", f.dato, ingen),
-            ("DTEND", f.dato + timedelta(days=1), ingen),
+            ("DTEND", f.dato + _EN_DAG, ingen),
             ("TRANSP", "TRANSPARENT", ingen),
         ]
-    else:
-        assert tz is not None
-        start = datetime.combine(f.dato, f.tid, tzinfo=tz)
-        end = datetime.combine(f.dato, f.slutt, tzinfo=tz) if f.slutt else start + TIMED_VARIGHET
-        props += [("DTSTART", start, ingen), ("DTEND", end, ingen)]
+    assert tz is not None
+    start = datetime.combine(f.dato, f.tid, tzinfo=tz)
+    end = datetime.combine(f.dato, f.slutt, tzinfo=tz) if f.slutt else start + TIMED_VARIGHET
+    return [
+        ("UID", uid(plan, f), ingen),
+        ("DTSTAMP", stamp, ingen),
+        ("SEQUENCE", 0, ingen),
+        ("DTSTART", start, ingen),
+        ("DTEND", end, ingen),
+    ]
+
+
+_EN_DAG = timedelta(days=1)
+
+
+def _tekst_nokkel(f: Forekomst) -> Hashable:
+    """Every field `_tekst_egenskaper` and `_alarm_egenskaper` read: forekomster with the
+    same key share those properties."""
+    return (
+        f.tiltak_navn, f.tittel, f.type, f.ansvar, f.deltakere, f.kilde, f.antatt, f.flyttet_fra,
+        f.beskrivelse, f.sone, f.varsel,
+    )  # fmt: skip
+
+
+def _tekst_egenskaper(plan: Plan, f: Forekomst) -> list[Egenskap]:
+    """SUMMARY, DESCRIPTION and CATEGORIES."""
     kategorier = [TYPE_NAVN[f.type]]
     if f.sone is not None:
         kategorier.append(f"{f.sone.value.capitalize()} sone")
-    key = (
-        f.tiltak_navn, f.tittel, f.type, f.ansvar, f.deltakere, f.kilde, f.antatt, f.flyttet_fra, f.beskrivelse,
-    )  # fmt: skip
-    tekst = None if tekster is None else tekster.get(key)
-    if tekst is None:
-        tekst = (hva(f), beskrivelse(plan, f))
-        if tekster is not None:
-            tekster[key] = tekst
-    props += [
-        ("SUMMARY", tekst[0], ingen),
-        ("DESCRIPTION", tekst[1], ingen),
-        ("CATEGORIES", tuple(kategorier), ingen),
+    return [
+        ("SUMMARY", hva(f), ()),
+        ("DESCRIPTION", beskrivelse(plan, f), ()),
+        ("CATEGORIES", tuple(kategorier), ()),
     ]
-    return props
 
 
 def _alarm_egenskaper(f: Forekomst) -> list[Egenskap] | None:
@@ -208,7 +214,7 @@ def _add(component: Component, props: list[Egenskap]) -> None:
 def _event(plan: Plan, f: Forekomst, stamp: datetime, tz: ZoneInfo | None) -> Event:
     """The VEVENT as an icalendar Event: the reference the fast path must match."""
     event = Event()
-    _add(event, _egenskaper(plan, f, stamp, tz))
+    _add(event, _egenskaper(plan, f, stamp, tz) + _tekst_egenskaper(plan, f))
     alarm_props = _alarm_egenskaper(f)
     if alarm_props is not None:
         alarm = Alarm()
@@ -218,60 +224,73 @@ def _event(plan: Plan, f: Forekomst, stamp: datetime, tz: ZoneInfo | None) -> Ev
 
 
 class _Linjer:
-    """Content lines by (name, value, parameters), each encoded and folded once."""
+    """Content lines by property, parameters and value, each encoded and folded once.
+
+    Values are keyed as they are: within one property, values that compare equal give
+    the same line (a date and a datetime never compare equal).
+    """
 
     def __init__(self) -> None:
-        self._linjer: dict[tuple[type, Egenskap], bytes] = {}
-        self._alarmer: dict[tuple[tuple[type, Egenskap], ...], bytes] = {}
+        self._linjer: dict[Hashable, dict[Hashable, bytes]] = {}
+        self._alarmer: dict[tuple[Egenskap, ...], bytes] = {}
         self._rekkefolge: dict[tuple[str, ...], tuple[int, ...]] = {}
+        self.antall = 0
 
     def __len__(self) -> int:
-        return len(self._linjer) + len(self._alarmer)
+        return self.antall
 
     def clear(self) -> _Linjer:
         self._linjer.clear()
         self._alarmer.clear()
+        self.antall = 0
         return self
 
-    def linje(self, egenskap: Egenskap) -> bytes:
-        # The value's type is part of the key: date(2027, 3, 31) and a datetime on that
-        # day, or 0 and False, must not share a line.
-        key = (type(egenskap[1]), egenskap)
-        data = self._linjer.get(key)
-        if data is None:
-            name, value = egenskap[0], egenskap[1]
-            if name in _UNIKE and isinstance(value, str) and _ENKEL.fullmatch(value):
-                # What icalendar writes for such a value, without the work: nothing to
-                # escape and nothing to fold (it folds at 75 octets).
-                return f"{name}:{value}\r\n".encode("ascii")
-            event = Event()
-            _add(event, [egenskap])
-            data = fold(event.content_line(name, event[name]))
-            if name not in _UNIKE:
-                self._linjer[key] = data
+    def _ny(self, egenskap: Egenskap) -> bytes:
+        name, value, params = egenskap
+        if name in _UNIKE and isinstance(value, str) and _ENKEL.fullmatch(value):
+            # What icalendar writes for such a value, without the work: nothing to
+            # escape and nothing to fold (it folds at 75 octets).
+            return f"{name}:{value}\r\n".encode("ascii")
+        event = Event()
+        _add(event, [egenskap])
+        data = fold(event.content_line(name, event[name]))
+        if name not in _UNIKE:
+            self._linjer.setdefault((name, params) if params else name, {})[value] = data
+            self.antall += 1
         return data
 
     def _ordnet(self, props: list[Egenskap], orden: Iterable[str] | None) -> list[bytes]:
-        names = tuple(p[0] for p in props)
+        names = tuple([p[0] for p in props])
         order = self._rekkefolge.get(names)
         if order is None:
             sortert = canonsort_keys(names, orden)
             order = self._rekkefolge[names] = tuple(names.index(n) for n in sortert)
-        return [self.linje(props[i]) for i in order]
+        linjer = self._linjer
+        deler = []
+        for i in order:
+            egenskap = props[i]
+            name, value, params = egenskap
+            data = linjer.get((name, params) if params else name, _TOM).get(value)
+            deler.append(self._ny(egenskap) if data is None else data)
+        return deler
 
     def vevent(self, props: list[Egenskap], alarm: list[Egenskap] | None) -> bytes:
         deler = [b"BEGIN:VEVENT\r\n", *self._ordnet(props, Event.canonical_order)]
         if alarm is not None:
-            key = tuple((type(p[1]), p) for p in alarm)
+            key = tuple(alarm)
             data = self._alarmer.get(key)
             if data is None:
                 data = b"".join(
                     [b"BEGIN:VALARM\r\n", *self._ordnet(alarm, Alarm.canonical_order), b"END:VALARM\r\n"]
                 )
                 self._alarmer[key] = data
+                self.antall += 1
             deler.append(data)
         deler.append(b"END:VEVENT\r\n")
         return b"".join(deler)
+
+
+_TOM: dict[Hashable, bytes] = {}
 
 
 def fold(line: str) -> bytes:
