@@ -135,8 +135,8 @@ def test_index_wheel_and_table_show_samba_in_august_december_march_may(real_site
 def test_virksomhet_page_has_role_kilde_assumed_and_subscription(real_site) -> None:  # type: ignore[no-untyped-def]
     data = real_site["virksomhet-barnehage.html"].decode()
     side = _les(real_site["virksomhet-barnehage.html"])
-    assert "mobbing.evaluering.2027-03-31" in side.ider  # PMTO and mobbing evaluations: 31.03.2027
-    rad = data.split('<tr id="mobbing.evaluering.2027-03-31"', 1)[1].split("</tr>", 1)[0]
+    assert "mobbing.evaluering.2027-03" in side.ider  # PMTO and mobbing evaluations: 31.03.2027
+    rad = data.split('<tr id="mobbing.evaluering.2027-03"', 1)[1].split("</tr>", 1)[0]
     assert "onsdag 31.03.2027" in rad and "Evaluering" in rad
     assert ">ansvarlig<" in rad or ">deltar<" in rad
     assert "Kapittel 7.13" in rad
@@ -276,3 +276,32 @@ def test_a_read_only_folder_is_a_clear_error(tmp_path: Path, real) -> None:  # t
             publish_folder(mappe, _site(real, keys=("skole",)))
     finally:
         mappe.chmod(0o755)
+
+
+def _kontrast(a: str, b: str) -> float:
+    def lum(farge: str) -> float:
+        c = [int(farge.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    la, lb = lum(a), lum(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def test_wheel_markers_and_ring_lines_have_3_to_1_against_the_rings() -> None:
+    # WCAG 1.4.11: the graphical parts needed to read the wheel; ring fills from svg.py.
+    from aarshjul.render.svg import LINE, TYPE_COLOUR
+
+    for fyll in ("#EEF2F5", "#FAFBFC", "#ffffff"):
+        assert _kontrast(LINE, fyll) >= 3.0, fyll
+        for type_, farge in TYPE_COLOUR.items():
+            assert _kontrast(farge, fyll) >= 3.0, (type_, fyll)
+
+
+def test_only_an_http_plan_url_becomes_a_link(real) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    farlig = _site(replace(real, url="javascript:alert(1)"), keys=())["index.html"].decode()
+    assert "javascript:" not in farlig and "Les hele planen" not in farlig
+    trygg = _site(replace(real, url="https://www.sel.kommune.no/plan"), keys=())["index.html"].decode()
+    assert '<a href="https://www.sel.kommune.no/plan">Les hele planen</a>' in trygg

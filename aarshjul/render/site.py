@@ -114,6 +114,7 @@ def _index(site: Nettsted, filer: Mapping[str, str | bytes]) -> str:
     deler = [
         f"<h1>{_plan_tittel(plan)}</h1>",
         f'<p class="ingress">{e(plan.kommune)}. {_periode_tekst(plan)}</p>',
+        f'<p><a href="{e(plan.url or "")}">Les hele planen</a></p>' if _trygg_url(plan.url) else "",
         _hjul_seksjon(site, aar, None, filer, f"Årshjulet for skoleåret {format_skoleaar(aar)}"),
         f'<p><a href="{skoleaar_side(aar + 1)}">Se årshjulet for neste skoleår, {format_skoleaar(aar + 1)}</a></p>',
         _kommende_seksjon(site, None, DAGER_ALLE, "alle"),
@@ -263,6 +264,8 @@ def _rad_liste(site: Nettsted, rader: Sequence[Rad], key: str | None) -> str:
             detaljer.append(ROLLE_NAVN[r.rolle])
         else:
             detaljer.append(f"ansvar: {e(virksomheter_tekst(plan, f.ansvar))}")
+        if f.sted:
+            detaljer.append(f"sted: {e(f.sted)}")
         if f.type.er_frist:
             detaljer.append(_dager_igjen(r.dager_igjen))
         moved = flyttet(plan, f)
@@ -293,6 +296,7 @@ def _maaned_seksjon(site: Nettsted, aar: int, key: str | None) -> str:
         'ikke gir en nøyaktig dato; se <a href="#antatte">antatte datoer</a>.</p>',
     ]
     kolonner = ["Dato", "Hva", "Type"] + (["Rolle"] if key else ["Ansvar"]) + ["Kilde", "Merknad"]
+    brukt: set[str] = set()
     m_aar, mnd = aar, 8
     for _ in range(12):
         mine = [f for f in forekomster if (f.dato.year, f.dato.month) == (m_aar, mnd)]
@@ -309,7 +313,16 @@ def _maaned_seksjon(site: Nettsted, aar: int, key: str | None) -> str:
                     hvem_celle = ROLLE_NAVN[r] if r is not None else ""
                 else:
                     hvem_celle = e(virksomheter_tekst(plan, f.ansvar))
-                merknad = [m for m in (_flyttet_tekst(plan, f), _antatt_html(f) if f.antatt else "") if m]
+                merknad = [
+                    m
+                    for m in (
+                        f"sted: {e(f.sted)}" if f.sted else "",
+                        _flyttet_tekst(plan, f),
+                        _antatt_html(f) if f.antatt else "",
+                        f"antatt ansvar: {e(f.ansvar_antatt)}" if f.ansvar_antatt else "",
+                    )
+                    if m
+                ]
                 celler = [
                     f"{_dato_html(f.dato)}{_klokke(f)}",
                     f'<a href="{tiltak_side(f.tiltak_id)}">{e(f.tiltak_navn)}</a> – {e(f.tittel)}',
@@ -318,7 +331,9 @@ def _maaned_seksjon(site: Nettsted, aar: int, key: str | None) -> str:
                     e(kilde_tekst(f.kilde)),
                     "; ".join(merknad),
                 ]
-                ut.append(f'<tr id="{e(_anker(f))}">')
+                anker = _anker(f)
+                ut.append(f'<tr id="{e(anker)}">' if anker not in brukt else "<tr>")
+                brukt.add(anker)
                 ut.append("".join(f'<td data-label="{k}">{c}</td>' for k, c in zip(kolonner, celler, strict=True)))
                 ut.append("</tr>")
             ut.append("</tbody></table>")
@@ -427,8 +442,9 @@ def _data_seksjon(site: Nettsted) -> str:
 
 
 def _anker(f: Forekomst) -> str:
-    """The page anchor of a forekomst: its stable key where the model has one."""
-    return f.id
+    """The page anchor of a forekomst: its stable key (aarshjul/keys.py), so a link to
+    "samba.mote.2026-12" survives the meeting moving within its month."""
+    return f.nokkel
 
 
 def _maaned_id(aar: int) -> str:
@@ -478,13 +494,17 @@ def _virksomhet_lenker(site: Nettsted, keys: Sequence[str]) -> str:
     return ", ".join(deler) or "ingen"
 
 
+def _trygg_url(url: str | None) -> bool:
+    """Only an http(s) address becomes a link: a plan's url could say javascript:."""
+    return url is not None and url.strip().lower().startswith(("https://", "http://"))
+
+
 def _plan_tittel(plan: Plan) -> str:
     return e(plan.navn)
 
 
 def _hjul_tittel(plan: Plan) -> str:
-    kort = getattr(plan, "kortnavn", None)
-    return f"Årshjul {one_line(kort)}" if kort else "Årshjul"
+    return f"Årshjul {one_line(plan.kortnavn)}" if plan.kortnavn else "Årshjul"
 
 
 def _periode_tekst(plan: Plan) -> str:
@@ -539,6 +559,7 @@ figure.hjul { margin: 1rem 0; }
 figure.hjul svg { display: block; max-width: 100%; height: auto; }
 figcaption { color: #4d4d4d; margin-top: .5rem; }
 ul.hendelser { padding-left: 1.25rem; }
+ul.virksomheter { columns: 16rem; }
 ul.hendelser li { margin: .35rem 0; }
 .dato { font-weight: 600; }
 .detaljer { color: #4d4d4d; }

@@ -46,7 +46,7 @@ FONT = "'DejaVu Sans', Arial, Helvetica, sans-serif"
 
 DARK = "#263238"
 GREY = "#546E7A"
-LINE = "#B0BEC5"
+LINE = "#758A95"  # 3.2:1 on the lightest ring fill (WCAG 1.4.11 non-text contrast)
 NEEDLE = "#C62828"
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -501,7 +501,7 @@ def _draw_months(root: ET.Element, aar: Hjulaar, ringer: list[_Ring]) -> None:
         x1, y1 = _point(r_inn, a1)
         x2, y2 = _point(R_MONTHS, a1)
         _sub(g, "line", {"x1": _num(x1), "y1": _num(y1), "x2": _num(x2), "y2": _num(y2),
-                         "stroke": "#90A4AE", "stroke-width": "1"})  # fmt: skip
+                         "stroke": LINE, "stroke-width": "1"})  # fmt: skip
     for i, (mnd, a1) in enumerate(starter):
         a2 = starter[i + 1][1] if i + 1 < len(starter) else 360.0
         midt = (a1 + a2) / 2
