@@ -73,7 +73,7 @@ def load_plan_cached(path: Path, folder: Path | None = None) -> Plan:
     """plan.load_plan(path), from the cache when the same file was loaded before."""
     folder = cache_folder() if folder is None else folder
     try:
-        # Only a regular file of plan size (plan.MAX_BYTES) is read here: /dev/zero or a
+        # Only a regular file of plan size (yamlnodes.MAX_BYTES) is read here: /dev/zero or a
         # FIFO never ends, and load_plan refuses a huge file without reading it (issue 6).
         small = path.is_file() and path.stat().st_size <= 5 * 1024 * 1024
         data = path.read_bytes() if small else None

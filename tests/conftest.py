@@ -43,7 +43,8 @@ def mini_plan(mini_path: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def real_plan():  # type: ignore[no-untyped-def]
-    from aarshjul.plan import default_plan_path, load_plan
+    from aarshjul.plan import load_plan
+    from aarshjul.planfile import default_plan_path
 
     return load_plan(default_plan_path())
 

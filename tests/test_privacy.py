@@ -151,7 +151,7 @@ def test_what_counts_as_contact_details(text: str, kinds: list[str]) -> None:
 
 
 def test_real_plans_have_no_warnings() -> None:
-    from aarshjul.plan import default_plan_path
+    from aarshjul.planfile import default_plan_path
 
     for path in (default_plan_path(), PLANS / "mini.yaml"):
         if path.exists():
