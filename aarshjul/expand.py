@@ -128,22 +128,29 @@ class _Expander:
     def forekomster(self, tiltak: Tiltak, h: Hendelse, fra: date, til: date) -> list[Forekomst]:
         result: list[Forekomst] = []
         seen: set[date] = set()
-        for raw, periode in self._raw_dates(h, fra - MARGIN, til + MARGIN):
+        # Nothing before the plan exists unless the hendelse says so (an earlier gyldig_fra).
+        start = h.gyldig_fra or self.plan.periode_fra
+        for raw, periode, base in self._raw_dates(h, fra - MARGIN, til + MARGIN):
             if raw.month in h.unntatt_maaneder:
                 continue
             final = self._shift(raw, h.flytt)
             if final is None or final in seen or not fra <= final < til:
                 continue
-            if (h.gyldig_fra and final < h.gyldig_fra) or (h.gyldig_til and final > h.gyldig_til):
+            if (start and final < start) or (h.gyldig_til and final > h.gyldig_til):
                 continue
             seen.add(final)
+            antatt = h.antatt
+            if antatt is None and base is not None and base.antatt is not None:
+                # A date computed from an assumed date is assumed too, and says which.
+                antatt = f"følger antatt dato for «{base.tittel}» ({base.antatt})"
             result.append(Forekomst(
                 id=f"{tiltak.id}.{h.id}.{final.isoformat()}", nokkel=keys.nokkel(tiltak.id, h.id, periode),
                 periode=periode, dato=final, tiltak_id=tiltak.id,
                 tiltak_navn=tiltak.navn, hendelse_id=h.id, tittel=h.tittel, type=h.type,
                 ansvar=h.ansvar, deltakere=h.deltakere, kilde=h.kilde, varsel=h.varsel,
-                antatt=h.antatt, tid=h.tid, slutt=h.slutt, sone=tiltak.sone,
+                antatt=antatt, tid=h.tid, slutt=h.slutt, sone=tiltak.sone,
                 beskrivelse=h.beskrivelse, flyttet_fra=raw if raw != final else None,
+                flyttet_grunn=self.kalender.flyttet_grunn(raw, final) if raw != final else None,
                 sted=h.sted, ansvar_antatt=h.ansvar_antatt,
             ))  # fmt: skip
         return result
@@ -157,41 +164,43 @@ class _Expander:
             return self.kalender.neste_arbeidsdag(raw)
         return None  # hopp_over
 
-    def _raw_dates(self, h: Hendelse, lo: date, hi: date) -> Iterator[tuple[date, str]]:
+    def _raw_dates(self, h: Hendelse, lo: date, hi: date) -> Iterator[tuple[date, str, Forekomst | None]]:
         """The rule's dates in [lo, hi], before moving off non-working days, each with
-        the periode of its stable key (aarshjul/keys.py)."""
+        the periode of its stable key (aarshjul/keys.py) and, for `etter:`, the base
+        forekomst it follows (its antatt is inherited)."""
         naar = h.naar
         if isinstance(naar, Maanedlig):
             for d in self._maanedlig(naar, lo, hi):
-                yield d, keys.maaned_periode(d)
+                yield d, keys.maaned_periode(d), None
         elif isinstance(naar, Ukentlig):
             d = lo + timedelta(days=(naar.ukedag - lo.weekday()) % 7)
             while d <= hi:
-                yield d, keys.uke_periode(d)
+                yield d, keys.uke_periode(d), None
                 d += timedelta(days=7)
         elif isinstance(naar, Enkeltdato):
             if lo <= naar.dato <= hi:
-                yield naar.dato, keys.ENGANG
+                yield naar.dato, keys.ENGANG, None
         elif isinstance(naar, EtterDato):
             navngitt = self.plan.datoer.get(naar.dato_id)
             if navngitt is not None and navngitt.dato is not None:
                 d = navngitt.dato + naar.innen
                 if lo <= d <= hi:
-                    yield d, keys.ENGANG
+                    yield d, keys.ENGANG, None
         elif isinstance(naar, Relativ):
             tiltak, base = self.by_id[naar.etter]
             for f in self.forekomster(tiltak, base, lo - naar.innen, hi - naar.innen + timedelta(days=1)):
-                yield f.dato + naar.innen, f.periode
+                yield f.dato + naar.innen, f.periode, f
         elif isinstance(naar, RRegel):
             for d in _rrule_dates(naar, lo, hi):
-                yield d, keys.dato_periode(d)
+                yield d, keys.dato_periode(d), None
 
     def _maanedlig(self, regel: Maanedlig, lo: date, hi: date) -> Iterator[date]:
         for aar in range(lo.year, hi.year + 1):
             for mnd in sorted(regel.maaneder):
                 if regel.hvert_aar > 1 and regel.startaar is not None:
                     telles = skoleaar_start(date(aar, mnd, 1)) if regel.skoleaar else aar
-                    if (telles - regel.startaar) % regel.hvert_aar:
+                    # startår is the series' first (school) year, not only its parity.
+                    if telles < regel.startaar or (telles - regel.startaar) % regel.hvert_aar:
                         continue
                 d = self._dag_i_maaned(regel.dag, aar, mnd)
                 if lo <= d <= hi:

@@ -231,6 +231,10 @@ class Forekomst:
     sone: Sone | None = None
     beskrivelse: str | None = None
     flyttet_fra: date | None = None  # the rule's date, when a non-working day moved it
+    # Why it moved, naming every weekday skipped (workdays.Arbeidskalender.flyttet_grunn):
+    # "nyttårsdag; 31.12 er stengt etter kommunens praksis". Other reasons (school
+    # holidays) go into the same field: "vinterferie".
+    flyttet_grunn: str | None = None
     sted: str | None = None
     ansvar_antatt: str | None = None
 

@@ -18,6 +18,7 @@ JSON_KEYS = {
     "id", "dato", "tid", "tiltak", "tiltak_navn", "hendelse", "tittel", "type", "ansvar",
     "deltakere", "rolle", "antatt", "kilde", "varsel",
     "slutt", "flyttet_fra", "tidlig_varsel", "dager_igjen", "nokkel",
+    "antatt_grunn", "flyttet_grunn", "ansvar_antatt",
 }  # fmt: skip
 
 
@@ -163,9 +164,12 @@ def test_json_contract(run) -> None:
         "deltakere": ["skole", "ppt"],
         "rolle": "deltar",
         "antatt": True,
+        "antatt_grunn": "Planen sier bare måned.",
+        "ansvar_antatt": None,
         "kilde": "7.11",
         "varsel": 0,
         "flyttet_fra": None,
+        "flyttet_grunn": None,
         "tidlig_varsel": False,
         "dager_igjen": 6,
     }

@@ -7,7 +7,6 @@ from datetime import date, time
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato
 from aarshjul.model import Forekomst, HendelseType, Plan, Rolle, Ventende
-from aarshjul.workdays import Arbeidskalender
 
 # C0/C1 control characters other than newline and tab: plan text must never move the
 # cursor, change colours or ring the bell in someone's terminal.
@@ -62,12 +61,12 @@ def hva(f: Forekomst) -> str:
     return f"{one_line(f.tiltak_navn)} – {one_line(f.tittel)}"
 
 
-def flyttet_tekst(plan: Plan, f: Forekomst) -> str | None:
+def flyttet_tekst(f: Forekomst) -> str | None:
     """"flyttet fra 01.01.2019 (nyttårsdag; 31.12 er stengt etter kommunens praksis)"."""
     if f.flyttet_fra is None:
         return None
-    grunn = Arbeidskalender(plan.stengte_dager, plan.stengte_datoer).flyttet_grunn(f.flyttet_fra, f.dato)
-    return f"flyttet fra {format_dato(f.flyttet_fra)} ({grunn})"
+    grunn = f" ({one_line(f.flyttet_grunn)})" if f.flyttet_grunn else ""
+    return f"flyttet fra {format_dato(f.flyttet_fra)}{grunn}"
 
 
 def _lowercase_first(tekst: str) -> str:

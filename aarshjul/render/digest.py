@@ -188,7 +188,7 @@ def _detaljer(d: Digest, rad: Rad) -> list[str]:
         deler.append(f"rolle: {ROLLE_NAVN[rad.rolle]}")
     if f.antatt is not None:
         deler.append(f"({ANTATT_MERKE})")
-    flyttet = flyttet_tekst(d.plan, f)
+    flyttet = flyttet_tekst(f)
     if flyttet is not None:
         deler.append(flyttet)
     return deler

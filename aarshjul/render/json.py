@@ -20,6 +20,7 @@ FOREKOMST_KEYS = frozenset({
     "deltakere", "rolle", "antatt", "kilde", "varsel",
     # added and documented in README.md
     "slutt", "flyttet_fra", "tidlig_varsel", "dager_igjen", "nokkel",
+    "antatt_grunn", "flyttet_grunn", "ansvar_antatt",
 })  # fmt: skip
 
 # json.dumps escapes C0 control characters but leaves DEL and C1 (\x9b is a CSI in some
@@ -51,6 +52,9 @@ def forekomst_obj(f: Forekomst, rad: Rad | None = None) -> dict[str, Any]:
         "kilde": f.kilde,
         "varsel": f.varsel,
         "flyttet_fra": f.flyttet_fra.isoformat() if f.flyttet_fra else None,
+        "flyttet_grunn": f.flyttet_grunn,
+        "antatt_grunn": f.antatt,
+        "ansvar_antatt": f.ansvar_antatt,
         "tidlig_varsel": rad.tidlig_varsel if rad is not None else False,
         "dager_igjen": rad.dager_igjen if rad is not None else None,
     }

@@ -91,7 +91,7 @@ def dato_med_ukedag(d: date) -> str:
 
 def flyttet(plan: Plan, f: Forekomst) -> str | None:
     """"flyttet fra 01.01.2019 (nyttårsdag; 31.12 er stengt etter kommunens praksis)"."""
-    return flyttet_tekst(plan, f)
+    return flyttet_tekst(f)
 
 
 @dataclass(frozen=True)
