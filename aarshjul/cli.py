@@ -1,7 +1,11 @@
-"""The command line: arguments, the clock, files and exit codes. Nothing else.
+"""The command line: builds the typer app from the commands, speaks bokmål in help
+and usage errors, and is the one error boundary. Nothing else.
 
-Heavy modules (rich, icalendar) are imported inside the commands that need them,
-so `aarshjul next --format tekst` from cron starts fast (issue 7).
+Imports run one way: cli -> aarshjul.commands.* -> aarshjul.commands.common -> core.
+The command modules define plain functions; KOMMANDOER below registers them, and a
+console start imports only the module of the command it runs. Heavy modules (rich,
+icalendar) are imported inside the commands that need them, so `aarshjul next --format
+tekst` from cron starts fast (issue 7).
 """
 
 from __future__ import annotations
@@ -16,22 +20,31 @@ import gc
 _GC_VAR_PAA = gc.isenabled()
 gc.disable()
 
+import importlib
 import os
 import sys
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
 from aarshjul import __version__
-from aarshjul.dates import parse_dato
-from aarshjul.errors import AarshjulError, PlanError, UsageError
-from aarshjul.model import Plan
+from aarshjul.commands import common
+from aarshjul.commands.common import State, parse_date_option, report_error, today_in_oslo
+from aarshjul.errors import AarshjulError, UsageError
 
-TIDSSONE = "Europe/Oslo"
+# Every command: (name, module in aarshjul.commands, function). The order is the order
+# in --help. To add a command, write a plain function in a commands module and add a row.
+KOMMANDOER: tuple[tuple[str, str, str], ...] = (
+    ("next", "leder", "next_cmd"),
+    ("calendar", "leder", "calendar_cmd"),
+    ("tiltak", "leder", "tiltak_cmd"),
+    ("virksomheter", "leder", "virksomheter_cmd"),
+    ("check", "leder", "check_cmd"),
+    ("ics", "ics", "ics_cmd"),
+    ("digest", "digest", "digest_cmd"),
+    ("wheel", "wheel", "wheel_cmd"),
+)
 
 # Norwegian aliases for the English command names (STYLE.md §2).
 ALIASER = {"neste": "next", "kalender": "calendar", "sjekk": "check", "hjul": "wheel"}
@@ -97,7 +110,7 @@ class _Norsk:
 
 
 class NorskKommando(_Norsk, TyperCommand):  # type: ignore[misc]
-    """Use with @app.command("navn", cls=NorskKommando)."""
+    """Every command's click class (see _bygg_app)."""
 
 
 def _norsk_bruksfeil(e: Any) -> str | None:
@@ -190,83 +203,12 @@ class _Group(_Norsk, TyperGroup):  # type: ignore[misc]
             raise typer.Exit(130) from None
 
 
-def report_error(e: AarshjulError) -> None:
-    from aarshjul.render.common import sanitize
-
-    if isinstance(e, PlanError):
-        for problem in e.problems:
-            typer.echo(f"Feil i planen: {sanitize(str(problem))}", err=True)
-    else:
-        typer.echo(f"Feil: {sanitize(e.message)}", err=True)
-
-
-app = typer.Typer(
-    name="aarshjul",
-    cls=_Group,
-    help=(
-        "Årshjul og fristvarsler for strategi- og handlingsplanen for Tidlig innsats.\n\n"
-        "Eksempel: aarshjul next --virksomhet barnehage"
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-# Whether State.plan() may use the plan cache (planfile.py). Only main(), the console
-# command, turns it on: tests and library callers always load the file.
-_PLAN_CACHE = False
-
-
-@dataclass
-class State:
-    """What the global options decided, shared with every command through ctx.obj."""
-
-    plan_option: str | None
-    today: date
-    _plan: Plan | None = field(default=None, repr=False)
-    command: str | None = None  # the subcommand, aliases resolved (issue 6: export warnings)
-
-    @property
-    def plan_path(self) -> Path:
-        from aarshjul.planfile import resolve_plan_path
-
-        return resolve_plan_path(self.plan_option)
-
-    def plan(self) -> Plan:
-        if self._plan is None:
-            if _PLAN_CACHE:  # set by main(): the console command, not tests (issue 7)
-                from aarshjul.planfile import load_plan_cached
-
-                self._plan = load_plan_cached(self.plan_path)
-            else:
-                from aarshjul.plan import load_plan
-
-                self._plan = load_plan(self.plan_path)
-            if self.command in EXPORTS:
-                warn_personal_data(self._plan)
-        return self._plan
-
-
-def today_in_oslo() -> date:
-    """Today in Europe/Oslo, whatever the server's own time zone is."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return datetime.now(ZoneInfo(TIDSSONE)).date()
-    except ZoneInfoNotFoundError:  # no tz database (Windows without tzdata)
-        return date.today()
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"aarshjul {__version__}")
         raise typer.Exit()
 
 
-@app.callback()
 def _global(
     ctx: typer.Context,
     plan: Annotated[
@@ -288,7 +230,7 @@ def _global(
         typer.Option("--version", callback=_version, is_eager=True, help="Vis versjonen og avslutt."),
     ] = False,
 ) -> None:
-    """Årshjul og fristvarsler for strategi- og handlingsplanen for Tidlig innsats.
+    """Årshjul og fristvarsler for en handlingsplan: møter, frister og evalueringer per virksomhet.
 
     Eksempel: aarshjul next --virksomhet barnehage
     """
@@ -296,167 +238,40 @@ def _global(
     ctx.obj.command = ALIASER.get(ctx.invoked_subcommand or "", ctx.invoked_subcommand)
 
 
-# --- shared option handling ----------------------------------------------------------
+# --- building the app from the commands -----------------------------------------------
 
 
-def state(ctx: typer.Context) -> State:
-    obj = ctx.find_root().obj
-    assert isinstance(obj, State)
-    return obj
+def _bygg_app(bare: str | None = None) -> typer.Typer:
+    """The app with every command, or with only `bare` when it names one: a console start
+    runs one command, and typer turns each registered command into a click command on every
+    start (~0.4 ms each) besides importing its module (issue 7)."""
+    ny = typer.Typer(
+        name="aarshjul",
+        cls=_Group,
+        help=(
+            "Årshjul og fristvarsler for en handlingsplan: møter, frister og evalueringer per virksomhet.\n\n"
+            "Eksempel: aarshjul next --virksomhet barnehage"
+        ),
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    ny.callback()(_global)
+    valgte = [k for k in KOMMANDOER if k[0] == bare] or KOMMANDOER
+    for navn, modul, funksjon in valgte:
+        fn = getattr(importlib.import_module(f"aarshjul.commands.{modul}"), funksjon)
+        ny.command(navn, cls=NorskKommando)(fn)
+    return ny
 
 
-def parse_date_option(value: str, option: str) -> date:
-    try:
-        return parse_dato(value)
-    except ValueError as e:
-        raise UsageError(f"{option}: {e}.") from None
-
-
-def resolve_virksomheter(plan: Plan, names: list[str] | None) -> list[str]:
-    """Keys for what the user typed (key, alias or name); UsageError with a suggestion."""
-    keys: list[str] = []
-    for name in names or []:
-        if name in plan.virksomheter:  # the usual cron line: no need to load plan.py (issue 7)
-            key = name
-        else:
-            from aarshjul.plan import find_virksomhet
-
-            key = find_virksomhet(plan, name)
-        if key not in keys:
-            keys.append(key)
-    return keys
-
-
-def window(
-    s: State,
-    fra: str | None,
-    til: str | None,
-    dager: int | None,
-    default_dager: int,
-) -> tuple[date, date]:
-    """[start, end) from --fra and either --til (inclusive, as users read it) or --dager."""
-    if til is not None and dager is not None:
-        raise UsageError("Bruk enten --til eller --dager, ikke begge.")
-    start = parse_date_option(fra, "--fra") if fra else s.today
-    if til is not None:
-        end = parse_date_option(til, "--til") + timedelta(days=1)
-        if end <= start:
-            raise UsageError("--til kan ikke være før --fra.")
-        return start, end
-    n = default_dager if dager is None else dager
-    if not 1 <= n <= 3660:
-        raise UsageError("--dager må være mellom 1 og 3660.")
-    return start, start + timedelta(days=n)
-
-
-def write_output(target: str, data: bytes) -> None:
-    """Write to a file atomically, or to stdout when target is "-"."""
-    if target == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    from aarshjul.output import write_atomic
-
-    write_atomic(Path(target), data)
-
-
-VirksomhetOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--virksomhet",
-        "-v",
-        metavar="VIRKSOMHET",
-        help="Vis bare det denne virksomheten har ansvar for eller deltar i (kan gjentas).",
-    ),
-]
-
-
-# --- personal data warnings (issue 6) ---------------------------------------------
-
-# Commands whose output leaves the building: they repeat the plan's privacy warnings on
-# stderr (cron mails stderr to the admin). `check` lists them itself.
-EXPORTS = frozenset({"ics", "digest", "wheel"})
-
-
-def warn_personal_data(plan: Plan) -> None:
-    from aarshjul.render.common import sanitize
-
-    for problem in plan.advarsler:
-        typer.echo(f"Advarsel: {sanitize(str(problem))}", err=True)
-
-
-# --- formats, screens and years, shared by the commands -------------------------
-
-FORMATER = ("tabell", "tekst", "markdown", "json")
-FORMAT_HJELP = (
-    "tabell (standard, for skjermen), tekst (for e-post og cron), markdown eller json (for skript)."
-)
-TABELL_BREDDE = 100  # the table's width when stdout is not a terminal or NO_COLOR is set
-NEXT_DAGER = 30
-
-FormatOption = Annotated[
-    str | None,
-    typer.Option("--format", metavar="FORMAT", help=f"Hvordan det vises: {FORMAT_HJELP}"),
-]
-
-
-def parse_format(fmt: str | None) -> str:
-    valgt = (fmt or "tabell").strip().lower()
-    if valgt not in FORMATER:
-        raise UsageError(f"Ukjent format «{fmt}». Velg et av: {', '.join(FORMATER)}.")
-    return valgt
-
-
-def screen() -> tuple[int, bool]:
-    """(width, colour) for tables: the terminal's width and colour only when stdout is a
-    terminal and NO_COLOR (https://no-color.org) is not set; else a fixed width."""
-    import shutil
-
-    if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
-        return shutil.get_terminal_size((TABELL_BREDDE, 24)).columns, True
-    return TABELL_BREDDE, False
-
-
-def parse_int_option(value: str | None, option: str, lo: int, hi: int) -> int | None:
-    if value is None:
-        return None
-    tekst = value.strip()
-    if not tekst.lstrip("-").isdigit() or not lo <= int(tekst) <= hi:
-        raise UsageError(f"{option} må være et helt tall mellom {lo} og {hi}, ikke «{value}».")
-    return int(tekst)
-
-
-def print_text(tekst: str) -> None:
-    typer.echo(tekst, nl=False)
-
-
-def parse_year_options(s: State, aar: str | None, skoleaar: str | None) -> tuple[int, bool]:
-    """(start year, is a school year) from --år, --skoleår or the current school year."""
-    from aarshjul.dates import parse_skoleaar, skoleaar_start
-
-    if aar is not None and skoleaar is not None:
-        raise UsageError("Bruk enten --år eller --skoleår, ikke begge.")
-    if aar is not None:
-        if not aar.strip().isdigit() or not 1900 <= int(aar) <= 2200:
-            raise UsageError(f"--år: «{aar}» er ikke et årstall; skriv f.eks. --år 2027.")
-        return int(aar), False
-    if skoleaar is not None:
-        try:
-            start = parse_skoleaar(skoleaar)
-        except ValueError as e:
-            raise UsageError(f"--skoleår: {e}.") from None
-        if not 1900 <= start <= 2200:
-            raise UsageError(f"--skoleår: «{skoleaar}» er utenfor 1900–2200.")
-        return start, True
-    return skoleaar_start(s.today), True
-
-
-# --- the commands, one module per group (registration order is the order in --help) --
-
-from aarshjul.commands import leder  # noqa: E402,F401,I001  next, calendar, tiltak, virksomheter, check
-from aarshjul.commands import ics  # noqa: E402,F401  ics
-from aarshjul.commands import digest  # noqa: E402,F401  digest
-from aarshjul.commands import wheel  # noqa: E402,F401  wheel
+def __getattr__(name: str) -> Any:
+    """`aarshjul.cli.app`: the whole app, built on first use (tests, library callers)."""
+    if name == "app":
+        globals()["app"] = built = _bygg_app()
+        return built
+    raise AttributeError(name)
 
 
 def _invoked_command(argv: list[str]) -> str | None:
@@ -478,14 +293,10 @@ def _invoked_command(argv: list[str]) -> str | None:
 
 def main() -> NoReturn:
     """Console entry point: `aarshjul` and `python -m aarshjul`."""
-    # typer turns every registered command into a click command on each start
-    # (signatures, type hints: ~0.4 ms per command). A fresh process runs one command,
-    # so register only that one; help and errors for other argv keep them all (issue 7).
-    global _PLAN_CACHE
-    _PLAN_CACHE = True
-    alle = app.registered_commands
-    name = _invoked_command(sys.argv[1:])
-    app.registered_commands = [c for c in alle if c.name == name] or alle
+    # Only the invoked command is imported and registered; help and errors for other
+    # argv (no command, a typo) get them all (issue 7).
+    common.BRUK_CACHE = True
+    app = _bygg_app(_invoked_command(sys.argv[1:]))
     # One short run: the cyclic collector would only rescan long-lived objects (the
     # libraries, the plan); reference counting frees everything else (issue 7).
     gc.disable()
@@ -503,8 +314,6 @@ def main() -> NoReturn:
         code = 1
     except KeyboardInterrupt:
         code = 130
-    finally:
-        app.registered_commands = alle
     _exit_now(code)
 
 

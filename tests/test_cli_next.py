@@ -319,7 +319,7 @@ def test_colour_and_terminal_width_only_on_a_terminal_without_no_color(monkeypat
     import os
     import shutil
 
-    from aarshjul import cli
+    from aarshjul.commands import common as cli
 
     monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(0, 0): os.terminal_size((132, 40)))
     monkeypatch.delenv("NO_COLOR", raising=False)

@@ -1,1 +1,1 @@
-"""The commands. Each module registers its commands on cli.app when imported by cli.py."""
+"""The commands: plain functions that cli.py registers (cli.KOMMANDOER); shared helpers in common.py."""

@@ -6,10 +6,8 @@ from typing import Annotated
 
 import typer
 
-from aarshjul.cli import (
-    NorskKommando,
+from aarshjul.commands.common import (
     VirksomhetOption,
-    app,
     parse_date_option,
     resolve_virksomheter,
     state,
@@ -18,7 +16,6 @@ from aarshjul.cli import (
 from aarshjul.errors import UsageError
 
 
-@app.command("digest", cls=NorskKommando)
 def digest_cmd(
     ctx: typer.Context,
     virksomhet: VirksomhetOption = None,

@@ -8,11 +8,9 @@ from typing import Annotated
 
 import typer
 
-from aarshjul.cli import (
-    NorskKommando,
+from aarshjul.commands.common import (
     State,
     VirksomhetOption,
-    app,
     parse_date_option,
     resolve_virksomheter,
     state,
@@ -75,7 +73,6 @@ def _antall_hendelser(n: int) -> str:
     return "1 hendelse" if n == 1 else f"{n} hendelser"
 
 
-@app.command("ics", cls=NorskKommando)
 def ics_cmd(
     ctx: typer.Context,
     virksomhet: VirksomhetOption = None,

@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aarshjul.cli import (
+from aarshjul.commands.common import (
     NEXT_DAGER,
     FormatOption,
-    NorskKommando,
     State,
     VirksomhetOption,
-    app,
     parse_format,
     parse_int_option,
     parse_year_options,
@@ -53,7 +51,6 @@ def _vis(
     print_text(getattr(modul, f"render_{visning}")(plan, rader, ventende, **kwargs))
 
 
-@app.command("next", cls=NorskKommando)
 def next_cmd(
     ctx: typer.Context,
     virksomhet: VirksomhetOption = None,
@@ -104,7 +101,6 @@ def _kalenderaar(s: State, aar: str | None, skoleaar: str | None) -> tuple[date,
     return date(start, 1, 1), f"Årshjul {start}"
 
 
-@app.command("calendar", cls=NorskKommando)
 def calendar_cmd(
     ctx: typer.Context,
     virksomhet: VirksomhetOption = None,
@@ -144,7 +140,6 @@ def calendar_cmd(
     ventende = waiting(plan, keys or None)
     _vis(valgt, "calendar", plan, rader, ventende, tittel=tittel, start=start, virksomheter=keys)
 
-@app.command("tiltak", cls=NorskKommando)
 def tiltak_cmd(ctx: typer.Context, virksomhet: VirksomhetOption = None, fmt: FormatOption = None) -> None:
     """Vis tiltakene med ansvar, kilde og neste dato.
 
@@ -179,7 +174,6 @@ def tiltak_cmd(ctx: typer.Context, virksomhet: VirksomhetOption = None, fmt: For
         print_text(render_tiltak(plan, statuser, virksomheter=keys))
 
 
-@app.command("virksomheter", cls=NorskKommando)
 def virksomheter_cmd(ctx: typer.Context, fmt: FormatOption = None) -> None:
     """Vis virksomhetene: nøkkel, navn, leder og aliaser.
 
@@ -206,7 +200,6 @@ def virksomheter_cmd(ctx: typer.Context, fmt: FormatOption = None) -> None:
         print_text(render_virksomheter(plan))
 
 
-@app.command("check", cls=NorskKommando)
 def check_cmd(ctx: typer.Context) -> None:
     """Kontroller planen og vis advarsler (alias: sjekk).
 

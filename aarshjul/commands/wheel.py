@@ -6,11 +6,9 @@ from typing import Annotated, Any
 
 import typer
 
-from aarshjul.cli import (
-    NorskKommando,
+from aarshjul.commands.common import (
     State,
     VirksomhetOption,
-    app,
     parse_year_options,
     resolve_virksomheter,
     state,
@@ -27,7 +25,6 @@ def _hjulaar(s: State, aar: str | None, skoleaar: str | None) -> Any:
     return Hjulaar.skoleaar_fra(start) if er_skoleaar else Hjulaar.kalenderaar(start)
 
 
-@app.command("wheel", cls=NorskKommando)
 def wheel_cmd(
     ctx: typer.Context,
     virksomhet: VirksomhetOption = None,

@@ -1,0 +1,236 @@
+"""What every command shares: the global State, option types, parsing of dates, formats
+and years, writing output, and the one way errors become messages.
+
+The command modules (aarshjul/commands/*.py) import from here, never from aarshjul.cli;
+cli.py builds the app from the commands (KOMMANDOER), so imports run one way:
+cli -> commands.* -> commands.common -> core. Nothing here imports rich or icalendar.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aarshjul.dates import parse_dato
+from aarshjul.errors import AarshjulError, PlanError, UsageError
+from aarshjul.model import Plan
+
+TIDSSONE = "Europe/Oslo"
+
+
+def report_error(e: AarshjulError) -> None:
+    from aarshjul.render.common import sanitize
+
+    if isinstance(e, PlanError):
+        for problem in e.problems:
+            typer.echo(f"Feil i planen: {sanitize(str(problem))}", err=True)
+    else:
+        typer.echo(f"Feil: {sanitize(e.message)}", err=True)
+
+
+# Whether State.plan() may use the plan cache (planfile.py). Only main(), the console
+# command, turns it on: tests and library callers always load the file.
+BRUK_CACHE = False
+
+
+@dataclass
+class State:
+    """What the global options decided, shared with every command through ctx.obj."""
+
+    plan_option: str | None
+    today: date
+    _plan: Plan | None = field(default=None, repr=False)
+    command: str | None = None  # the subcommand, aliases resolved (issue 6: export warnings)
+
+    @property
+    def plan_path(self) -> Path:
+        from aarshjul.planfile import resolve_plan_path
+
+        return resolve_plan_path(self.plan_option)
+
+    def plan(self) -> Plan:
+        if self._plan is None:
+            if BRUK_CACHE:  # set by main(): the console command, not tests (issue 7)
+                from aarshjul.planfile import load_plan_cached
+
+                self._plan = load_plan_cached(self.plan_path)
+            else:
+                from aarshjul.plan import load_plan
+
+                self._plan = load_plan(self.plan_path)
+            if self.command in EXPORTS:
+                warn_personal_data(self._plan)
+        return self._plan
+
+
+def today_in_oslo() -> date:
+    """Today in Europe/Oslo, whatever the server's own time zone is."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return datetime.now(ZoneInfo(TIDSSONE)).date()
+    except ZoneInfoNotFoundError:  # no tz database (Windows without tzdata)
+        return date.today()
+
+
+# --- shared option handling ----------------------------------------------------------
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, State)
+    return obj
+
+
+def parse_date_option(value: str, option: str) -> date:
+    try:
+        return parse_dato(value)
+    except ValueError as e:
+        raise UsageError(f"{option}: {e}.") from None
+
+
+def resolve_virksomheter(plan: Plan, names: list[str] | None) -> list[str]:
+    """Keys for what the user typed (key, alias or name); UsageError with a suggestion."""
+    keys: list[str] = []
+    for name in names or []:
+        if name in plan.virksomheter:  # the usual cron line: no need to load plan.py (issue 7)
+            key = name
+        else:
+            from aarshjul.plan import find_virksomhet
+
+            key = find_virksomhet(plan, name)
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def window(
+    s: State,
+    fra: str | None,
+    til: str | None,
+    dager: int | None,
+    default_dager: int,
+) -> tuple[date, date]:
+    """[start, end) from --fra and either --til (inclusive, as users read it) or --dager."""
+    if til is not None and dager is not None:
+        raise UsageError("Bruk enten --til eller --dager, ikke begge.")
+    start = parse_date_option(fra, "--fra") if fra else s.today
+    if til is not None:
+        end = parse_date_option(til, "--til") + timedelta(days=1)
+        if end <= start:
+            raise UsageError("--til kan ikke være før --fra.")
+        return start, end
+    n = default_dager if dager is None else dager
+    if not 1 <= n <= 3660:
+        raise UsageError("--dager må være mellom 1 og 3660.")
+    return start, start + timedelta(days=n)
+
+
+def write_output(target: str, data: bytes) -> None:
+    """Write to a file atomically, or to stdout when target is "-"."""
+    if target == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    from aarshjul.output import write_atomic
+
+    write_atomic(Path(target), data)
+
+
+VirksomhetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--virksomhet",
+        "-v",
+        metavar="VIRKSOMHET",
+        help="Vis bare det denne virksomheten har ansvar for eller deltar i (kan gjentas).",
+    ),
+]
+
+
+# --- personal data warnings (issue 6) ---------------------------------------------
+
+# Commands whose output leaves the building: they repeat the plan's privacy warnings on
+# stderr (cron mails stderr to the admin). `check` lists them itself.
+EXPORTS = frozenset({"ics", "digest", "wheel"})
+
+
+def warn_personal_data(plan: Plan) -> None:
+    from aarshjul.render.common import sanitize
+
+    for problem in plan.advarsler:
+        typer.echo(f"Advarsel: {sanitize(str(problem))}", err=True)
+
+
+# --- formats, screens and years, shared by the commands -------------------------
+
+FORMATER = ("tabell", "tekst", "markdown", "json")
+FORMAT_HJELP = (
+    "tabell (standard, for skjermen), tekst (for e-post og cron), markdown eller json (for skript)."
+)
+TABELL_BREDDE = 100  # the table's width when stdout is not a terminal or NO_COLOR is set
+NEXT_DAGER = 30
+
+FormatOption = Annotated[
+    str | None,
+    typer.Option("--format", metavar="FORMAT", help=f"Hvordan det vises: {FORMAT_HJELP}"),
+]
+
+
+def parse_format(fmt: str | None) -> str:
+    valgt = (fmt or "tabell").strip().lower()
+    if valgt not in FORMATER:
+        raise UsageError(f"Ukjent format «{fmt}». Velg et av: {', '.join(FORMATER)}.")
+    return valgt
+
+
+def screen() -> tuple[int, bool]:
+    """(width, colour) for tables: the terminal's width and colour only when stdout is a
+    terminal and NO_COLOR (https://no-color.org) is not set; else a fixed width."""
+    import shutil
+
+    if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
+        return shutil.get_terminal_size((TABELL_BREDDE, 24)).columns, True
+    return TABELL_BREDDE, False
+
+
+def parse_int_option(value: str | None, option: str, lo: int, hi: int) -> int | None:
+    if value is None:
+        return None
+    tekst = value.strip()
+    if not tekst.lstrip("-").isdigit() or not lo <= int(tekst) <= hi:
+        raise UsageError(f"{option} må være et helt tall mellom {lo} og {hi}, ikke «{value}».")
+    return int(tekst)
+
+
+def print_text(tekst: str) -> None:
+    typer.echo(tekst, nl=False)
+
+
+def parse_year_options(s: State, aar: str | None, skoleaar: str | None) -> tuple[int, bool]:
+    """(start year, is a school year) from --år, --skoleår or the current school year."""
+    from aarshjul.dates import parse_skoleaar, skoleaar_start
+
+    if aar is not None and skoleaar is not None:
+        raise UsageError("Bruk enten --år eller --skoleår, ikke begge.")
+    if aar is not None:
+        if not aar.strip().isdigit() or not 1900 <= int(aar) <= 2200:
+            raise UsageError(f"--år: «{aar}» er ikke et årstall; skriv f.eks. --år 2027.")
+        return int(aar), False
+    if skoleaar is not None:
+        try:
+            start = parse_skoleaar(skoleaar)
+        except ValueError as e:
+            raise UsageError(f"--skoleår: {e}.") from None
+        if not 1900 <= start <= 2200:
+            raise UsageError(f"--skoleår: «{skoleaar}» er utenfor 1900–2200.")
+        return start, True
+    return skoleaar_start(s.today), True
+
+
