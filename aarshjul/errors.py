@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,3 +45,35 @@ class PlanError(AarshjulError):
 
 class UsageError(AarshjulError):
     """A bad argument: unknown virksomhet, bad date, bad window."""
+
+
+# The OS's own wording (strerror) is English; these are what a user meets writing files
+# and streams. Anything else falls back to the errno name (ENOSPC), which is searchable.
+_OS_FEIL = {
+    "ENOSPC": "disken er full",
+    "EDQUOT": "diskkvoten er brukt opp",
+    "EACCES": "mangler tilgang",
+    "EPERM": "operasjonen er ikke tillatt",
+    "EROFS": "filsystemet er skrivebeskyttet",
+    "ENOENT": "finnes ikke",
+    "EISDIR": "er en mappe",
+    "ENOTDIR": "en del av stien er ikke en mappe",
+    "EEXIST": "finnes allerede",
+    "EXDEV": "kan ikke flytte mellom to filsystemer",
+    "ENAMETOOLONG": "navnet er for langt",
+    "ELOOP": "for mange symbolske lenker",
+    "EIO": "inn/ut-feil på enheten",
+    "EPIPE": "mottakeren har lukket strømmen",
+    "EBADF": "strømmen er lukket",
+    "ENXIO": "ingen leser i den andre enden",
+    "EFBIG": "filen blir for stor",
+    "EMFILE": "for mange åpne filer",
+    "ETXTBSY": "filen er i bruk",
+    "EAGAIN": "enheten er ikke klar",
+}
+
+
+def os_feil_tekst(e: OSError) -> str:
+    """A short bokmål phrase for an OSError ("disken er full"), never the English strerror."""
+    navn = errno.errorcode.get(e.errno or -1, "")
+    return _OS_FEIL.get(navn) or (f"systemfeil {navn}" if navn else "ukjent systemfeil")

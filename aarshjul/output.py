@@ -1,23 +1,183 @@
-"""Writing output files atomically: a temporary file in the same folder, then rename.
+"""Writing output files: atomically for regular files, in place for devices and pipes.
 
-A cron job overwriting a published calendar never leaves half a file, and an error
-half-way leaves the old file as it was.
+A regular file (or a symbolic link to one) is written to a temporary file in the same
+folder as the real file, then renamed over it: a cron job overwriting a published
+calendar never leaves half a file, and an error half-way leaves the old file as it was.
+A link stays a link; the file it points to is replaced, with its permissions kept.
+
+A path that exists and is not a regular file is never renamed over (issue 16): running
+as root, `-o /dev/stdout` would otherwise replace the /dev/stdout link, and a device node
+or a FIFO would become a regular file. A character device (/dev/null, a terminal) or a
+FIFO is written in place, as `cp` does; `/dev/stdout`, `/dev/fd/N` and `/proc/self/fd/N`
+write to that open stream. A block device, a socket, a folder or a dangling link is
+refused with a message.
+
+Interrupts: SIGINT, SIGTERM and SIGHUP (install_signal_handlers, called by main) all
+raise an Avbrutt exception, and the handlers are held back from the moment the temporary
+file is created until its name is known, so an interrupt at any point removes it.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
+import stat
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
-from aarshjul.errors import AarshjulError
+from aarshjul.errors import AarshjulError, os_feil_tekst
 
 
 class OutputError(AarshjulError):
     """The output file or folder cannot be written."""
 
 
+class Avbrutt(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C so every cleanup on the way out runs."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+# Signals that end a run and that a handler can catch (cron and systemd send TERM/HUP).
+AVBRYT_SIGNALER = tuple(
+    getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)
+)
+
+
+def _raise_avbrutt(signum: int, frame: FrameType | None) -> None:
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise Avbrutt(signum)
+
+
+def install_signal_handlers() -> None:
+    """SIGTERM and SIGHUP raise Avbrutt (SIGINT keeps Python's KeyboardInterrupt), unless
+    the signal was ignored when we started (nohup): then it stays ignored."""
+    for signum in AVBRYT_SIGNALER:
+        if signum == signal.SIGINT:
+            continue
+        try:
+            if signal.getsignal(signum) == signal.SIG_IGN:
+                continue
+            signal.signal(signum, _raise_avbrutt)
+        except (OSError, ValueError):  # not the main thread, or not on this platform
+            pass
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT/TERM/HUP until the block ends; a held signal is delivered (and its
+    exception raised) right after. No-op where pthread_sigmask does not exist."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, AVBRYT_SIGNALER)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+# Open streams a user may name as a file: written to, never renamed over.
+_FD_PREFIXES = ("/dev/fd/", "/proc/self/fd/")
+_STD_NAMES = {"/dev/stdout": 1, "/dev/stderr": 2}
+
+
 def write_atomic(path: Path, data: bytes) -> None:
+    """Write data to path: atomically for a regular file, in place for a device or FIFO."""
+    stream = _named_stream(path)
+    if stream is not None:
+        _write_stream(path, stream, data)
+        return
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        _write_new_or_regular(path, data)
+        return
+    except OSError as e:
+        raise OutputError(f"Kan ikke skrive «{path}»: {os_feil_tekst(e)}.") from None
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            raise OutputError(
+                f"«{path}» er en symbolsk lenke til «{os.readlink(path)}», som ikke finnes."
+            ) from None
+        except OSError as e:
+            raise OutputError(f"Kan ikke skrive «{path}»: {os_feil_tekst(e)}.") from None
+        if stat.S_ISREG(info.st_mode):
+            _write_new_or_regular(Path(os.path.realpath(path)), data)
+            return
+    if stat.S_ISREG(info.st_mode):
+        _write_new_or_regular(path, data)
+    elif stat.S_ISDIR(info.st_mode):
+        raise OutputError(f"«{path}» er en mappe; oppgi et filnavn.")
+    elif stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
+        _write_in_place(path, data)
+    else:
+        slag = "en blokkenhet" if stat.S_ISBLK(info.st_mode) else "verken en fil, en enhet eller en FIFO"
+        raise OutputError(f"«{path}» er {slag}; velg en vanlig fil.")
+
+
+def _named_stream(path: Path) -> int | None:
+    """The fd number for /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N; else None."""
+    name = str(path)
+    if name in _STD_NAMES:
+        return _STD_NAMES[name]
+    for prefix in _FD_PREFIXES:
+        if name.startswith(prefix) and name[len(prefix):].isascii() and name[len(prefix):].isdigit():
+            return int(name[len(prefix):])
+    return None
+
+
+def _write_stream(path: Path, fd: int, data: bytes) -> None:
+    """Write to an already open stream of this process (what /dev/stdout names)."""
+    if fd in (1, 2):
+        stream = sys.stdout if fd == 1 else sys.stderr
+        if stream is None:
+            raise OutputError(f"Kan ikke skrive «{path}»: strømmen er lukket.")
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    try:
+        view = memoryview(data)
+        while view:
+            n = os.write(fd, view)
+            view = view[n:]
+    except OSError as e:
+        raise OutputError(f"Kan ikke skrive «{path}»: {os_feil_tekst(e)}.") from None
+
+
+def _write_in_place(path: Path, data: bytes) -> None:
+    """A character device or FIFO: open it for writing (not blocking on a FIFO nobody
+    reads), write, close. Nothing is created, renamed or truncated."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as e:
+        if e.errno == errno.ENXIO:
+            raise OutputError(f"Kan ikke skrive «{path}»: ingen leser fra den.") from None
+        raise OutputError(f"Kan ikke skrive «{path}»: {os_feil_tekst(e)}.") from None
+    try:
+        os.set_blocking(fd, True)
+        view = memoryview(data)
+        while view:
+            n = os.write(fd, view)
+            view = view[n:]
+    except OSError as e:
+        raise OutputError(f"Kan ikke skrive «{path}»: {os_feil_tekst(e)}.") from None
+    finally:
+        os.close(fd)
+
+
+def _write_new_or_regular(path: Path, data: bytes) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.exists():
         raise OutputError(f"Mappen «{folder}» finnes ikke. Opprett den først, eller velg en annen sti.")
@@ -25,28 +185,37 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(f"«{folder}» er ikke en mappe.")
     if path.is_dir():
         raise OutputError(f"«{path}» er en mappe; oppgi et filnavn.")
+    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except PermissionError:
-        raise OutputError(f"Mangler skrivetilgang til mappen «{folder}».") from None
-    except OSError as e:
-        raise OutputError(f"Kan ikke skrive i mappen «{folder}»: {e.strerror or e}.") from None
-    try:
+        # From mkstemp until `tmp` holds the name, an interrupt would leave an empty
+        # temporary file nobody knows about: the signals wait until the name is kept.
+        with _signals_held():
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+            except PermissionError:
+                raise OutputError(f"Mangler skrivetilgang til mappen «{folder}».") from None
+            except OSError as e:
+                raise OutputError(f"Kan ikke skrive i mappen «{folder}»: {os_feil_tekst(e)}.") from None
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
+        tmp = None
     except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp is not None:
+            with _signals_held():  # a second Ctrl-C must not stop the cleanup
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+        if isinstance(e, OutputError):
+            raise
         if isinstance(e, PermissionError):
             raise OutputError(f"Mangler skrivetilgang til «{path}».") from None
         if isinstance(e, OSError):
-            raise OutputError(f"Kan ikke skrive «{path}»: {e.strerror or e}.") from None
+            raise OutputError(f"Kan ikke skrive «{path}»: {os_feil_tekst(e)}.") from None
         raise
 
 
