@@ -383,7 +383,7 @@ def test_hostile_plan_text_is_plain(run) -> None:  # type: ignore[no-untyped-def
 
 
 def test_md_escape() -> None:
-    assert md_escape("[klikk](https://evil.example)") == r"\[klikk\](https://evil.example)"
+    assert md_escape("[klikk](https://evil.example)") == r"\[klikk\](https\://evil\.example)"  # issue 16: no autolink
     assert md_escape("*fet* _kursiv_ `kode` <b> a|b ~~x~~ & \\") == (
         r"\*fet\* \_kursiv\_ \`kode\` \<b\> a\|b \~\~x\~\~ \& \\"
     )

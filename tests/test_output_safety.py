@@ -80,7 +80,7 @@ def unmarkdown(text: str) -> str:
     """What a Markdown reader shows for backslash escapes (and &amp; style entities)."""
     import html
 
-    return html.unescape(re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~&\"'])", r"\1", text))
+    return html.unescape(re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>~&\"':])", r"\1", text))
 
 
 def strings(value: object) -> Iterator[str]:

@@ -3,19 +3,44 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, time
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato
 from aarshjul.model import Forekomst, HendelseType, Plan, Rolle, Ventende
 
-# C0/C1 control characters other than newline and tab: plan text must never move the
-# cursor, change colours or ring the bell in someone's terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What plan text must never carry into any output (issue 16), one list for every format:
+# - C0/C1 control characters other than newline and tab: they move the cursor, change
+#   colours or ring the bell in a terminal, and XML 1.0 forbids C0;
+# - invisible and direction-changing characters (zero-width space/joiners, bidi embeddings,
+#   overrides and isolates, word joiner, BOM, soft hyphen, Hangul fillers, tag characters):
+#   "Barnehage" and "Barnehage\u200b" must not look alike, and "\u202e" must not reverse a
+#   line. A ZWJ inside an emoji sequence is shown escaped too: plan text has no emoji;
+# - what XML 1.0, HTML and UTF-8 do not allow: lone surrogates, U+FFFE, U+FFFF and the
+#   noncharacters U+FDD0..U+FDEF.
+# Each is shown as a visible ASCII escape ("\x1b", "\u200b"), so the text stays readable,
+# the trick shows, and every output format stays well-formed.
+INVISIBLE = (
+    r"\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U0001d173-\U0001d17a\U000e0000-\U000e007f"
+)
+NOT_TEXT = r"\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+CONTROL = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
+UNSAFE = re.compile(f"[{CONTROL}{INVISIBLE}{NOT_TEXT}]")
+
+
+def visible_escape(ch: str) -> str:
+    """"\x1b", "\u200b", "\U000e0041": how an unsafe character is shown."""
+    o = ord(ch)
+    if o < 0x100:
+        return f"\\x{o:02x}"
+    return f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}"
 
 
 def sanitize(tekst: str) -> str:
-    """Show control characters escaped (\\x1b) instead of letting a terminal act on them."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", tekst)
+    """Plan or user text made inert for every output: control, invisible, bidi and
+    XML-illegal characters shown as escapes (\\x1b, \\u202e); newlines and tabs kept."""
+    return UNSAFE.sub(lambda m: visible_escape(m.group()), tekst)
 
 
 def one_line(tekst: str) -> str:
@@ -104,3 +129,35 @@ def kilde_tekst(kilde: str) -> str:
 def dato_lang(d: date) -> str:
     """"tirsdag 1. desember 2026"."""
     return f"{UKEDAGER[d.weekday()]} {d.day}. {MAANEDER[d.month - 1]} {d.year}"
+
+
+# --- markdown: plan text must not become links or mentions (issue 16) ---------------
+#
+# GitHub-flavoured renderers (cmark-gfm's autolink extension, markdown-it with linkify)
+# turn "https://…", "www.…", "evil.com" and "a@b.no" into links, and GitHub, Slack and
+# Mattermost turn "@channel" into a mention. Checked against cmarkgfm and markdown-it-py
+# with linkify (tests/test_markdown_inert.py):
+# - a backslash before ":" after a letter or digit, and before "." between a word
+#   character and a letter, stops every URL and domain autolink in both, and the text
+#   renders as written ("https\://evil\.example" shows "https://evil.example");
+# - cmark-gfm links e-mail addresses whatever is escaped, and a mention is made after
+#   rendering (on the HTML), so e-mail addresses and @names become code spans, which no
+#   renderer links or mentions in.
+_MD_CODE_TOKEN = re.compile(
+    r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"  # an e-mail address
+    r"|(?<![\w@`])@\w[\w.\-/]*"  # @channel, @user, @org/team
+)
+_MD_LINK_PUNCT = re.compile(r"(?<=[A-Za-z0-9]):(?=\S)|(?<=\w)\.(?=[^\W\d_])")
+
+
+def markdown_inert(tekst: str, escape: Callable[[str], str]) -> str:
+    """One line of plan text for markdown: escape(…) for markup characters, then URL
+    punctuation escaped and e-mail addresses and @mentions as code spans."""
+    out: list[str] = []
+    pos = 0
+    for m in _MD_CODE_TOKEN.finditer(tekst):
+        out.append(_MD_LINK_PUNCT.sub(r"\\\g<0>", escape(tekst[pos : m.start()])))
+        out.append(f"`{m.group()}`")
+        pos = m.end()
+    out.append(_MD_LINK_PUNCT.sub(r"\\\g<0>", escape(tekst[pos:])))
+    return "".join(out)

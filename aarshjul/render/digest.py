@@ -29,6 +29,7 @@ from aarshjul.render.common import (
     dager_igjen_tekst,
     flyttet_tekst,
     klokke,
+    markdown_inert,
     one_line,
     ventende_naar,
     virksomhet_navn,
@@ -303,7 +304,11 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
 def md_escape(tekst: str) -> str:
     """Plan text safe inside a markdown line: one line, no control characters, no markup."""
-    return _MD_SPECIAL.sub(r"\\\1", one_line(tekst))
+    return markdown_inert(one_line(tekst), _md_escape_markup)
+
+
+def _md_escape_markup(tekst: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", tekst)
 
 
 def render_markdown(d: Digest) -> str:

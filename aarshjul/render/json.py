@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from aarshjul.model import Forekomst, Plan
+from aarshjul.render.common import UNSAFE
 from aarshjul.select import Rad, TiltakStatus
 
 FOREKOMST_KEYS = frozenset({
@@ -23,14 +24,23 @@ FOREKOMST_KEYS = frozenset({
     "antatt_grunn", "flyttet_grunn", "ansvar_antatt",
 })  # fmt: skip
 
-# json.dumps escapes C0 control characters but leaves DEL and C1 (\x9b is a CSI in some
-# terminals); escaping them too keeps the JSON identical as data and harmless on a screen.
-_C1 = re.compile(r"[\x7f-\x9f]")
+# json.dumps escapes C0 control characters but leaves DEL, C1 (\x9b is a CSI in some
+# terminals), invisible and bidi characters, and lone surrogates (which are not UTF-8).
+# Escaping them too (render.common.UNSAFE, the list every format uses) keeps the JSON
+# identical as data and harmless on a screen (issue 16).
+
+
+def _json_escape(m: re.Match[str]) -> str:
+    o = ord(m.group())
+    if o < 0x10000:
+        return f"\\u{o:04x}"
+    o -= 0x10000
+    return f"\\u{0xD800 + (o >> 10):04x}\\u{0xDC00 + (o & 0x3FF):04x}"
 
 
 def dumps(data: Any) -> str:
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)
-    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return UNSAFE.sub(_json_escape, text) + "\n"
 
 
 def forekomst_obj(f: Forekomst, rad: Rad | None = None) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from datetime import date
 
 from aarshjul.model import Plan, Ventende
 from aarshjul.render import views
-from aarshjul.render.common import one_line
+from aarshjul.render.common import markdown_inert, one_line
 from aarshjul.select import Rad, TiltakStatus
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
@@ -20,7 +20,11 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 
 def md(tekst: str) -> str:
     """Text safe inside a markdown line or table cell."""
-    return _SPECIAL.sub(r"\\\1", one_line(tekst))
+    return markdown_inert(one_line(tekst), _md_markup)
+
+
+def _md_markup(tekst: str) -> str:
+    return _SPECIAL.sub(r"\\\1", tekst)
 
 
 def _tabell(hode: Sequence[str], rader: Sequence[Sequence[str]]) -> list[str]:
