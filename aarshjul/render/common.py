@@ -40,11 +40,25 @@ def visible_escape(ch: str) -> str:
 def sanitize(tekst: str) -> str:
     """Plan or user text made inert for every output: control, invisible, bidi and
     XML-illegal characters shown as escapes (\\x1b, \\u202e); newlines and tabs kept."""
-    return UNSAFE.sub(lambda m: visible_escape(m.group()), tekst)
+    return _cut(UNSAFE.sub(lambda m: visible_escape(m.group()), _cut(tekst, MAKS_TEKST)), MAKS_TEKST)
+
+
+# What one value may cost (issue 16): a plan file may be 5 MB, and a 4 MB title once took
+# minutes in the wheel and `next`. Shown text is cut to these lengths (with "…") before
+# any renderer measures, wraps or repeats it; JSON keeps the data whole.
+MAKS_LINJE = 1000  # one_line: a name, a title, a table cell
+MAKS_TEKST = 20000  # sanitize: a beskrivelse, a message
+
+
+def _cut(tekst: str, maks: int) -> str:
+    return tekst if len(tekst) <= maks else tekst[: maks - 1] + "…"
 
 
 def one_line(tekst: str) -> str:
-    return " ".join(sanitize(tekst).split())
+    """Plan text as one inert line: sanitized, whitespace collapsed, at most MAKS_LINJE."""
+    if len(tekst) > 4 * MAKS_LINJE:  # split() and the escapes below stay bounded too
+        tekst = tekst[: 4 * MAKS_LINJE]
+    return _cut(" ".join(sanitize(tekst).split()), MAKS_LINJE)
 
 
 TYPE_NAVN = {
