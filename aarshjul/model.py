@@ -71,6 +71,17 @@ class NavngittDato:
     linje: int | None = None
 
 
+@dataclass(frozen=True)
+class Ferie:
+    """A school holiday meetings avoid (aarshjul/ferier.py): a period, or ISO weeks every year."""
+
+    navn: str
+    fra: date | None = None
+    til: date | None = None
+    uker: tuple[int, ...] = ()
+    linje: int | None = None
+
+
 # --- recurrence rules -----------------------------------------------------------
 
 

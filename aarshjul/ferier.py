@@ -1,0 +1,202 @@
+"""School holidays (ferier): the periods a plan's meetings avoid.
+
+A ferie is not a closed day: the kommune works, but teachers, parents and pupils are
+away, so a møte or aktivitet that falls in one moves out of it. Frister and
+evalueringer stay where they are unless the hendelse asks (`unngå_ferier: ja`).
+
+Three ways to give them (docs/plan-format.md, «ferier»):
+- a named period: {navn: Vinterferie, fra: 22.02.2027, til: 26.02.2027};
+- ISO weeks every year: {navn: Vinterferie, uker: [9]};
+- a skolerute file (`ferier_fil:`) in the open-data CSV layout Norwegian kommuner
+  publish (Stavanger's: dato;skole;elevdag;laererdag;sfodag;kommentar). A weekday
+  with elevdag = Nei is a school holiday; consecutive ones form one ferie named by
+  their kommentar.
+
+Core code: parsing raises PlanError naming the CSV file and its line.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+
+from aarshjul.dates import parse_dato
+from aarshjul.errors import PlanError, Problem
+from aarshjul.model import Ferie
+
+# A run of ferie days longer than this is a mistake (all 52 weeks, a year-long period);
+# it also bounds how far a meeting can move, which expand.py adds to its margin.
+MAKS_FERIE_DAGER = 120
+SKOLERUTE_KOLONNER = ("dato", "skole", "elevdag", "laererdag", "sfodag", "kommentar")
+_JA_NEI = {"ja": True, "nei": False}
+_MAX_BYTES = 2 * 1024 * 1024
+_STANDARD_NAVN = "skolefri"
+
+
+def ferie_grunn(navn: str) -> str:
+    """How a ferie is named in a moved date's reason: "vinterferie" (first letter lowered)."""
+    return navn if navn[1:2].isupper() else navn[:1].lower() + navn[1:]
+
+
+class Feriekalender:
+    """Answers "is this day in a ferie, and which?" for one plan."""
+
+    def __init__(self, ferier: Iterable[Ferie] = ()) -> None:
+        self._dager: dict[date, str] = {}
+        self._uker: dict[int, str] = {}
+        for f in ferier:
+            if f.fra is not None and f.til is not None:
+                d = f.fra
+                while d <= f.til:
+                    self._dager.setdefault(d, f.navn)
+                    d += timedelta(days=1)
+            for uke in f.uker:
+                self._uker.setdefault(uke, f.navn)
+
+    def __bool__(self) -> bool:
+        return bool(self._dager or self._uker)
+
+    def ferie_navn(self, dato: date) -> str | None:
+        navn = self._dager.get(dato)
+        if navn is None and self._uker:
+            navn = self._uker.get(dato.isocalendar()[1])
+        return navn
+
+    def lengste_dager(self) -> int:
+        """The longest run of days in ferier (weekends between two ferier joined), an upper
+        bound for how far a meeting can move. Week rules are laid out over the years the
+        periods span, plus one on either side."""
+        if not self:
+            return 0
+        aar = {d.year for d in self._dager} or {2024}
+        dager = set(self._dager)
+        for y in range(min(aar) - 1, max(aar) + 2):
+            for uke in self._uker:
+                for wd in range(1, 8):
+                    try:
+                        dager.add(date.fromisocalendar(y, uke, wd))
+                    except ValueError:  # week 53 in a year with 52
+                        break
+        lengste = run = 0
+        forrige: date | None = None
+        for d in sorted(dager):
+            run = run + (d - forrige).days if forrige is not None and (d - forrige).days <= 3 else 1
+            lengste = max(lengste, run)
+            forrige = d
+        return lengste
+
+
+def les_skolerute(path: Path, visningsnavn: str | None = None) -> tuple[Ferie, ...]:
+    """The school holidays in a skolerute CSV file, as one Ferie per run of free weekdays.
+
+    Raises PlanError (file name and line) for a file that is missing, not UTF-8, without
+    the dato and elevdag columns, or with a bad date or Ja/Nei value.
+    """
+    shown = Path(visningsnavn) if visningsnavn else path
+
+    def fail(message: str, line: int | None = None) -> PlanError:
+        return PlanError([Problem(shown, line, None, message)])
+
+    try:
+        if path.is_dir():
+            raise fail("er en mappe, ikke en skolerute-fil (CSV).")
+        with path.open("rb") as fh:
+            data = fh.read(_MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise fail("skolerute-filen finnes ikke.") from None
+    except PermissionError:
+        raise fail("mangler lesetilgang til skolerute-filen.") from None
+    except OSError as e:
+        raise fail(f"kan ikke lese skolerute-filen ({e.strerror or e}).") from None
+    if len(data) > _MAX_BYTES:
+        raise fail("skolerute-filen er større enn 2 MB. Er det riktig fil?")
+    if b"\x00" in data:
+        raise fail("skolerute-filen er binær, ikke en CSV-tekstfil.")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise fail("skolerute-filen er ikke UTF-8. Lagre den som UTF-8 (CSV UTF-8 i Excel).",
+                   data.count(b"\n", 0, e.start) + 1) from None  # fmt: skip
+    return _skolerute_ferier(_skolerute_dager(text, fail))
+
+
+def _skolerute_dager(text: str, fail: Callable[..., PlanError]) -> list[tuple[date, str]]:
+    """(dato, kommentar) of every weekday without elevdag, in date order."""
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        raise fail("skolerute-filen er tom.")
+    header = lines[first]
+    skille = ";" if header.count(";") >= header.count(",") else ","
+    rows = csv.reader(lines[first:], delimiter=skille)
+    try:
+        kolonner = [k.strip().lower().lstrip("\ufeff") for k in next(rows)]
+    except csv.Error as e:
+        raise fail(f"ugyldig CSV ({e}).", first + 1) from None
+    kolonner = [k.replace("æ", "ae").replace("ø", "oe").replace("å", "aa") for k in kolonner]
+    for need in ("dato", "elevdag"):
+        if need not in kolonner:
+            raise fail(
+                f"skolerute-filen mangler kolonnen «{need}». Første linje skal være kolonnenavnene: "
+                f"{skille.join(SKOLERUTE_KOLONNER)}.",
+                first + 1,
+            )
+    i_dato, i_elev = kolonner.index("dato"), kolonner.index("elevdag")
+    i_kommentar = kolonner.index("kommentar") if "kommentar" in kolonner else None
+    # Several schools in one file: a day is free only when it is free for every school listed.
+    per_dag: dict[date, list[tuple[bool, str]]] = {}
+    line_no = first + 1
+    try:
+        for row in rows:
+            line_no = first + rows.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) <= max(i_dato, i_elev):
+                raise fail(f"linjen har {len(row)} kolonner; den trenger minst {max(i_dato, i_elev) + 1} "
+                           f"(skilletegn «{skille}»).", line_no)  # fmt: skip
+            verdi = row[i_dato].strip()
+            try:
+                dato = parse_dato(verdi)
+            except ValueError as e:
+                raise fail(f"kolonnen dato: {e}.", line_no) from None
+            elev = row[i_elev].strip().lower()
+            if elev not in _JA_NEI:
+                raise fail(f"kolonnen elevdag skal være Ja eller Nei, ikke «{row[i_elev].strip()}».", line_no)
+            kommentar = row[i_kommentar].strip() if i_kommentar is not None and i_kommentar < len(row) else ""
+            per_dag.setdefault(dato, []).append((_JA_NEI[elev], kommentar))
+    except csv.Error as e:
+        raise fail(f"ugyldig CSV ({e}).", line_no) from None
+    result = []
+    for dato in sorted(per_dag):
+        rader = per_dag[dato]
+        if dato.weekday() < 5 and not any(elevdag for elevdag, _ in rader):
+            result.append((dato, next((k for _, k in rader if k), "")))
+    return result
+
+
+def _skolerute_ferier(dager: Sequence[tuple[date, str]]) -> tuple[Ferie, ...]:
+    """Consecutive free weekdays (a weekend between them allowed) as one Ferie each.
+
+    A run is named by its first kommentar ("Vinterferie"), else "skolefri"."""
+    result: list[Ferie] = []
+    start: date | None = None
+    slutt: date | None = None
+    navn = ""
+    for dato, kommentar in dager:
+        if slutt is not None and (dato - slutt).days <= 3 and all(
+            (slutt + timedelta(days=i)).weekday() >= 5 for i in range(1, (dato - slutt).days)
+        ):
+            slutt = dato
+            navn = navn or kommentar
+            continue
+        if start is not None and slutt is not None:
+            result.append(Ferie(navn or _STANDARD_NAVN, fra=start, til=slutt))
+        start = slutt = dato
+        navn = kommentar
+    if start is not None and slutt is not None:
+        result.append(Ferie(navn or _STANDARD_NAVN, fra=start, til=slutt))
+    return tuple(result)
