@@ -79,7 +79,7 @@ def parse_varighet(tekst: str) -> relativedelta:
     m = _VARIGHET.match(tekst.strip().lower())
     if m:
         tall_tekst, enhet_tekst = m[1], m[2]
-        tall = int(tall_tekst) if tall_tekst.isdigit() else _ORDTALL.get(tall_tekst)
+        tall = int(tall_tekst) if tall_tekst.isascii() and tall_tekst.isdigit() else _ORDTALL.get(tall_tekst)
         enhet = _ENHETER.get(enhet_tekst)
         if tall is not None and enhet is not None and 0 <= tall <= 1000:
             kwargs: dict[str, Any] = {enhet: tall}

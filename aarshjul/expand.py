@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from aarshjul import keys
 from aarshjul.dates import skoleaar_start
@@ -31,6 +32,9 @@ from aarshjul.model import (
     Ventende,
 )
 from aarshjul.workdays import Arbeidskalender
+
+if TYPE_CHECKING:
+    from dateutil.relativedelta import relativedelta
 
 # How far beyond the window raw dates are computed. A date moves at most past a run
 # of non-working days (Easter: 5 days; plus closed days the plan lists, capped in plan.py).
@@ -53,10 +57,15 @@ def expand(
     With virksomheter, only those where one of them is ansvarlig or deltar.
     """
     expander = _Expander(plan)
+    expander.prepare(fra, til)
     result: list[Forekomst] = []
     for tiltak in plan.tiltak:
         for hendelse in tiltak.hendelser:
-            result.extend(expander.forekomster(tiltak, hendelse, fra, til))
+            ferdig = expander.memo.get(f"{tiltak.id}.{hendelse.id}")
+            if ferdig is None:
+                result.extend(expander.forekomster(tiltak, hendelse, fra, til))
+            else:
+                result.extend(f for f in ferdig if fra <= f.dato < til)
     if virksomheter is not None:
         wanted = tuple(virksomheter)
         result = [f for f in result if any(rolle(plan, f, v) for v in wanted)]
@@ -124,6 +133,37 @@ class _Expander:
         self.plan = plan
         self.kalender = arbeidskalender(plan)
         self.by_id = {f"{t.id}.{h.id}": (t, h) for t in plan.tiltak for h in t.hendelser}
+        # Forekomster of every hendelse another follows, over a window covering all its
+        # followers (prepare). Key: "tiltak.hendelse".
+        self.memo: dict[str, list[Forekomst]] = {}
+
+    def prepare(self, fra: date, til: date) -> None:
+        """Expand each hendelse that others follow (`etter:`) once, bases before followers.
+
+        A follower then reads its base from the memo instead of expanding it again, so a
+        chain of any length is neither recursion (1,000 `etter:` raised RecursionError)
+        nor quadratic work. The memo holds the base over the union of the windows its
+        followers need; filtering it to one follower's window gives exactly what expanding
+        that window gives, since a date never moves by MARGIN or more.
+        """
+        bases: dict[str, str] = {}
+        for key, (_, h) in self.by_id.items():
+            if isinstance(h.naar, Relativ) and h.naar.etter in self.by_id:
+                bases[key] = h.naar.etter
+        if not bases:
+            return
+        depth = _depths(bases)
+        windows = {key: (fra, til) for key in self.by_id}
+        for key in sorted(bases, key=depth.__getitem__, reverse=True):  # followers first
+            naar = self.by_id[key][1].naar
+            assert isinstance(naar, Relativ)
+            lo, hi = windows[key]
+            base_lo, base_hi = _base_window(naar, _minus(lo, MARGIN), _minus(hi, -MARGIN))
+            old_lo, old_hi = windows[bases[key]]
+            windows[bases[key]] = (min(old_lo, base_lo), max(old_hi, base_hi))
+        for key in sorted(set(bases.values()), key=depth.__getitem__):  # bases first
+            tiltak, h = self.by_id[key]
+            self.memo[key] = self.forekomster(tiltak, h, *windows[key])
 
     def forekomster(self, tiltak: Tiltak, h: Hendelse, fra: date, til: date) -> list[Forekomst]:
         result: list[Forekomst] = []
@@ -187,9 +227,14 @@ class _Expander:
                 if lo <= d <= hi:
                     yield d, keys.ENGANG, None
         elif isinstance(naar, Relativ):
-            tiltak, base = self.by_id[naar.etter]
-            for f in self.forekomster(tiltak, base, lo - naar.innen, hi - naar.innen + timedelta(days=1)):
-                yield f.dato + naar.innen, f.periode, f
+            base_lo, base_hi = _base_window(naar, lo, hi)
+            ferdig = self.memo.get(naar.etter)
+            if ferdig is None:
+                tiltak, base = self.by_id[naar.etter]
+                ferdig = self.forekomster(tiltak, base, base_lo, base_hi)
+            for f in ferdig:
+                if base_lo <= f.dato < base_hi:
+                    yield f.dato + naar.innen, f.periode, f
         elif isinstance(naar, RRegel):
             for d in _rrule_dates(naar, lo, hi):
                 yield d, keys.dato_periode(d), None
@@ -222,6 +267,43 @@ class _Expander:
             return first + timedelta(days=(regel.ukedag - first.weekday()) % 7 + 7 * (regel.n - 1))
         last = date(aar, mnd, siste)
         return last - timedelta(days=(last.weekday() - regel.ukedag) % 7)
+
+
+# The dates a window may reach, with room for MARGIN: a long `etter:` chain widens the
+# window by MARGIN per step, and `date` ends at year 1 and 9999.
+_FIRST = date.min + 2 * MARGIN
+_LAST = date.max - 2 * MARGIN
+
+
+def _minus(d: date, delta: timedelta | relativedelta) -> date:
+    """d - delta, kept within _FIRST.._LAST instead of overflowing."""
+    try:
+        return min(max(d - delta, _FIRST), _LAST)
+    except (OverflowError, ValueError):  # beyond year 1 or 9999
+        return _FIRST if d.year < 5000 else _LAST
+
+
+def _base_window(naar: Relativ, lo: date, hi: date) -> tuple[date, date]:
+    """The window [lo', hi') of the base whose forekomster give a follower's raw dates in [lo, hi]."""
+    return _minus(lo, naar.innen), _minus(_minus(hi, naar.innen), -timedelta(days=1))
+
+
+def _depths(bases: dict[str, str]) -> dict[str, int]:
+    """How many `etter:` steps each hendelse is from a hendelse with its own dates."""
+    depth: dict[str, int] = {}
+    for start in bases:
+        path: list[str] = []
+        node = start
+        while node in bases and node not in depth and node not in path:
+            path.append(node)
+            node = bases[node]
+        d = depth.get(node, 0)  # a root, or (never from load_plan) a ring
+        for key in reversed(path):
+            d += 1
+            depth[key] = d
+    for base in bases.values():
+        depth.setdefault(base, 0)
+    return depth
 
 
 def _rrule_dates(regel: RRegel, lo: date, hi: date) -> Iterator[date]:

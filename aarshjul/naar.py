@@ -22,7 +22,7 @@ import yaml
 from aarshjul.dates import MAANEDER, UKEDAGER, parse_maaned, parse_skoleaar, parse_ukedag, parse_varighet
 from aarshjul.model import Dagregel, Enkeltdato, EtterDato, Gjentakelse, Maanedlig, Relativ, RRegel, Ukentlig
 from aarshjul.refs import Ref, Refs
-from aarshjul.yamlnodes import Walker
+from aarshjul.yamlnodes import Walker, er_heltall
 
 NAAR_KEYS = (
     "måneder", "dag", "hvert_år", "startår", "startskoleår", "unntatt_måneder",
@@ -90,7 +90,7 @@ def parse_maaneder(w: Walker, node: yaml.Node, what: str) -> list[int]:
         mnd = parse_maaned(value)
         if mnd is None:
             forslag = difflib.get_close_matches(value.lower(), MAANEDER, n=1, cutoff=0.6)
-            if value.isdigit() and 1 <= int(value) <= 12:
+            if er_heltall(value) and 1 <= int(value) <= 12:
                 forslag = [MAANEDER[int(value) - 1]]
             hint = f" Mente du «{forslag[0]}»?" if forslag else ""
             w.error(item, f"{what}: ukjent måned «{value}».{hint} Gyldige er januar … desember.")
@@ -107,7 +107,7 @@ def parse_dagregel(w: Walker, node: yaml.Node, what: str) -> Dagregel | None:
     if value is None:
         return None
     t = value.lower().strip()
-    if re.match(r"^\d{1,2}\.?$", t):
+    if re.match(r"^[0-9]{1,2}\.?$", t):
         n = int(t.rstrip("."))
         if 1 <= n <= 31:
             return Dagregel("dato", n, tekst=value)

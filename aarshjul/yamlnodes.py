@@ -29,6 +29,10 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_BYTES = 5 * 1024 * 1024  # a real plan is ~50 kB; anything this big is a mistake
+# Every date a plan names, and every date it can produce (naar.py, refs.py), lies in these
+# years: far beyond any plan, and far inside what `date` and the expander can compute.
+AAR_MIN = 1900
+AAR_MAX = 2200
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _STANDARD_TAGS = {
@@ -255,7 +259,7 @@ class Walker:
         value = self.text(node, what)
         if value is None:
             return None
-        if not value.isdigit() or not low <= int(value) <= high:
+        if not er_heltall(value) or not low <= int(value) <= high:
             self.error(node, f"{what} skal være et helt tall fra {low} til {high}, ikke «{value}».")
             return None
         return int(value)
@@ -274,10 +278,14 @@ class Walker:
         if value is None:
             return None
         try:
-            return parse_dato(value)
+            d = parse_dato(value)
         except ValueError as e:
             self.error(node, f"{what}: {e}.")
             return None
+        if not AAR_MIN <= d.year <= AAR_MAX:
+            self.error(node, f"{what}: «{value}» er utenfor årene en plan kan bruke ({AAR_MIN}–{AAR_MAX}).")
+            return None
+        return d
 
     def items(self, node: yaml.Node, what: str) -> list[yaml.Node]:
         """A list's items; a single scalar is read as a list of one."""
@@ -295,6 +303,11 @@ class Walker:
             if value is not None:
                 out.append((value, item))
         return out
+
+
+def er_heltall(value: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts «²» and «٣», which int() refuses or misreads."""
+    return value.isascii() and value.isdigit()
 
 
 def describe(node: yaml.Node) -> str:

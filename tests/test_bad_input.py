@@ -65,6 +65,15 @@ CASES: dict[str, tuple[str, int | None, int | None]] = {
     "deep_nesting.yaml": ("for mange lister og samlinger inni hverandre", 2, 1006),
     "top_level_list.yaml": ("Planen skal være en samling av «nøkkel: verdi», ikke en liste", 2, 1),
     "foedselsnummer.yaml": ("ser ut som et fødselsnummer; planen skal bare navngi roller, ikke personer", 26, 44),
+    # Issue 16, loader side: each of these was a traceback or a year beyond 2200 before.
+    "unicode_digit_varsel.yaml": ("varsel skal være et helt tall fra 0 til 365, ikke «²»", 21, 17),
+    "unicode_digit_minimum.yaml": ("minimum_per_år skal være et helt tall fra 1 til 366, ikke «³»", 21, 25),
+    "unicode_digit_innen.yaml": ("ukjent tidsrom «² uker»", 24, 35),
+    "year_9999_etter_dato.yaml": ("«31.12.9999» er utenfor årene en plan kan bruke (1900–2200)", 14, 11),
+    "periode_fra_year_1.yaml": ("plan.periode_fra: «01.01.0001» er utenfor årene en plan kan bruke (1900–2200)", 5, 16),
+    "chained_1000_years.yaml": ("«samba.totusen» havner utenfor årene en plan kan bruke (1900–2200): «innen» legger "
+                                "til sammen til 2000 år (via «etter: samba.start»)", 25, None),
+    "chained_1000_years_repeating.yaml": ("«samba.totusen» havner utenfor årene en plan kan bruke (1900–2200)", 25, None),
 }
 
 OLD = b"BEGIN:VCALENDAR\r\nX-GAMMEL:den forrige eksporten\r\nEND:VCALENDAR\r\n"

@@ -1,0 +1,119 @@
+"""Issue 16, loader side: plans that passed `check` and then crashed or hung the commands."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import PLANS
+from dateutil.relativedelta import relativedelta
+from test_bad_input import COMMANDS, WRITES_FILE, argv, assert_refused, require
+
+from aarshjul import expand as expand_module
+from aarshjul.errors import PlanError
+from aarshjul.expand import expand
+from aarshjul.model import Enkeltdato, Relativ
+from aarshjul.plan import load_plan
+from aarshjul.refs import MAX_KJEDE
+
+
+def chain_plan(path: Path, n: int, root: str = "{dato: 01.09.2026}", typ: str = "møte") -> Path:
+    """A tiltak whose hendelse hK follows h(K-1) by one day, h0 being `root`."""
+    lines = [
+        "plan: {navn: Kjede, kommune: Testkommune}", "virksomheter:", "  skole: {navn: Skole}", "tiltak:",
+        "  - id: k", "    navn: Kjede", "    kilde: '1.1'", "    ansvar: [skole]", "    hendelser:",
+        f"      - {{id: h0, tittel: Start, type: møte, når: {root}}}",
+    ]  # fmt: skip
+    for i in range(1, n):
+        lines.append(f"      - {{id: h{i}, tittel: Steg {i}, type: {typ}, når: {{etter: h{i - 1}, innen: 1 dager}}}}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_chain_of_1000_etter_is_refused_by_every_command(run, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+    """It was a RecursionError in every command while `check` called the plan valid."""
+    require(command)
+    plan = chain_plan(tmp_path / "kjede.yaml", 1000)
+    out = tmp_path / WRITES_FILE.get(command, "ut")
+    result = run(*argv(command, out), plan=plan)
+    # h21 is on line 10 + 21: the first hendelse beyond MAX_KJEDE steps from h0.
+    message = f"«k.h{MAX_KJEDE + 1}» er ledd nr. {MAX_KJEDE + 1} i en kjede av «etter» som starter med «k.h0»"
+    assert_refused(result, command, plan, message, 10 + MAX_KJEDE + 1, None)
+    assert not out.exists()
+
+
+def test_a_3000_chain_is_reported_once(tmp_path: Path) -> None:
+    """The old cycle check walked every chain from every start (37 s for 3,000); now linear."""
+    with pytest.raises(PlanError) as e:
+        load_plan(chain_plan(tmp_path / "kjede.yaml", 3000))
+    assert len(e.value.problems) == 1
+
+
+def test_a_chain_of_max_length_expands(tmp_path: Path) -> None:
+    plan = load_plan(chain_plan(tmp_path / "kjede.yaml", MAX_KJEDE + 1))
+    got = [f for f in expand(plan, date(2026, 8, 1), date(2026, 12, 1))]
+    assert [f.hendelse_id for f in got] == [f"h{i}" for i in range(MAX_KJEDE + 1)]
+    # 01.09.2026 is a Tuesday; each step is the next day, and a Saturday moves to Monday
+    # (so does the Sunday that follows it: both land on 07.09).
+    assert got[0].dato == date(2026, 9, 1) and got[4].dato == date(2026, 9, 7)
+    assert got[4].flyttet_fra == date(2026, 9, 5)
+    assert all(f.nokkel.endswith(".engang") for f in got)
+
+
+def test_the_expander_needs_no_recursion_for_a_deep_chain(tmp_path: Path) -> None:
+    """Even a Plan not made by load_plan (a chain of 1,000) expands: bases first, memoised."""
+    plan = load_plan(chain_plan(tmp_path / "kjede.yaml", 2))
+    (tiltak,) = plan.tiltak
+    first, step = tiltak.hendelser
+    hendelser = [first] + [
+        replace(step, id=f"h{i}", tittel=f"Steg {i}", naar=Relativ(f"k.h{i - 1}", relativedelta(days=1), "1 dag"))
+        for i in range(1, 1000)
+    ]
+    deep = replace(plan, tiltak=(replace(tiltak, hendelser=tuple(hendelser)),))
+    got = expand(deep, date(2026, 8, 1), date(2031, 1, 1))
+    assert len(got) == 1000
+    assert got[-1].hendelse_id == "h999" and got[-1].dato.year == 2030
+
+
+def _direct(plan, fra: date, til: date) -> list:  # type: ignore[no-untyped-def]
+    """What expand gave before the memo: every hendelse expanded on its own, recursively."""
+    expander = expand_module._Expander(plan)
+    result = [f for t in plan.tiltak for h in t.hendelser for f in expander.forekomster(t, h, fra, til)]
+    result.sort(key=lambda f: f.sorteringsnokkel)
+    return result
+
+
+@pytest.mark.parametrize(("fra", "til"), [(date(2026, 8, 1), date(2027, 8, 1)), (date(2018, 1, 1), date(2031, 1, 1)),
+                                          (date(2027, 3, 20), date(2027, 4, 10))])  # fmt: skip
+def test_the_memo_changes_nothing_on_the_real_plan(real_plan, fra: date, til: date) -> None:  # type: ignore[no-untyped-def]
+    assert any(isinstance(h.naar, Relativ) for t in real_plan.tiltak for h in t.hendelser)
+    assert expand(real_plan, fra, til) == _direct(real_plan, fra, til)
+
+
+def test_the_memo_changes_nothing_on_the_mini_plan(mini_plan) -> None:  # type: ignore[no-untyped-def]
+    assert expand(mini_plan, date(2018, 8, 1), date(2028, 8, 1)) == _direct(mini_plan, date(2018, 8, 1), date(2028, 8, 1))
+
+
+def test_years_outside_1900_2200_are_refused_everywhere_a_date_is_read(tmp_path: Path) -> None:
+    base = (PLANS / "mini.yaml").read_text(encoding="utf-8")
+    plan = tmp_path / "p.yaml"
+    for old, new, value in (("periode_til: 31.12.2022", "periode_til: 31.12.2201", "31.12.2201"),
+                            ("periode_fra: 01.08.2018", "periode_fra: 1899-12-31", "1899-12-31")):  # fmt: skip
+        assert old in base
+        plan.write_text(base.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(PlanError, match=rf"«{value}» er utenfor årene en plan kan bruke \(1900–2200\)"):
+            load_plan(plan)
+
+
+def test_a_one_off_date_plus_innen_beyond_2200_is_refused(tmp_path: Path) -> None:
+    plan = chain_plan(tmp_path / "k.yaml", 1, root="{dato: 31.12.2200}")
+    text = plan.read_text(encoding="utf-8") + "      - {id: s, tittel: Senere, type: frist, når: {etter: h0, innen: 1 dager}}\n"
+    plan.write_text(text, encoding="utf-8")
+    with pytest.raises(PlanError, match=r"«k\.s» havner utenfor årene en plan kan bruke \(1900–2200\): «innen» legger "
+                                        r"til sammen til 1 dag \(via «etter: k\.h0»\)"):  # fmt: skip
+        load_plan(plan)
+    ok = load_plan(chain_plan(tmp_path / "ok.yaml", 2, root="{dato: 30.12.2200}"))
+    assert isinstance(ok.tiltak[0].hendelser[0].naar, Enkeltdato)
