@@ -5,9 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from aarshjul.expand import expand, rolle, waiting
 from aarshjul.model import Forekomst, Hendelse, Plan, Rolle, Tiltak, Ventende
+
+if TYPE_CHECKING:  # followup is loaded only when sign-offs are in use (issue 13)
+    from collections.abc import Mapping
+
+    from aarshjul.followup import Oppfoelging
+    from aarshjul.store import Kvittering
 
 MAX_VARSEL = 366  # plan.py caps varsel at 365 days
 
@@ -20,6 +27,10 @@ class Rad:
     rolle: Rolle | None  # the filtered virksomhet's role; None when not filtered
     dager_igjen: int  # days from the reference date to the forekomst
     tidlig_varsel: bool  # a deadline after the window, shown because its varsel has begun
+    # Follow-up (issue 13): set when sign-offs are in use. forfalt marks a row of the
+    # "Forfalt" section: an overdue deadline from before the window.
+    oppfoelging: Oppfoelging | None = None
+    forfalt: bool = False
 
 
 def best_rolle(plan: Plan, forekomst: Forekomst, virksomheter: Sequence[str] | None) -> Rolle | None:
@@ -64,6 +75,35 @@ def upcoming(
         if rad.forekomst.dato >= til:
             rader.append(Rad(rad.forekomst, rad.rolle, rad.dager_igjen, True))
     return rader
+
+
+def med_oppfoelging(
+    plan: Plan,
+    rader: Sequence[Rad],
+    kvitteringer: Mapping[str, Kvittering],
+    today: date,
+    fra: date,
+    virksomheter: Sequence[str] | None = None,
+) -> list[Rad]:
+    """`next` with sign-offs in use: a "Forfalt" row for each overdue deadline dated before
+    the window (days counted from today), then every row with its follow-up; an early
+    warning (a deadline after the window) that is already signed off is left out."""
+    from dataclasses import replace
+
+    from aarshjul.followup import Status, forfalte, status_for
+
+    result = [
+        Rad(o.forekomst, best_rolle(plan, o.forekomst, virksomheter), (o.forekomst.dato - today).days, False,
+            oppfoelging=o, forfalt=True)  # fmt: skip
+        for o in forfalte(plan, today, kvitteringer, virksomheter)
+        if o.forekomst is not None and o.forekomst.dato < fra
+    ]
+    for rad in rader:
+        o = status_for(rad.forekomst, kvitteringer, today)
+        if rad.tidlig_varsel and o.status is Status.UTFOERT:
+            continue
+        result.append(replace(rad, oppfoelging=o))
+    return result
 
 
 # --- the `tiltak` overview (issue 3) ---------------------------------------------

@@ -26,7 +26,6 @@ file's header is checked, so a non-SQLite file at the path is reported and left 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -121,6 +120,8 @@ def ny_kvittering(
     naa: datetime | None = None,
 ) -> Kvittering:
     """A new event with a fresh uid and the registration time (UTC now unless given)."""
+    import uuid
+
     stamp = (naa or datetime.now(timezone.utc)).astimezone(timezone.utc)
     return Kvittering(
         nokkel=nokkel, handling=handling, utfort=utfort, av=av, merknad=merknad, lenke=lenke,
@@ -142,8 +143,19 @@ def resolve_db_path(option: str | None, env: Mapping[str, str] | None = None) ->
 
 
 def db_exists(path: Path) -> bool:
-    """Cheap check before anything imports sqlite3 (start-up of next/digest, issue 7)."""
-    return path.is_file()
+    """Whether a file (or anything) is at the path: a cheap check before anything imports
+    sqlite3 (start-up of next/digest, issue 7). StoreError when the folder cannot be searched."""
+    try:
+        return path.exists()
+    except OSError as e:
+        raise StoreError(f"{path}: har ikke tilgang til kvitteringsdatabasen ({e.strerror}).") from None
+
+
+def kvitteringer_i_bruk(option: str | None) -> dict[str, Kvittering] | None:
+    """The sign-offs in force for --db/AARSHJUL_DB/the default path, or None when there is
+    no database file: follow-up is not in use, and sqlite3 is never imported (issue 7)."""
+    path = resolve_db_path(option)
+    return read_gjeldende(path) if db_exists(path) else None
 
 
 # --- opening ---------------------------------------------------------------------
@@ -224,6 +236,8 @@ class Store:
 
     def append(self, kvitteringer: Iterable[Kvittering]) -> int:
         """Add events; an event whose uid is already stored is skipped. Returns how many were added."""
+        import uuid
+
         added = 0
         for k in kvitteringer:
             cur = self._con.execute(
@@ -261,7 +275,7 @@ def write_transaction(path: Path) -> Iterator[Store]:
     (Ctrl-C too), so a command writes all its rows or none."""
     import sqlite3
 
-    created = not path.exists()
+    created = not db_exists(path)
     if not created:
         _check_header(path)
     else:
@@ -310,7 +324,7 @@ def read_gjeldende(path: Path) -> dict[str, Kvittering]:
 
 @contextmanager
 def _read(path: Path) -> Iterator[sqlite3.Connection | None]:
-    if not path.exists():
+    if not db_exists(path):
         yield None
         return
     import sqlite3

@@ -50,13 +50,15 @@ def real_plan():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """run("next", "--virksomhet", "barnehage", plan=..., today=...) -> click Result."""
     from typer.testing import CliRunner
 
     from aarshjul.cli import app
 
     monkeypatch.delenv("AARSHJUL_PLAN", raising=False)
+    # No sign-off database unless a test passes --db: never the user's own (issue 13).
+    monkeypatch.setenv("AARSHJUL_DB", str(tmp_path_factory.mktemp("db") / "ingen.sqlite"))
     monkeypatch.delenv("NO_COLOR", raising=False)
     runner = CliRunner()
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, iso_uke
 from aarshjul.expand import expand, rolle, waiting
@@ -37,6 +38,9 @@ from aarshjul.render.common import (
 )
 from aarshjul.select import Rad, best_rolle, kommende_frister
 
+if TYPE_CHECKING:
+    from aarshjul.store import Kvittering
+
 FORMATER = ("tekst", "markdown", "html")
 WIDTH = 80
 ANTATT_MERKE = "antatt dato – må bekreftes"
@@ -54,12 +58,15 @@ class Digest:
     dager: tuple[tuple[date, tuple[Rad, ...]], ...]  # days with something on them
     frister: tuple[Rad, ...]  # deadlines after the period whose varsel has begun
     ventende: tuple[tuple[Ventende, Rolle | None], ...]
+    # Overdue deadlines before the period, not signed off (issue 13); only when sign-offs
+    # are in use (build_digest got kvitteringer). Days are counted from the period's start.
+    forfalte: tuple[Rad, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        """Nothing in the period and no deadline coming up (waiting items do not count:
-        they wait every week, and cron should stay silent in a quiet week)."""
-        return not self.dager and not self.frister
+        """Nothing in the period, nothing overdue and no deadline coming up (waiting items
+        do not count: they wait every week, and cron should stay silent in a quiet week)."""
+        return not self.dager and not self.frister and not self.forfalte
 
 
 def week_start(d: date) -> date:
@@ -72,16 +79,36 @@ def build_digest(
     fra: date,
     uker: int = 1,
     virksomheter: Sequence[str] = (),
+    kvitteringer: Mapping[str, Kvittering] | None = None,
 ) -> Digest:
-    """The digest for `uker` ISO weeks from the week that contains `fra`."""
+    """The digest for `uker` ISO weeks from the week that contains `fra`.
+
+    With kvitteringer (sign-offs in force, nokkel → Kvittering; issue 13), the digest
+    starts with what is overdue, marks what is done, and leaves signed-off deadlines out
+    of "Kommende frister"."""
     if not 1 <= uker <= MAX_UKER:
         raise ValueError(f"uker must be 1..{MAX_UKER}, got {uker}")
     start = week_start(fra)
     slutt = start + timedelta(weeks=uker)
     wanted = tuple(virksomheter)
     per_dag: dict[date, list[Rad]] = {}
+    forfalte: tuple[Rad, ...] = ()
+    if kvitteringer is not None:
+        from aarshjul import followup
+
+        forfalte = tuple(
+            Rad(o.forekomst, best_rolle(plan, o.forekomst, wanted), (o.forekomst.dato - start).days, False,
+                oppfoelging=o, forfalt=True)  # fmt: skip
+            for o in followup.forfalte(plan, start, kvitteringer, wanted)
+            if o.forekomst is not None
+        )
     for f in expand(plan, start, slutt, wanted or None):
-        rad = Rad(f, best_rolle(plan, f, wanted), (f.dato - start).days, False)
+        o = None
+        if kvitteringer is not None:
+            from aarshjul.followup import status_for
+
+            o = status_for(f, kvitteringer, start)
+        rad = Rad(f, best_rolle(plan, f, wanted), (f.dato - start).days, False, oppfoelging=o)
         per_dag.setdefault(f.dato, []).append(rad)
     # A deadline belongs in this digest when its varsel opens on any day of the period,
     # not only on its Monday: whoever reads one digest a week then never gets less
@@ -89,7 +116,7 @@ def build_digest(
     frister = tuple(
         Rad(r.forekomst, r.rolle, (r.forekomst.dato - start).days, True)
         for r in kommende_frister(plan, slutt - timedelta(days=1), wanted)
-        if r.forekomst.dato >= slutt
+        if r.forekomst.dato >= slutt and (kvitteringer is None or r.forekomst.nokkel not in kvitteringer)
     )
     ventende = tuple((v, _best_rolle_ventende(plan, v, wanted)) for v in waiting(plan, wanted or None))
     return Digest(
@@ -100,6 +127,7 @@ def build_digest(
         dager=tuple((d, tuple(rader)) for d, rader in sorted(per_dag.items())),
         frister=frister,
         ventende=ventende,
+        forfalte=forfalte,
     )
 
 
@@ -185,6 +213,11 @@ def _detaljer(d: Digest, rad: Rad) -> list[str]:
     """"Møte", "ansvar: PPT, Barnevern", "rolle: deltar", "(antatt dato ...)", "flyttet fra ..."."""
     f = rad.forekomst
     deler = [TYPE_NAVN[f.type], f"ansvar: {one_line(virksomheter_tekst(d.plan, f.ansvar))}"]
+    if rad.oppfoelging is not None and rad.oppfoelging.kvittering is not None:
+        from aarshjul.followup import utfort_tekst
+
+        sent = " (etter fristen)" if rad.oppfoelging.for_sent else ""
+        deler.insert(0, utfort_tekst(rad.oppfoelging.kvittering) + sent)
     if rad.rolle is not None:
         deler.append(f"rolle: {ROLLE_NAVN[rad.rolle]}")
     if f.antatt is not None:
@@ -209,11 +242,16 @@ def _ventende_detaljer(d: Digest, v: Ventende, r: Rolle | None) -> list[str]:
 
 
 def _frist_naar(rad: Rad) -> str:
-    """"31.03.2027, om 9 dager"."""
+    """"31.03.2027, om 9 dager"; "31.03.2027, forfalt i 5 dager"."""
+    if rad.forfalt:
+        from aarshjul.followup import forfalt_tekst
+
+        return f"{format_dato(rad.forekomst.dato)}, {forfalt_tekst(-rad.dager_igjen)}"
     return f"{format_dato(rad.forekomst.dato)}, {dager_igjen_tekst(rad.dager_igjen)}"
 
 
 KOMMENDE = "Kommende frister"
+FORFALT = "Forfalt"
 VENTER = "Venter på dato"
 
 
@@ -266,6 +304,13 @@ def render_text(d: Digest) -> str:
     """Plain text for a mail client: no ANSI, no line longer than 80 characters."""
     head = _wrap(tittel(d), "", "")
     lines = [*head, "=" * max(len(h) for h in head), *_wrap(undertittel(d), "", ""), ""]
+    if d.forfalte:
+        lines += [FORFALT, "-" * len(FORFALT)]
+        for rad in d.forfalte:
+            f = rad.forekomst
+            lines += _wrap(f"{_frist_naar(rad)}: {_hva(f.tiltak_navn, f.tittel)}", "  - ", "    ")
+            lines += _wrap_deler(_detaljer(d, rad), "    ")
+        lines.append("")
     if not d.dager:
         lines += [tom_tekst(d), ""]
     for dag, rader in d.dager:
@@ -316,6 +361,13 @@ def render_markdown(d: Digest) -> str:
     # tittel() and undertittel() already went through one_line; md_escape is idempotent
     # on our own wording (no special characters there), so escaping the whole is safe.
     lines = [f"## {md_escape(tittel(d))}", "", f"*{md_escape(undertittel(d))}*", ""]
+    if d.forfalte:
+        lines += [f"### {FORFALT}", ""]
+        for rad in d.forfalte:
+            f = rad.forekomst
+            hva = f"**{md_escape(_hva(f.tiltak_navn, f.tittel))}**"
+            lines.append(f"- {_frist_naar(rad)}: {hva} · {_md_detaljer(_detaljer(d, rad))}")
+        lines.append("")
     if not d.dager:
         lines += [tom_tekst(d), ""]
     for dag, rader in d.dager:
@@ -365,6 +417,7 @@ _STYLE = {
     "ul": "margin:0 0 8px 0;padding-left:20px",
     "li": "margin:0 0 6px 0",
     "tid": "font-weight:bold",
+    "forfalt": "font-weight:bold;color:#b00020",
     "detalj": "color:#555555;font-size:13px",
     "antatt": "color:#8a5a00;font-style:italic",
     "tom": "margin:0 0 8px 0;color:#555555",
@@ -392,6 +445,16 @@ def render_html(d: Digest) -> str:
         f'<h1 style="{s["h1"]}">{heading}</h1>',
         f'<p style="{s["sub"]}">{h(undertittel(d))}</p>',
     ]
+    if d.forfalte:
+        out += [f'<h2 style="{s["h2"]}">{FORFALT}</h2>', f'<ul style="{s["ul"]}">']
+        for rad in d.forfalte:
+            f = rad.forekomst
+            out.append(
+                f'<li style="{s["li"]}"><span style="{s["forfalt"]}">{_frist_naar(rad)}</span>: '
+                f"<strong>{h(_hva(f.tiltak_navn, f.tittel))}</strong><br>"
+                f'<span style="{s["detalj"]}">{_html_detaljer(_detaljer(d, rad))}</span></li>'
+            )
+        out.append("</ul>")
     if not d.dager:
         out.append(f'<p style="{s["tom"]}">{tom_tekst(d)}</p>')
     for dag, rader in d.dager:

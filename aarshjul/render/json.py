@@ -22,6 +22,7 @@ FOREKOMST_KEYS = frozenset({
     # added and documented in README.md
     "slutt", "flyttet_fra", "tidlig_varsel", "dager_igjen", "nokkel",
     "antatt_grunn", "flyttet_grunn", "ansvar_antatt",
+    "status", "utfort",  # issue 13: follow-up
 })  # fmt: skip
 
 # json.dumps escapes C0 control characters but leaves DEL, C1 (\x9b is a CSI in some
@@ -67,7 +68,22 @@ def forekomst_obj(f: Forekomst, rad: Rad | None = None) -> dict[str, Any]:
         "ansvar_antatt": f.ansvar_antatt,
         "tidlig_varsel": rad.tidlig_varsel if rad is not None else False,
         "dager_igjen": rad.dager_igjen if rad is not None else None,
+        **oppfoelging_obj(rad),
     }
+
+
+def oppfoelging_obj(rad: Rad | None) -> dict[str, Any]:
+    """"status" (utført, forfalt, kommende, passert; null without follow-up) and "utfort"
+    (the sign-off in force: dato, av, merknad, lenke, registrert; else null)."""
+    o = rad.oppfoelging if rad is not None else None
+    if o is None:
+        return {"status": None, "utfort": None}
+    k = o.kvittering
+    utfort = None
+    if k is not None:
+        utfort = {"dato": k.utfort.isoformat() if k.utfort else None, "av": k.av, "merknad": k.merknad,
+                  "lenke": k.lenke, "registrert": k.registrert}  # fmt: skip
+    return {"status": o.status.value, "utfort": utfort}
 
 
 def render_rader(rader: Sequence[Rad]) -> str:

@@ -71,10 +71,14 @@ def render_next(
     til: date,
     virksomheter: Sequence[str],
 ) -> str:
-    i_vinduet = [r for r in rader if not r.tidlig_varsel]
+    forfalte = [r for r in rader if r.forfalt]
+    i_vinduet = [r for r in rader if not r.tidlig_varsel and not r.forfalt]
     tidlige = [r for r in rader if r.tidlig_varsel]
     hvem = views.for_hvem(plan, virksomheter)
     lines = [f"# {views.periode(fra, til)} for {md(hvem)}", ""]
+    if forfalte:
+        lines += [f"## {views.FORFALT_OVERSKRIFT}", ""]
+        lines += _linjer(plan, forfalte, bool(virksomheter))
     if not i_vinduet:
         hvem_kort = f" for {md(hvem)}" if virksomheter else ""
         lines += [f"Ingenting i perioden {views.periode(fra, til)}{hvem_kort}.", ""]

@@ -156,11 +156,16 @@ def render_next(
     width: int,
     color: bool,
 ) -> str:
-    i_vinduet = [r for r in rader if not r.tidlig_varsel]
+    forfalte = [r for r in rader if r.forfalt]
+    i_vinduet = [r for r in rader if not r.tidlig_varsel and not r.forfalt]
     tidlige = [r for r in rader if r.tidlig_varsel]
     filtrert = bool(virksomheter)
     hvem = views.for_hvem(plan, virksomheter)
     parts: list[RenderableType] = [_t(f"{views.periode(fra, til)} for {hvem}", _TITTEL)]
+    if forfalte:
+        parts += [Text(""), _t(views.FORFALT_OVERSKRIFT, _TITTEL)]
+        parts.append(_forekomst_table(plan, forfalte, filtrert, med_uke=False))
+        parts.append(Text(""))
     if i_vinduet:
         parts.append(_forekomst_table(plan, i_vinduet, filtrert, med_uke=True))
     else:

@@ -50,10 +50,16 @@ def render_next(
     virksomheter: Sequence[str],
 ) -> str:
     """`aarshjul next --format tekst`: the window [fra, til) week by week."""
-    i_vinduet = [r for r in rader if not r.tidlig_varsel]
+    forfalte = [r for r in rader if r.forfalt]
+    i_vinduet = [r for r in rader if not r.tidlig_varsel and not r.forfalt]
     tidlige = [r for r in rader if r.tidlig_varsel]
     hvem = views.for_hvem(plan, virksomheter)
     lines = _overskrift(f"{views.periode(fra, til)} for {hvem}")
+    if forfalte:
+        lines.append(views.FORFALT_OVERSKRIFT)
+        for rad in forfalte:
+            lines += _rad(plan, rad)
+        lines.append("")
     if not i_vinduet:
         hvem_kort = f" for {hvem}" if virksomheter else ""
         lines += [f"Ingenting i perioden {views.periode(fra, til)}{hvem_kort}.", ""]

@@ -109,10 +109,31 @@ class Linje:
     antatt: bool
 
 
+FORFALT_OVERSKRIFT = "Forfalt"
+
+
+def oppfoelging_tekst(rad: Rad) -> str | None:
+    """"utført 25.03.2027" or "forfalt i 5 dager" when sign-offs are in use (issue 13)."""
+    o = rad.oppfoelging
+    if o is None:
+        return None
+    from aarshjul.followup import Status, forfalt_tekst, utfort_tekst
+
+    if o.kvittering is not None:
+        tekst = utfort_tekst(o.kvittering).lower()
+        return tekst + (" (etter fristen)" if o.for_sent else "")
+    if o.status is Status.FORFALT:
+        return forfalt_tekst(o.dager_forfalt)
+    return None
+
+
 def linje(plan: Plan, rad: Rad) -> Linje:
     f = rad.forekomst
     merknader = []
-    if f.type.er_frist:
+    oppfoelging = oppfoelging_tekst(rad)
+    if oppfoelging is not None:
+        merknader.append(oppfoelging)
+    elif f.type.er_frist:
         merknader.append(dager_igjen_tekst(rad.dager_igjen))
     moved = flyttet(plan, f)
     if moved is not None:

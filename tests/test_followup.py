@@ -1,0 +1,88 @@
+"""Follow-up core (issue 13): status rules, the overdue list, ids, on the real plan.
+
+PMTO's yearly evaluation is due by the end of March: 31.03.2027 (a Wednesday).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from aarshjul.followup import Status, finn_forekomst, forfalte, status_for
+from aarshjul.select import med_oppfoelging
+from aarshjul.store import KVITTERT, ny_kvittering
+
+PMTO_ID = "pmto.evaluering.2027-03-31"
+PMTO_NOKKEL = "pmto.evaluering.2027-03"
+
+
+def test_pmto_due_31_03_2027_has_a_month_key(real_plan) -> None:  # type: ignore[no-untyped-def]
+    f = finn_forekomst(real_plan, PMTO_ID, date(2026, 12, 1))
+    assert (f.dato, f.nokkel) == (date(2027, 3, 31), PMTO_NOKKEL)
+    assert finn_forekomst(real_plan, PMTO_NOKKEL, date(2026, 12, 1)) == f
+    assert finn_forekomst(real_plan, "pmto.evaluering 2026/27", date(2026, 12, 1)) == f
+    assert finn_forekomst(real_plan, "pmto.evaluering.2026-27", date(2026, 12, 1)) == f
+
+
+def test_status_rules(real_plan) -> None:  # type: ignore[no-untyped-def]
+    f = finn_forekomst(real_plan, PMTO_ID, date(2026, 12, 1))
+    assert status_for(f, {}, date(2027, 3, 31)).status is Status.KOMMENDE
+    o = status_for(f, {}, date(2027, 4, 5))
+    assert (o.status, o.dager_forfalt) == (Status.FORFALT, 5)
+    i_tide = {PMTO_NOKKEL: ny_kvittering(PMTO_NOKKEL, KVITTERT, date(2027, 3, 25))}
+    o = status_for(f, i_tide, date(2027, 4, 5))
+    assert (o.status, o.for_sent) == (Status.UTFOERT, False)
+    sent = {PMTO_NOKKEL: ny_kvittering(PMTO_NOKKEL, KVITTERT, date(2027, 4, 2))}
+    assert status_for(f, sent, date(2027, 4, 5)).for_sent
+    # A meeting is never forfalt: SAMBA met 16.03.2027 (third Tuesday of March).
+    samba = finn_forekomst(real_plan, "samba.mote.2027-03", date(2026, 12, 1))
+    assert samba.dato == date(2027, 3, 16)
+    assert status_for(samba, {}, date(2027, 4, 5)).status is Status.PASSERT
+
+
+def test_forfalte_lists_the_unsigned_deadline_oldest_first(real_plan) -> None:  # type: ignore[no-untyped-def]
+    rader = forfalte(real_plan, date(2027, 4, 5), {}, ["pmto"])
+    assert PMTO_ID in [o.forekomst.id for o in rader if o.forekomst]
+    datoer = [o.forekomst.dato for o in rader if o.forekomst]
+    assert datoer == sorted(datoer)
+    signed = {PMTO_NOKKEL: ny_kvittering(PMTO_NOKKEL, KVITTERT, date(2027, 3, 25))}
+    assert PMTO_ID not in [o.forekomst.id for o in forfalte(real_plan, date(2027, 4, 5), signed, ["pmto"]) if o.forekomst]
+
+
+def test_unknown_id_names_the_closest(real_plan) -> None:  # type: ignore[no-untyped-def]
+    from aarshjul.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"Ukjent forekomst «pmto.evaluering.2027-03-30».*pmto.evaluering.2027-03-31"):
+        finn_forekomst(real_plan, "pmto.evaluering.2027-03-30", date(2026, 12, 1))
+    with pytest.raises(UsageError, match=r"Nærmeste: pmto.evaluering"):
+        finn_forekomst(real_plan, "pmto.evalering", date(2026, 12, 1))
+    with pytest.raises(UsageError, match=r"passer på 4 forekomster"):  # SAMBA meets four times a year
+        finn_forekomst(real_plan, "samba.mote 2026/27", date(2026, 12, 1))
+
+
+
+
+def test_digest_of_week_14_of_2027_has_pmto_forfalt_5_days(real_plan) -> None:  # type: ignore[no-untyped-def]
+    from aarshjul.render.digest import build_digest, render_text
+
+    annen = {"samba.mote.2027-03": ny_kvittering("samba.mote.2027-03", KVITTERT, date(2027, 3, 16))}
+    d = build_digest(real_plan, date(2027, 4, 5), 1, ["barnevern"], annen)
+    pmto = next(r for r in d.forfalte if r.forekomst.id == PMTO_ID)
+    assert pmto.oppfoelging is not None and pmto.oppfoelging.dager_forfalt == 5
+    assert "  - 31.03.2027, forfalt i 5 dager: PMTO – Årlig evaluering av PMTO\n" in render_text(d)
+    # Without sign-offs in use (no database) there is no Forfalt section at all.
+    assert build_digest(real_plan, date(2027, 4, 5), 1, ["barnevern"]).forfalte == ()
+
+
+def test_next_rows_with_follow_up(real_plan) -> None:  # type: ignore[no-untyped-def]
+    from aarshjul.select import upcoming
+
+    signed = {PMTO_NOKKEL: ny_kvittering(PMTO_NOKKEL, KVITTERT, date(2027, 3, 25))}
+    rader = upcoming(real_plan, date(2027, 3, 25), date(2027, 3, 28), ["barnevern"])
+    assert PMTO_ID in [r.forekomst.id for r in rader if r.tidlig_varsel]
+    med = med_oppfoelging(real_plan, rader, signed, date(2027, 3, 25), date(2027, 3, 25), ["barnevern"])
+    assert PMTO_ID not in [r.forekomst.id for r in med]
+    forfalt = [r for r in med if r.forfalt]
+    assert forfalt and all(r.forekomst.dato < date(2027, 3, 25) for r in forfalt)
+    assert med[: len(forfalt)] == forfalt
