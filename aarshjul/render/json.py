@@ -2,13 +2,21 @@
 
 `next` and `calendar` give an array of forekomst objects with exactly the keys of
 FOREKOMST_KEYS; keys are only ever added (and documented), never renamed or removed.
+
+The array is written row by row (`iter_rader`), with the same bytes as
+`json.dumps(..., ensure_ascii=False, sort_keys=True, indent=2)` gives for the whole list:
+with `indent` set, json.dumps falls back to its pure-Python encoder and builds the whole
+document in memory (issue 17: ~5 KiB per forekomst, ~10x the output). Each row is
+formatted here instead, with the C string encoder for every string, so memory is bounded
+by the forekomster, not by the text, and the output starts before the last row is done.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from json.encoder import encode_basestring  # the C one when _json is there (CPython)
 from typing import Any
 
 from aarshjul.model import Forekomst, Plan
@@ -39,9 +47,12 @@ def _json_escape(m: re.Match[str]) -> str:
     return f"\\u{0xD800 + (o >> 10):04x}\\u{0xDC00 + (o & 0x3FF):04x}"
 
 
+def _escape(text: str) -> str:
+    return UNSAFE.sub(_json_escape, text)
+
+
 def dumps(data: Any) -> str:
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)
-    return UNSAFE.sub(_json_escape, text) + "\n"
+    return _escape(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)) + "\n"
 
 
 def forekomst_obj(f: Forekomst, rad: Rad | None = None) -> dict[str, Any]:
@@ -86,9 +97,90 @@ def oppfoelging_obj(rad: Rad | None) -> dict[str, Any]:
     return {"status": o.status.value, "utfort": utfort}
 
 
+# --- row by row ----------------------------------------------------------------------
+
+# Rows per chunk that iter_rader yields: big enough that writing costs nothing per row,
+# small enough that a chunk stays around 100 KiB.
+CHUNK_RADER = 200
+# Plan text repeats on every forekomst of a hendelse (the same str object), so its
+# encoded form is kept; the bound keeps memory flat when every string is new.
+_CACHE_MAKS = 4096
+_str_cache: dict[str, str] = {}
+
+
+def _enc_str(s: str) -> str:
+    """A JSON string literal as json.dumps(ensure_ascii=False) writes it, UNSAFE escaped."""
+    if s.isascii():  # O(1) in CPython; C0 is escaped by the encoder, so only DEL is left
+        return encode_basestring(s) if "\x7f" not in s else _escape(encode_basestring(s))
+    e = _str_cache.get(s)
+    if e is None:
+        if len(_str_cache) >= _CACHE_MAKS:
+            _str_cache.clear()
+        e = _str_cache[s] = _escape(encode_basestring(s))
+    return e
+
+
+def _enc_liste(v: list[Any]) -> str:
+    if not v:
+        return "[]"
+    if all(type(x) is str for x in v):
+        return "[\n      " + ",\n      ".join([_enc_str(x) for x in v]) + "\n    ]"
+    return _enc_annet(v)
+
+
+def _enc_annet(v: Any) -> str:
+    """Any other value: json.dumps at nesting level 2 (inside a row inside the array)."""
+    return _escape(json.dumps(v, ensure_ascii=False, sort_keys=True, indent=2)).replace("\n", "\n    ")
+
+
+_ENC: dict[type, Callable[[Any], str]] = {
+    str: _enc_str,
+    bool: lambda v: "true" if v else "false",
+    int: int.__repr__,
+    type(None): lambda v: "null",
+    list: _enc_liste,
+}
+_NOEKKEL: dict[str, str] = {}  # '    "key": ' per key
+
+
+def _rad_tekst(obj: dict[str, Any]) -> str:
+    """One object of the array, indented as json.dumps(indent=2) does at level 1."""
+    deler = []
+    for k in sorted(obj):
+        prefix = _NOEKKEL.get(k)
+        if prefix is None:
+            prefix = _NOEKKEL[k] = f"    {_enc_str(k)}: "
+        v = obj[k]
+        deler.append(prefix + _ENC.get(type(v), _enc_annet)(v))
+    if not deler:
+        return "  {}"
+    return "  {\n" + ",\n".join(deler) + "\n  }"
+
+
+def iter_objekter(objekter: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """A JSON array of flat objects, in chunks; joined, the same text as dumps(list)."""
+    chunk: list[str] = []
+    first = True
+    for obj in objekter:
+        chunk.append(_rad_tekst(obj))
+        if len(chunk) >= CHUNK_RADER:
+            yield ("[\n" if first else ",\n") + ",\n".join(chunk)
+            first = False
+            chunk = []
+    if chunk:
+        yield ("[\n" if first else ",\n") + ",\n".join(chunk)
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
+def iter_rader(rader: Iterable[Rad]) -> Iterator[str]:
+    """`next` and `calendar`, streamed: one object per forekomst, in the order shown."""
+    return iter_objekter(forekomst_obj(r.forekomst, r) for r in rader)
+
+
 def render_rader(rader: Sequence[Rad]) -> str:
     """`next` and `calendar`: one object per forekomst, in the order shown."""
-    return dumps([forekomst_obj(r.forekomst, r) for r in rader])
+    return "".join(iter_rader(rader))
 
 
 def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus]) -> str:
