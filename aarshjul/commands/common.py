@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -209,8 +210,14 @@ def parse_int_option(value: str | None, option: str, lo: int, hi: int) -> int | 
     return int(tekst)
 
 
-def print_text(tekst: str) -> None:
-    typer.echo(tekst, nl=False)
+def print_text(tekst: str | Iterable[str]) -> None:
+    """Write to stdout as it is: a str, or the chunks of a streaming renderer
+    (render.json.iter_rader) one by one, so a long result is never one string."""
+    if isinstance(tekst, str):
+        typer.echo(tekst, nl=False)
+        return
+    for chunk in tekst:
+        typer.echo(chunk, nl=False)
 
 
 def parse_year_options(s: State, aar: str | None, skoleaar: str | None) -> tuple[int, bool]:

@@ -39,9 +39,9 @@ def _vis(
     render_next and render_calendar with the same arguments; only the chosen module is
     imported (rich only for tabell), and the table also gets the screen's width/colour."""
     if valgt == "json":
-        from aarshjul.render.json import render_rader
+        from aarshjul.render.json import iter_rader
 
-        print_text(render_rader(rader))
+        print_text(iter_rader(rader))
         return
     import importlib
 
