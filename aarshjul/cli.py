@@ -44,6 +44,10 @@ KOMMANDOER: tuple[tuple[str, str, str], ...] = (
     ("ics", "ics", "ics_cmd"),
     ("digest", "digest", "digest_cmd"),
     ("wheel", "wheel", "wheel_cmd"),
+    ("kvitter", "kvittering", "kvitter_cmd"),
+    ("angre", "kvittering", "angre_cmd"),
+    ("status", "kvittering", "status_cmd"),
+    ("rapport", "kvittering", "rapport_cmd"),
 )
 
 # Norwegian aliases for the English command names (STYLE.md §2).

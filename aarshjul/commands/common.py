@@ -241,3 +241,15 @@ def parse_year_options(s: State, aar: str | None, skoleaar: str | None) -> tuple
     return skoleaar_start(s.today), True
 
 
+# The sign-off database (issue 13; aarshjul/store.py resolves the path).
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="FIL",
+        help=(
+            "Kvitteringsdatabasen (SQLite). Standard: $AARSHJUL_DB, ellers "
+            "$XDG_DATA_HOME/aarshjul/kvitteringer.sqlite (~/.local/share/aarshjul/…)."
+        ),
+    ),
+]

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from aarshjul.commands.common import (
+    DbOption,
     VirksomhetOption,
     parse_date_option,
     resolve_virksomheter,
@@ -41,6 +42,7 @@ def digest_cmd(
             help="Skriv ingenting (og avslutt med 0) når uken er tom og ingen frister nærmer seg.",
         ),
     ] = False,
+    db: DbOption = None,
 ) -> None:
     """Ukentlig oppsummering for e-post fra cron: ukens hendelser dag for dag,
     kommende frister og det som venter på en dato.
@@ -59,7 +61,9 @@ def digest_cmd(
         raise UsageError(f"--uker må være mellom 1 og {MAX_UKER}.")
     start = parse_date_option(fra, "--fra") if fra else s.today
     plan = s.plan()
-    digest = build_digest(plan, start, uker, resolve_virksomheter(plan, virksomhet))
+    from aarshjul.store import kvitteringer_i_bruk
+
+    digest = build_digest(plan, start, uker, resolve_virksomheter(plan, virksomhet), kvitteringer_i_bruk(db))
     if stille_hvis_tom and digest.is_empty:
         return
     write_output("-", render(digest, fmt).encode("utf-8"))

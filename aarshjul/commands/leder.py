@@ -10,6 +10,7 @@ import typer
 
 from aarshjul.commands.common import (
     NEXT_DAGER,
+    DbOption,
     FormatOption,
     State,
     VirksomhetOption,
@@ -68,6 +69,7 @@ def next_cmd(
         str | None, typer.Option("--til", metavar="DATO", help="Siste dag (tas med), i stedet for --dager.")
     ] = None,
     fmt: FormatOption = None,
+    db: DbOption = None,
 ) -> None:
     """Vis de neste dagene, uke for uke (alias: neste).
 
@@ -80,6 +82,7 @@ def next_cmd(
     """
     from aarshjul.expand import waiting
     from aarshjul.select import upcoming
+    from aarshjul.store import kvitteringer_i_bruk
 
     valgt = parse_format(fmt)
     s = state(ctx)
@@ -88,6 +91,11 @@ def next_cmd(
     plan = s.plan()
     keys = resolve_virksomheter(plan, virksomhet)
     rader = upcoming(plan, start, end, keys)
+    kvitteringer = kvitteringer_i_bruk(db)
+    if kvitteringer is not None:  # sign-offs in use (issue 13): Forfalt first, done marked
+        from aarshjul.select import med_oppfoelging
+
+        rader = med_oppfoelging(plan, rader, kvitteringer, s.today, start, keys)
     ventende = waiting(plan, keys or None)
     _vis(valgt, "next", plan, rader, ventende, fra=start, til=end, virksomheter=keys)
 
@@ -200,12 +208,13 @@ def virksomheter_cmd(ctx: typer.Context, fmt: FormatOption = None) -> None:
         print_text(render_virksomheter(plan))
 
 
-def check_cmd(ctx: typer.Context) -> None:
+def check_cmd(ctx: typer.Context, db: DbOption = None) -> None:
     """Kontroller planen og vis advarsler (alias: sjekk).
 
     Feil i planen skrives til standard feil, og kommandoen avslutter med kode 1.
     Advarsler (utløpt planperiode, tiltak uten evaluering, virksomheter ingen viser
     til, færre møter enn planen sier, datoer som ikke er satt) endrer ikke koden: 0.
+    Kvitteringer som ikke lenger hører til en forekomst i planen, listes også.
 
     Eksempel: aarshjul check --plan data/plan.yaml
     """
@@ -244,4 +253,30 @@ def check_cmd(ctx: typer.Context) -> None:
             lines.append(f"  - {hvor}{sanitize(w.message)}")
     else:
         lines.append("Ingen advarsler.")
+    lines += _foreldreloese_kvitteringer(plan, s.today, db)
     print_text("\n".join(lines) + "\n")
+
+
+def _foreldreloese_kvitteringer(plan: Plan, today: date, db: str | None) -> list[str]:
+    """Sign-offs whose occurrence left the plan (issue 13): listed, never dropped."""
+    from aarshjul.store import kvitteringer_i_bruk
+
+    kvitteringer = kvitteringer_i_bruk(db)
+    if not kvitteringer:
+        return []
+    from aarshjul.dates import format_dato
+    from aarshjul.followup import foreldreloese
+    from aarshjul.render.common import one_line
+
+    borte = foreldreloese(plan, kvitteringer, today)
+    if not borte:
+        return []
+    lines = ["", f"Kvitteringer uten forekomst i planen ({len(borte)}):"]
+    for k in borte:
+        naar = f"kvittert {format_dato(k.utfort)}" if k.utfort else "kvittert"
+        hva = f" for {one_line(k.forekomst_id)}" if k.forekomst_id else ""
+        lines.append(
+            f"  - {one_line(k.nokkel)} ({naar}{hva}): ingen forekomst har denne nøkkelen lenger. "
+            f"Rett planen, eller angre med «aarshjul angre {one_line(k.nokkel)}»."
+        )
+    return lines
