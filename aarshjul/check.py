@@ -56,8 +56,9 @@ def summarize(plan: Plan) -> Summary:
 
 
 def find_warnings(plan: Plan, today: date) -> list[PlanWarning]:
-    """Every warning, in the order a reader fixes them: the plan, tiltak, virksomheter, dates."""
-    return [
+    """Every warning in file-line order (those without a line, about the whole plan, first),
+    so a reader can work down the file."""
+    warnings = [
         *_periode(plan, today),
         *_mangler_evaluering(plan),
         *_ubrukte_virksomheter(plan),
@@ -65,6 +66,7 @@ def find_warnings(plan: Plan, today: date) -> list[PlanWarning]:
         *_venter_paa_dato(plan),
         *(PlanWarning(WarningKind.PERSONOPPLYSNING, p.line, p.message) for p in plan.advarsler),
     ]
+    return sorted(warnings, key=lambda w: w.line or 0)  # stable: same line keeps its order
 
 
 def _periode(plan: Plan, today: date) -> list[PlanWarning]:
@@ -84,7 +86,7 @@ def _mangler_evaluering(plan: Plan) -> list[PlanWarning]:
             f"Tiltaket «{t.navn}» ({t.id}) har ingen hendelse av typen evaluering.",
         )  # fmt: skip
         for t in plan.tiltak
-        if not any(h.type is HendelseType.EVALUERING for h in t.hendelser)
+        if t.uten_evaluering is None and not any(h.type is HendelseType.EVALUERING for h in t.hendelser)
     ]
 
 

@@ -18,6 +18,7 @@ from aarshjul.dates import skoleaar_start
 from aarshjul.model import (
     Dagregel,
     Enkeltdato,
+    EtterAarsdato,
     EtterDato,
     Flytt,
     Forekomst,
@@ -29,6 +30,7 @@ from aarshjul.model import (
     RRegel,
     Tiltak,
     Ukentlig,
+    Ukenummer,
     Ventende,
 )
 from aarshjul.workdays import Arbeidskalender
@@ -36,9 +38,16 @@ from aarshjul.workdays import Arbeidskalender
 if TYPE_CHECKING:
     from dateutil.relativedelta import relativedelta
 
+    from aarshjul.ferier import Feriekalender
+
 # How far beyond the window raw dates are computed. A date moves at most past a run
 # of non-working days (Easter: 5 days; plus closed days the plan lists, capped in plan.py).
+# A meeting moved out of a ferie can move further, by the plan's longest ferie (an
+# 8-week summer holiday): _Expander adds that to the margin.
 MARGIN = timedelta(days=70)
+# A ferie move never searches further than this (the loader caps a run of ferie days at
+# ferier.MAKS_FERIE_DAGER); past it the occurrence is dropped rather than looping.
+_MAKS_FLYTT_DAGER = 400
 _ALLOWED_FREQ = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 
 
@@ -132,6 +141,13 @@ class _Expander:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.kalender = arbeidskalender(plan)
+        self.ferier: Feriekalender | None = None
+        self.margin = MARGIN
+        if plan.ferier:
+            from aarshjul.ferier import Feriekalender
+
+            self.ferier = Feriekalender(plan.ferier)
+            self.margin = MARGIN + timedelta(days=self.ferier.lengste_dager())
         self.by_id = {f"{t.id}.{h.id}": (t, h) for t in plan.tiltak for h in t.hendelser}
         # Forekomster of every hendelse another follows, over a window covering all its
         # followers (prepare). Key: "tiltak.hendelse".
@@ -158,7 +174,7 @@ class _Expander:
             naar = self.by_id[key][1].naar
             assert isinstance(naar, Relativ)
             lo, hi = windows[key]
-            base_lo, base_hi = _base_window(naar, _minus(lo, MARGIN), _minus(hi, -MARGIN))
+            base_lo, base_hi = _base_window(naar, _minus(lo, self.margin), _minus(hi, -self.margin))
             old_lo, old_hi = windows[bases[key]]
             windows[bases[key]] = (min(old_lo, base_lo), max(old_hi, base_hi))
         for key in sorted(set(bases.values()), key=depth.__getitem__):  # bases first
@@ -170,10 +186,11 @@ class _Expander:
         seen: set[date] = set()
         # Nothing before the plan exists unless the hendelse says so (an earlier gyldig_fra).
         start = h.gyldig_fra or self.plan.periode_fra
-        for raw, periode, base in self._raw_dates(h, fra - MARGIN, til + MARGIN):
+        ferier = self.ferier if h.unngaa_ferier else None
+        for raw, periode, base in self._raw_dates(h, fra - self.margin, til + self.margin):
             if raw.month in h.unntatt_maaneder:
                 continue
-            final = self._shift(raw, h.flytt)
+            final = self._shift(raw, h.flytt) if ferier is None else self._shift_ferie(raw, h.flytt, ferier)
             if final is None or final in seen or not fra <= final < til:
                 continue
             if (start and final < start) or (h.gyldig_til and final > h.gyldig_til):
@@ -190,7 +207,7 @@ class _Expander:
                 ansvar=h.ansvar, deltakere=h.deltakere, kilde=h.kilde, varsel=h.varsel,
                 antatt=antatt, tid=h.tid, slutt=h.slutt, sone=tiltak.sone,
                 beskrivelse=h.beskrivelse, flyttet_fra=raw if raw != final else None,
-                flyttet_grunn=self.kalender.flyttet_grunn(raw, final) if raw != final else None,
+                flyttet_grunn=self._grunn(raw, final, ferier) if raw != final else None,
                 sted=h.sted, ansvar_antatt=h.ansvar_antatt,
             ))  # fmt: skip
         return result
@@ -203,6 +220,41 @@ class _Expander:
         if flytt is Flytt.SENERE:
             return self.kalender.neste_arbeidsdag(raw)
         return None  # hopp_over
+
+    def _shift_ferie(self, raw: date, flytt: Flytt, ferier: Feriekalender) -> date | None:
+        """Like _shift, but a ferie day is also passed over (after the ferie by default)."""
+        if flytt is Flytt.INGEN:
+            return raw
+        steg = timedelta(days=-1 if flytt is Flytt.TIDLIGERE else 1)
+        d = raw
+        for _ in range(_MAKS_FLYTT_DAGER):
+            if ferier.ferie_navn(d) is None and self.kalender.er_arbeidsdag(d):
+                return d
+            if flytt is Flytt.HOPP_OVER:
+                return None
+            d += steg
+        return None
+
+    def _grunn(self, raw: date, final: date, ferier: Feriekalender | None) -> str:
+        """Why raw moved to final: the ferie it was in ("vinterferie"), else the days off
+        (workdays.Arbeidskalender.flyttet_grunn)."""
+        if ferier is None or not any(ferier.ferie_navn(d) for d in _dager(raw, final)):
+            return self.kalender.flyttet_grunn(raw, final)
+        from aarshjul.ferier import ferie_grunn
+
+        deler: list[str] = []
+        for d in _dager(raw, final):
+            navn = ferier.ferie_navn(d)
+            if navn is not None:
+                tekst = ferie_grunn(navn)
+            else:
+                fri = self.kalender.fridag_navn(d)
+                if fri is None or (d != raw and d.weekday() >= 5):
+                    continue
+                tekst = fri if d == raw else f"{d.day:02d}.{d.month:02d} er {fri}"
+            if tekst not in deler:
+                deler.append(tekst)
+        return "; ".join(deler)
 
     def _raw_dates(self, h: Hendelse, lo: date, hi: date) -> Iterator[tuple[date, str, Forekomst | None]]:
         """The rule's dates in [lo, hi], before moving off non-working days, each with
@@ -238,6 +290,21 @@ class _Expander:
         elif isinstance(naar, RRegel):
             for d in _rrule_dates(naar, lo, hi):
                 yield d, keys.dato_periode(d), None
+        elif isinstance(naar, Ukenummer):
+            for aar in range(lo.year - 1, hi.year + 2):
+                for uke in naar.uker:
+                    try:
+                        d = date.fromisocalendar(aar, uke, naar.ukedag + 1)
+                    except ValueError:  # week 53 in a year that has 52
+                        continue
+                    if lo <= d <= hi:
+                        yield d, keys.uke_periode(d), None
+        elif isinstance(naar, EtterAarsdato):
+            for aar in range(max(1, (lo - naar.innen).year - 1), min(9999, (hi - naar.innen).year + 2)):
+                anker = date(aar, naar.maaned, naar.dag)
+                d = anker + naar.innen
+                if lo <= d <= hi:
+                    yield d, keys.aar_periode(anker), None
 
     def _maanedlig(self, regel: Maanedlig, lo: date, hi: date) -> Iterator[date]:
         for aar in range(lo.year, hi.year + 1):
@@ -304,6 +371,13 @@ def _depths(bases: dict[str, str]) -> dict[str, int]:
     for base in bases.values():
         depth.setdefault(base, 0)
     return depth
+def _dager(raw: date, final: date) -> Iterator[date]:
+    """raw, and every day after it up to (not including) final, in the direction moved."""
+    steg = timedelta(days=1 if final > raw else -1)
+    d = raw
+    while d != final:
+        yield d
+        d += steg
 
 
 def _rrule_dates(regel: RRegel, lo: date, hi: date) -> Iterator[date]:

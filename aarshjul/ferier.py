@@ -179,15 +179,15 @@ def _skolerute_dager(text: str, fail: Callable[..., PlanError]) -> list[tuple[da
 
 
 def _skolerute_ferier(dager: Sequence[tuple[date, str]]) -> tuple[Ferie, ...]:
-    """Consecutive free weekdays (a weekend between them allowed) as one Ferie each.
-
-    A run is named by its first kommentar ("Vinterferie"), else "skolefri"."""
+    """Consecutive free weekdays (a weekend between them allowed) with the same kommentar
+    (or none) as one Ferie each, named by that kommentar ("Vinterferie"), else "skolefri".
+    A planleggingsdag right after juleferie is its own ferie, so a moved date says which."""
     result: list[Ferie] = []
     start: date | None = None
     slutt: date | None = None
     navn = ""
     for dato, kommentar in dager:
-        if slutt is not None and (dato - slutt).days <= 3 and all(
+        if slutt is not None and kommentar in ("", navn) and (dato - slutt).days <= 3 and all(
             (slutt + timedelta(days=i)).weekday() >= 5 for i in range(1, (dato - slutt).days)
         ):
             slutt = dato

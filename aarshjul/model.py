@@ -147,7 +147,26 @@ class RRegel:
     start: date
 
 
-Gjentakelse = Maanedlig | Ukentlig | Enkeltdato | Relativ | EtterDato | RRegel
+@dataclass(frozen=True)
+class Ukenummer:
+    """A weekday in given ISO weeks every year (`uker: [9, 40], dag: mandag`); week 53
+    only in the years that have one."""
+
+    uker: tuple[int, ...]
+    ukedag: int  # 0 = mandag
+
+
+@dataclass(frozen=True)
+class EtterAarsdato:
+    """A fixed offset after a day of the year (`etter: "15.08"`, `innen: 3 uker`)."""
+
+    maaned: int
+    dag: int
+    innen: relativedelta
+    innen_tekst: str
+
+
+Gjentakelse = Maanedlig | Ukentlig | Enkeltdato | Relativ | EtterDato | RRegel | Ukenummer | EtterAarsdato
 
 
 @dataclass(frozen=True)
@@ -173,6 +192,7 @@ class Hendelse:
     minimum_per_aar: int | None = None
     linje: int | None = None
     sted: str | None = None  # where it happens (free text): ICS LOCATION
+    unngaa_ferier: bool = False  # moves out of the plan's ferier (møte/aktivitet by default)
     ansvar_antatt: str | None = None  # the reason, when *who* is our assumption
 
 
@@ -187,6 +207,7 @@ class Tiltak:
     sone: Sone | None = None
     beskrivelse: str | None = None
     linje: int | None = None
+    uten_evaluering: str | None = None  # why the tiltak has no evaluation, on purpose
 
 
 @dataclass(frozen=True)
@@ -203,6 +224,11 @@ class Plan:
     url: str | None = None  # where the plan itself can be read
     stengte_dager: tuple[tuple[int, int], ...] = ()  # (month, day) every year
     stengte_datoer: tuple[date, ...] = ()  # one-off closed days
+    ferier: tuple[Ferie, ...] = ()  # school holidays meetings avoid (aarshjul/ferier.py)
+    # The skolerute file the ferier were read from, with (size, mtime_ns) when read, so
+    # the start-up cache (planfile.py) notices an edit to it.
+    ferier_fil: Path | None = None
+    ferier_fil_stat: tuple[int, int] | None = None
     kilde_fil: Path | None = None
     # Warnings that do not stop the plan from loading (e-mail addresses, phone numbers:
     # aarshjul/privacy.py). `check` lists them; exports print them to stderr.

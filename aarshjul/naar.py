@@ -11,6 +11,7 @@ The expander (expand.py) turns the Gjentakelse into dates.
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import re
 from collections.abc import Callable
@@ -20,15 +21,26 @@ from datetime import date
 import yaml
 
 from aarshjul.dates import MAANEDER, UKEDAGER, parse_maaned, parse_skoleaar, parse_ukedag, parse_varighet
-from aarshjul.model import Dagregel, Enkeltdato, EtterDato, Gjentakelse, Maanedlig, Relativ, RRegel, Ukentlig
+from aarshjul.model import (
+    Dagregel,
+    Enkeltdato,
+    EtterAarsdato,
+    EtterDato,
+    Gjentakelse,
+    Maanedlig,
+    Relativ,
+    RRegel,
+    Ukentlig,
+    Ukenummer,
+)
 from aarshjul.refs import Ref, Refs
 from aarshjul.yamlnodes import Walker, er_heltall
 
 NAAR_KEYS = (
     "måneder", "dag", "hvert_år", "startår", "startskoleår", "unntatt_måneder",
-    "innen_utgangen_av", "ukentlig", "dato", "etter", "etter_dato", "innen", "rrule", "start",
+    "innen_utgangen_av", "ukentlig", "dato", "etter", "etter_dato", "innen", "rrule", "start", "uker",
 )  # fmt: skip
-NAAR_FORMS = ("måneder", "innen_utgangen_av", "ukentlig", "dato", "etter", "etter_dato", "rrule")
+NAAR_FORMS = ("måneder", "innen_utgangen_av", "ukentlig", "dato", "etter", "etter_dato", "rrule", "uker")
 # The keys that may stand beside each form.
 _COMPANIONS: dict[str, frozenset[str]] = {
     "måneder": frozenset({"dag", "hvert_år", "startår", "startskoleår", "unntatt_måneder"}),
@@ -38,7 +50,10 @@ _COMPANIONS: dict[str, frozenset[str]] = {
     "etter": frozenset({"innen"}),
     "etter_dato": frozenset({"innen"}),
     "rrule": frozenset({"start", "unntatt_måneder"}),
+    "uker": frozenset({"dag"}),
 }
+# `etter: "15.08"`: a day of the year instead of a hendelse id.
+_AARSDATO = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?$")
 _ORDINAL = {"første": 1, "1.": 1, "andre": 2, "2.": 2, "tredje": 3, "3.": 3, "fjerde": 4, "4.": 4,
             "siste": -1}  # fmt: skip
 _DEFAULT_RRULE_START = date(2018, 1, 1)
@@ -206,6 +221,19 @@ def _etter(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentakelse 
     if form == "etter_dato":
         c.refs.datoer.append(Ref(m[form], target, what))
         return EtterDato(target, innen, innen_tekst)
+    aarsdato = _AARSDATO.match(target)
+    if aarsdato:
+        dag, mnd = int(aarsdato[1]), int(aarsdato[2])
+        if not 1 <= mnd <= 12:
+            w.error(m[form], f"{what}: etter: «{target}» har måned {mnd}; måneden må være 1–12.")
+            return None
+        if (mnd, dag) == (2, 29):
+            w.error(m[form], f"{what}: etter: 29.02 finnes ikke hvert år; bruk 28.02 eller 01.03.")
+            return None
+        if not 1 <= dag <= calendar.monthrange(2001, mnd)[1]:
+            w.error(m[form], f"{what}: etter: «{target}» finnes ikke: {MAANEDER[mnd - 1]} har ikke {dag} dager.")
+            return None
+        return EtterAarsdato(mnd, dag, innen, innen_tekst)
     qualified = target if "." in target else f"{c.tiltak_id}.{target}"
     c.refs.hendelser.append(Ref(m[form], qualified, what))
     return Relativ(qualified, innen, innen_tekst)
@@ -226,6 +254,34 @@ def _rrule(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentakelse 
     return RRegel(regel, start)
 
 
+def _uker(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentakelse | None:
+    """uker: [9, 40] + dag: mandag — a weekday of given ISO weeks every year."""
+    w = c.w
+    uker: list[int] = []
+    for item in w.items(m["uker"], f"{what}: uker"):
+        uke = w.integer(item, f"{what}: uker (hvert element)", 1, 53)
+        if uke is None:
+            continue
+        if uke in uker:
+            w.error(item, f"{what}: uke {uke} står to ganger.")
+        else:
+            uker.append(uke)
+    if "dag" not in m:
+        w.error(node, f"{what}: «uker» trenger «dag», en ukedag, f.eks. «dag: mandag».")
+        return None
+    value = w.text(m["dag"], f"{what}: dag")
+    if value is None:
+        return None
+    ukedag = parse_ukedag(value)
+    if ukedag is None:
+        w.error(m["dag"], f"{what}: dag: ukjent ukedag «{value}» – med «uker» er dag en ukedag "
+                          f"({', '.join(UKEDAGER)}).")  # fmt: skip
+        return None
+    if not uker:
+        return None
+    return Ukenummer(tuple(sorted(uker)), ukedag)
+
+
 _Reader = Callable[[_Context, yaml.Node, _Mapping, str], Gjentakelse | None]
 _READERS: dict[str, _Reader] = {
     "måneder": _maanedlig,
@@ -235,4 +291,5 @@ _READERS: dict[str, _Reader] = {
     "etter": _etter,
     "etter_dato": _etter,
     "rrule": _rrule,
+    "uker": _uker,
 }

@@ -28,6 +28,7 @@ import yaml
 from aarshjul.dates import normalize, parse_dato, parse_tidsrom
 from aarshjul.errors import PlanError, Problem, UsageError
 from aarshjul.model import (
+    Ferie,
     Flytt,
     Hendelse,
     HendelseType,
@@ -48,17 +49,24 @@ MAX_STENGTE = 40  # keeps a run of closed days well inside expand.MARGIN
 
 _TOP_KEYS = ("plan", "virksomheter", "datoer", "tiltak")
 _TOP_REQUIRED = ("plan", "virksomheter", "tiltak")
-_PLAN_KEYS = ("navn", "kommune", "periode_fra", "periode_til", "uid_domene", "stengte_dager")
+_PLAN_KEYS = (
+    "navn", "kommune", "kortnavn", "url", "periode_fra", "periode_til", "uid_domene", "stengte_dager",
+    "ferier", "ferier_fil",
+)  # fmt: skip
 _PLAN_REQUIRED = ("navn", "kommune")
 _VIRKSOMHET_KEYS = ("navn", "aliaser", "leder", "ekstern", "medlemmer")
 _VIRKSOMHET_REQUIRED = ("navn",)
 _DATO_KEYS = ("navn", "dato")
-_TILTAK_KEYS = ("id", "navn", "kilde", "sone", "beskrivelse", "ansvar", "deltakere", "hendelser")
+_TILTAK_KEYS = (
+    "id", "navn", "kilde", "sone", "beskrivelse", "ansvar", "deltakere", "hendelser", "uten_evaluering",
+)  # fmt: skip
 _TILTAK_REQUIRED = ("id", "navn", "kilde", "ansvar", "hendelser")
 _HENDELSE_KEYS = (
     "id", "tittel", "type", "når", "antatt", "tid", "varsel", "flytt", "ansvar", "deltakere",
-    "kilde", "beskrivelse", "gyldig_fra", "gyldig_til", "minimum_per_år",
+    "kilde", "beskrivelse", "gyldig_fra", "gyldig_til", "minimum_per_år", "sted", "unngå_ferier",
 )  # fmt: skip
+_FERIE_KEYS = ("navn", "fra", "til", "uker")
+_FERIE_REQUIRED = ("navn",)
 _HENDELSE_REQUIRED = ("id", "tittel", "type", "når")
 # The `når` keys and rules are in naar.py.
 
@@ -125,6 +133,21 @@ class _Builder:
                 head["uid_domene"] = domene
         if "stengte_dager" in m:
             head["stengte_dager"], head["stengte_datoer"] = self._stengte_dager(m["stengte_dager"])
+        for key in ("kortnavn", "url"):
+            if key in m:
+                head[key] = w.text(m[key], f"plan.{key}")
+        ferier = self._ferier(m["ferier"]) if "ferier" in m else []
+        if "ferier_fil" in m:
+            ferier.extend(self._ferier_fil(m["ferier_fil"], head))
+        if ferier:
+            from aarshjul.ferier import MAKS_FERIE_DAGER, Feriekalender
+
+            lengste = Feriekalender(ferier).lengste_dager()
+            if lengste > MAKS_FERIE_DAGER:
+                w.error(m.get("ferier") or m["ferier_fil"],
+                        f"plan.ferier: {lengste} feriedager på rad; høyst {MAKS_FERIE_DAGER} er tillatt "
+                        "(møter flyttes ut av en ferie, så en ferie må ta slutt).")  # fmt: skip
+            head["ferier"] = tuple(ferier)
         if head["navn"] is None or head["kommune"] is None:
             return None
         return head
@@ -148,6 +171,65 @@ class _Builder:
         if len(dager) + len(datoer) > MAX_STENGTE:
             w.error(node, f"plan.stengte_dager kan ha høyst {MAX_STENGTE} dager.")
         return tuple(dager), tuple(datoer)
+
+    def _ferier(self, node: yaml.Node) -> list[Ferie]:
+        """plan.ferier: named periods {navn, fra, til} and ISO weeks every year {navn, uker}."""
+        w = self.w
+        result: list[Ferie] = []
+        for item in w.items(node, "plan.ferier"):
+            m = w.mapping(item, "plan.ferier: en ferie", _FERIE_KEYS, _FERIE_REQUIRED)
+            if m is None:
+                continue
+            navn = w.text(m["navn"], "plan.ferier: navn") if "navn" in m else None
+            what = f"Ferien «{navn or '?'}»"
+            har_periode = "fra" in m or "til" in m
+            if har_periode == ("uker" in m):
+                w.error(item, f"{what} trenger enten «fra» og «til» (en periode) eller «uker» (ukenumre hvert år).")
+                continue
+            if har_periode:
+                if "fra" not in m or "til" not in m:
+                    w.error(item, f"{what} trenger både «fra» og «til».")
+                    continue
+                fra, til = w.dato(m["fra"], f"{what}: fra"), w.dato(m["til"], f"{what}: til")
+                if fra is None or til is None or navn is None:
+                    continue
+                if til < fra:
+                    w.error(m["til"], f"{what}: til ({til:%d.%m.%Y}) er før fra ({fra:%d.%m.%Y}).")
+                    continue
+                result.append(Ferie(navn, fra=fra, til=til, linje=item.start_mark.line + 1))
+                continue
+            uker: list[int] = []
+            for uke_node in w.items(m["uker"], f"{what}: uker"):
+                uke = w.integer(uke_node, f"{what}: uker (hvert element)", 1, 53)
+                if uke is not None and uke not in uker:
+                    uker.append(uke)
+            if navn is not None and uker:
+                result.append(Ferie(navn, uker=tuple(sorted(uker)), linje=item.start_mark.line + 1))
+        return result
+
+    def _ferier_fil(self, node: yaml.Node, head: dict[str, Any]) -> list[Ferie]:
+        """plan.ferier_fil: a skolerute CSV, relative to the plan file (aarshjul/ferier.py)."""
+        w = self.w
+        value = w.text(node, "plan.ferier_fil")
+        if value is None:
+            return []
+        from aarshjul.ferier import les_skolerute
+
+        path = Path(value).expanduser()
+        if not path.is_absolute():
+            path = w.path.parent / path
+        try:
+            ferier = les_skolerute(path)
+            st = path.stat()
+        except PlanError as e:
+            w.problems.extend(e.problems)
+            return []
+        except OSError as e:
+            w.error(node, f"plan.ferier_fil: kan ikke lese «{value}» ({e.strerror or e}).")
+            return []
+        head["ferier_fil"] = path
+        head["ferier_fil_stat"] = (st.st_size, st.st_mtime_ns)
+        return list(ferier)
 
     def _virksomheter(self, node: yaml.Node) -> dict[str, Virksomhet]:
         w = self.w
@@ -271,11 +353,15 @@ class _Builder:
                     continue
                 seen.add(h.id)
                 hendelser.append(h)
+        uten_evaluering = w.text(m["uten_evaluering"], f"{what}: uten_evaluering") if "uten_evaluering" in m else None
+        if uten_evaluering is not None and any(h.type is HendelseType.EVALUERING for h in hendelser):
+            w.error(m["uten_evaluering"], f"{what} har «uten_evaluering», men også en hendelse av typen evaluering. "
+                                          "Fjern den ene.")  # fmt: skip
         if None in (tid, navn, kilde) or "hendelser" not in m:
             return None
         assert tid is not None and navn is not None and kilde is not None
         return Tiltak(tid, navn, kilde, ansvar, deltakere, tuple(hendelser), sone, beskrivelse,
-                      node.start_mark.line + 1)  # fmt: skip
+                      node.start_mark.line + 1, uten_evaluering=uten_evaluering)  # fmt: skip
 
     def _enum(self, node: yaml.Node, enum: Any, what: str) -> Any:
         value = self.w.text(node, what)
@@ -333,6 +419,11 @@ class _Builder:
             w.error(m["gyldig_til"], f"{what}: gyldig_til er før gyldig_fra.")
         minimum = w.integer(m["minimum_per_år"], f"{what}: minimum_per_år", 1, 366) if "minimum_per_år" in m else None
         unntatt = unntatt_maaneder(w, m["når"], what) if "når" in m else ()
+        sted = w.text(m["sted"], f"{what}: sted") if "sted" in m else None
+        # Meetings and activities move out of the plan's ferier; deadlines stay unless asked.
+        unngaa = htype is not None and not htype.er_frist
+        if "unngå_ferier" in m:
+            unngaa = bool(w.boolean(m["unngå_ferier"], f"{what}: unngå_ferier"))
         if None in (hid, tittel, htype, naar, varsel, flytt, own_kilde):
             return None
         assert hid and tittel and htype and naar is not None and varsel is not None and flytt and own_kilde is not None
@@ -341,6 +432,7 @@ class _Builder:
             kilde=own_kilde, varsel=varsel, flytt=flytt, antatt=antatt, tid=tid, slutt=slutt,
             beskrivelse=beskrivelse, gyldig_fra=gyldig_fra, gyldig_til=gyldig_til,
             unntatt_maaneder=unntatt, minimum_per_aar=minimum, linje=node.start_mark.line + 1,
+            sted=sted, unngaa_ferier=unngaa,
         )  # fmt: skip
 
 

@@ -84,7 +84,7 @@ def load_plan_cached(path: Path, folder: Path | None = None) -> Plan:
     key = _key(path, data)
     fil = folder / f"{_hash(os.fsencode(path.resolve()), 8).hex()}.pickle"
     plan = _read(folder, fil, key)
-    if plan is not None:
+    if plan is not None and _ferier_fil_uendret(plan):
         return plan
     plan = _load(path)
     try:
@@ -94,6 +94,17 @@ def load_plan_cached(path: Path, folder: Path | None = None) -> Plan:
     if unchanged:  # not edited while we loaded it: the key describes this plan
         _write(folder, fil, key, plan)
     return plan
+
+
+def _ferier_fil_uendret(plan: Plan) -> bool:
+    """Whether the skolerute file a cached plan read its ferier from is as it was then."""
+    if plan.ferier_fil is None:
+        return True
+    try:
+        st = plan.ferier_fil.stat()
+    except OSError:
+        return False
+    return plan.ferier_fil_stat == (st.st_size, st.st_mtime_ns)
 
 
 def _load(path: Path) -> Plan:

@@ -18,7 +18,7 @@ JSON_KEYS = {
     "id", "dato", "tid", "tiltak", "tiltak_navn", "hendelse", "tittel", "type", "ansvar",
     "deltakere", "rolle", "antatt", "kilde", "varsel",
     "slutt", "flyttet_fra", "tidlig_varsel", "dager_igjen", "nokkel",
-    "antatt_grunn", "flyttet_grunn", "ansvar_antatt", "status", "utfort",
+    "antatt_grunn", "flyttet_grunn", "ansvar_antatt", "status", "utfort", "sted",
 }  # fmt: skip
 
 
@@ -166,6 +166,7 @@ def test_json_contract(run) -> None:
         "antatt": True,
         "antatt_grunn": "Planen sier bare måned.",
         "ansvar_antatt": None,
+        "sted": None,
         "kilde": "7.11",
         "varsel": 0,
         "flyttet_fra": None,

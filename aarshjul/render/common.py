@@ -140,6 +140,11 @@ def kilde_tekst(kilde: str) -> str:
     return tekst
 
 
+def sted_tekst(sted: str) -> str:
+    """"sted: Rådhuset, møterom Fjellet" — where a hendelse happens, one line."""
+    return f"sted: {one_line(sted)}"
+
+
 def dato_lang(d: date) -> str:
     """"tirsdag 1. desember 2026"."""
     return f"{UKEDAGER[d.weekday()]} {d.day}. {MAANEDER[d.month - 1]} {d.year}"

@@ -32,6 +32,7 @@ from aarshjul.render.common import (
     klokke,
     markdown_inert,
     one_line,
+    sted_tekst,
     ventende_naar,
     virksomhet_navn,
     virksomheter_tekst,
@@ -218,6 +219,8 @@ def _detaljer(d: Digest, rad: Rad) -> list[str]:
 
         sent = " (etter fristen)" if rad.oppfoelging.for_sent else ""
         deler.insert(0, utfort_tekst(rad.oppfoelging.kvittering) + sent)
+    if f.sted:
+        deler.append(sted_tekst(f.sted))
     if rad.rolle is not None:
         deler.append(f"rolle: {ROLLE_NAVN[rad.rolle]}")
     if f.antatt is not None:

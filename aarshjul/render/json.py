@@ -29,7 +29,7 @@ FOREKOMST_KEYS = frozenset({
     "deltakere", "rolle", "antatt", "kilde", "varsel",
     # added and documented in README.md
     "slutt", "flyttet_fra", "tidlig_varsel", "dager_igjen", "nokkel",
-    "antatt_grunn", "flyttet_grunn", "ansvar_antatt",
+    "antatt_grunn", "flyttet_grunn", "ansvar_antatt", "sted",
     "status", "utfort",  # issue 13: follow-up
 })  # fmt: skip
 
@@ -77,6 +77,7 @@ def forekomst_obj(f: Forekomst, rad: Rad | None = None) -> dict[str, Any]:
         "flyttet_grunn": f.flyttet_grunn,
         "antatt_grunn": f.antatt,
         "ansvar_antatt": f.ansvar_antatt,
+        "sted": f.sted,
         "tidlig_varsel": rad.tidlig_varsel if rad is not None else False,
         "dager_igjen": rad.dager_igjen if rad is not None else None,
         **oppfoelging_obj(rad),

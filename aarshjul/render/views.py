@@ -22,6 +22,7 @@ from aarshjul.render.common import (
     hva,
     klokke,
     one_line,
+    sted_tekst,
     ventende_naar,
     virksomhet_navn,
     virksomheter_tekst,
@@ -138,6 +139,8 @@ def linje(plan: Plan, rad: Rad) -> Linje:
     moved = flyttet(plan, f)
     if moved is not None:
         merknader.append(moved)
+    if f.sted:
+        merknader.append(sted_tekst(f.sted))
     return Linje(
         dato=dato_med_ukedag(f.dato),
         dato_kort=f"{UKEDAGER_KORT[f.dato.weekday()]} {format_dato(f.dato)}",
@@ -233,6 +236,8 @@ def _kalender_linje(plan: Plan, rader: list[Rad]) -> KalenderLinje:
         moved = flyttet(plan, r.forekomst)
         if moved is not None:
             merknader.append(f"{r.forekomst.dato.day}.: {moved}" if len(rader) > 1 else moved)
+    steder = list(dict.fromkeys(r.forekomst.sted for r in rader if r.forekomst.sted))
+    merknader.extend(sted_tekst(s) for s in steder)
     return KalenderLinje(
         dager=dager,
         tid=klokke(f.tid, f.slutt),
