@@ -397,3 +397,23 @@ def test_digest_marks_pmto_done_and_drops_it_from_kommende_frister(run, db: Path
     uke13 = run(*args, "--fra", "29.03.2027", today="29.03.2027").stdout
     assert "Onsdag 31. mars\n  - PMTO – Årlig evaluering av PMTO\n    Utført 25.03.2027 · Evaluering ·\n" in uke13
     assert "31.03.2027, forfalt" not in uke13
+
+
+def test_readme_session_is_real_output(run, db: Path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    seksjon = readme.split("\n## Kvittering og oppfølging\n", 1)[1].split("\n## ", 1)[0]
+    r = run("kvitter", "pmto.evaluering 2026/27", "--dato", "25.03.2027", "--av", "Virksomhetsleder barnevern",
+            "--merknad", "Evaluert i lærende møte", "--db", str(db), today="05.04.2027")  # fmt: skip
+    assert f"\n{r.stdout}$ aarshjul status --virksomhet pmto" in seksjon
+    status = run("status", "--virksomhet", "pmto", "--skoleår", "2026/27", "--format", "tekst", "--db", str(db),
+                 today="05.04.2027").stdout  # fmt: skip
+    assert f"$ aarshjul status --virksomhet pmto --skoleår 2026/27 --format tekst\n{status}$ aarshjul kvitter" in seksjon
+    feil = run("kvitter", "pmto.evaluering.2027-03-30", "--db", str(db), today="05.04.2027").stderr
+    assert f"$ aarshjul kvitter pmto.evaluering.2027-03-30\n{feil}```" in seksjon
+    run("angre", PMTO_ID, "--db", str(db), today="05.04.2027")
+    digest = run("digest", "--virksomhet", "barnevern", "--fra", "05.04.2027", "--db", str(db), today="05.04.2027")
+    linjer = digest.stdout.splitlines()
+    i = linjer.index("  - 31.03.2027, forfalt i 5 dager: PMTO – Årlig evaluering av PMTO")
+    assert "\n".join(linjer[:6]) + "\n…\n" + "\n".join(linjer[i : i + 3]) + "\n…\n" in seksjon
