@@ -48,6 +48,7 @@ KOMMANDOER: tuple[tuple[str, str, str], ...] = (
     ("angre", "kvittering", "angre_cmd"),
     ("status", "kvittering", "status_cmd"),
     ("rapport", "kvittering", "rapport_cmd"),
+    ("publiser", "publiser", "publiser_cmd"),
 )
 
 # Norwegian aliases for the English command names (STYLE.md §2).

@@ -28,8 +28,8 @@ BAD = Path(__file__).parent / "bad_plans"
 
 # Every command of the CLI. A command missing from aarshjul.cli.app fails
 # test_every_command_exists loudly; the parametrized tests skip it meanwhile.
-COMMANDS = ("next", "calendar", "tiltak", "virksomheter", "check", "ics", "digest", "wheel")
-WRITES_FILE = {"ics": "ut.ics", "wheel": "ut.svg"}
+COMMANDS = ("next", "calendar", "tiltak", "virksomheter", "check", "ics", "digest", "wheel", "publiser")
+WRITES_FILE = {"ics": "ut.ics", "wheel": "ut.svg", "publiser": "nett"}
 
 # file in tests/bad_plans -> (fragment of the message, line, column); None = not known.
 CASES: dict[str, tuple[str, int | None, int | None]] = {

@@ -10,6 +10,7 @@ COMMANDS = {
     "tiltak": "Eksempel: aarshjul tiltak --virksomhet ppt",
     "virksomheter": "Eksempel: aarshjul virksomheter",
     "check": "Eksempel: aarshjul check --plan data/plan.yaml",
+    "publiser": "Eksempel: aarshjul publiser -o /var/www/aarshjul",
 }
 
 

@@ -159,7 +159,7 @@ VirksomhetOption = Annotated[
 
 # Commands whose output leaves the building: they repeat the plan's privacy warnings on
 # stderr (cron mails stderr to the admin). `check` lists them itself.
-EXPORTS = frozenset({"ics", "digest", "wheel"})
+EXPORTS = frozenset({"ics", "digest", "wheel", "publiser"})
 
 
 def warn_personal_data(plan: Plan) -> None:

@@ -17,6 +17,7 @@ from aarshjul.commands.common import (
     write_output,
 )
 from aarshjul.errors import UsageError
+from aarshjul.model import Plan
 
 ICS_MAANEDER = 24  # default window: from 1 August of the current school year
 ICS_ALLE = "alle"  # alle.ics: every virksomhet in one file
@@ -153,11 +154,24 @@ def ics_cmd(
             typer.echo(f"Skrev {_antall_hendelser(len(forekomster))} til {ut}.")
         return
 
-    # Every file is rendered before the first is written: a plan or name problem
-    # leaves the whole published folder as it was.
-    # One expansion, filtered per virksomhet (what expand(..., [key]) does), and each
-    # VEVENT built once for all the files it is in (`delte`): issue 7.
-    from aarshjul.expand import rolle
+    filer = ics_alle_filer(plan, start, end, stamp)
+    mappe = _ics_mappe(Path(ut))
+    for filnavn, data, antall in filer:
+        write_output(str(mappe / filnavn), data)
+        typer.echo(f"Skrev {_antall_hendelser(antall)} til {mappe / filnavn}.")
+
+
+def ics_alle_filer(plan: Plan, start: date, end: date, stamp: datetime) -> list[tuple[str, bytes, int]]:
+    """[(file name, bytes, number of events)] for every virksomhet, then alle.ics: the
+    files of `ics --alle`, also written by `publiser` (issue 15).
+
+    Every file is rendered before the first is written: a plan or name problem
+    leaves the whole published folder as it was.
+    One expansion, filtered per virksomhet (what expand(..., [key]) does), and each
+    VEVENT built once for all the files it is in (`delte`): issue 7.
+    """
+    from aarshjul.expand import expand, rolle
+    from aarshjul.render.ics import render_ics
 
     alle_forekomster = expand(plan, start, end)
     delte: dict[str, bytes] = {}
@@ -171,12 +185,10 @@ def ics_cmd(
         forekomster = [f for f in alle_forekomster if rolle(plan, f, key)]
         data = render_ics(plan, forekomster, calname=f"{ICS_NAVN} – {v.navn}", stamp=stamp, delte=delte)
         filer.append((filnavn, data, len(forekomster)))
+    navn_alle = f"{ICS_NAVN} – alle virksomheter"
     data = render_ics(plan, alle_forekomster, calname=navn_alle, stamp=stamp, delte=delte)
     filer.append((f"{ICS_ALLE}.ics", data, len(alle_forekomster)))
-    mappe = _ics_mappe(Path(ut))
-    for filnavn, data, antall in filer:
-        write_output(str(mappe / filnavn), data)
-        typer.echo(f"Skrev {_antall_hendelser(antall)} til {mappe / filnavn}.")
+    return filer
 
 
 def _ics_mappe(mappe: Path) -> Path:
