@@ -126,6 +126,14 @@ def _norsk_bruksfeil(e: Any) -> str | None:
         return f"Ukjent valg «{e.option_name}».{hint}"
     if kind == "BadOptionUsage" and "requires an argument" in e.message:
         return f"{e.option_name} mangler en verdi."
+    if kind in ("BadParameter", "MissingParameter"):
+        navn = "/".join(getattr(e.param, "opts", None) or ()) or "verdien"
+        if "is not a valid" in e.message:  # click: "'x' is not a valid integer."
+            verdi = e.message.partition("'")[2].rpartition("'")[0]
+            return f"{navn}: «{verdi}» er ikke et gyldig tall."
+        if kind == "MissingParameter":
+            return f"{navn} mangler en verdi."
+        return f"{navn}: ugyldig verdi."
     if e.message.startswith("Got unexpected extra argument"):
         ekstra = e.message.rpartition("(")[2].rstrip(")")
         return f"Ukjent argument «{ekstra}»; kommandoen tar bare valg (som --virksomhet)."
@@ -150,7 +158,9 @@ def _hoist_global_options(args: list[str]) -> list[str]:
         if arg == "--":
             kept.extend(tail[j:])
             break
-        if arg in _GLOBAL_OPTIONS and j + 1 < len(tail):
+        if arg in _GLOBAL_OPTIONS:
+            if j + 1 == len(tail):  # `aarshjul next --plan`: not an unknown option
+                raise UsageError(f"{arg} mangler en verdi.")
             hoisted.extend(tail[j : j + 2])
             j += 2
             continue
@@ -203,9 +213,11 @@ class _Group(_Norsk, TyperGroup):  # type: ignore[misc]
         except AarshjulError as e:
             report_error(e)
             raise typer.Exit(e.exit_code) from None
-        except KeyboardInterrupt:
-            # Ctrl-C: no traceback, no "Aborted!", the conventional 128 + SIGINT.
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as e:
+            # Ctrl-C (or SIGTERM/SIGHUP): no traceback, no "Aborted!", 128 + the signal.
+            from aarshjul.interrupts import exit_code
+
+            raise typer.Exit(exit_code(e)) from None
 
 
 def _version(value: bool) -> None:
@@ -298,6 +310,10 @@ def _invoked_command(argv: list[str]) -> str | None:
 
 def main() -> NoReturn:
     """Console entry point: `aarshjul` and `python -m aarshjul`."""
+    from aarshjul.interrupts import exit_code, install_signal_handlers
+
+    _guard_streams()
+    install_signal_handlers()  # SIGTERM/SIGHUP clean up like Ctrl-C (issue 16)
     # Only the invoked command is imported and registered; help and errors for other
     # argv (no command, a typo) get them all (issue 7).
     common.BRUK_CACHE = True
@@ -312,30 +328,100 @@ def main() -> NoReturn:
         if isinstance(e.code, int) or e.code is None:
             code = e.code or 0
         else:
-            typer.echo(str(e.code), err=True)
+            _say(str(e.code))
             code = 1
     except BrokenPipeError:
         # `aarshjul next | head`: the reader left; say nothing, like other Unix tools.
         code = 1
-    except KeyboardInterrupt:
-        code = 130
+    except KeyboardInterrupt as e:  # Ctrl-C, SIGTERM, SIGHUP: 128 + the signal
+        code = exit_code(e)
+    except UnicodeEncodeError as e:
+        _say(f"Feil: Utdata kan ikke skrives med tegnsettet {e.encoding}; bruk UTF-8 (f.eks. LANG=nb_NO.UTF-8).")
+        code = 1
+    except OSError as e:  # stdout full (/dev/full) or closed (>&-), a failing device
+        _say_stream_error(e)
+        code = 1
     _exit_now(code)
+
+
+class _LukketStroem:
+    """What sys.stdout/sys.stderr become when the stream was closed (`aarshjul next >&-`):
+    writing anything raises EBADF, so the command fails with a message instead of an
+    AttributeError on None, or silently losing its output."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def __init__(self, navn: str) -> None:
+        self.name = navn
+        self.buffer = self
+
+    def write(self, data: str | bytes) -> int:
+        if data:
+            import errno
+
+            raise OSError(errno.EBADF, "closed")
+        return 0
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _guard_streams() -> None:
+    """A closed stdin/stdout/stderr (fd 0-2) gets /dev/null as a placeholder, so a file
+    we open later never becomes fd 1 and catches text meant for the screen; a closed
+    sys.stdout/sys.stderr becomes a _LukketStroem."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                os.open(os.devnull, os.O_RDWR)  # the lowest free number: this fd
+            except OSError:
+                pass
+    if sys.stdout is None:
+        sys.stdout = _LukketStroem("<stdout>")  # type: ignore[assignment]
+    if sys.stderr is None:
+        sys.stderr = _LukketStroem("<stderr>")  # type: ignore[assignment]
+
+
+def _say(tekst: str) -> None:
+    """A last message on stderr; when stderr itself cannot be written, the exit code is
+    all that is left to tell."""
+    try:
+        sys.stderr.write(tekst + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _say_stream_error(e: OSError) -> None:
+    from aarshjul.errors import os_feil_tekst
+
+    _say(f"Feil: Kan ikke skrive til standard utdata: {os_feil_tekst(e)}.")
 
 
 def _exit_now(code: int) -> NoReturn:
     """Flush and leave without the interpreter's teardown, which frees every module
     object one by one: ~1x the bare interpreter's start-up (issue 7). Nothing is lost:
-    output files are closed by write_atomic, and aarshjul registers no atexit hooks."""
+    output files are closed by write_atomic, and aarshjul registers no atexit hooks.
+    Output that cannot be flushed (a full disk) is an error, never exit 0."""
     try:
         sys.stdout.flush()
     except BrokenPipeError:
         code = code or 1
-    except OSError:
-        pass
+    except (OSError, ValueError) as e:
+        if code == 0:
+            if isinstance(e, OSError):
+                _say_stream_error(e)
+            code = 1
     try:
         sys.stderr.flush()
-    except OSError:
-        pass
+    except (OSError, ValueError):
+        code = code or 1
     os._exit(code)
 
 

@@ -12,8 +12,8 @@ FIFO is written in place, as `cp` does; `/dev/stdout`, `/dev/fd/N` and `/proc/se
 write to that open stream. A block device, a socket, a folder or a dangling link is
 refused with a message.
 
-Interrupts: SIGINT, SIGTERM and SIGHUP (install_signal_handlers, called by main) all
-raise an Avbrutt exception, and the handlers are held back from the moment the temporary
+Interrupts: SIGINT, SIGTERM and SIGHUP all raise (aarshjul.interrupts, installed by
+main), and the signals are held back from the moment the temporary
 file is created until its name is known, so an interrupt at any point removes it.
 """
 
@@ -28,47 +28,13 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 
 from aarshjul.errors import AarshjulError, os_feil_tekst
+from aarshjul.interrupts import AVBRYT_SIGNALER
 
 
 class OutputError(AarshjulError):
     """The output file or folder cannot be written."""
-
-
-class Avbrutt(KeyboardInterrupt):
-    """SIGTERM or SIGHUP, raised like Ctrl-C so every cleanup on the way out runs."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-# Signals that end a run and that a handler can catch (cron and systemd send TERM/HUP).
-AVBRYT_SIGNALER = tuple(
-    getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)
-)
-
-
-def _raise_avbrutt(signum: int, frame: FrameType | None) -> None:
-    if signum == signal.SIGINT:
-        raise KeyboardInterrupt
-    raise Avbrutt(signum)
-
-
-def install_signal_handlers() -> None:
-    """SIGTERM and SIGHUP raise Avbrutt (SIGINT keeps Python's KeyboardInterrupt), unless
-    the signal was ignored when we started (nohup): then it stays ignored."""
-    for signum in AVBRYT_SIGNALER:
-        if signum == signal.SIGINT:
-            continue
-        try:
-            if signal.getsignal(signum) == signal.SIG_IGN:
-                continue
-            signal.signal(signum, _raise_avbrutt)
-        except (OSError, ValueError):  # not the main thread, or not on this platform
-            pass
 
 
 @contextmanager
@@ -139,15 +105,15 @@ def _named_stream(path: Path) -> int | None:
 
 def _write_stream(path: Path, fd: int, data: bytes) -> None:
     """Write to an already open stream of this process (what /dev/stdout names)."""
-    if fd in (1, 2):
-        stream = sys.stdout if fd == 1 else sys.stderr
-        if stream is None:
-            raise OutputError(f"Kan ikke skrive «{path}»: strømmen er lukket.")
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
     try:
+        if fd in (1, 2):
+            stream = sys.stdout if fd == 1 else sys.stderr
+            if stream is None:
+                raise OSError(errno.EBADF, "closed")
+            stream.flush()
+            stream.buffer.write(data)
+            stream.buffer.flush()
+            return
         view = memoryview(data)
         while view:
             n = os.write(fd, view)

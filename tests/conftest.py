@@ -17,6 +17,10 @@ settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
 settings.register_profile("dev", max_examples=200, deadline=None)
+# Long structure-aware fuzzing (tests/test_fuzz.py): HYPOTHESIS_PROFILE=fuzz python -m pytest tests/test_fuzz.py
+settings.register_profile(
+    "fuzz", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

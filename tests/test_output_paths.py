@@ -174,11 +174,11 @@ def test_unknown_errno_falls_back_to_its_name() -> None:
 CHILD = r"""
 import os, signal, sys, tempfile, time
 from pathlib import Path
-from aarshjul import output
+from aarshjul import interrupts, output
 
 step, signame, target = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 signum = getattr(signal, signame)
-output.install_signal_handlers()
+interrupts.install_signal_handlers()
 real_mkstemp, real_fsync = tempfile.mkstemp, os.fsync
 
 def mkstemp(*a, **kw):
@@ -234,9 +234,9 @@ def test_an_ignored_hangup_stays_ignored() -> None:
     """nohup: SIGHUP ignored at start stays ignored after install_signal_handlers."""
     code = (
         "import signal; signal.signal(signal.SIGHUP, signal.SIG_IGN);"
-        "from aarshjul import output; output.install_signal_handlers();"
+        "from aarshjul import interrupts; interrupts.install_signal_handlers();"
         "print(signal.getsignal(signal.SIGHUP) == signal.SIG_IGN,"
-        " signal.getsignal(signal.SIGTERM) is output._raise_avbrutt)"
+        " signal.getsignal(signal.SIGTERM) is interrupts._raise_avbrutt)"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=60, text=True)

@@ -89,11 +89,25 @@ def state(ctx: typer.Context) -> State:
     return obj
 
 
+# Dates and years a user may give (--fra, --til, --today, --år): the years the loader
+# accepts in a plan (issue 16: 31.12.9999 + a window overflowed `date`).
+FOERSTE_AAR, SISTE_AAR = 1900, 2200
+
+
 def parse_date_option(value: str, option: str) -> date:
     try:
-        return parse_dato(value)
+        d = parse_dato(value)
     except ValueError as e:
         raise UsageError(f"{option}: {e}.") from None
+    if not FOERSTE_AAR <= d.year <= SISTE_AAR:
+        raise UsageError(f"{option}: «{value}» er utenfor årene {FOERSTE_AAR}–{SISTE_AAR}.")
+    return d
+
+
+def argv_text(value: str) -> str:
+    """Free text from the command line (a title): bytes that were not UTF-8 arrive as
+    lone surrogates (\udcff) and cannot be written anywhere; they become U+FFFD."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def resolve_virksomheter(plan: Plan, names: list[str] | None) -> list[str]:
@@ -205,7 +219,8 @@ def parse_int_option(value: str | None, option: str, lo: int, hi: int) -> int | 
     if value is None:
         return None
     tekst = value.strip()
-    if not tekst.lstrip("-").isdigit() or not lo <= int(tekst) <= hi:
+    # ASCII digits only: "²".isdigit() is true, and int() refuses it (issue 16).
+    if not (tekst.isascii() and tekst.lstrip("-").isdigit()) or not lo <= int(tekst) <= hi:
         raise UsageError(f"{option} må være et helt tall mellom {lo} og {hi}, ikke «{value}».")
     return int(tekst)
 
@@ -227,7 +242,7 @@ def parse_year_options(s: State, aar: str | None, skoleaar: str | None) -> tuple
     if aar is not None and skoleaar is not None:
         raise UsageError("Bruk enten --år eller --skoleår, ikke begge.")
     if aar is not None:
-        if not aar.strip().isdigit() or not 1900 <= int(aar) <= 2200:
+        if not (aar.strip().isascii() and aar.strip().isdigit()) or not 1900 <= int(aar) <= 2200:
             raise UsageError(f"--år: «{aar}» er ikke et årstall; skriv f.eks. --år 2027.")
         return int(aar), False
     if skoleaar is not None:

@@ -9,6 +9,7 @@ import typer
 from aarshjul.commands.common import (
     State,
     VirksomhetOption,
+    argv_text,
     parse_year_options,
     resolve_virksomheter,
     state,
@@ -83,7 +84,7 @@ def wheel_cmd(
         expand(plan, hjulaar.fra, hjulaar.til, keys or None),
         aar=hjulaar,
         today=s.today,
-        tittel=tittel if tittel is not None else DEFAULT_TITTEL,
+        tittel=argv_text(tittel) if tittel is not None else DEFAULT_TITTEL,
         virksomheter=keys,
         farge=fargevalg,
         ventende=waiting(plan, keys or None),
