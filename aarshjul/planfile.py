@@ -17,7 +17,21 @@ The cache:
   cached; its warnings (Plan.advarsler) are part of the Plan;
 - is read only when the file and its folder belong to the user and no one else can
   write them, as ssh treats ~/.ssh: pickle runs code from what it reads;
+- carries a BLAKE2b digest of its pickled body after the key, checked before anything
+  is unpickled: a damaged file (a bit flip, a cut, random bytes; issue 16 found
+  "FRAME length exceeds" and MemoryError) is never handed to pickle, so whatever is
+  wrong with it, it is no cache;
+- is never created in a home that is not the effective user's own (root running with
+  another user's HOME must not leave a root-owned ~/.cache/aarshjul there);
+- is off with AARSHJUL_CACHE=0, off, false, no or nei;
 - never fails a command: a cache that cannot be read or written is no cache.
+
+Why pickle and not plain data (issue 16 asked): the Plan is a tree of frozen dataclasses
+with enums, dates, times and dateutil objects; a plain-data format (marshal or JSON of
+tuples) needs a writer and a reader for every field, kept in step with model.py by hand,
+and a reader that rebuilds it costs about what loading the YAML does. With the digest, a
+file only the user can write and a key over the plan and the code, pickle can only run
+what the same user put there on purpose, who could run the code anyway.
 """
 
 from __future__ import annotations
@@ -57,9 +71,12 @@ def resolve_plan_path(option: str | Path | None) -> Path:
 # --- the cache ----------------------------------------------------------------------
 
 
+CACHE_AV = frozenset({"0", "off", "false", "no", "nei", "av"})
+
+
 def cache_folder() -> Path | None:
     """$XDG_CACHE_HOME/aarshjul or ~/.cache/aarshjul; None when turned off or not POSIX."""
-    if os.environ.get(ENV_CACHE, "").strip() == "0" or not hasattr(os, "getuid"):
+    if os.environ.get(ENV_CACHE, "").strip().lower() in CACHE_AV or not hasattr(os, "geteuid"):
         return None
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):  # the XDG spec says to ignore a relative path
@@ -134,8 +151,24 @@ def _key(path: Path, data: bytes) -> bytes:
 
 
 def _own(st: os.stat_result) -> bool:
-    """Belongs to the user and is not writable by group or others."""
-    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+    """Belongs to the (effective) user and is not writable by group or others."""
+    return st.st_uid == os.geteuid() and not st.st_mode & 0o022
+
+
+def _home_is_ours(folder: Path) -> bool:
+    """The nearest existing folder above the cache belongs to the effective user: root
+    with HOME=/home/alice must not create /home/alice/.cache/aarshjul owned by root."""
+    for parent in (folder, *folder.parents):
+        try:
+            return parent.stat().st_uid == os.geteuid()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+    return False
+
+
+_DIGEST = 16  # bytes of BLAKE2b over the pickled body, right after the key
 
 
 def _read(folder: Path, fil: Path, key: bytes) -> Plan | None:
@@ -153,12 +186,15 @@ def _read(folder: Path, fil: Path, key: bytes) -> Plan | None:
         return None
     if not blob.startswith(key):
         return None
+    digest, body = blob[len(key) : len(key) + _DIGEST], blob[len(key) + _DIGEST :]
+    if len(digest) != _DIGEST or _hash(body, _DIGEST) != digest:
+        return None  # damaged: never unpickled
     try:
-        plan = pickle.loads(blob[len(key):])
+        plan = pickle.loads(body)
     # A damaged or foreign file: the errors unpickling raises for bad bytes or for a
     # class that is not (or no longer) there. Anything else is a bug and shows.
     except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, KeyError,
-            TypeError, ValueError):  # fmt: skip
+            TypeError, ValueError, OverflowError, MemoryError, RecursionError):  # fmt: skip
         return None
     return plan if isinstance(plan, Plan) else None
 
@@ -167,7 +203,10 @@ def _write(folder: Path, fil: Path, key: bytes, plan: Plan) -> None:
     import pickle
     import tempfile
 
+    body = pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL)  # a Plan that cannot be pickled is a bug
     try:
+        if not _home_is_ours(folder):
+            return
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _own(folder.stat()):
             return
@@ -176,8 +215,7 @@ def _write(folder: Path, fil: Path, key: bytes, plan: Plan) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(key)
-            pickle.dump(plan, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(key + _hash(body, _DIGEST) + body)
         os.replace(tmp, fil)
     except BaseException as e:
         try:
