@@ -107,7 +107,10 @@ def parse_date_option(value: str, option: str) -> date:
 def argv_text(value: str) -> str:
     """Free text from the command line (a title): bytes that were not UTF-8 arrive as
     lone surrogates (\udcff) and cannot be written anywhere; they become U+FFFD."""
-    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that is not an escaped byte
+        return value.encode("utf-8", "replace").decode("utf-8")
 
 
 def resolve_virksomheter(plan: Plan, names: list[str] | None) -> list[str]:

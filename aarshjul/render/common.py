@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, time
+from functools import cache
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato
 from aarshjul.model import Forekomst, HendelseType, Plan, Rolle, Ventende
@@ -20,13 +21,46 @@ from aarshjul.model import Forekomst, HendelseType, Plan, Rolle, Ventende
 #   noncharacters U+FDD0..U+FDEF.
 # Each is shown as a visible ASCII escape ("\x1b", "\u200b"), so the text stays readable,
 # the trick shows, and every output format stays well-formed.
+# Code point ranges, inclusive. Not a regex: a character class beyond Latin-1 takes
+# ~1 ms to compile, on every start (issue 7's budget). Most text needs no work at all:
+# str.isprintable() (C speed) is false for every unsafe character but the few in
+# _PRINTABLE_UNSAFE, so only text that fails that check is looked at character by character.
+CONTROL = ((0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F))
 INVISIBLE = (
-    r"\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-    r"\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U0001d173-\U0001d17a\U000e0000-\U000e007f"
-)
-NOT_TEXT = r"\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-CONTROL = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
-UNSAFE = re.compile(f"[{CONTROL}{INVISIBLE}{NOT_TEXT}]")
+    (0xAD, 0xAD), (0x34F, 0x34F), (0x61C, 0x61C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+    (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF9, 0xFFFB), (0x1D173, 0x1D17A), (0xE0000, 0xE007F),
+)  # fmt: skip
+NOT_TEXT = ((0xD800, 0xDFFF), (0xFDD0, 0xFDEF), (0xFFFE, 0xFFFF))
+# Unsafe but printable to str.isprintable (Hangul fillers, CGJ, Mongolian/Khmer marks).
+_PRINTABLE_UNSAFE = "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0"
+
+
+def unsafe_codepoints() -> Iterator[int]:
+    for lo, hi in (*CONTROL, *INVISIBLE, *NOT_TEXT):
+        yield from range(lo, hi + 1)
+
+
+@cache
+def _unsafe_set() -> frozenset[int]:
+    return frozenset(unsafe_codepoints())
+
+
+def needs_escaping(tekst: str) -> bool:
+    """Whether tekst may hold an unsafe character (cheap; false for ordinary text)."""
+    if tekst.isascii():
+        return not tekst.isprintable() and not tekst.replace("\n", "").replace("\t", "").isprintable()
+    if any(map(tekst.__contains__, _PRINTABLE_UNSAFE)):  # C-speed substring scans
+        return True
+    return not tekst.isprintable() and not tekst.replace("\n", "").replace("\t", "").isprintable()
+
+
+def escape_unsafe(tekst: str, escape: Callable[[str], str]) -> str:
+    """tekst with every unsafe character replaced by escape(character)."""
+    if not needs_escaping(tekst):
+        return tekst
+    unsafe = _unsafe_set()
+    return "".join(escape(c) if ord(c) in unsafe else c for c in tekst)
 
 
 def visible_escape(ch: str) -> str:
@@ -37,10 +71,16 @@ def visible_escape(ch: str) -> str:
     return f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}"
 
 
+def first_unsafe(tekst: str) -> str | None:
+    """The first unsafe character in tekst (tab and newline are safe), or None."""
+    unsafe = _unsafe_set()
+    return next((c for c in tekst if ord(c) in unsafe), None)
+
+
 def sanitize(tekst: str) -> str:
     """Plan or user text made inert for every output: control, invisible, bidi and
     XML-illegal characters shown as escapes (\\x1b, \\u202e); newlines and tabs kept."""
-    return _cut(UNSAFE.sub(lambda m: visible_escape(m.group()), _cut(tekst, MAKS_TEKST)), MAKS_TEKST)
+    return _cut(escape_unsafe(_cut(tekst, MAKS_TEKST), visible_escape), MAKS_TEKST)
 
 
 # What one value may cost (issue 16): a plan file may be 5 MB, and a 4 MB title once took
@@ -162,21 +202,27 @@ def dato_lang(d: date) -> str:
 # - cmark-gfm links e-mail addresses whatever is escaped, and a mention is made after
 #   rendering (on the HTML), so e-mail addresses and @names become code spans, which no
 #   renderer links or mentions in.
-_MD_CODE_TOKEN = re.compile(
-    r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"  # an e-mail address
-    r"|(?<![\w@`])@\w[\w.\-/]*"  # @channel, @user, @org/team
-)
-_MD_LINK_PUNCT = re.compile(r"(?<=[A-Za-z0-9]):(?=\S)|(?<=\w)\.(?=[^\W\d_])")
+@cache
+def _md_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(code-span tokens, URL punctuation), compiled on first markdown use: \\w is
+    Unicode, and compiling costs ~0.3 ms a start that shows no markdown should not pay."""
+    code_token = re.compile(
+        r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"  # an e-mail address
+        r"|(?<![\w@`])@\w[\w.\-/]*"  # @channel, @user, @org/team
+    )
+    link_punct = re.compile(r"(?<=[A-Za-z0-9]):(?=\S)|(?<=\w)\.(?=[^\W\d_])")
+    return code_token, link_punct
 
 
 def markdown_inert(tekst: str, escape: Callable[[str], str]) -> str:
     """One line of plan text for markdown: escape(…) for markup characters, then URL
     punctuation escaped and e-mail addresses and @mentions as code spans."""
+    code_token, link_punct = _md_patterns()
     out: list[str] = []
     pos = 0
-    for m in _MD_CODE_TOKEN.finditer(tekst):
-        out.append(_MD_LINK_PUNCT.sub(r"\\\g<0>", escape(tekst[pos : m.start()])))
+    for m in code_token.finditer(tekst):
+        out.append(link_punct.sub(r"\\\g<0>", escape(tekst[pos : m.start()])))
         out.append(f"`{m.group()}`")
         pos = m.end()
-    out.append(_MD_LINK_PUNCT.sub(r"\\\g<0>", escape(tekst[pos:])))
+    out.append(link_punct.sub(r"\\\g<0>", escape(tekst[pos:])))
     return "".join(out)

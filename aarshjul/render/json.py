@@ -14,13 +14,12 @@ by the forekomster, not by the text, and the output starts before the last row i
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from json.encoder import encode_basestring  # the C one when _json is there (CPython)
 from typing import Any
 
 from aarshjul.model import Forekomst, Plan
-from aarshjul.render.common import UNSAFE
+from aarshjul.render.common import escape_unsafe
 from aarshjul.select import Rad, TiltakStatus
 
 FOREKOMST_KEYS = frozenset({
@@ -35,12 +34,12 @@ FOREKOMST_KEYS = frozenset({
 
 # json.dumps escapes C0 control characters but leaves DEL, C1 (\x9b is a CSI in some
 # terminals), invisible and bidi characters, and lone surrogates (which are not UTF-8).
-# Escaping them too (render.common.UNSAFE, the list every format uses) keeps the JSON
+# Escaping them too (render.common.escape_unsafe, the list every format uses) keeps the JSON
 # identical as data and harmless on a screen (issue 16).
 
 
-def _json_escape(m: re.Match[str]) -> str:
-    o = ord(m.group())
+def _json_escape(ch: str) -> str:
+    o = ord(ch)
     if o < 0x10000:
         return f"\\u{o:04x}"
     o -= 0x10000
@@ -48,7 +47,7 @@ def _json_escape(m: re.Match[str]) -> str:
 
 
 def _escape(text: str) -> str:
-    return UNSAFE.sub(_json_escape, text)
+    return escape_unsafe(text, _json_escape)
 
 
 def dumps(data: Any) -> str:
@@ -110,7 +109,7 @@ _str_cache: dict[str, str] = {}
 
 
 def _enc_str(s: str) -> str:
-    """A JSON string literal as json.dumps(ensure_ascii=False) writes it, UNSAFE escaped."""
+    """A JSON string literal as json.dumps(ensure_ascii=False) writes it, unsafe characters escaped."""
     if s.isascii():  # O(1) in CPython; C0 is escaped by the encoder, so only DEL is left
         return encode_basestring(s) if "\x7f" not in s else _escape(encode_basestring(s))
     e = _str_cache.get(s)
