@@ -417,3 +417,14 @@ def test_readme_session_is_real_output(run, db: Path) -> None:  # type: ignore[n
     linjer = digest.stdout.splitlines()
     i = linjer.index("  - 31.03.2027, forfalt i 5 dager: PMTO – Årlig evaluering av PMTO")
     assert "\n".join(linjer[:6]) + "\n…\n" + "\n".join(linjer[i : i + 3]) + "\n…\n" in seksjon
+
+
+@pytest.mark.parametrize("skriv", [
+    lambda n: f"{n[:6]}-{n[6:]}",  # a dash
+    lambda n: f"{n[:2]}.{n[2:4]}.{n[4:6]} {n[6:9]} {n[9:]}",  # dots and spaces
+    lambda n: n.translate({ord(c): 0xFF10 + int(c) for c in "0123456789"}),  # fullwidth digits
+], ids=["dash", "dots_spaces", "fullwidth"])  # fmt: skip
+def test_a_disguised_foedselsnummer_is_refused(run, db: Path, skriv) -> None:  # type: ignore[no-untyped-def]
+    r = run("kvitter", PMTO_ID, "--av", f"Gjelder {skriv(_et_foedselsnummer())}", "--db", str(db), today="05.04.2027")
+    assert r.exit_code == 2 and "fødselsnummer" in r.stderr
+    assert not db.exists()

@@ -77,10 +77,15 @@ def _brukertekst(verdi: str | None, option: str) -> str | None:
         raise UsageError(f"{option} er for lang ({len(tekst)} tegn); høyst {MAKS_TEKST}.")
     if _KONTROLL.search(tekst):
         raise UsageError(f"{option} inneholder kontrolltegn eller linjeskift; skriv teksten på én linje.")
+    import unicodedata
+
     from aarshjul.privacy import FNR_MELDING, scan_personal_data
 
-    feil, _ = scan_personal_data(tekst, None)
-    if feil:
+    # Check the text as a reader sees it: fullwidth or other digits folded (NFKC), and
+    # once more with separators between digits removed ("010190-123 45").
+    normal = unicodedata.normalize("NFKC", tekst)
+    sammen = re.sub(r"(?<=\d)[\s.\-–/]+(?=\d)", "", normal)
+    if scan_personal_data(normal, None)[0] or scan_personal_data(sammen, None)[0]:
         raise UsageError(f"{option} {FNR_MELDING} Skriv rolle eller virksomhet, ikke personnummer.")
     return tekst
 
