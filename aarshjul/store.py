@@ -17,7 +17,8 @@ signing are stored too, for the report and for `check`.
 transaction and recorded in `PRAGMA user_version`. A database from a newer aarshjul
 (user_version above the last step) is refused, never touched.
 
-**Files.** Opened with journal_mode=WAL and a busy timeout; one transaction per command
+**Files.** Where the file is: aarshjul/dbpath.py (--db, $AARSHJUL_DB, XDG).
+Opened with journal_mode=WAL and a busy timeout; one transaction per command
 (`write_transaction`). Read-only callers use `read_events`, which opens the file with
 `mode=ro` and never creates it: a missing file means "no sign-offs". Before opening, the
 file's header is checked, so a non-SQLite file at the path is reported and left as it is.
@@ -26,7 +27,7 @@ file's header is checked, so a non-SQLite file at the path is reported and left 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -38,8 +39,6 @@ from aarshjul.errors import AarshjulError
 if TYPE_CHECKING:
     import sqlite3
 
-DB_ENV = "AARSHJUL_DB"
-DB_FILNAVN = "kvitteringer.sqlite"
 BUSY_TIMEOUT_S = 30.0
 _HEADER = b"SQLite format 3\x00"
 
@@ -130,18 +129,6 @@ def ny_kvittering(
     )  # fmt: skip
 
 
-def resolve_db_path(option: str | None, env: Mapping[str, str] | None = None) -> Path:
-    """--db FIL, else $AARSHJUL_DB, else $XDG_DATA_HOME/aarshjul/kvitteringer.sqlite
-    (default ~/.local/share/...): sign-offs are data, not cache."""
-    env = os.environ if env is None else env
-    if option:
-        return Path(option).expanduser()
-    if env.get(DB_ENV):
-        return Path(env[DB_ENV]).expanduser()
-    base = env.get("XDG_DATA_HOME") or str(Path("~/.local/share").expanduser())
-    return Path(base) / "aarshjul" / DB_FILNAVN
-
-
 def db_exists(path: Path) -> bool:
     """Whether a file (or anything) is at the path: a cheap check before anything imports
     sqlite3 (start-up of next/digest, issue 7). StoreError when the folder cannot be searched."""
@@ -149,13 +136,6 @@ def db_exists(path: Path) -> bool:
         return path.exists()
     except OSError as e:
         raise StoreError(f"{path}: har ikke tilgang til kvitteringsdatabasen ({e.strerror}).") from None
-
-
-def kvitteringer_i_bruk(option: str | None) -> dict[str, Kvittering] | None:
-    """The sign-offs in force for --db/AARSHJUL_DB/the default path, or None when there is
-    no database file: follow-up is not in use, and sqlite3 is never imported (issue 7)."""
-    path = resolve_db_path(option)
-    return read_gjeldende(path) if db_exists(path) else None
 
 
 # --- opening ---------------------------------------------------------------------

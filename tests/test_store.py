@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from aarshjul import store
+from aarshjul.dbpath import resolve_db_path
 from aarshjul.store import ANGRET, KVITTERT, StoreError, ny_kvittering
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,11 +76,11 @@ def test_same_uid_twice_adds_nothing(tmp_path: Path) -> None:
 
 
 def test_db_path_order() -> None:
-    assert store.resolve_db_path("x.sqlite", {"AARSHJUL_DB": "/a/b"}) == Path("x.sqlite")
-    assert store.resolve_db_path(None, {"AARSHJUL_DB": "/a/b"}) == Path("/a/b")
-    assert store.resolve_db_path(None, {"XDG_DATA_HOME": "/d"}) == Path("/d/aarshjul/kvitteringer.sqlite")
-    assert store.resolve_db_path(None, {}).name == "kvitteringer.sqlite"
-    assert store.resolve_db_path(None, {}).parent.parent.name == "share"
+    assert resolve_db_path("x.sqlite", {"AARSHJUL_DB": "/a/b"}) == Path("x.sqlite")
+    assert resolve_db_path(None, {"AARSHJUL_DB": "/a/b"}) == Path("/a/b")
+    assert resolve_db_path(None, {"XDG_DATA_HOME": "/d"}) == Path("/d/aarshjul/kvitteringer.sqlite")
+    assert resolve_db_path(None, {}).name == "kvitteringer.sqlite"
+    assert resolve_db_path(None, {}).parent.parent.name == "share"
 
 
 # --- migrations ------------------------------------------------------------------------

@@ -49,7 +49,7 @@ _KONTROLL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u20
 
 
 def _db(option: str | None) -> Path:
-    from aarshjul.store import resolve_db_path
+    from aarshjul.dbpath import resolve_db_path
 
     return resolve_db_path(option)
 

@@ -80,9 +80,9 @@ def next_cmd(
 
     Eksempel: aarshjul next --virksomhet barnehage --dager 14
     """
+    from aarshjul.dbpath import kvitteringer_i_bruk
     from aarshjul.expand import waiting
     from aarshjul.select import upcoming
-    from aarshjul.store import kvitteringer_i_bruk
 
     valgt = parse_format(fmt)
     s = state(ctx)
@@ -259,7 +259,7 @@ def check_cmd(ctx: typer.Context, db: DbOption = None) -> None:
 
 def _foreldreloese_kvitteringer(plan: Plan, today: date, db: str | None) -> list[str]:
     """Sign-offs whose occurrence left the plan (issue 13): listed, never dropped."""
-    from aarshjul.store import kvitteringer_i_bruk
+    from aarshjul.dbpath import kvitteringer_i_bruk
 
     kvitteringer = kvitteringer_i_bruk(db)
     if not kvitteringer:

@@ -1,0 +1,47 @@
+"""Where the sign-off database is, and whether it exists: the cheap part of the store.
+
+`next` and `digest` ask this on every start; only when the file exists do they import
+aarshjul/store.py (and with it sqlite3), so a machine without sign-offs starts as fast
+as before (issue 7, issue 13). This module imports nothing of aarshjul.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aarshjul.store import Kvittering
+
+DB_ENV = "AARSHJUL_DB"
+DB_FILNAVN = "kvitteringer.sqlite"
+
+
+def resolve_db_path(option: str | None, env: Mapping[str, str] | None = None) -> Path:
+    """--db FIL, else $AARSHJUL_DB, else $XDG_DATA_HOME/aarshjul/kvitteringer.sqlite
+    (default ~/.local/share/...): sign-offs are data, not cache."""
+    env = os.environ if env is None else env
+    if option:
+        return Path(option).expanduser()
+    if env.get(DB_ENV):
+        return Path(env[DB_ENV]).expanduser()
+    base = env.get("XDG_DATA_HOME") or str(Path("~/.local/share").expanduser())
+    return Path(base) / "aarshjul" / DB_FILNAVN
+
+
+def kvitteringer_i_bruk(option: str | None) -> dict[str, Kvittering] | None:
+    """The sign-offs in force for --db/AARSHJUL_DB/the default path, or None when there is
+    no database file: follow-up is not in use, and neither the store nor sqlite3 is loaded.
+    A path that cannot be checked (a folder without search permission) is left to the
+    store, which says so."""
+    path = resolve_db_path(option)
+    try:
+        if not path.exists():
+            return None
+    except OSError:
+        pass
+    from aarshjul.store import read_gjeldende
+
+    return read_gjeldende(path)
