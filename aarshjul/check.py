@@ -26,6 +26,8 @@ class Summary:
     hendelser: int
     antatte: int  # hendelser whose dates are our assumption (antatt:)
     ventende: int  # hendelser waiting for a named date without a value
+    uten_dato: int = 0  # duties without a date (tiltak: uten_dato:)
+    antatt_ansvar: int = 0  # hendelser and duties whose owner is our assumption
 
 
 class WarningKind(StrEnum):
@@ -52,6 +54,9 @@ def summarize(plan: Plan) -> Summary:
         hendelser=len(hendelser),
         antatte=sum(1 for h in hendelser if h.antatt is not None),
         ventende=len(waiting(plan)),
+        uten_dato=sum(len(t.uten_dato) for t in plan.tiltak),
+        antatt_ansvar=sum(1 for h in hendelser if h.ansvar_antatt is not None)
+        + sum(1 for t in plan.tiltak for u in t.uten_dato if u.ansvar_antatt is not None),
     )
 
 
@@ -86,7 +91,9 @@ def _mangler_evaluering(plan: Plan) -> list[PlanWarning]:
             f"Tiltaket «{t.navn}» ({t.id}) har ingen hendelse av typen evaluering.",
         )  # fmt: skip
         for t in plan.tiltak
-        if t.uten_evaluering is None and not any(h.type is HendelseType.EVALUERING for h in t.hendelser)
+        # A tiltak of duties without dates only has nothing to evaluate by a date.
+        if t.hendelser and t.uten_evaluering is None
+        and not any(h.type is HendelseType.EVALUERING for h in t.hendelser)
     ]
 
 
@@ -96,6 +103,8 @@ def _ubrukte_virksomheter(plan: Plan) -> list[PlanWarning]:
         nevnt.update(t.ansvar, t.deltakere)
         for h in t.hendelser:
             nevnt.update(h.ansvar, h.deltakere)
+        for u in t.uten_dato:
+            nevnt.update(u.ansvar, u.deltakere)
     for v in plan.virksomheter.values():
         nevnt.update(v.medlemmer)
     return [

@@ -197,6 +197,23 @@ class Hendelse:
 
 
 @dataclass(frozen=True)
+class UtenDato:
+    """A duty the plan states without a date ("løpende", "gjennomgående", "ved behov").
+
+    Shown by `tiltak` and counted by `check`; never expanded into dates.
+    """
+
+    id: str
+    tittel: str
+    ansvar: tuple[str, ...]  # resolved: the item's own or the tiltak's
+    deltakere: tuple[str, ...]
+    kilde: str
+    beskrivelse: str | None = None
+    ansvar_antatt: str | None = None  # the reason, when *who* is our assumption
+    linje: int | None = None
+
+
+@dataclass(frozen=True)
 class Tiltak:
     id: str
     navn: str
@@ -208,6 +225,8 @@ class Tiltak:
     beskrivelse: str | None = None
     linje: int | None = None
     uten_evaluering: str | None = None  # why the tiltak has no evaluation, on purpose
+    uten_dato: tuple[UtenDato, ...] = ()
+    ansvar_antatt: str | None = None  # applies to hendelser/uten_dato without own ansvar
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from aarshjul.model import (
     Plan,
     Sone,
     Tiltak,
+    UtenDato,
     Virksomhet,
 )
 from aarshjul.naar import parse_naar, unntatt_maaneder
@@ -59,11 +60,16 @@ _VIRKSOMHET_REQUIRED = ("navn",)
 _DATO_KEYS = ("navn", "dato")
 _TILTAK_KEYS = (
     "id", "navn", "kilde", "sone", "beskrivelse", "ansvar", "deltakere", "hendelser", "uten_evaluering",
+    "uten_dato", "ansvar_antatt",
 )  # fmt: skip
-_TILTAK_REQUIRED = ("id", "navn", "kilde", "ansvar", "hendelser")
+_TILTAK_REQUIRED = ("id", "navn", "kilde", "ansvar")  # and hendelser or uten_dato
+# A duty without a date (issue 11): shown by `tiltak`, counted by `check`, never expanded.
+_UTEN_DATO_KEYS = ("id", "tittel", "ansvar", "deltakere", "kilde", "beskrivelse", "ansvar_antatt")
+_UTEN_DATO_REQUIRED = ("id", "tittel")
 _HENDELSE_KEYS = (
     "id", "tittel", "type", "når", "antatt", "tid", "varsel", "flytt", "ansvar", "deltakere",
     "kilde", "beskrivelse", "gyldig_fra", "gyldig_til", "minimum_per_år", "sted", "unngå_ferier",
+    "ansvar_antatt",
 )  # fmt: skip
 _FERIE_KEYS = ("navn", "fra", "til", "uker")
 _FERIE_REQUIRED = ("navn",)
@@ -338,14 +344,17 @@ class _Builder:
         deltakere = self._refs(m["deltakere"], f"{what}: deltakere") if "deltakere" in m else ()
         if "ansvar" in m and not ansvar and isinstance(m["ansvar"], yaml.SequenceNode):
             w.error(m["ansvar"], f"{what}: ansvar kan ikke være tom.")
+        ansvar_antatt = w.text(m["ansvar_antatt"], f"{what}: ansvar_antatt") if "ansvar_antatt" in m else None
         hendelser: list[Hendelse] = []
+        seen: set[str] = set()
+        if "hendelser" not in m and "uten_dato" not in m:
+            w.error(node, f"{what} mangler «hendelser» (eller «uten_dato» for plikter uten dato).")
         if "hendelser" in m:
-            seen: set[str] = set()
             items = w.items(m["hendelser"], f"{what}: hendelser")
-            if not items and isinstance(m["hendelser"], yaml.SequenceNode):
+            if not items and isinstance(m["hendelser"], yaml.SequenceNode) and "uten_dato" not in m:
                 w.error(m["hendelser"], f"{what} har ingen hendelser.")
             for item in items:
-                h = self._hendelse(item, tid or "?", what, ansvar, deltakere, kilde or "")
+                h = self._hendelse(item, tid or "?", what, ansvar, deltakere, kilde or "", ansvar_antatt)
                 if h is None:
                     continue
                 if h.id in seen:
@@ -357,11 +366,56 @@ class _Builder:
         if uten_evaluering is not None and any(h.type is HendelseType.EVALUERING for h in hendelser):
             w.error(m["uten_evaluering"], f"{what} har «uten_evaluering», men også en hendelse av typen evaluering. "
                                           "Fjern den ene.")  # fmt: skip
-        if None in (tid, navn, kilde) or "hendelser" not in m:
+        uten_dato = self._uten_dato(m["uten_dato"], what, seen, ansvar, deltakere, kilde or "", ansvar_antatt) \
+            if "uten_dato" in m else ()  # fmt: skip
+        if None in (tid, navn, kilde) or ("hendelser" not in m and "uten_dato" not in m):
             return None
         assert tid is not None and navn is not None and kilde is not None
         return Tiltak(tid, navn, kilde, ansvar, deltakere, tuple(hendelser), sone, beskrivelse,
-                      node.start_mark.line + 1, uten_evaluering=uten_evaluering)  # fmt: skip
+                      node.start_mark.line + 1, uten_dato=uten_dato, ansvar_antatt=ansvar_antatt,
+                      uten_evaluering=uten_evaluering)  # fmt: skip
+
+    def _uten_dato(
+        self,
+        node: yaml.Node,
+        what: str,
+        seen: set[str],
+        ansvar: tuple[str, ...],
+        deltakere: tuple[str, ...],
+        kilde: str,
+        ansvar_antatt: str | None,
+    ) -> tuple[UtenDato, ...]:
+        """`uten_dato:` – duties without a date; ansvar, deltakere, kilde and the tiltak's
+        ansvar_antatt are inherited unless the duty names its own ansvar."""
+        w = self.w
+        items = w.items(node, f"{what}: uten_dato")
+        if not items and isinstance(node, yaml.SequenceNode):
+            w.error(node, f"{what}: uten_dato er tom; skriv minst én plikt eller fjern nøkkelen.")
+        result = []
+        for item in items:
+            m = w.mapping(item, f"{what}: en plikt under uten_dato", _UTEN_DATO_KEYS, _UTEN_DATO_REQUIRED)
+            if m is None:
+                continue
+            uid = w.ident(m["id"], f"{what}: uten_dato: id") if "id" in m else None
+            pwhat = f"{what}: plikten «{uid or '?'}»"
+            tittel = w.text(m["tittel"], f"{pwhat}: tittel") if "tittel" in m else None
+            own_ansvar = self._refs(m["ansvar"], f"{pwhat}: ansvar") if "ansvar" in m else ansvar
+            own_deltakere = self._refs(m["deltakere"], f"{pwhat}: deltakere") if "deltakere" in m else deltakere
+            own_kilde = w.text(m["kilde"], f"{pwhat}: kilde") if "kilde" in m else kilde
+            beskrivelse = w.text(m["beskrivelse"], f"{pwhat}: beskrivelse") if "beskrivelse" in m else None
+            if "ansvar_antatt" in m:
+                own_antatt = w.text(m["ansvar_antatt"], f"{pwhat}: ansvar_antatt")
+            else:
+                own_antatt = None if "ansvar" in m else ansvar_antatt
+            if uid is None or tittel is None or own_kilde is None:
+                continue
+            if uid in seen:
+                w.error(item, f"{what}: id «{uid}» er brukt to ganger (hendelser og uten_dato deler id-er).")
+                continue
+            seen.add(uid)
+            result.append(UtenDato(uid, tittel, own_ansvar, own_deltakere, own_kilde, beskrivelse, own_antatt,
+                                   item.start_mark.line + 1))  # fmt: skip
+        return tuple(result)
 
     def _enum(self, node: yaml.Node, enum: Any, what: str) -> Any:
         value = self.w.text(node, what)
@@ -381,6 +435,7 @@ class _Builder:
         ansvar: tuple[str, ...],
         deltakere: tuple[str, ...],
         kilde: str,
+        ansvar_antatt: str | None = None,
     ) -> Hendelse | None:
         w = self.w
         m = w.mapping(node, f"{tiltak_what}: en hendelse", _HENDELSE_KEYS, _HENDELSE_REQUIRED)
@@ -411,6 +466,11 @@ class _Builder:
             w.error(m["flytt"], f"{what}: et møte kan ikke ha «flytt: ingen»; et møte legges aldri på en fridag.")
         own_ansvar = self._refs(m["ansvar"], f"{what}: ansvar") if "ansvar" in m else ansvar
         own_deltakere = self._refs(m["deltakere"], f"{what}: deltakere") if "deltakere" in m else deltakere
+        # A guess about who: the hendelse's own, else the tiltak's unless it names its own ansvar.
+        if "ansvar_antatt" in m:
+            ansvar_antatt = w.text(m["ansvar_antatt"], f"{what}: ansvar_antatt")
+        elif "ansvar" in m:
+            ansvar_antatt = None
         own_kilde = w.text(m["kilde"], f"{what}: kilde") if "kilde" in m else kilde
         beskrivelse = w.text(m["beskrivelse"], f"{what}: beskrivelse") if "beskrivelse" in m else None
         gyldig_fra = w.dato(m["gyldig_fra"], f"{what}: gyldig_fra") if "gyldig_fra" in m else None
@@ -432,7 +492,7 @@ class _Builder:
             kilde=own_kilde, varsel=varsel, flytt=flytt, antatt=antatt, tid=tid, slutt=slutt,
             beskrivelse=beskrivelse, gyldig_fra=gyldig_fra, gyldig_til=gyldig_til,
             unntatt_maaneder=unntatt, minimum_per_aar=minimum, linje=node.start_mark.line + 1,
-            sted=sted, unngaa_ferier=unngaa,
+            sted=sted, unngaa_ferier=unngaa, ansvar_antatt=ansvar_antatt,
         )  # fmt: skip
 
 

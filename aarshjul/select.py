@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from aarshjul.expand import expand, rolle, waiting
-from aarshjul.model import Forekomst, Hendelse, Plan, Rolle, Tiltak, Ventende
+from aarshjul.model import Forekomst, Hendelse, Plan, Rolle, Tiltak, UtenDato, Ventende
 
 if TYPE_CHECKING:  # followup is loaded only when sign-offs are in use (issue 13)
     from collections.abc import Mapping
@@ -119,12 +119,15 @@ class TiltakStatus:
     rolle: Rolle | None  # the filtered virksomheter's best role in the tiltak; None unfiltered
     neste: Rad | None  # the first forekomst on or after the reference date
     ventende: tuple[Ventende, ...]  # hendelser waiting for a named date
+    # duties without a date with the virksomheter's role (None unfiltered); with
+    # virksomheter, only those they take part in
+    uten_dato: tuple[tuple[UtenDato, Rolle | None], ...] = ()
 
 
 def tiltak_rolle(plan: Plan, tiltak: Tiltak, virksomheter: Sequence[str]) -> Rolle | None:
     """The best role any of the virksomheter has in the tiltak or one of its hendelser."""
     roller: set[Rolle] = set()
-    items: tuple[Tiltak | Hendelse, ...] = (tiltak, *tiltak.hendelser)
+    items: tuple[Tiltak | Hendelse | UtenDato, ...] = (tiltak, *tiltak.hendelser, *tiltak.uten_dato)
     for item in items:
         for v in virksomheter:
             if v in item.ansvar:
@@ -156,5 +159,46 @@ def tiltak_status(plan: Plan, dag: date, virksomheter: Sequence[str] | None = No
         if virksomheter and r is None:
             continue
         mine = tuple(v for v in ventende if v.tiltak_id == tiltak.id)
-        result.append(TiltakStatus(tiltak, r, neste.get(tiltak.id), mine))
+        plikter = tuple(
+            (u, ur) for u in tiltak.uten_dato
+            for ur in [uten_dato_rolle(plan, u, virksomheter) if virksomheter else None]
+            if not virksomheter or ur is not None
+        )  # fmt: skip
+        result.append(TiltakStatus(tiltak, r, neste.get(tiltak.id), mine, plikter))
+    return result
+
+
+# --- duties without a date (issue 11) ----------------------------------------------------
+
+
+def uten_dato_rolle(plan: Plan, plikt: UtenDato, virksomheter: Sequence[str]) -> Rolle | None:
+    """The best role of any of the virksomheter in a duty without date (groups count, as
+    for forekomster: a member of samordningsgruppa takes part in the group's duties)."""
+    roller = set()
+    for v in virksomheter:
+        if v in plikt.ansvar:
+            return Rolle.ANSVARLIG
+        if v in plikt.deltakere or any(
+            v in plan.virksomheter[k].medlemmer for k in (*plikt.ansvar, *plikt.deltakere) if k in plan.virksomheter
+        ):
+            roller.add(Rolle.DELTAR)
+    return Rolle.DELTAR if roller else None
+
+
+def uten_dato_for(
+    plan: Plan, virksomheter: Sequence[str] | None = None
+) -> list[tuple[Tiltak, UtenDato, Rolle | None]]:
+    """Every duty without a date, in plan order, with the virksomheter's best role.
+
+    With virksomheter, only the duties one of them is ansvarlig for or takes part in; the
+    role is None when unfiltered. This is what a leader asking "what does the plan expect
+    of my unit, besides the dates?" needs (the website lists it per virksomhet).
+    """
+    result = []
+    for tiltak in plan.tiltak:
+        for plikt in tiltak.uten_dato:
+            r = uten_dato_rolle(plan, plikt, virksomheter) if virksomheter else None
+            if virksomheter and r is None:
+                continue
+            result.append((tiltak, plikt, r))
     return result

@@ -56,7 +56,9 @@ def test_json(run) -> None:
     data = json.loads(r.stdout)
     assert [t["id"] for t in data] == ["samba", "pmto", "samordning"]
     samba = data[0]
-    assert set(samba) == {"id", "navn", "kilde", "sone", "ansvar", "deltakere", "rolle", "neste", "venter_paa_dato"}
+    assert set(samba) == {"id", "navn", "kilde", "sone", "ansvar", "deltakere", "rolle", "neste", "venter_paa_dato",
+                          "uten_dato"}
+    assert samba["uten_dato"] == []
     assert samba["sone"] == "gul" and samba["rolle"] == "deltar"
     assert samba["neste"]["id"] == "samba.mote.2026-12-01" and samba["neste"]["rolle"] == "deltar"
     r = run("tiltak", "--format", "json", plan=MINI)

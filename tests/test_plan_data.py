@@ -95,3 +95,19 @@ def test_waiting_date_is_said_the_way_a_leader_would(run) -> None:
     assert r.exit_code == 0, r.output
     assert "når aktivitetshuset er i drift" in r.stdout
     assert "innen 0 dager" not in r.stdout
+
+
+def test_every_id_in_docs_plikter_exists_in_the_plan(real_plan: Plan) -> None:
+    """docs/plikter.md lists every duty of the plan with its plan.yaml id: keep them true."""
+    import re
+
+    from conftest import REPO
+
+    text = (REPO / "docs" / "plikter.md").read_text(encoding="utf-8")
+    known = {f"{t.id}.{h.id}" for t in real_plan.tiltak for h in t.hendelser}
+    known |= {f"{t.id}.{u.id}" for t in real_plan.tiltak for u in t.uten_dato}
+    cited = set(re.findall(r"`([a-z_]+\.[a-z_]+)`", text)) - {"tiltak.hendelse", "tiltak.id"}
+    assert cited, "fant ingen id-er i docs/plikter.md"
+    assert sorted(cited - known) == []
+    # And every hendelse and duty of the plan is in the list.
+    assert sorted(known - cited) == []

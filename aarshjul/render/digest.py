@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 FORMATER = ("tekst", "markdown", "html")
 WIDTH = 80
 ANTATT_MERKE = "antatt dato – må bekreftes"
+ANSVAR_ANTATT_MERKE = "ansvar antatt – må bekreftes"
 MAX_UKER = 52
 
 
@@ -225,6 +226,8 @@ def _detaljer(d: Digest, rad: Rad) -> list[str]:
         deler.append(f"rolle: {ROLLE_NAVN[rad.rolle]}")
     if f.antatt is not None:
         deler.append(f"({ANTATT_MERKE})")
+    if f.ansvar_antatt is not None:
+        deler.append(f"({ANSVAR_ANTATT_MERKE})")
     flyttet = flyttet_tekst(f)
     if flyttet is not None:
         deler.append(flyttet)
@@ -402,8 +405,8 @@ def render_markdown(d: Digest) -> str:
 def _md_detaljer(deler: list[str]) -> str:
     out = []
     for del_ in deler:
-        if del_ == f"({ANTATT_MERKE})":
-            out.append(f"*{ANTATT_MERKE}*")
+        if del_ in (f"({ANTATT_MERKE})", f"({ANSVAR_ANTATT_MERKE})"):
+            out.append(f"*{del_[1:-1]}*")
         else:
             out.append(md_escape(del_))
     return " · ".join(out)
@@ -496,8 +499,8 @@ def render_html(d: Digest) -> str:
 def _html_detaljer(deler: list[str]) -> str:
     out = []
     for del_ in deler:
-        if del_ == f"({ANTATT_MERKE})":
-            out.append(f'<span style="{_STYLE["antatt"]}">{ANTATT_MERKE}</span>')
+        if del_ in (f"({ANTATT_MERKE})", f"({ANSVAR_ANTATT_MERKE})"):
+            out.append(f'<span style="{_STYLE["antatt"]}">{del_[1:-1]}</span>')
         else:
             out.append(h(del_))
     return " · ".join(out)

@@ -199,6 +199,12 @@ def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus]) -> str:
                  "dato_navn": v.dato_navn, "innen": v.innen_tekst}
                 for v in s.ventende
             ],  # fmt: skip
+            "uten_dato": [
+                {"id": u.id, "tittel": u.tittel, "ansvar": list(u.ansvar), "deltakere": list(u.deltakere),
+                 "kilde": u.kilde, "beskrivelse": u.beskrivelse, "ansvar_antatt": u.ansvar_antatt,
+                 "rolle": r.value if r else None}
+                for u, r in s.uten_dato
+            ],  # fmt: skip
         }
         for s in statuser
     ])

@@ -124,13 +124,14 @@ def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus], *, virksomheter:
     lines = [f"# Tiltak for {md(views.for_hvem(plan, virksomheter))}", ""]
     if not statuser:
         return views.slutt([*lines, f"Ingen tiltak for {md(views.for_hvem(plan, virksomheter))}."])
-    hode = ["Tiltak", "Kilde", "Sone", "Ansvar", "Deltakere", *(["Rolle"] if filtrert else []), "Neste"]
+    hode = ["Tiltak", "Kilde", "Sone", "Ansvar", "Deltakere", *(["Rolle"] if filtrert else []), "Neste", "Uten dato"]
     celler = []
     for status in statuser:
         t = views.tiltak_linje(plan, status)
         celler.append([
             f"{md(t.navn)} ({md(t.id)})", md(t.kilde), t.sone, md(t.ansvar), md(t.deltakere),
             *([t.rolle] if filtrert else []), "; ".join(md(n) for n in t.neste),
+            "; ".join(md(u) for u in t.uten_dato),
         ])  # fmt: skip
     return views.slutt([*lines, *_tabell(hode, celler)])
 

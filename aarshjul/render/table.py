@@ -247,7 +247,7 @@ def render_tiltak(
     ]
     if filtrert:
         columns.append(("Rolle", {"no_wrap": True}))
-    columns.append(("Neste", {"min_width": 20, "overflow": "fold"}))
+    columns.append(("Neste", {"min_width": 18, "overflow": "fold"}))
     table = _table(columns)
     for status in statuser:
         t = views.tiltak_linje(plan, status)
@@ -257,7 +257,7 @@ def render_tiltak(
         cells: list[Text] = [navn, _t(t.kilde), _t(t.sone), _t(ansvar)]
         if filtrert:
             cells.append(_t(t.rolle))
-        cells.append(_t("\n".join(t.neste)))
+        cells.append(_t("\n".join([*t.neste, *(f"Uten dato: {plikt}" for plikt in t.uten_dato)])))
         table.add_row(*cells)
     return _render([*parts, table], width, color)
 

@@ -117,6 +117,8 @@ def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus], *, virksomheter:
         lines.append(ansvar + (f" · rolle: {t.rolle}" if t.rolle else ""))
         for i, neste in enumerate(t.neste):
             lines.append(f"  {'Neste:' if i == 0 else '      '} {neste}")
+        for i, plikt in enumerate(t.uten_dato):
+            lines.append(f"  {'Uten dato:' if i == 0 else '          '} {plikt}")
         lines.append("")
     return views.slutt(lines)
 

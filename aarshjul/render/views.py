@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from aarshjul.dates import MAANEDER, UKEDAGER, UKEDAGER_KORT, format_dato, iso_uke
-from aarshjul.model import Forekomst, Plan, Rolle, Ventende
+from aarshjul.model import Forekomst, Plan, Rolle, Tiltak, UtenDato, Ventende
 from aarshjul.render.common import (
     ROLLE_NAVN,
     TYPE_NAVN,
@@ -30,6 +30,7 @@ from aarshjul.render.common import (
 from aarshjul.select import Rad, TiltakStatus
 
 ANTATT = "antatt dato"
+ANSVAR_ANTATT = "ansvar antatt"  # who is our assumption, not the plan's word
 FRISTER_OVERSKRIFT = "Frister som nærmer seg"
 VENTER_OVERSKRIFT = "Venter på dato"
 ANTATT_OVERSKRIFT = "Antatte datoer"
@@ -141,6 +142,8 @@ def linje(plan: Plan, rad: Rad) -> Linje:
         merknader.append(moved)
     if f.sted:
         merknader.append(sted_tekst(f.sted))
+    if f.ansvar_antatt is not None:
+        merknader.append(ANSVAR_ANTATT)
     return Linje(
         dato=dato_med_ukedag(f.dato),
         dato_kort=f"{UKEDAGER_KORT[f.dato.weekday()]} {format_dato(f.dato)}",
@@ -238,6 +241,8 @@ def _kalender_linje(plan: Plan, rader: list[Rad]) -> KalenderLinje:
             merknader.append(f"{r.forekomst.dato.day}.: {moved}" if len(rader) > 1 else moved)
     steder = list(dict.fromkeys(r.forekomst.sted for r in rader if r.forekomst.sted))
     merknader.extend(sted_tekst(s) for s in steder)
+    if f.ansvar_antatt is not None:
+        merknader.append(ANSVAR_ANTATT)
     return KalenderLinje(
         dager=dager,
         tid=klokke(f.tid, f.slutt),
@@ -263,6 +268,7 @@ class TiltakLinje:
     deltakere: str
     rolle: str
     neste: tuple[str, ...]  # "tirsdag 01.12.2026 (om 6 dager): SAMBA-møte", "venter på dato: ..."
+    uten_dato: tuple[str, ...] = ()  # duties without a date: "Faste møter med 7. trinn ..."
 
 
 def tiltak_linje(plan: Plan, status: TiltakStatus) -> TiltakLinje:
@@ -278,7 +284,7 @@ def tiltak_linje(plan: Plan, status: TiltakStatus) -> TiltakLinje:
             f"venter på dato: {one_line(v.tittel)}, {ventende_naar(v)}"
         )
     if not neste:
-        neste.append("ingen flere datoer")
+        neste.append("ingen datoer" if not t.hendelser else "ingen flere datoer")
     return TiltakLinje(
         navn=one_line(t.navn),
         id=t.id,
@@ -288,7 +294,25 @@ def tiltak_linje(plan: Plan, status: TiltakStatus) -> TiltakLinje:
         deltakere=one_line(virksomheter_tekst(plan, t.deltakere)),
         rolle=ROLLE_NAVN[status.rolle] if status.rolle is not None else "",
         neste=tuple(neste),
+        uten_dato=tuple(uten_dato_tekst(plan, t, u, r) for u, r in status.uten_dato),
     )
+
+
+def uten_dato_tekst(plan: Plan, tiltak: Tiltak, plikt: UtenDato, rolle: Rolle | None = None) -> str:
+    """"Faste møter med 7. trinn og ungdomsskolene", with the filtered virksomhet's role,
+    or (unfiltered) its own ansvar when it is not the tiltak's; its source when it
+    differs; and "ansvar antatt" when who is our guess."""
+    tekst = one_line(plikt.tittel)
+    deler = []
+    if rolle is not None:
+        deler.append(f"rolle: {ROLLE_NAVN[rolle]}")
+    elif plikt.ansvar != tiltak.ansvar:
+        deler.append(f"ansvar: {one_line(virksomheter_tekst(plan, plikt.ansvar))}")
+    if plikt.kilde != tiltak.kilde:
+        deler.append(f"kilde: {one_line(plikt.kilde)}")
+    if plikt.ansvar_antatt is not None:
+        deler.append(ANSVAR_ANTATT)
+    return tekst + (f" ({'; '.join(deler)})" if deler else "")
 
 
 # --- virksomheter --------------------------------------------------------------------
