@@ -94,3 +94,15 @@ def test_help_is_in_bokmaal_with_an_example(run) -> None:  # type: ignore[no-unt
     assert result.exit_code == 0
     assert "Eksempel: aarshjul publiser -o" in result.stdout
     assert "--url" in result.stdout and "--virksomhet" in result.stdout
+
+
+def test_sign_offs_show_on_the_pages_and_the_database_is_never_created(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db, nett = tmp_path / "kvitteringer.sqlite", tmp_path / "nett"
+    assert run("publiser", "-o", str(nett), "--db", str(db), today="06.04.2027").exit_code == 0
+    assert not db.exists()
+    assert 'id="forfalt"' not in (nett / "virksomhet-barnehage.html").read_text()
+    kvitter = run("kvitter", "mobbing.evaluering.2027-03", "--dato", "25.03.2027", "--db", str(db), today="06.04.2027")
+    assert kvitter.exit_code == 0, kvitter.output
+    assert run("publiser", "-o", str(nett), "--db", str(db), today="06.04.2027").exit_code == 0
+    side = (nett / "virksomhet-barnehage.html").read_text()
+    assert "Utført 25.03.2027" in side and 'id="forfalt"' in side

@@ -305,3 +305,39 @@ def test_only_an_http_plan_url_becomes_a_link(real) -> None:  # type: ignore[no-
     assert "javascript:" not in farlig and "Les hele planen" not in farlig
     trygg = _site(replace(real, url="https://www.sel.kommune.no/plan"), keys=())["index.html"].decode()
     assert '<a href="https://www.sel.kommune.no/plan">Les hele planen</a>' in trygg
+
+
+# --- sign-offs (issue 13): overdue and done, only when a sign-off database exists ----------
+
+
+def _med_kvitteringer(plan, today: date, kvitteringer):  # type: ignore[no-untyped-def]
+    ab = {k: Abonnement(f"{k}.ics", None) for k in ("barnehage", "alle")}
+    return render_site(Nettsted(plan, today, 2026, ("barnehage",), ab, kvitteringer=kvitteringer))
+
+
+def test_mobbing_evaluation_unsigned_is_overdue_in_week_14_of_2027(real) -> None:  # type: ignore[no-untyped-def]
+    side = _med_kvitteringer(real, date(2027, 4, 6), {})["virksomhet-barnehage.html"].decode()
+    forfalt = side.split('<h2 id="forfalt">Forfalt</h2>', 1)[1].split("</section>", 1)[0]
+    assert "onsdag 31.03.2027" in forfalt and "forfalt i 6 dager" in forfalt
+    assert "mobbing" in forfalt.lower()
+    rad = side.split('<tr id="mobbing.evaluering.2027-03">', 1)[1].split("</tr>", 1)[0]
+    assert "forfalt i 6 dager" in rad
+    assert "Ingenting er kvittert ut som gjort ennå." in side
+
+
+def test_mobbing_evaluation_signed_off_25_03_2027_is_done(real) -> None:  # type: ignore[no-untyped-def]
+    from aarshjul.store import KVITTERT, Kvittering
+
+    kv = {"mobbing.evaluering.2027-03": Kvittering("mobbing.evaluering.2027-03", KVITTERT, date(2027, 3, 25))}
+    side = _med_kvitteringer(real, date(2027, 4, 6), kv)["virksomhet-barnehage.html"].decode()
+    forfalt = side.split('<h2 id="forfalt">Forfalt</h2>', 1)[1].split("</section>", 1)[0]
+    assert "31.03.2027" not in forfalt
+    utfoert = side.split('<h2 id="utfoert">', 1)[1].split("</section>", 1)[0]
+    assert "Utført 25.03.2027" in utfoert and "etter fristen" not in utfoert
+    rad = side.split('<tr id="mobbing.evaluering.2027-03">', 1)[1].split("</tr>", 1)[0]
+    assert "Utført 25.03.2027" in rad
+
+
+def test_without_a_sign_off_database_nothing_is_said_about_done_or_overdue(real) -> None:  # type: ignore[no-untyped-def]
+    side = _med_kvitteringer(real, date(2027, 4, 6), None)["virksomhet-barnehage.html"].decode()
+    assert 'id="forfalt"' not in side and 'id="utfoert"' not in side and "forfalt i" not in side

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from aarshjul.commands.common import VirksomhetOption, resolve_virksomheter, state
+from aarshjul.commands.common import DbOption, VirksomhetOption, resolve_virksomheter, state
 from aarshjul.errors import UsageError
 
 ICS_MAANEDER = 24  # the same window as `ics --alle`: from 1 August of the current school year
@@ -42,13 +42,16 @@ def publiser_cmd(
         ),
     ] = None,
     virksomhet: VirksomhetOption = None,
+    db: DbOption = None,
 ) -> None:
     """Lag et nettsted med årshjulet, fristene og kalenderne (statisk HTML, ingen JavaScript).
 
     Forsiden viser hjulet for skoleåret, de neste 30 dagene og alle virksomhetene; hver
     virksomhet får sin side med sitt hjul, de neste 60 dagene, alt måned for måned og
     kalenderen sin (ICS, samme filer som «ics --alle»). Filer i mappen som aarshjul ikke
-    har skrevet, blir liggende. Samme plan samme dag gir nøyaktig de samme filene.
+    har skrevet, blir liggende. Finnes kvitteringsdatabasen (--db), viser sidene hva som er
+    forfalt og hva som er utført; den opprettes aldri av denne kommandoen. Samme plan
+    samme dag gir nøyaktig de samme filene.
 
     Eksempel: aarshjul publiser -o /var/www/aarshjul
 
@@ -81,7 +84,10 @@ def publiser_cmd(
     ics_data = {navn: data for navn, data, _ in ics}
     ics_navn = {k: ics_filnavn(k) for k in keys} | {ICS_ALLE: f"{ICS_ALLE}.ics"}
     abonnementer = {k: Abonnement(ics_navn[k], f"{base}/{ics_navn[k]}" if base else None) for k in (*keys, ICS_ALLE)}
-    filer = render_site(Nettsted(plan, s.today, aar, keys, abonnementer))
+    from aarshjul.store import kvitteringer_i_bruk
+
+    kvitteringer = kvitteringer_i_bruk(db)
+    filer = render_site(Nettsted(plan, s.today, aar, keys, abonnementer, kvitteringer=kvitteringer))
     filer.update({navn: ics_data[navn] for navn in ics_navn.values()})
     aaret = expand(plan, start, date(aar + 1, 8, 1))
     rader = [Rad(f, best_rolle(plan, f, None), (f.dato - s.today).days, False) for f in aaret]

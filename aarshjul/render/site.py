@@ -20,6 +20,7 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, format_skoleaar
 from aarshjul.expand import expand, rolle, waiting
@@ -34,6 +35,9 @@ from aarshjul.render.common import (
 )
 from aarshjul.render.views import dato_med_ukedag, flyttet, per_uke
 from aarshjul.select import Rad, upcoming
+
+if TYPE_CHECKING:
+    from aarshjul.store import Kvittering
 
 INDEX = "index.html"
 STIL = "stil.css"
@@ -86,6 +90,9 @@ class Nettsted:
     virksomheter: tuple[str, ...]  # keys that get a page, in the plan's order
     abonnementer: Mapping[str, Abonnement]  # virksomhet key (or "alle") -> its calendar
     json_fil: str = "plan.json"
+    # The sign-offs in force (aarshjul/store.py), or None when no sign-off database
+    # exists: then the pages say nothing about done or overdue.
+    kvitteringer: Mapping[str, Kvittering] | None = None
 
 
 def render_site(site: Nettsted) -> dict[str, bytes]:
@@ -150,9 +157,11 @@ def _virksomhet_page(site: Nettsted, key: str, filer: Mapping[str, str | bytes])
         f"<h1>{navn}</h1>",
         f'<p class="ingress">{ingress}</p>',
         _abonnement_seksjon(site, key, virksomhet_navn(plan, key)),
+        _forfalt_seksjon(site, key),
         _kommende_seksjon(site, key, DAGER_VIRKSOMHET, key),
         _hjul_seksjon(site, site.skoleaar, key, filer, f"Årshjulet for skoleåret {format_skoleaar(site.skoleaar)}"),
         _maaned_seksjon(site, site.skoleaar, key),
+        _utfoert_seksjon(site, key),
         _ventende_seksjon(site, waiting(plan, [key])),
     ]
     return _page(site, virksomhet_navn(plan, key), deler, brodsmuler=((INDEX, "Forsiden"),))
@@ -316,6 +325,7 @@ def _maaned_seksjon(site: Nettsted, aar: int, key: str | None) -> str:
                 merknad = [
                     m
                     for m in (
+                        _oppfoelging_tekst(site, f),
                         f"sted: {e(f.sted)}" if f.sted else "",
                         _flyttet_tekst(plan, f),
                         _antatt_html(f) if f.antatt else "",
@@ -363,6 +373,80 @@ def _antatte(forekomster: Sequence[Forekomst]) -> str:
         ut.append("<p>Planen gir ikke nøyaktig dato for disse; datoen er vår antakelse:</p>")
         ut.append('<ul class="antatte">' + "".join(punkter) + "</ul>")
     return "".join(ut)
+
+
+def _forfalt_seksjon(site: Nettsted, key: str) -> str:
+    """Overdue frister and evalueringer, not signed off (aarshjul/followup.py)."""
+    if site.kvitteringer is None:
+        return ""
+    from aarshjul.followup import forfalt_tekst, forfalte
+
+    plan = site.plan
+    ut = ['<section aria-labelledby="forfalt"><h2 id="forfalt">Forfalt</h2>']
+    liste = [o for o in forfalte(plan, site.today, site.kvitteringer, [key]) if o.forekomst is not None]
+    if not liste:
+        ut.append("<p>Ingen frister eller evalueringer er forfalt.</p>")
+    else:
+        ut.append("<p>Frister og evalueringer som har passert uten at de er kvittert ut som gjort.</p><ul>")
+        for o in liste:
+            f = o.forekomst
+            assert f is not None
+            ut.append(
+                f'<li><span class="dato">{_dato_html(f.dato)}</span> '
+                f'<a href="{tiltak_side(f.tiltak_id)}">{e(f.tiltak_navn)}</a> – {e(f.tittel)} '
+                f'<span class="detaljer">({TYPE_NAVN[f.type]}, <strong>{forfalt_tekst(o.dager_forfalt)}</strong>)'
+                "</span></li>"
+            )
+        ut.append("</ul>")
+    ut.append("</section>")
+    return "".join(ut)
+
+
+def _utfoert_seksjon(site: Nettsted, key: str) -> str:
+    """What was signed off as done in the school year."""
+    if site.kvitteringer is None:
+        return ""
+    from aarshjul.followup import Status, med_status, utfort_tekst
+
+    plan = site.plan
+    fra, til = date(site.skoleaar, 8, 1), date(site.skoleaar + 1, 8, 1)
+    gjort = [
+        o
+        for o in med_status(expand(plan, fra, til, [key]), site.kvitteringer, site.today)
+        if o.status is Status.UTFOERT and o.forekomst is not None and o.kvittering is not None
+    ]
+    ut = [
+        f'<section aria-labelledby="utfoert"><h2 id="utfoert">Utført i skoleåret {format_skoleaar(site.skoleaar)}</h2>'
+    ]
+    if not gjort:
+        ut.append("<p>Ingenting er kvittert ut som gjort ennå.</p>")
+    else:
+        ut.append("<ul>")
+        for o in gjort:
+            f, k = o.forekomst, o.kvittering
+            assert f is not None and k is not None
+            sent = ", etter fristen" if o.for_sent else ""
+            ut.append(
+                f'<li><a href="{tiltak_side(f.tiltak_id)}">{e(f.tiltak_navn)}</a> – {e(f.tittel)} '
+                f"({_dato_html(f.dato)}): {e(utfort_tekst(k))}{sent}</li>"
+            )
+        ut.append("</ul>")
+    ut.append("</section>")
+    return "".join(ut)
+
+
+def _oppfoelging_tekst(site: Nettsted, f: Forekomst) -> str:
+    """ "Utført 25.03.2027" or "forfalt i 6 dager" in the month table, with sign-offs in use."""
+    if site.kvitteringer is None:
+        return ""
+    from aarshjul.followup import Status, forfalt_tekst, status_for, utfort_tekst
+
+    o = status_for(f, site.kvitteringer, site.today)
+    if o.status is Status.UTFOERT and o.kvittering is not None:
+        return f"<strong>{e(utfort_tekst(o.kvittering))}</strong>"
+    if o.status is Status.FORFALT:
+        return f"<strong>{forfalt_tekst(o.dager_forfalt)}</strong>"
+    return ""
 
 
 def _ventende_seksjon(site: Nettsted, ventende: Sequence[Ventende]) -> str:
