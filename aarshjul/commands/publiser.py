@@ -84,7 +84,7 @@ def publiser_cmd(
     ics_data = {navn: data for navn, data, _ in ics}
     ics_navn = {k: ics_filnavn(k) for k in keys} | {ICS_ALLE: f"{ICS_ALLE}.ics"}
     abonnementer = {k: Abonnement(ics_navn[k], f"{base}/{ics_navn[k]}" if base else None) for k in (*keys, ICS_ALLE)}
-    from aarshjul.store import kvitteringer_i_bruk
+    from aarshjul.dbpath import kvitteringer_i_bruk
 
     kvitteringer = kvitteringer_i_bruk(db)
     filer = render_site(Nettsted(plan, s.today, aar, keys, abonnementer, kvitteringer=kvitteringer))
