@@ -49,6 +49,8 @@ KOMMANDOER: tuple[tuple[str, str, str], ...] = (
     ("status", "kvittering", "status_cmd"),
     ("rapport", "kvittering", "rapport_cmd"),
     ("publiser", "publiser", "publiser_cmd"),
+    ("ny", "starter", "ny_cmd"),
+    ("schema", "starter", "schema_cmd"),
 )
 
 # Norwegian aliases for the English command names (STYLE.md §2).

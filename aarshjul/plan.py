@@ -134,7 +134,7 @@ class _Builder:
         if "uid_domene" in m:
             domene = w.text(m["uid_domene"], "plan.uid_domene")
             if domene is not None and not re.match(r"^[A-Za-z0-9.-]+$", domene):
-                w.error(m["uid_domene"], "plan.uid_domene skal være et domenenavn, f.eks. sel.kommune.no.")
+                w.error(m["uid_domene"], "plan.uid_domene skal være et domenenavn, f.eks. plan.kommunen.no.")
             elif domene is not None:
                 head["uid_domene"] = domene
         if "stengte_dager" in m:

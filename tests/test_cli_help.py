@@ -11,6 +11,8 @@ COMMANDS = {
     "virksomheter": "Eksempel: aarshjul virksomheter",
     "check": "Eksempel: aarshjul check --plan data/plan.yaml",
     "publiser": "Eksempel: aarshjul publiser -o /var/www/aarshjul",
+    "ny": "Eksempel: aarshjul ny plan.yaml",
+    "schema": "Eksempel: aarshjul schema > plan.schema.json",
 }
 
 

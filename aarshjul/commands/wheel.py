@@ -43,7 +43,7 @@ def wheel_cmd(
     tittel: Annotated[
         str | None,
         typer.Option(
-            "--tittel", metavar="TEKST", help="Tittelen i midten. Standard: «Årshjul Tidlig innsats».",
+            "--tittel", metavar="TEKST", help="Tittelen i midten. Standard: «Årshjul» og planens kortnavn.",
         ),
     ] = None,
     farge: Annotated[
@@ -67,7 +67,7 @@ def wheel_cmd(
     Eksempel: aarshjul wheel --virksomhet barnehage -o hjul.svg
     """
     from aarshjul.expand import expand, waiting
-    from aarshjul.render.svg import DEFAULT_TITTEL, Farge, render_svg
+    from aarshjul.render.svg import Farge, render_svg
 
     if ut is None:
         raise UsageError("Oppgi hvor bildet skal skrives, f.eks. -o hjul.svg (eller -o - for standard ut).")
@@ -84,7 +84,7 @@ def wheel_cmd(
         expand(plan, hjulaar.fra, hjulaar.til, keys or None),
         aar=hjulaar,
         today=s.today,
-        tittel=argv_text(tittel) if tittel is not None else DEFAULT_TITTEL,
+        tittel=argv_text(tittel) if tittel is not None else None,
         virksomheter=keys,
         farge=fargevalg,
         ventende=waiting(plan, keys or None),

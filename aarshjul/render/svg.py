@@ -27,7 +27,12 @@ from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, format_skoleaar
 from aarshjul.model import Forekomst, HendelseType, Plan, Sone, Ukentlig, Ventende
 from aarshjul.render.common import TYPE_NAVN, dato_lang, one_line, ventende_naar, virksomhet_navn
 
-DEFAULT_TITTEL = "Årshjul Tidlig innsats"
+TITTEL_ORD = "Årshjul"
+
+
+def standard_tittel(plan: Plan) -> str:
+    """The title in the middle unless --tittel says otherwise: "Årshjul <kortnavn>"."""
+    return f"{TITTEL_ORD} {one_line(plan.kortnavn)}" if plan.kortnavn else TITTEL_ORD
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"  # xlink:href beside href, for older SVG readers
 
@@ -212,7 +217,7 @@ def _wrap(tekst: str, size: float, bredde: float, *, fet: bool = False) -> list[
 
 
 def _wrap_balanced(tekst: str, size: float, bredde: float, *, fet: bool = False) -> list[str]:
-    """Like _wrap, but two lines are balanced: "Årshjul / Tidlig innsats", not
+    """Like _wrap, but two lines are balanced: "Årshjul / Fjellbygd BTI", not
     "Årshjul Tidlig / innsats"."""
     linjer = _wrap(tekst, size, bredde, fet=fet)
     ord_ = tekst.split()
@@ -424,7 +429,7 @@ def render_svg(
     *,
     aar: Hjulaar,
     today: date,
-    tittel: str = DEFAULT_TITTEL,
+    tittel: str | None = None,
     virksomheter: Sequence[str] = (),
     farge: Farge = Farge.TYPE,
     ventende: Sequence[Ventende] = (),
@@ -432,7 +437,7 @@ def render_svg(
     """The wheel for the forekomster in `aar` (the caller expands and filters)."""
     forekomster = [f for f in forekomster if aar.contains(f.dato)]
     ringer = _build_rings(plan, forekomster)
-    tittel = one_line(tittel) or DEFAULT_TITTEL
+    tittel = one_line(tittel or "") or standard_tittel(plan)
     virk_tekst = (
         ", ".join(one_line(virksomhet_navn(plan, v)) for v in virksomheter) if virksomheter else "Alle virksomheter"
     )
