@@ -26,3 +26,10 @@ def test_quick_benchmark_prints_both_tables() -> None:
     rad = next(line for line in out.splitlines() if line.split()[:1] == ["20"])
     assert int(rad.split()[3]) > 20  # 20 hendelser give more forekomster than that in a year
     assert "ICS av 20 hendelser" in out
+    # issue 17: a cold row beside each warm one, the same sizes as commands, ICS as a command
+    assert "  samme, kald (AARSHJUL_CACHE=0)" in out
+    assert "Skalering som kommando" in out and "µs/rad" in out and "i prosessen (last+utvid)" in out
+    tabell = out.split("Skalering som kommando", 1)[1]
+    rad = next(line for line in tabell.splitlines() if line.split()[:1] == ["20"])
+    assert int(rad.split()[1]) > 20
+    assert "ICS som kommando" in out and "µs per hendelse (hele kommandoen)" in out
