@@ -28,6 +28,9 @@ STDOUT_RUNS = {
     "ics": ["ics", "-o", "-"],
     "digest": ["digest", "--format", "html"],
     "wheel": ["wheel", "-o", "-"],
+    # issue 13's commands, with a database that does not exist (read-only: never created)
+    "status": ["status", "--db", "/finnes/ikke/kvitteringer.db"],
+    "rapport": ["rapport", "--db", "/finnes/ikke/kvitteringer.db"],
 }
 
 
@@ -104,8 +107,14 @@ def test_closed_stderr_error_is_still_a_non_zero_exit(args: str) -> None:
 EXTREME_DATES = ["31.12.9999", "01.01.0001", "9999-12-31", "0001-01-01", "31.12.2201", "31.12.1899"]
 DATE_RUNS = [
     ("next", "--fra"), ("next", "--til"), ("ics", "--fra"), ("ics", "--til"),
-    ("digest", "--fra"),
+    ("digest", "--fra"), ("status", "--fra"), ("status", "--til"), ("rapport", "--fra"), ("rapport", "--til"),
 ]  # fmt: skip
+# Extra arguments a command needs for the date option to be read at all.
+DATE_EXTRA = {
+    "ics": ["-o", "-"],
+    "status": ["--db", "/finnes/ikke/kvitteringer.db"],
+    "rapport": ["--db", "/finnes/ikke/kvitteringer.db"],
+}
 
 
 def existing(run, command: str) -> None:  # type: ignore[no-untyped-def]
@@ -117,7 +126,9 @@ def existing(run, command: str) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(("command", "option"), DATE_RUNS)
 def test_dates_far_out_are_refused_in_bokmaal(run, command: str, option: str, value: str) -> None:  # type: ignore[no-untyped-def]
     existing(run, command)
-    extra = ["-o", "-"] if command == "ics" else []
+    extra = list(DATE_EXTRA.get(command, []))
+    if command in ("status", "rapport"):  # --fra and --til go together there
+        extra += ["--til", "31.12.2027"] if option == "--fra" else ["--fra", "01.01.2027"]
     result = run(command, option, value, *extra, plan=MINI)
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -108,8 +108,19 @@ def every_n_years(draw: st.DrawFn) -> dict[str, object]:
     return {"hvert_år": str(n), "startskoleår": f"{start}/{(start + 1) % 100:02d}"}
 
 
+# Values the loader must refuse with a message or bound (years outside 1900–2200, offsets
+# of centuries, long etter-chains): drawn only by the hostile test below.
+# (three in four inside the usual range, so most plans still load and reach every command)
+wild_dates = st.one_of(dates, dates, dates, st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)))
+wild_innen = st.tuples(st.one_of(st.integers(0, 12), st.integers(0, 1000)), st.sampled_from(["dager", "uker", "måneder", "år"])).map(
+    lambda t: f"{t[0]} {t[1]}"
+)
+
+
 @st.composite
-def naar(draw: st.DrawFn, earlier: list[str], datoer: list[str]) -> dict[str, object]:
+def naar(draw: st.DrawFn, earlier: list[str], datoer: list[str], hostile: bool = False) -> dict[str, object]:
+    dates_ = wild_dates if hostile else dates
+    innen_ = wild_innen if hostile else innen
     forms = ["måneder", "innen_utgangen_av", "ukentlig", "dato", "rrule"]
     forms += ["etter"] * 3 if earlier else []
     forms += ["etter_dato"] if datoer else []
@@ -127,17 +138,20 @@ def naar(draw: st.DrawFn, earlier: list[str], datoer: list[str]) -> dict[str, ob
             result["unntatt_måneder"] = draw(months)
         return result
     if form == "dato":
-        return {"dato": format_dato(draw(dates))}
+        return {"dato": format_dato(draw(dates_))}
     if form == "rrule":
-        return {"rrule": draw(rrules()), "start": format_dato(draw(dates))}
+        return {"rrule": draw(rrules()), "start": format_dato(draw(dates_))}
     if form == "etter_dato":
-        return {"etter_dato": draw(st.sampled_from(datoer)), "innen": draw(innen)}
-    return {"etter": draw(st.sampled_from(earlier)), "innen": draw(innen)}
+        return {"etter_dato": draw(st.sampled_from(datoer)), "innen": draw(innen_)}
+    # hostile: mostly follow the one just before, so chains grow long
+    target = earlier[-1] if hostile and draw(st.integers(0, 3)) else draw(st.sampled_from(earlier))
+    return {"etter": target, "innen": draw(innen_)}
 
 
 @st.composite
-def plans(draw: st.DrawFn) -> tuple[str, int]:
+def plans(draw: st.DrawFn, hostile: bool = False) -> tuple[str, int]:
     """(YAML text of a plan, number of hendelser)."""
+    dates_ = wild_dates if hostile else dates
     n_virk = draw(st.integers(1, 4))
     virk_keys = [f"v{i}" for i in range(n_virk)]
     virksomheter: dict[str, dict[str, object]] = {}
@@ -150,19 +164,19 @@ def plans(draw: st.DrawFn) -> tuple[str, int]:
         virksomheter[key] = v
     datoer: dict[str, dict[str, object]] = {}
     for i in range(draw(st.integers(0, 2))):
-        datoer[f"d{i}"] = {"navn": draw(free_text), "dato": draw(st.one_of(st.none(), dates.map(format_dato)))}
+        datoer[f"d{i}"] = {"navn": draw(free_text), "dato": draw(st.one_of(st.none(), dates_.map(format_dato)))}
     tiltak = []
     earlier: list[str] = []  # etter may only look back: no cycles
     n_hendelser = 0
     for t in range(draw(st.integers(1, 3))):
         hendelser = []
-        for h in range(draw(st.integers(1, 4))):
+        for h in range(draw(st.integers(1, 30 if hostile else 4))):
             htype = draw(st.sampled_from(["møte", "aktivitet", "frist", "evaluering"]))
             hendelse: dict[str, object] = {
                 "id": f"h{h}",
                 "tittel": draw(free_text),
                 "type": htype,
-                "når": draw(naar(earlier, list(datoer))),
+                "når": draw(naar(earlier, list(datoer), hostile)),
             }
             if draw(st.booleans()):
                 hendelse["beskrivelse"] = draw(free_text)
@@ -198,7 +212,7 @@ def plans(draw: st.DrawFn) -> tuple[str, int]:
             "navn": draw(free_text),
             "kommune": draw(free_text),
             "uid_domene": "fuzz.example.no",
-            "stengte_dager": draw(st.lists(dates.map(format_dato), max_size=4, unique=True)),
+            "stengte_dager": draw(st.lists(dates_.map(format_dato), max_size=4, unique=True)),
         },
         "virksomheter": virksomheter,
         "tiltak": tiltak,
@@ -246,9 +260,26 @@ WINDOW_START = "01.08.2026"
 WINDOW_DAYS = 400
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+_FUZZ = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+
+
+@_FUZZ
 @given(generated=plans())
 def test_every_command_on_a_generated_plan(run_cli, folder: Path, generated: tuple[str, int]) -> None:  # type: ignore[no-untyped-def]
+    _every_command(run_cli, folder, generated)
+
+
+@_FUZZ
+@given(generated=plans(hostile=True))
+def test_every_command_on_a_plan_with_wild_dates_offsets_and_chains(run_cli, folder: Path, generated: tuple[str, int]) -> None:  # type: ignore[no-untyped-def]
+    """Years 1–9999, offsets of up to 1000 years, etter-chains of up to 30: the loader
+    refuses what is out of bounds with a PlanError, and what it accepts runs everywhere."""
+    _every_command(run_cli, folder, generated)
+
+
+def _every_command(run_cli, folder: Path, generated: tuple[str, int]) -> None:  # type: ignore[no-untyped-def]
     from icalendar import Calendar
 
     from aarshjul.expand import expand
