@@ -150,6 +150,11 @@ def window(
     return start, start + timedelta(days=n)
 
 
+# -o values that are standard output itself: a confirmation («Skrev …») there would
+# be written into the data (issue 16).
+STDOUT_NAVN = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
+
+
 def write_output(target: str, data: bytes) -> None:
     """Write to a file atomically, or to stdout when target is "-"."""
     if target == "-":

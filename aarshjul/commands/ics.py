@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from aarshjul.commands.common import (
+    STDOUT_NAVN,
     State,
     VirksomhetOption,
     parse_date_option,
@@ -150,7 +151,7 @@ def ics_cmd(
         forekomster = expand(plan, start, end, keys or None)
         calname = f"{ICS_NAVN} – {virksomheter_tekst(plan, tuple(keys))}" if keys else navn_alle
         write_output(ut, render_ics(plan, forekomster, calname=calname, stamp=stamp))
-        if ut != "-":
+        if ut not in STDOUT_NAVN:
             typer.echo(f"Skrev {_antall_hendelser(len(forekomster))} til {ut}.")
         return
 
