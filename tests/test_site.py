@@ -341,3 +341,18 @@ def test_mobbing_evaluation_signed_off_25_03_2027_is_done(real) -> None:  # type
 def test_without_a_sign_off_database_nothing_is_said_about_done_or_overdue(real) -> None:  # type: ignore[no-untyped-def]
     side = _med_kvitteringer(real, date(2027, 4, 6), None)["virksomhet-barnehage.html"].decode()
     assert 'id="forfalt"' not in side and 'id="utfoert"' not in side and "forfalt i" not in side
+
+
+def test_duties_without_dates_are_listed_for_the_virksomhet_and_the_tiltak(real) -> None:  # type: ignore[no-untyped-def]
+    from aarshjul.select import uten_dato_for
+
+    filer = _site(real)
+    plikter = uten_dato_for(real, ["barnehage"])
+    assert plikter, "the shipped plan has duties without dates for barnehage"
+    side = filer["virksomhet-barnehage.html"].decode()
+    del_ = side.split('<h2 id="uten-dato">Oppgaver uten dato</h2>', 1)[1].split("</section>", 1)[0]
+    lest = " ".join(_les(del_.encode()).tekst)
+    for _, plikt, rolle in plikter:
+        assert plikt.tittel in lest and rolle is not None
+    tiltak = plikter[0][0]
+    assert "Oppgaver uten dato" in filer[f"tiltak-{tiltak.id}.html"].decode()

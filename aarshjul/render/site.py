@@ -162,6 +162,7 @@ def _virksomhet_page(site: Nettsted, key: str, filer: Mapping[str, str | bytes])
         _hjul_seksjon(site, site.skoleaar, key, filer, f"Årshjulet for skoleåret {format_skoleaar(site.skoleaar)}"),
         _maaned_seksjon(site, site.skoleaar, key),
         _utfoert_seksjon(site, key),
+        _uten_dato_seksjon(site, key, None),
         _ventende_seksjon(site, waiting(plan, [key])),
     ]
     return _page(site, virksomhet_navn(plan, key), deler, brodsmuler=((INDEX, "Forsiden"),))
@@ -201,6 +202,7 @@ def _tiltak_page(site: Nettsted, tiltak_id: str) -> str:
             )
         else:
             deler.append("<p>Ingen datoer dette skoleåret.</p>")
+    deler.append(_uten_dato_seksjon(site, None, tiltak_id))
     deler.append(_ventende_seksjon(site, [v for v in waiting(plan) if v.tiltak_id == tiltak_id]))
     return _page(site, tiltak.navn, deler, brodsmuler=((INDEX, "Forsiden"),))
 
@@ -375,6 +377,31 @@ def _antatte(forekomster: Sequence[Forekomst]) -> str:
     return "".join(ut)
 
 
+def _uten_dato_seksjon(site: Nettsted, key: str | None, tiltak_id: str | None) -> str:
+    """Duties the plan gives without a date ("løpende", "ved behov"): select.uten_dato_for."""
+    from aarshjul.select import uten_dato_for
+
+    plan = site.plan
+    plikter = [p for p in uten_dato_for(plan, [key] if key else None) if tiltak_id in (None, p[0].id)]
+    if not plikter:
+        return ""
+    ut = [
+        '<section aria-labelledby="uten-dato"><h2 id="uten-dato">Oppgaver uten dato</h2>',
+        "<p>Planen sier at dette skal gjøres, men ikke når; det står derfor ikke i kalenderen.</p><ul>",
+    ]
+    for tiltak, plikt, r in plikter:
+        detaljer = [ROLLE_NAVN[r]] if r is not None else [f"ansvar: {e(virksomheter_tekst(plan, plikt.ansvar))}"]
+        detaljer.append(e(kilde_tekst(plikt.kilde)))
+        if plikt.ansvar_antatt:
+            detaljer.append(f"antatt ansvar: {e(plikt.ansvar_antatt)}")
+        ut.append(
+            f'<li><a href="{tiltak_side(tiltak.id)}">{e(tiltak.navn)}</a> – {e(plikt.tittel)} '
+            f'<span class="detaljer">({", ".join(detaljer)})</span></li>'
+        )
+    ut.append("</ul></section>")
+    return "".join(ut)
+
+
 def _forfalt_seksjon(site: Nettsted, key: str) -> str:
     """Overdue frister and evalueringer, not signed off (aarshjul/followup.py)."""
     if site.kvitteringer is None:
@@ -453,7 +480,7 @@ def _ventende_seksjon(site: Nettsted, ventende: Sequence[Ventende]) -> str:
     if not ventende:
         return ""
     ut = [
-        '<section aria-labelledby="uten-dato"><h2 id="uten-dato">Uten dato</h2>',
+        '<section aria-labelledby="venter"><h2 id="venter">Venter på dato</h2>',
         "<p>Disse venter på en dato planen ikke kjenner ennå.</p><ul>",
     ]
     for v in ventende:
