@@ -95,3 +95,11 @@ def test_check_counts_duties_without_date(real_plan: Plan) -> None:
     assert not any("Brukermedvirkning" in m or "Samarbeidende instanser" in m for m in meldinger)
     # Familievernkontoret and KFU are used (by duties without date), so no "not used" warning.
     assert not any("Familievernkontoret" in m or "KFU" in m for m in meldinger)
+    # 4.1.4 gives the BUP/DPS meetings no evaluation: said once in the data, no warning.
+    assert not any("BUP og DPS" in m for m in meldinger)
+
+
+def test_check_output_counts_duties_without_date(run) -> None:
+    r = run("check")
+    assert r.exit_code == 0, r.output
+    assert "  Uten dato:        28\n  Antatt ansvar:     5\n" in r.stdout

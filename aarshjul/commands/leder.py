@@ -243,6 +243,8 @@ def check_cmd(ctx: typer.Context, db: DbOption = None) -> None:
         ("Antatte datoer", summary.antatte),
         ("Venter på dato", summary.ventende),
     ]
+    # Duties without a date and guesses about who (issue 11): shown when the plan has any.
+    tall += [(navn, n) for navn, n in (("Uten dato", summary.uten_dato), ("Antatt ansvar", summary.antatt_ansvar)) if n]
     lines.append("")
     lines += [f"  {navn + ':':<16}{antall:>4}" for navn, antall in tall]
     lines.append("")
