@@ -166,3 +166,12 @@ def test_the_cache_notices_an_edited_skolerute(tmp_path: Path) -> None:
     again = load_plan_cached(folder / "plan.yaml", cache)
     assert "Planleggingsdag" not in {f.navn for f in again.ferier if f.fra == date(2027, 1, 4)}
     assert again.ferier != first.ferier
+
+
+def test_wheel_key_shows_sted_when_there_is_room(run) -> None:
+    import xml.etree.ElementTree as ET
+
+    r = run("wheel", "--år", "2027", "-o", "-", plan=FJELLBYGD)
+    assert r.exit_code == 0, r.output
+    tekst = " ".join("".join(t.itertext()) for t in ET.fromstring(r.stdout_bytes).iter("{http://www.w3.org/2000/svg}text"))
+    assert "· Rådhuset, møterom Fjellet" in tekst

@@ -280,6 +280,7 @@ class _RingHendelse:
     type: HendelseType
     antatt: bool
     ukedag: int | None  # weekly hendelser are summed up as "hver torsdag"
+    sted: str | None = None  # shown in the key when there is room (issue 12)
     forekomster: list[Forekomst] = field(default_factory=list)
 
 
@@ -319,7 +320,8 @@ def _build_rings(plan: Plan, forekomster: Sequence[Forekomst]) -> list[_Ring]:
                 h = next((h for h in tiltak.hendelser if h.id == f.hendelse_id), None) if tiltak else None
                 ukedag = h.naar.ukedag if h is not None and isinstance(h.naar, Ukentlig) else None
                 hendelser[f.hendelse_id] = _RingHendelse(
-                    f.hendelse_id, one_line(f.tittel), f.type, f.antatt is not None, ukedag
+                    f.hendelse_id, one_line(f.tittel), f.type, f.antatt is not None, ukedag,
+                    one_line(f.sted) if f.sted else None,
                 )
             hendelser[f.hendelse_id].forekomster.append(f)
         ordnet = sorted(
@@ -747,9 +749,14 @@ class _Layout:
 
     size: float
     detaljer: bool
+    sted: bool = False  # the hendelse's sted after its dates, when it has one
 
 
-_LAYOUTS = [_Layout(s, True) for s in (13.0, 12.0, 11.0)] + [_Layout(s, False) for s in (12.0, 11.0)]
+_LAYOUTS = (
+    [_Layout(s, True, sted=True) for s in (13.0, 12.0)]
+    + [_Layout(s, True) for s in (13.0, 12.0, 11.0)]
+    + [_Layout(s, False) for s in (12.0, 11.0)]
+)
 
 
 def _layout_key(
@@ -776,7 +783,8 @@ def _layout_key(
             for h in ring.hendelser:
                 farge_ = _colour(farge, h.type, ring.sone)
                 _marker(blokk, h.type, innrykk + 6, y + lh / 2, size * 0.38, farge_, h.antatt)
-                linjer = _wrap(f"{h.tittel}: {_datoer_text(h)}", size, KEY_W - 40)
+                sted = f" · {h.sted}" if oppsett.sted and h.sted else ""
+                linjer = _wrap(f"{h.tittel}: {_datoer_text(h)}{sted}", size, KEY_W - 40)
                 for i, linje in enumerate(linjer):
                     _text(blokk, innrykk + 16, y + lh * i + size, linje, size)
                 y += lh * len(linjer)
