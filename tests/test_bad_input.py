@@ -74,6 +74,10 @@ CASES: dict[str, tuple[str, int | None, int | None]] = {
     "chained_1000_years.yaml": ("«samba.totusen» havner utenfor årene en plan kan bruke (1900–2200): «innen» legger "
                                 "til sammen til 2000 år (via «etter: samba.start»)", 25, None),
     "chained_1000_years_repeating.yaml": ("«samba.totusen» havner utenfor årene en plan kan bruke (1900–2200)", 25, None),
+    # RRULEs that passed `check` and then hung every command.
+    "rrule_interval_zero.yaml": ("INTERVAL må være et helt tall fra 1 til 1000, ikke «0»", 20, 22),
+    "rrule_byhour.yaml": ("BYHOUR er et klokkeslett; en plan har datoer", 20, 22),
+    "rrule_never_matches.yaml": ("regelen gir ingen dato de første 10 årene etter start 01.08.2026", 20, 22),
 }
 
 OLD = b"BEGIN:VCALENDAR\r\nX-GAMMEL:den forrige eksporten\r\nEND:VCALENDAR\r\n"

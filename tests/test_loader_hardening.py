@@ -117,3 +117,39 @@ def test_a_one_off_date_plus_innen_beyond_2200_is_refused(tmp_path: Path) -> Non
         load_plan(plan)
     ok = load_plan(chain_plan(tmp_path / "ok.yaml", 2, root="{dato: 30.12.2200}"))
     assert isinstance(ok.tiltak[0].hendelser[0].naar, Enkeltdato)
+
+
+@pytest.mark.parametrize(
+    ("regel", "expected"),
+    [
+        ("FREQ=DAILY;INTERVAL=0", "INTERVAL må være et helt tall fra 1 til 1000, ikke «0»"),
+        ("FREQ=DAILY;INTERVAL=²", "INTERVAL må være et helt tall fra 1 til 1000, ikke «²»"),
+        ("FREQ=HOURLY", "FREQ må være en av DAILY, WEEKLY, MONTHLY, YEARLY"),
+        ("FREQ=DAILY;BYSECOND=1", "BYSECOND er et klokkeslett"),
+        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "regelen gir ingen dato de første 10 årene etter start 01.08.2026"),
+        ("FREQ=DAILY;UNTIL=20260701", "regelen gir ingen dato de første 10 årene"),  # ends before it starts
+        ("FREQ=DAILY;UNTIL=99991231", "UNTIL skal være en dato ÅÅÅÅMMDD mellom 1900 og 2200"),
+        ("FREQ=DAILY;UNTIL=20270101T000000Z", "UNTIL skrives som en dato uten tidssone"),
+        ("FREQ=DAILY;COUNT=0", "COUNT må være et helt tall fra 1 til 10000"),
+        ("FREQ=DAILY;COUNT=3;UNTIL=20270101", "bruk enten COUNT eller UNTIL, ikke begge"),
+        ("FREQ=DAILY;BYDAY=XX", "ugyldig verdi i BYDAY: «XX»"),
+        ("FREQ=DAILY;BYEASTER=0", "ukjent del «BYEASTER=0»"),
+        ("FREQ=DAILY;INTERVAL=2;INTERVAL=3", "INTERVAL står to ganger"),
+        ("FREQ=DAILY;DTSTART=20260801", "start-datoen skrives som «start:»"),
+    ],
+)
+def test_rrules_are_checked_for_what_a_plan_needs(regel: str, expected: str) -> None:
+    problem = expand_module.rrule_problem(regel, date(2026, 8, 1))
+    assert problem is not None and expected in problem, problem
+    for english in ("invalid", "must", "value", "UTC"):
+        assert english not in problem
+
+
+@pytest.mark.parametrize("regel", ["FREQ=MONTHLY;BYMONTH=9,11,2,4;BYDAY=2WE", "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;",
+                                   "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", "FREQ=DAILY;UNTIL=20260805"])  # fmt: skip
+def test_rrules_a_plan_uses_still_pass(regel: str) -> None:
+    assert expand_module.rrule_problem(regel, date(2026, 8, 1)) is None
+
+
+def test_an_rrule_starting_on_29_february_is_searched_without_error() -> None:
+    assert expand_module.rrule_problem("FREQ=MONTHLY;BYMONTH=9,11,2,4;BYDAY=2WE", date(2020, 2, 29)) is None
