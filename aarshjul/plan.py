@@ -40,7 +40,7 @@ from aarshjul.model import (
     Virksomhet,
 )
 from aarshjul.naar import parse_naar, unntatt_maaneder
-from aarshjul.privacy import scan_personal_data
+from aarshjul.privacy import FNR_MELDING, finn_personnummer, scan_personal_data
 from aarshjul.refs import Ref, Refs, check_refs
 from aarshjul.yamlnodes import Walker, compose, describe, read_plan_text
 
@@ -90,6 +90,13 @@ def load_plan(path: str | Path) -> Plan:
         raise PlanError([Problem(path, None, None, "filen er tom (eller har bare kommentarer).")])
     if not walker.check_tags(root):
         raise PlanError(walker.problems)
+    personal_errors = [
+        Problem(path, node.start_mark.line + 1, node.start_mark.column + 1, FNR_MELDING)
+        for node in walker.scalars(root)
+        if finn_personnummer(node.value)
+    ]
+    if personal_errors:  # what YAML unescaped or folded, or what is spelt or spaced oddly
+        raise PlanError(personal_errors)
     plan = _Builder(walker).build(root)
     if walker.problems or plan is None:
         raise PlanError(walker.problems)
@@ -255,8 +262,11 @@ class _Builder:
             m = w.mapping(value_node, what, _VIRKSOMHET_KEYS, _VIRKSOMHET_REQUIRED)
             if m is None:
                 continue
-            navn = w.text(m["navn"], f"{what}: navn") if "navn" in m else None
-            aliaser = [a for a, _ in w.text_list(m["aliaser"], f"{what}: aliaser")] if "aliaser" in m else []
+            navn = w.name(m["navn"], f"{what}: navn") if "navn" in m else None
+            aliaser = []
+            for alias, item in w.text_list(m["aliaser"], f"{what}: aliaser") if "aliaser" in m else []:
+                if w.visible(item, alias, f"{what}: aliaset"):
+                    aliaser.append(alias)
             leder = w.text(m["leder"], f"{what}: leder") if "leder" in m else None
             ekstern = w.boolean(m["ekstern"], f"{what}: ekstern") if "ekstern" in m else False
             medlemmer = []

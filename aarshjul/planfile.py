@@ -59,7 +59,12 @@ def default_plan_path() -> Path:
 
 
 def resolve_plan_path(option: str | Path | None) -> Path:
-    """--plan wins, then $AARSHJUL_PLAN, then the shipped plan."""
+    """--plan wins, then $AARSHJUL_PLAN, then the shipped plan. An empty --plan is an error:
+    it is a script's unset variable (--plan "$PLAN"), not a wish for the shipped plan."""
+    if option is not None and not str(option).strip():
+        from aarshjul.errors import UsageError
+
+        raise UsageError("--plan er tom: oppgi stien til planfilen, f.eks. --plan plan.yaml.")
     if option:
         return Path(option)
     env = os.environ.get(ENV_PLAN)

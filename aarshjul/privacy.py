@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from pathlib import Path
 
-from aarshjul.errors import Problem
+from aarshjul.errors import Problem, UsageError
 
 FNR_MELDING = "ser ut som et fødselsnummer; planen skal bare navngi roller, ikke personer."
 EPOST_MELDING = "ser ut som en e-postadresse; planen og det som eksporteres skal navngi roller, ikke personer."
@@ -97,3 +98,59 @@ def scan_personal_data(text: str, path: Path | None) -> tuple[list[Problem], lis
     errors.sort(key=lambda p: (p.line or 0, p.column or 0))
     warnings.sort(key=lambda p: (p.line or 0, p.column or 0))
     return errors, warnings
+
+
+# --- the parsed values (issue 16) ---------------------------------------------------
+#
+# The raw-text scan above misses what YAML turns into digits (escapes such as "\x31",
+# a plain scalar folded over two lines, an escaped line break) and what hides between
+# them (NBSP, two spaces, a zero-width space, a dash, dd.mm.yy) or spells them
+# (full-width or Arabic-Indic digits). So every parsed value is checked too, normalised:
+# NFKC, every Unicode digit as its value, invisible characters dropped, and any short
+# run of spaces, dots, dashes or slashes allowed between the groups a fødselsnummer is
+# written in. A bank account (1507.65.00565: 4+2+5) is not one of those groups.
+
+_FNR_GRUPPER = ((11,), (6, 5), (6, 3, 2), (2, 2, 2, 5), (2, 2, 2, 3, 2))
+_SKILLE = " .-/"
+_GRUPPE_RUN = re.compile(r"[0-9]+(?:[ ./-]{1,3}[0-9]+)*")
+
+
+def _normaliser(text: str) -> str:
+    out = []
+    for ch in unicodedata.normalize("NFKC", text):
+        if "0" <= ch <= "9":
+            out.append(ch)
+            continue
+        value = unicodedata.decimal(ch, None)
+        if value is not None:
+            out.append(str(value))
+        elif ch.isspace():
+            out.append(" ")
+        elif ch in _SKILLE or unicodedata.category(ch) == "Pd":  # any dash
+            out.append("-" if ch not in _SKILLE else ch)
+        elif unicodedata.category(ch) != "Cf":  # zero-width, bidi controls, BOM ... vanish
+            out.append(ch)
+    return "".join(out)
+
+
+def finn_personnummer(text: str) -> bool:
+    """True when text contains something that reads as a fødselsnummer (or D-/H-nummer),
+    however it is spelt or spaced. For user text on the command line (--av, --merknad)
+    and for every value in a plan."""
+    if sum(ch.isdigit() for ch in text) < 11:  # fast path: most values have few digits
+        return False
+    for run in _GRUPPE_RUN.finditer(_normaliser(text)):
+        grupper = re.findall(r"[0-9]+", run[0])
+        lengder = [len(g) for g in grupper]
+        for start in range(len(grupper)):
+            for monster in _FNR_GRUPPER:
+                if tuple(lengder[start:start + len(monster)]) == monster:
+                    if er_foedselsnummer("".join(grupper[start:start + len(monster)])):
+                        return True
+    return False
+
+
+def check_user_text(text: str, what: str) -> None:
+    """Refuse user text (e.g. what = "--merknad") that contains a fødselsnummer."""
+    if finn_personnummer(text):
+        raise UsageError(f"{what} ser ut til å inneholde et fødselsnummer; skriv roller, ikke personer.")

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -39,6 +41,7 @@ _STANDARD_TAGS = {
     f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
 _NULL_TAG = "tag:yaml.org,2002:null"
+_USYNLIGE = frozenset("\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u3164\uffa0")  # not all are Cf
 _SANN = {"ja": True, "true": True, "nei": False, "false": False}
 
 
@@ -71,6 +74,9 @@ def read_plan_text(path: Path) -> str:
         raise fail("mangler lesetilgang til filen.") from None
     except OSError as e:
         raise fail(f"kan ikke lese filen ({e.strerror or e}).") from None
+    if _utf16(data):
+        raise fail("filen er lagret som UTF-16, ikke UTF-8. Åpne den i editoren og lagre den som UTF-8 "
+                   "(i Notisblokk: «Lagre som» og «Koding: UTF-8»).")  # fmt: skip
     if b"\x00" in data:
         raise fail("filen er binær (inneholder NUL-tegn), ikke en tekstfil i YAML.")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -87,16 +93,33 @@ def read_plan_text(path: Path) -> str:
         ) from None
 
 
+def _utf16(data: bytes) -> bool:
+    """A UTF-16 byte order mark, or text whose every other byte is NUL (UTF-16 without one)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    sample = data[:400]
+    half = len(sample) // 2
+    return half >= 8 and max(sample[0::2].count(0), sample[1::2].count(0)) >= 0.8 * half
+
+
+# NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR are line breaks to libyaml (YAML 1.1) but
+# not to an editor: in a comment they would end it and shift every line reported after
+# them. They are read as spaces, so the lines and columns are the ones the editor shows.
+_SKJULTE_LINJESKIFT = {0x85: " ", 0x2028: " ", 0x2029: " "}
+
+
 def compose(text: str, path: Path) -> yaml.Node | None:
+    text = text.translate(_SKJULTE_LINJESKIFT)
     try:
         return yaml.compose(text, Loader=_Loader)  # noqa: S506 - compose builds no objects
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
-        lines = text.splitlines()
+        lines = text.split("\n")
         bad_line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
-        if "\\t" in str(e.problem) or bad_line[: len(bad_line) - len(bad_line.lstrip())].count("\t"):
+        indent = bad_line[: len(bad_line) - len(bad_line.lstrip())]
+        if "\\t" in str(e.problem) or "tab character" in str(e.problem) or "\t" in indent:
             message = "tabulator (Tab) er brukt til innrykk; bruk mellomrom."
         else:
             message = _yaml_problem(e, text)
@@ -111,8 +134,8 @@ def compose(text: str, path: Path) -> yaml.Node | None:
         message = (f"ugyldig YAML: filen inneholder kontrolltegnet {code}, som ikke er tillatt. "
                    "Fjern det (det kommer ofte fra kopiering fra et annet program).")  # fmt: skip
         raise PlanError([Problem(path, line, column, message)]) from None
-    except yaml.YAMLError as e:
-        raise PlanError([Problem(path, None, None, f"ugyldig YAML: {e}.")]) from None
+    except yaml.YAMLError:
+        raise PlanError([Problem(path, None, None, "ugyldig YAML; filen kan ikke leses som en plan.")]) from None
 
 
 # PyYAML's problems (C and Python loaders word some differently) in bokmål.
@@ -133,6 +156,21 @@ _YAML_PROBLEMER = (
     ("cannot start any token", "tegnet «{char}» kan ikke starte en verdi; sett teksten i anførselstegn"),
     ("another document", "filen har flere YAML-dokumenter (---); en plan er ett dokument"),
     ("maximum nesting depth", "for mange lister og samlinger inni hverandre; en plan har bare noen få nivåer"),
+    ("expected hexdecimal number", "en \\x-, \\u- eller \\U-kode i doble anførselstegn trenger heksadesimale "
+                                   "sifre; bruk enkle anførselstegn hvis du mener en skråstrek"),
+    ("invalid Unicode character escape", "en \\U-kode i doble anførselstegn er ikke et gyldig tegn"),
+    ("directive", "linjer som starter med % (YAML-direktiver) støttes ikke i en plan; fjern linjen"),
+    ("incompatible YAML document", "linjer som starter med % (YAML-direktiver) støttes ikke i en plan; fjern linjen"),
+    ("expected alphabetic or numeric character", "YAML-ankere og -aliaser (& og *) støttes ikke; sett teksten i "
+                                                 "anførselstegn"),
+    ("undefined tag handle", "YAML-tagger (!) er ikke tillatt i en plan; sett teksten i anførselstegn"),
+    ("indentation indicator equal to 0", "etter «|» eller «>» kan det bare stå et tall 1–9, «+» eller «-»"),
+    ("expected comment or line break", "etter «|» eller «>» kan det bare stå et tall 1–9, «+» eller «-»; "
+                                       "skriv teksten på linjene under"),
+    ("unexpected document indicator", "en linje med «---» eller «...» inni en tekst i anførselstegn; lukk "
+                                      "anførselstegnet før"),
+    ("expected the node content", "her mangler en verdi; sjekk innrykket"),
+    ("expected <document start>", "her skulle planen fortsette med «nøkkel: verdi»; sjekk innrykket"),
 )  # fmt: skip
 
 
@@ -150,8 +188,8 @@ def _yaml_problem(e: yaml.MarkedYAMLError, text: str) -> str:
         if english in both:
             message = f"ugyldig YAML: {norsk.format(char=char)}"
             break
-    else:
-        return f"ugyldig YAML ({problem})."
+    else:  # never libyaml's English: say where, and what usually causes it
+        return "ugyldig YAML her; sjekk innrykket, kolonet etter hver nøkkel og at anførselstegn er lukket."
     start = e.context_mark
     if start is not None and mark is not None and start.line != mark.line and (
         "flow" in str(e.context) or "quoted" in str(e.context)
@@ -214,6 +252,8 @@ class Walker:
                 self.error(key_node, f"{what}: en nøkkel må være et ord.")
                 continue
             key = key_node.value
+            if not self.visible(key_node, key, f"{what}: nøkkelen"):
+                continue
             if key in result:
                 self.error(key_node, f"{what}: nøkkelen «{key}» står to ganger.")
                 continue
@@ -232,6 +272,35 @@ class Walker:
                 self.error(node, f"{what} mangler «{key}».")
         return result
 
+    def scalars(self, root: yaml.Node) -> Iterator[yaml.ScalarNode]:
+        """Every scalar (keys and values) under root, without recursion."""
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, yaml.ScalarNode):
+                yield node
+            elif isinstance(node, yaml.MappingNode):
+                for k, v in reversed(node.value):
+                    stack.extend((v, k))
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(reversed(node.value))
+
+    def name(self, node: yaml.Node, what: str) -> str | None:
+        """A name people tell apart by looking at it: text without invisible characters."""
+        value = self.text(node, what)
+        if value is not None and self.visible(node, value, what):
+            return value
+        return None
+
+    def visible(self, node: yaml.Node, value: str, what: str) -> bool:
+        found = usynlig(value)
+        if found is not None:
+            index, code = found
+            self.error(node, f"{what} inneholder det usynlige tegnet {code} (tegn nr. {index + 1}); "
+                             "skriv det uten, ellers ser to ulike navn like ut.")  # fmt: skip
+            return False
+        return True
+
     def is_null(self, node: yaml.Node) -> bool:
         return isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG
 
@@ -247,6 +316,8 @@ class Walker:
 
     def ident(self, node: yaml.Node, what: str) -> str | None:
         value = self.text(node, what)
+        if value is not None and not self.visible(node, value, what):
+            return None
         if value is not None and not _ID.match(value):
             self.error(
                 node,
@@ -303,6 +374,15 @@ class Walker:
             if value is not None:
                 out.append((value, item))
         return out
+
+
+def usynlig(value: str) -> tuple[int, str] | None:
+    """The first invisible character in value (zero-width, bidi control, BOM, soft hyphen,
+    a line or paragraph separator) as (index, "U+200B"), or None."""
+    for index, ch in enumerate(value):
+        if ch in _USYNLIGE or (ch > "\x7f" and unicodedata.category(ch) in ("Cf", "Zl", "Zp", "Cc")):
+            return index, f"U+{ord(ch):04X}"
+    return None
 
 
 def er_heltall(value: str) -> bool:

@@ -78,6 +78,17 @@ CASES: dict[str, tuple[str, int | None, int | None]] = {
     "rrule_interval_zero.yaml": ("INTERVAL må være et helt tall fra 1 til 1000, ikke «0»", 20, 22),
     "rrule_byhour.yaml": ("BYHOUR er et klokkeslett; en plan har datoer", 20, 22),
     "rrule_never_matches.yaml": ("regelen gir ingen dato de første 10 årene etter start 01.08.2026", 20, 22),
+    # A fødselsnummer the raw-text scan missed: the parsed values are checked, normalised.
+    "foedselsnummer_yaml_escape.yaml": ("ser ut som et fødselsnummer", 21, 22),
+    "foedselsnummer_folded.yaml": ("ser ut som et fødselsnummer", 21, 22),
+    "foedselsnummer_fullwidth.yaml": ("ser ut som et fødselsnummer", 21, 22),
+    "foedselsnummer_zero_width.yaml": ("ser ut som et fødselsnummer", 21, 22),
+    "foedselsnummer_dd_mm_yy.yaml": ("ser ut som et fødselsnummer", 21, 22),
+    # Names that look like another: invisible characters are refused in names and keys.
+    "invisible_in_name.yaml": ("navn inneholder det usynlige tegnet U+200B (tegn nr. 10)", 11, 11),
+    "bidi_in_alias.yaml": ("aliaset inneholder det usynlige tegnet U+202E (tegn nr. 1)", 9, 23),
+    "utf16.yaml": ("filen er lagret som UTF-16, ikke UTF-8", None, None),
+    "line_separator_in_comment.yaml": ("ukjent nøkkel «ansvarr»", 19, 5),
 }
 
 OLD = b"BEGIN:VCALENDAR\r\nX-GAMMEL:den forrige eksporten\r\nEND:VCALENDAR\r\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -149,6 +150,96 @@ def test_rrules_are_checked_for_what_a_plan_needs(regel: str, expected: str) -> 
                                    "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", "FREQ=DAILY;UNTIL=20260805"])  # fmt: skip
 def test_rrules_a_plan_uses_still_pass(regel: str) -> None:
     assert expand_module.rrule_problem(regel, date(2026, 8, 1)) is None
+
+
+# --- fødselsnummer in parsed values, invisible characters (issue 16) -------------------
+
+FNR = "15076500565"  # the textbook example; valid control digits
+
+
+@pytest.mark.parametrize(
+    "spelt",
+    [
+        FNR, "150765 00565", "150765  00565", "150765\u00a000565", "150765-00565", "150765\u201300565",
+        "1507\u200b6500565", "150765\u200b00565", "15.07.65 005 65", "15.07.65 00565", "15 07 65 005 65",
+        "\uff11\uff15\uff10\uff17\uff16\uff15\uff10\uff10\uff15\uff16\uff15",  # full-width
+        "\u0661\u0665\u0660\u0667\u0666\u0665\u0660\u0660\u0665\u0666\u0665",  # Arabic-Indic
+        "150765\n00565",  # what a folded plain scalar gives
+    ],
+)  # fmt: skip
+def test_a_foedselsnummer_is_found_however_it_is_spelt(spelt: str) -> None:
+    from aarshjul.privacy import finn_personnummer
+
+    assert finn_personnummer(f"Gjelder eleven {spelt} og foreldrene")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Konto 1507.65.00565",  # a bank account: 4+2+5, not how a fødselsnummer is grouped
+        "Saksnummer 15076500566",  # fails mod-11
+        "Referanse 123456789012",  # twelve digits
+        "01.08.2018 12345 og 2026 2027 2028",
+        "samba.mote.2026-12-15 og uke 48",
+    ],
+)
+def test_numbers_that_are_not_a_foedselsnummer_are_left_alone(text: str) -> None:
+    from aarshjul.privacy import finn_personnummer
+
+    assert not finn_personnummer(text)
+
+
+def test_user_text_with_a_foedselsnummer_is_refused_without_repeating_it() -> None:
+    from aarshjul.errors import UsageError
+    from aarshjul.privacy import check_user_text
+
+    check_user_text("Gjennomført i møte 15.12.2026", "--merknad")
+    with pytest.raises(UsageError) as e:
+        check_user_text("Elev 150765\u200b00565", "--merknad")
+    assert e.value.message.startswith("--merknad ser ut til å inneholde et fødselsnummer")
+    assert "00565" not in e.value.message
+
+
+def test_the_real_plan_has_no_foedselsnummer_in_its_values(real_plan) -> None:  # type: ignore[no-untyped-def]
+    assert real_plan.navn  # load_plan ran the parsed-value scan and refused nothing
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u200e", "\u202e", "\u2066", "\ufeff", "\u2060", "\u00ad"])
+def test_an_invisible_character_in_a_key_or_id_is_named(tmp_path: Path, char: str) -> None:
+    base = (PLANS / "mini.yaml").read_text(encoding="utf-8")
+    code = f"U+{ord(char):04X}"
+    for old, new in (("  skole:\n", f"  skole{char}:\n"), ("    navn: Skole\n", f"    navn{char}: Skole\n")):
+        assert old in base
+        plan = tmp_path / "p.yaml"
+        plan.write_text(base.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(PlanError, match=re.escape(f"inneholder det usynlige tegnet {code}")):
+            load_plan(plan)
+
+
+# --- YAML messages, --plan "" ------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "bad",
+    ['a: "\\xZZ"', 'a: "\\UFFFFFFFF"', "%YAML 1.1\n%YAML 1.1\n---\na: 1", "%FOO\n---\na: 1", "a: *", "a: &\n",
+     "a: |0\n  x", "a: |x\n b", 'a: "x\n---\n"', "a: !x!y z", "a: b\n\tc: d", "- a\n- b\nc: d"],
+)  # fmt: skip
+def test_libyaml_never_speaks_english_to_the_user(tmp_path: Path, bad: str) -> None:
+    plan = tmp_path / "p.yaml"
+    plan.write_text(bad + "\n", encoding="utf-8")
+    with pytest.raises(PlanError) as e:
+        load_plan(plan)
+    message = e.value.problems[0].message
+    assert message.startswith(("ugyldig YAML", "tabulator")), message
+    for english in ("found", "expected", "while", "scanning", "parsing", "directive ", "character"):
+        assert english not in message, message
+
+
+def test_an_empty_plan_option_is_an_error_not_the_shipped_plan(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("next", plan="")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "--plan er tom: oppgi stien til planfilen" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_an_rrule_starting_on_29_february_is_searched_without_error() -> None:
