@@ -8,22 +8,31 @@ What the big clients choke on, and so what this module avoids (issue 4):
   shows the wrong zone and times an hour off. icalendar's `Timezone.from_tzinfo` writes
   a list of RDATEs that ends in 2037 and depends on the installed tz database, so the
   Europe/Oslo block is written here with the EU rules (in force since 1996).
-- METHOD:REQUEST (Outlook treats the file as an invitation): we publish.
+- METHOD: none (issue 14). METHOD:REQUEST makes Outlook treat the file as an invitation,
+  and METHOD:PUBLISH is an iTIP method (RFC 5546) that wants an ORGANIZER the plan does
+  not have. Without METHOD the file is a plain RFC 5545 calendar, which Outlook imports
+  as if it were PUBLISH ([MS-STANOICAL] V0078) and Google and Thunderbird subscribe to.
 - More than one VALARM per event (Outlook keeps one; Google drops them all).
 - Lines folded inside a multi-byte character: icalendar (>= 6) folds at 75 octets
   on character boundaries; tests/test_ics.py checks every physical line.
+- A VCALENDAR with no component (RFC 5545 §3.6 wants at least one): an empty window
+  still gets the Europe/Oslo VTIMEZONE, and the calendar's DESCRIPTION says there is
+  nothing in the period.
 
 Every occurrence is its own VEVENT (no RRULE): a date moved off a holiday cannot be
-expressed as a recurrence. The output is deterministic: the caller passes `stamp`
-(DTSTAMP) and the UIDs come from the forekomst ids, so the same plan and window give
-the same bytes and a subscribed calendar does not churn.
+expressed as a recurrence. The UID is the occurrence's stable key (Forekomst.nokkel), so
+a meeting moved within its month is the same event with a new date. The output is
+deterministic: the caller passes `stamp` (DTSTAMP) and, when it keeps a manifest
+(aarshjul/ics_manifest.py), each event's SEQUENCE and LAST-MODIFIED, so the same plan and
+window give the same bytes and a subscribed calendar does not churn.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from icalendar import (
@@ -35,20 +44,20 @@ from icalendar import (
     TimezoneDaylight,
     TimezoneStandard,
     vDuration,
+    vText,
 )
 from icalendar.caselessdict import canonsort_keys
 
 from aarshjul import __version__
 from aarshjul.dates import format_dato
 from aarshjul.expand import arbeidskalender
-from aarshjul.model import Forekomst, Plan
+from aarshjul.model import Forekomst, HendelseType, Plan, Relativ
 from aarshjul.render.common import (
     TYPE_NAVN,
-    hva,
     kilde_tekst,
     one_line,
     sanitize,
-    virksomheter_tekst,
+    virksomhet_navn,
 )
 
 TIDSSONE = "Europe/Oslo"
@@ -58,12 +67,55 @@ OPPDATERING = timedelta(hours=12)
 TIMED_VARIGHET = timedelta(hours=1)  # a meeting with a start time but no end time
 
 _MAJOR_MINOR = ".".join(__version__.split(".")[:2])
-PRODID = f"-//Sel kommune//aarshjul {_MAJOR_MINOR}//NO"
+PRODID = f"-//aarshjul//aarshjul {_MAJOR_MINOR}//NO"
+
+# RFC 7986 COLOR (a CSS3 colour name) by type: a deadline stands out in a month view.
+FARGE = {
+    HendelseType.MOTE: "steelblue",
+    HendelseType.AKTIVITET: "seagreen",
+    HendelseType.FRIST: "firebrick",
+    HendelseType.EVALUERING: "darkorange",
+}
+MAKS_NAVN = 10  # virksomheter named in a DESCRIPTION line; the rest are counted
 
 
 def uid(plan: Plan, forekomst: Forekomst) -> str:
-    """Stable across runs and machines: "samba.mote.2026-12-01@sel.kommune.no"."""
-    return f"{forekomst.id}@{plan.uid_domene}"
+    """The stable key at the plan's domain: "samba.mote.2026-12@sel.kommune.no"."""
+    return f"{forekomst.nokkel}@{plan.uid_domene}"
+
+
+def kalendernavn(plan: Plan, hvem: str | None = None) -> str:
+    """"Årshjul Tidlig innsats – Barnehage": the plan's short name (or its name), for whom."""
+    navn = f"Årshjul {one_line(plan.kortnavn or plan.navn)}"
+    return f"{navn} – {one_line(hvem)}" if hvem else navn
+
+
+class Versjoner(Protocol):
+    """What was published before (aarshjul/ics_manifest.py): SEQUENCE and LAST-MODIFIED."""
+
+    def versjon(
+        self, uid: str, innhold: bytes, start: date | datetime, slutt: date | datetime, tittel: str
+    ) -> tuple[int, datetime | None]:
+        """(SEQUENCE, LAST-MODIFIED) for this UID with this content; records it, with
+        what a cancellation needs later."""
+        ...
+
+
+class Avlyst(Protocol):
+    """An event published before and now gone: sent once more as STATUS:CANCELLED."""
+
+    @property
+    def uid(self) -> str: ...
+    @property
+    def sekvens(self) -> int: ...
+    @property
+    def endret(self) -> datetime: ...
+    @property
+    def start(self) -> date | datetime: ...
+    @property
+    def slutt(self) -> date | datetime: ...
+    @property
+    def tittel(self) -> str: ...
 
 
 def render_ics(
@@ -73,12 +125,21 @@ def render_ics(
     calname: str,
     stamp: datetime,
     delte: dict[str, bytes] | None = None,
+    kalenderbeskrivelse: str | None = None,
+    utfort: Mapping[str, date] | None = None,
+    versjoner: Versjoner | None = None,
+    baser: Mapping[str, Forekomst] | None = None,
+    avlyste: Sequence[Avlyst] = (),
 ) -> bytes:
-    """One VCALENDAR (METHOD:PUBLISH) with one VEVENT per forekomst, CRLF line endings.
+    """One VCALENDAR with one VEVENT per forekomst, CRLF line endings.
 
-    `stamp` becomes every DTSTAMP; it must be timezone-aware and is written in UTC.
-    `delte` holds VEVENT bytes by forekomst id for calls with the same plan and stamp:
-    `ics --alle` puts each forekomst in several files, so each VEVENT is made once.
+    `stamp` becomes every DTSTAMP that `versjoner` does not give; it must be
+    timezone-aware and is written in UTC. `delte` holds VEVENT bytes by forekomst id
+    for calls with the same arguments but the forekomster and names: `ics --alle` puts
+    each forekomst in several files, so each VEVENT is made once.
+    `utfort` maps a nøkkel to the date it was signed off (aarshjul/store.py).
+    `baser` holds forekomster by nøkkel outside `forekomster` that an `etter:`
+    hendelse may follow (the meeting an evaluation evaluates, before the window).
     """
     if stamp.tzinfo is None:
         raise ValueError("stamp must be timezone-aware")
@@ -87,13 +148,25 @@ def render_ics(
     cal.add("version", "2.0")
     cal.add("prodid", PRODID)
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", one_line(calname))
+    navn = vText(one_line(calname))
+    cal.add("name", navn)
+    cal.add("x-wr-calname", navn)
+    tekst = kalenderbeskrivelse if kalenderbeskrivelse is not None else _kalendertekst(plan)
+    if not forekomster and not avlyste:
+        tekst += " Ingen hendelser i perioden."
+    cal.add("description", tekst)
+    cal.add("x-wr-caldesc", vText(tekst))
+    if plan_url(plan):
+        cal.add("url", plan_url(plan), parameters={"VALUE": "URI"})
     cal.add("x-wr-timezone", TIDSSONE)
     cal.add("x-published-ttl", vDuration(OPPDATERING))
     cal.add("refresh-interval", vDuration(OPPDATERING), parameters={"VALUE": "DURATION"})
-    # VTIMEZONE only when an event refers to it; all-day events are floating dates.
-    tz = ZoneInfo(TIDSSONE) if any(f.tid is not None for f in forekomster) else None
+    # VTIMEZONE when an event refers to it (all-day events are floating dates), and in
+    # a calendar with no events, which RFC 5545 still wants one component in.
+    trenger_tz = any(f.tid is not None for f in forekomster) or any(
+        isinstance(a.start, datetime) for a in avlyste
+    )
+    tz = ZoneInfo(TIDSSONE) if trenger_tz else None
     # The VTIMEZONE and the VEVENTs are serialized one by one and put before
     # END:VCALENDAR: the same bytes as adding them to `cal`, but each can be reused
     # from `delte` (the VTIMEZONE under a key no forekomst id can have).
@@ -102,7 +175,7 @@ def render_ics(
     assert hode.endswith(slutt)
     events = {} if delte is None else delte
     deler = [hode[: -len(slutt)]]
-    if tz is not None:
+    if tz is not None or not (forekomster or avlyste):
         vtimezone = events.get(" VTIMEZONE")
         if vtimezone is None:
             vtimezone = events[" VTIMEZONE"] = oslo_vtimezone().to_ical()
@@ -110,20 +183,54 @@ def render_ics(
     linjer = _LINJER
     if len(linjer) > _MAKS_LINJER:
         linjer = _LINJER.clear()
+    etter = _etter_regler(plan)
+    alle_baser: dict[str, Forekomst] = {f.nokkel: f for f in forekomster if f.nokkel}
+    if baser:
+        alle_baser = {**baser, **alle_baser}
     # The properties a forekomst shares with the others of its hendelse, made once.
     tekster: dict[Hashable, tuple[list[Egenskap], list[Egenskap] | None]] = {}
     for f in forekomster:
         event = events.get(f.id)
         if event is None:
-            key = _tekst_nokkel(f)
-            tekst = tekster.get(key)
-            if tekst is None:
-                tekst = tekster[key] = (_tekst_egenskaper(plan, f), _alarm_egenskaper(f))
-            event = linjer.vevent(_egenskaper(plan, f, stamp, tz) + tekst[0], tekst[1])
+            base = _base(plan, f, etter, alle_baser)
+            ferdig = utfort.get(f.nokkel) if utfort else None
+            key = (_tekst_nokkel(f), base, ferdig)
+            tekst_props = tekster.get(key)
+            if tekst_props is None:
+                tekst_props = tekster[key] = (
+                    _tekst_egenskaper(plan, f, base, ferdig),
+                    _alarm_egenskaper(f, ferdig),
+                )
+            props = _egenskaper(plan, f, tz) + tekst_props[0]
+            event = linjer.vevent(props, tekst_props[1], stamp, uid(plan, f), versjoner)
             events[f.id] = event
         deler.append(event)
+    for a in avlyste:
+        deler.append(linjer.vevent(_avlyst_egenskaper(a, tz), None, a.endret, a.uid, None, a.sekvens, a.endret))
     deler.append(slutt)
     return b"".join(deler)
+
+
+def plan_url(plan: Plan) -> str | None:
+    """The plan's URL when it is a web address (http or https); nothing else is linked."""
+    url = (plan.url or "").strip()
+    if re.fullmatch(r"https?://[^\s\x00-\x1f\x7f]+", url, re.IGNORECASE):
+        return url
+    return None
+
+
+def _kalendertekst(plan: Plan) -> str:
+    return f"{one_line(plan.navn)}, {one_line(plan.kommune)}. Laget av aarshjul fra planen."
+
+
+def kalenderbeskrivelse(plan: Plan, hvem: str | None, fra: date, til: date) -> str:
+    """The calendar's DESCRIPTION: which plan, for whom, which period ([fra, til))."""
+    om = f" for {one_line(hvem)}" if hvem else ""
+    siste = til - timedelta(days=1)
+    return (
+        f"Hendelser{om} i {one_line(plan.navn)}, {one_line(plan.kommune)}, "
+        f"fra {format_dato(fra)} til {format_dato(siste)}."
+    )
 
 
 # --- serialization: every distinct content line made once by icalendar ----------------
@@ -144,17 +251,15 @@ _ENKEL = re.compile(r"[A-Za-z0-9@._-]{1,60}")
 Egenskap = tuple[str, Hashable, Params]  # (name, value, parameters)
 
 
-def _egenskaper(plan: Plan, f: Forekomst, stamp: datetime, tz: ZoneInfo | None) -> list[Egenskap]:
-    """The VEVENT's own properties (when and which), values as icalendar's `add` takes
-    them; `_tekst_egenskaper` adds what it shares with the other forekomster of its hendelse."""
+def _egenskaper(plan: Plan, f: Forekomst, tz: ZoneInfo | None) -> list[Egenskap]:
+    """The VEVENT's own properties (when), values as icalendar's `add` takes them;
+    `_tekst_egenskaper` adds what it shares with the other forekomster of its hendelse,
+    and `_Linjer.vevent` the UID, DTSTAMP, SEQUENCE and LAST-MODIFIED."""
     ingen: Params = ()
     if f.tid is None:
         # All-day: VALUE=DATE, DTEND the day after (exclusive), and free/busy "free"
         # so a deadline does not block the leader's whole day.
         return [
-            ("UID", uid(plan, f), ingen),
-            ("DTSTAMP", stamp, ingen),
-            ("SEQUENCE", 0, ingen),
             ("DTSTART", f.dato, ingen),
             ("DTEND", f.dato + _EN_DAG, ingen),
             ("TRANSP", "TRANSPARENT", ingen),
@@ -162,13 +267,7 @@ def _egenskaper(plan: Plan, f: Forekomst, stamp: datetime, tz: ZoneInfo | None) 
     assert tz is not None
     start = datetime.combine(f.dato, f.tid, tzinfo=tz)
     end = datetime.combine(f.dato, f.slutt, tzinfo=tz) if f.slutt else start + TIMED_VARIGHET
-    return [
-        ("UID", uid(plan, f), ingen),
-        ("DTSTAMP", stamp, ingen),
-        ("SEQUENCE", 0, ingen),
-        ("DTSTART", start, ingen),
-        ("DTEND", end, ingen),
-    ]
+    return [("DTSTART", start, ingen), ("DTEND", end, ingen)]
 
 
 _EN_DAG = timedelta(days=1)
@@ -176,34 +275,98 @@ _EN_DAG = timedelta(days=1)
 
 def _tekst_nokkel(f: Forekomst) -> Hashable:
     """Every field `_tekst_egenskaper` and `_alarm_egenskaper` read: forekomster with the
-    same key share those properties."""
+    same key (and the same base and sign-off) share those properties."""
     return (
-        f.tiltak_navn, f.tittel, f.type, f.ansvar, f.deltakere, f.kilde, f.antatt, f.flyttet_fra,
-        f.beskrivelse, f.sone, f.varsel,
+        f.tiltak_id, f.tiltak_navn, f.hendelse_id, f.tittel, f.type, f.ansvar, f.deltakere, f.kilde,
+        f.antatt, f.flyttet_fra, f.beskrivelse, f.sone, f.varsel, f.sted, f.ansvar_antatt,
     )  # fmt: skip
 
 
-def _tekst_egenskaper(plan: Plan, f: Forekomst) -> list[Egenskap]:
-    """SUMMARY, DESCRIPTION and CATEGORIES."""
+Base = tuple[str, date | None]  # (the base hendelse's title, the base occurrence's date)
+
+
+def _etter_regler(plan: Plan) -> dict[tuple[str, str], str]:
+    """(tiltak id, hendelse id) -> the "tiltak.hendelse" an `etter:` hendelse follows."""
+    return {
+        (t.id, h.id): h.naar.etter for t in plan.tiltak for h in t.hendelser if isinstance(h.naar, Relativ)
+    }
+
+
+def _base(
+    plan: Plan, f: Forekomst, etter: dict[tuple[str, str], str], baser: Mapping[str, Forekomst]
+) -> Base | None:
+    """The occurrence an `etter:` forekomst follows: it has the same periode (keys.py)."""
+    hva_etter = etter.get((f.tiltak_id, f.hendelse_id))
+    if hva_etter is None:
+        return None
+    base = baser.get(f"{hva_etter}.{f.periode}")
+    if base is not None:
+        return (one_line(base.tittel), base.dato)
+    tiltak_id, _, hendelse_id = hva_etter.partition(".")
+    tiltak = plan.finn_tiltak(tiltak_id)
+    tittel = next((h.tittel for h in tiltak.hendelser if h.id == hendelse_id), hva_etter) if tiltak else hva_etter
+    return (one_line(tittel), None)
+
+
+def sammendrag(f: Forekomst, utfort: date | None = None) -> str:
+    """SUMMARY: what happens first, the type in front of a frist or evaluering whose
+    title does not already say it ("Frist: Innkalling til SAMBA-møte sendt")."""
+    tittel = one_line(f.tittel)
+    forst = tittel.casefold()
+    if f.type is HendelseType.FRIST and "frist" not in forst:
+        tittel = f"Frist: {tittel}"
+    elif f.type is HendelseType.EVALUERING and "evaluer" not in forst:
+        tittel = f"Evaluering: {tittel}"
+    if utfort is not None:
+        tittel += f" (utført {format_dato(utfort)})"
+    return tittel
+
+
+def _tekst_egenskaper(plan: Plan, f: Forekomst, base: Base | None, utfort: date | None) -> list[Egenskap]:
+    """SUMMARY, DESCRIPTION, CATEGORIES, COLOR, LOCATION and URL."""
     kategorier = [TYPE_NAVN[f.type]]
     if f.sone is not None:
         kategorier.append(f"{f.sone.value.capitalize()} sone")
-    return [
-        ("SUMMARY", hva(f), ()),
-        ("DESCRIPTION", beskrivelse(plan, f), ()),
+    props: list[Egenskap] = [
+        ("SUMMARY", sammendrag(f, utfort), ()),
+        ("DESCRIPTION", beskrivelse(plan, f, base, utfort), ()),
         ("CATEGORIES", tuple(kategorier), ()),
+        ("COLOR", FARGE[f.type], ()),
     ]
+    if f.sted and f.sted.strip():
+        props.append(("LOCATION", one_line(f.sted), ()))
+    url = plan_url(plan)
+    if url:
+        props.append(("URL", url, (("VALUE", "URI"),)))
+    return props
 
 
-def _alarm_egenskaper(f: Forekomst) -> list[Egenskap] | None:
-    """One DISPLAY alarm `varsel` days before the start (Outlook keeps only one)."""
-    if not (f.type.er_frist and f.varsel > 0):
+def _alarm_egenskaper(f: Forekomst, utfort: date | None = None) -> list[Egenskap] | None:
+    """One DISPLAY alarm `varsel` days before the start (Outlook keeps only one); none
+    for a deadline already signed off."""
+    if not (f.type.er_frist and f.varsel > 0) or utfort is not None:
         return None
     return [
         ("ACTION", "DISPLAY", ()),
-        ("DESCRIPTION", f"{TYPE_NAVN[f.type]} om {f.varsel} dager: {hva(f)}", ()),
+        ("DESCRIPTION", f"{TYPE_NAVN[f.type]} om {f.varsel} dager: {sammendrag(f)}", ()),
         ("TRIGGER", timedelta(days=-f.varsel), ()),
     ]
+
+
+def _avlyst_egenskaper(a: Avlyst, tz: ZoneInfo | None) -> list[Egenskap]:
+    start, slutt = a.start, a.slutt
+    if isinstance(start, datetime) and isinstance(slutt, datetime):
+        assert tz is not None
+        start, slutt = start.replace(tzinfo=tz), slutt.replace(tzinfo=tz)
+    props: list[Egenskap] = [
+        ("DTSTART", start, ()),
+        ("DTEND", slutt, ()),
+        ("SUMMARY", f"Avlyst: {one_line(a.tittel)}", ()),
+        ("STATUS", "CANCELLED", ()),
+    ]
+    if not isinstance(start, datetime):
+        props.append(("TRANSP", "TRANSPARENT", ()))
+    return props
 
 
 def _add(component: Component, props: list[Egenskap]) -> None:
@@ -211,16 +374,40 @@ def _add(component: Component, props: list[Egenskap]) -> None:
         component.add(name, list(value) if isinstance(value, tuple) else value, dict(params))
 
 
-def _event(plan: Plan, f: Forekomst, stamp: datetime, tz: ZoneInfo | None) -> Event:
+def _event(
+    plan: Plan,
+    f: Forekomst,
+    stamp: datetime,
+    tz: ZoneInfo | None,
+    base: Base | None = None,
+    utfort: date | None = None,
+    sekvens: int = 0,
+    endret: datetime | None = None,
+) -> Event:
     """The VEVENT as an icalendar Event: the reference the fast path must match."""
     event = Event()
-    _add(event, _egenskaper(plan, f, stamp, tz) + _tekst_egenskaper(plan, f))
-    alarm_props = _alarm_egenskaper(f)
+    props = _egenskaper(plan, f, tz) + _tekst_egenskaper(plan, f, base, utfort)
+    props += _stempler(uid(plan, f), stamp, sekvens, endret)
+    _add(event, props)
+    alarm_props = _alarm_egenskaper(f, utfort)
     if alarm_props is not None:
         alarm = Alarm()
         _add(alarm, alarm_props)
         event.add_component(alarm)
     return event
+
+
+def _stempler(uid_: str, stamp: datetime, sekvens: int, endret: datetime | None) -> list[Egenskap]:
+    """UID, DTSTAMP, SEQUENCE and LAST-MODIFIED. Without METHOD, DTSTAMP is when the event
+    last changed (RFC 5545 §3.8.7.2), so a known LAST-MODIFIED is the DTSTAMP too."""
+    props: list[Egenskap] = [
+        ("UID", uid_, ()),
+        ("DTSTAMP", endret or stamp, ()),
+        ("SEQUENCE", sekvens, ()),
+    ]
+    if endret is not None:
+        props.append(("LAST-MODIFIED", endret, ()))
+    return props
 
 
 class _Linjer:
@@ -265,16 +452,37 @@ class _Linjer:
         if order is None:
             sortert = canonsort_keys(names, orden)
             order = self._rekkefolge[names] = tuple(names.index(n) for n in sortert)
+        return self._linjene([props[i] for i in order])
+
+    def _linjene(self, props: list[Egenskap]) -> list[bytes]:
         linjer = self._linjer
         deler = []
-        for i in order:
-            egenskap = props[i]
+        for egenskap in props:
             name, value, params = egenskap
             data = linjer.get((name, params) if params else name, _TOM).get(value)
             deler.append(self._ny(egenskap) if data is None else data)
         return deler
 
-    def vevent(self, props: list[Egenskap], alarm: list[Egenskap] | None) -> bytes:
+    def vevent(
+        self,
+        props: list[Egenskap],
+        alarm: list[Egenskap] | None,
+        stamp: datetime,
+        uid_: str,
+        versjoner: Versjoner | None,
+        sekvens: int = 0,
+        endret: datetime | None = None,
+    ) -> bytes:
+        if versjoner is not None:
+            # The content without the stamps: what "changed" means for SEQUENCE.
+            innhold = b"".join(self._linjene(props))
+            if alarm is not None:
+                innhold += b"".join(self._linjene(alarm))
+            verdi = {p[0]: p[1] for p in props}
+            start, slutt, tittel = verdi["DTSTART"], verdi["DTEND"], verdi["SUMMARY"]
+            assert isinstance(start, date) and isinstance(slutt, date) and isinstance(tittel, str)
+            sekvens, endret = versjoner.versjon(uid_, innhold, start, slutt, tittel)
+        props = props + _stempler(uid_, stamp, sekvens, endret)
         deler = [b"BEGIN:VEVENT\r\n", *self._ordnet(props, Event.canonical_order)]
         if alarm is not None:
             key = tuple(alarm)
@@ -353,27 +561,62 @@ def oslo_vtimezone() -> Timezone:
     return vtimezone
 
 
-def beskrivelse(plan: Plan, f: Forekomst) -> str:
-    """The DESCRIPTION text: who, where in the plan, and whether the date is certain."""
-    linjer = [
+def beskrivelse(plan: Plan, f: Forekomst, base: Base | None = None, utfort: date | None = None) -> str:
+    """The DESCRIPTION text: what, who (with the leader's role), what an evaluation
+    evaluates, where in the plan, and whether the date or the responsibility is certain."""
+    linjer = []
+    if utfort is not None:
+        linjer.append(f"Utført {format_dato(utfort)}")
+    linjer += [
         f"Tiltak: {one_line(f.tiltak_navn)}",
         f"Hendelse: {one_line(f.tittel)}",
         f"Type: {TYPE_NAVN[f.type]}",
-        f"Ansvar: {one_line(virksomheter_tekst(plan, f.ansvar))}",
+        f"Ansvar: {_med_leder(plan, f.ansvar)}",
     ]
     if f.deltakere:
-        linjer.append(f"Deltakere: {one_line(virksomheter_tekst(plan, f.deltakere))}")
+        linjer.append(f"Deltakere: {_navn(plan, f.deltakere)}")
+    if base is not None:
+        tittel, dato = base
+        linjer.append(f"Gjelder: {tittel} {format_dato(dato)}" if dato else f"Gjelder: {tittel}")
+    if f.sted and f.sted.strip():
+        linjer.append(f"Sted: {one_line(f.sted)}")
     linjer.append(f"Kilde: {kilde_tekst(f.kilde)}")
     if f.antatt:
         linjer.append(f"Datoen er antatt og må bekreftes: {one_line(f.antatt)}")
+    if f.ansvar_antatt:
+        linjer.append(f"Ansvaret er antatt: {one_line(f.ansvar_antatt)}")
     if f.flyttet_fra is not None:
         linjer.append(f"Flyttet fra {format_dato(f.flyttet_fra)} ({_fridag(plan, f.flyttet_fra)})")
+    url = plan_url(plan)
+    if url:
+        linjer.append(f"Planen: {url}")
     tekst = "\n".join(linjer)
     if f.beskrivelse and f.beskrivelse.strip():
         tekst += "\n\n" + sanitize(f.beskrivelse.strip())
     return tekst
 
 
+def _med_leder(plan: Plan, keys: tuple[str, ...]) -> str:
+    """"Barnehage (Styrer), Skole (Rektor)": each unit with its leader's role."""
+    deler = []
+    for key in keys[:MAKS_NAVN]:
+        v = plan.virksomheter.get(key)
+        navn = one_line(v.navn if v is not None else key)
+        deler.append(f"{navn} ({one_line(v.leder)})" if v is not None and v.leder else navn)
+    return _med_resten(deler, len(keys))
+
+
+def _navn(plan: Plan, keys: tuple[str, ...]) -> str:
+    return _med_resten([one_line(virksomhet_navn(plan, k)) for k in keys[:MAKS_NAVN]], len(keys))
+
+
+def _med_resten(deler: list[str], antall: int) -> str:
+    """At most MAKS_NAVN names and a count: one event's text stays bounded (issue 16)."""
+    tekst = ", ".join(deler)
+    if antall > len(deler):
+        tekst += f" og {antall - len(deler)} andre"
+    return tekst
+
+
 def _fridag(plan: Plan, dag: date) -> str:
     return arbeidskalender(plan).fridag_navn(dag) or "helligdag/helg"
-

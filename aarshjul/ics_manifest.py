@@ -1,0 +1,261 @@
+"""What a published ICS folder held before: `.aarshjul-ics.json` (issue 14).
+
+A subscriber's client (Outlook, Google, Thunderbird, vdirsyncer) keeps an event by its
+UID and replaces it only when SEQUENCE goes up or LAST-MODIFIED changes; an importer
+drops an event only when it is told it is cancelled. So `ics --alle -o MAPPE` remembers,
+per UID, a hash of what it published, the SEQUENCE and LAST-MODIFIED it gave it, and in
+which files it was:
+
+    {"format": 1,
+     "hendelser": {
+       "samba.mote.2026-12@sel.kommune.no": {
+         "hash": "9f2c…", "sekvens": 1, "endret": "2026-12-01T00:00:00+00:00",
+         "start": "2026-12-15T09:00:00", "slutt": "2026-12-15T11:00:00",
+         "tittel": "SAMBA-møte",
+         "filer": {"alle.ics": null, "skole.ics": null, "ppt.ics": "2026-12-01"}}}}
+
+`null` means the event is in that file; a date means it left that file on that day and
+is published there once more as STATUS:CANCELLED (with SEQUENCE + 1) for AVLYST_DAGER
+days, so caches and importers drop it; then it is forgotten. Unchanged content keeps
+SEQUENCE and LAST-MODIFIED, so an unchanged re-run writes identical bytes.
+
+Core code: no printing. A manifest that cannot be read is no manifest (`advarsel` says
+why, the command prints it): the next run starts the numbering again from what it sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from aarshjul.model import Forekomst, Plan
+
+MANIFEST = ".aarshjul-ics.json"
+FORMAT = 1
+AVLYST_DAGER = 60  # how long a removed event is still published as cancelled
+
+
+@dataclass(frozen=True)
+class AvlystHendelse:
+    """An event to publish once more as cancelled (render.ics.Avlyst)."""
+
+    uid: str
+    sekvens: int
+    endret: datetime
+    start: date | datetime
+    slutt: date | datetime
+    tittel: str
+
+
+def _dato_tekst(d: date | datetime) -> str:
+    return d.isoformat()
+
+
+def _fra_tekst(s: str) -> date | datetime:
+    return datetime.fromisoformat(s) if "T" in s else date.fromisoformat(s)
+
+
+class Manifest:
+    """SEQUENCE and LAST-MODIFIED by UID for one folder; implements render.ics.Versjoner."""
+
+    def __init__(self, data: object, naa: datetime) -> None:
+        if naa.tzinfo is None:
+            raise ValueError("naa must be timezone-aware")
+        self.naa = naa.astimezone(timezone.utc)
+        self.advarsel: str | None = None
+        self._poster: dict[str, dict[str, object]] = {}
+        self._sett: set[str] = set()  # UIDs given a version in this run
+        self._gjenopplivet: set[str] = set()
+        self._filer: set[str] = set()
+        self._ny_fil: tuple[str, set[str]] = ("", set())
+        if data is not None:
+            self._poster = _poster(data)
+
+    @classmethod
+    def les(cls, mappe: Path, naa: datetime) -> Manifest:
+        fil = mappe / MANIFEST
+        try:
+            tekst = fil.read_bytes()
+        except FileNotFoundError:
+            return cls(None, naa)
+        except OSError as e:
+            m = cls(None, naa)
+            m.advarsel = f"Kunne ikke lese «{fil}» ({e.strerror or e}); SEQUENCE begynner på nytt."
+            return m
+        try:
+            m = cls(json.loads(tekst.decode("utf-8")), naa)
+        except (ValueError, UnicodeDecodeError, TypeError, KeyError):
+            m = cls(None, naa)
+            m.advarsel = f"«{fil}» er ødelagt og blir skrevet på nytt; SEQUENCE begynner på nytt."
+        return m
+
+    def fil(self, filnavn: str, uids: Iterable[str]) -> list[AvlystHendelse]:
+        """Record that `filnavn` now holds these UIDs; return what it must cancel."""
+        self._filer.add(filnavn)
+        naa_uids = set(uids)
+        idag = self.naa.date()
+        avlyste = []
+        for uid_, post in self._poster.items():
+            filer = post["filer"]
+            assert isinstance(filer, dict)
+            if filnavn not in filer:
+                continue
+            siden = filer[filnavn]
+            if uid_ in naa_uids:
+                if siden is not None:  # back in a file that had it cancelled
+                    filer[filnavn] = None
+                    self._gjenopplivet.add(uid_)
+                continue
+            if siden is None:
+                siden = filer[filnavn] = idag.isoformat()
+            assert isinstance(siden, str)
+            if (idag - date.fromisoformat(siden)).days >= AVLYST_DAGER:
+                del filer[filnavn]
+                continue
+            sekvens = post["sekvens"]
+            assert isinstance(sekvens, int)
+            avlyst = datetime.combine(date.fromisoformat(siden), datetime.min.time(), tzinfo=timezone.utc)
+            avlyste.append(AvlystHendelse(
+                uid=uid_, sekvens=sekvens + 1, endret=avlyst,
+                start=_fra_tekst(str(post["start"])), slutt=_fra_tekst(str(post["slutt"])),
+                tittel=str(post["tittel"]),
+            ))  # fmt: skip
+        for uid_ in naa_uids:
+            kjent = self._poster.get(uid_)
+            if kjent is not None:
+                kjente_filer = kjent["filer"]
+                assert isinstance(kjente_filer, dict)
+                kjente_filer.setdefault(filnavn, None)
+        self._ny_fil = (filnavn, naa_uids)
+        return sorted(avlyste, key=lambda a: (_dato_tekst(a.start), a.uid))
+
+    def versjon(
+        self, uid: str, innhold: bytes, start: date | datetime, slutt: date | datetime, tittel: str
+    ) -> tuple[int, datetime | None]:
+        hash_ = hashlib.sha256(innhold).hexdigest()[:32]
+        post = self._poster.get(uid)
+        if post is None:
+            filnavn, uids = self._ny_fil
+            post = self._poster[uid] = {
+                "hash": hash_, "sekvens": 0, "endret": self.naa.isoformat(),
+                "filer": {filnavn: None} if uid in uids else {},
+            }  # fmt: skip
+        elif post["hash"] != hash_ or uid in self._gjenopplivet:
+            if uid not in self._sett:
+                sekvens = post["sekvens"]
+                assert isinstance(sekvens, int)
+                post["sekvens"] = sekvens + 1
+                post["endret"] = self.naa.isoformat()
+                post["hash"] = hash_
+        post["start"], post["slutt"], post["tittel"] = _dato_tekst(start), _dato_tekst(slutt), tittel
+        self._sett.add(uid)
+        sekvens = post["sekvens"]
+        assert isinstance(sekvens, int)
+        return sekvens, datetime.fromisoformat(str(post["endret"]))
+
+    def til_json(self) -> bytes:
+        """The manifest to write after the files: only the files of this run, and only
+        UIDs still published somewhere (live or cancelled)."""
+        poster = {}
+        for uid_, post in sorted(self._poster.items()):
+            filer = post["filer"]
+            assert isinstance(filer, dict)
+            filer = {k: v for k, v in sorted(filer.items()) if k in self._filer}
+            if filer:
+                poster[uid_] = {**post, "filer": filer}
+        return (json.dumps({"format": FORMAT, "hendelser": poster}, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+
+
+def _poster(data: object) -> dict[str, dict[str, object]]:
+    """The manifest's entries, checked: anything malformed raises ValueError."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError("unknown manifest format")
+    hendelser = data.get("hendelser")
+    if not isinstance(hendelser, dict):
+        raise ValueError("no hendelser")
+    poster: dict[str, dict[str, object]] = {}
+    for uid_, post in hendelser.items():
+        if not isinstance(post, dict) or not isinstance(post.get("filer"), dict):
+            raise ValueError(uid_)
+        if not isinstance(post.get("sekvens"), int) or not isinstance(post.get("hash"), str):
+            raise ValueError(uid_)
+        datetime.fromisoformat(str(post["endret"]))
+        _fra_tekst(str(post["start"]))
+        _fra_tekst(str(post["slutt"]))
+        for siden in post["filer"].values():
+            if siden is not None:
+                date.fromisoformat(str(siden))
+        poster[str(uid_)] = {
+            "hash": post["hash"], "sekvens": post["sekvens"], "endret": str(post["endret"]),
+            "start": str(post["start"]), "slutt": str(post["slutt"]), "tittel": str(post.get("tittel", "")),
+            "filer": dict(post["filer"]),
+        }  # fmt: skip
+    return poster
+
+
+def dato_naa(idag: date) -> datetime:
+    """The run's LAST-MODIFIED: the start of its own day, in UTC (deterministic per day)."""
+    return datetime.combine(idag, datetime.min.time(), tzinfo=timezone.utc)
+
+
+
+def mappe_filer(
+    plan: Plan,
+    forekomster: Sequence[Forekomst],
+    filnavn: Mapping[str, str],
+    *,
+    alle_filnavn: str,
+    stamp: datetime,
+    fra: date,
+    til: date,
+    manifest: Manifest | None = None,
+    utfort: Mapping[str, date] | None = None,
+    baser: Mapping[str, Forekomst] | None = None,
+) -> Iterator[tuple[str, bytes, int]]:
+    """The files of a published folder, one at a time: (file name, bytes, events).
+
+    One file per virksomhet in `filnavn` (virksomhet key -> file name) with the
+    forekomster where it is ansvarlig or deltar (expand.rolle), then `alle_filnavn` with
+    every forekomst. Which virksomheter a forekomst belongs to is worked out once per
+    forekomst, and each VEVENT is made once for all its files, so the work grows with
+    the output (issue 16: one tiltak owning 5,000 virksomheter). Files are yielded as
+    they are made, so the caller can write each before the next is made.
+    """
+    from aarshjul.render.ics import kalenderbeskrivelse, kalendernavn, render_ics, uid
+
+    per_virksomhet: dict[str, list[Forekomst]] = {key: [] for key in filnavn}
+    for f in forekomster:
+        for key in _roller(plan, f):
+            liste = per_virksomhet.get(key)
+            if liste is not None:
+                liste.append(f)
+    delte: dict[str, bytes] = {}
+    uids = {f.id: uid(plan, f) for f in forekomster}
+    deler: list[tuple[str, str, Sequence[Forekomst]]] = [
+        (navn, plan.virksomheter[key].navn if key in plan.virksomheter else key, per_virksomhet[key])
+        for key, navn in filnavn.items()
+    ]
+    deler.append((alle_filnavn, "alle virksomheter", forekomster))
+    for navn, hvem, fs in deler:
+        avlyste = manifest.fil(navn, (uids[f.id] for f in fs)) if manifest is not None else []
+        data = render_ics(
+            plan, fs, calname=kalendernavn(plan, hvem), stamp=stamp, delte=delte,
+            kalenderbeskrivelse=kalenderbeskrivelse(plan, hvem, fra, til),
+            utfort=utfort, versjoner=manifest, baser=baser, avlyste=avlyste,
+        )  # fmt: skip
+        yield navn, data, len(fs)
+
+
+def _roller(plan: Plan, f: Forekomst) -> set[str]:
+    """Every virksomhet with a rolle in f: named in ansvar or deltakere, or a member of a
+    group named there (the same as expand.rolle, for all virksomheter at once)."""
+    keys = {*f.ansvar, *f.deltakere}
+    for key in (*f.ansvar, *f.deltakere):
+        gruppe = plan.virksomheter.get(key)
+        if gruppe is not None:
+            keys.update(gruppe.medlemmer)
+    return keys

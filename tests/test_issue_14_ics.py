@@ -1,0 +1,206 @@
+"""Issue 14: an Outlook user reads the calendar at a glance and sees plan changes land.
+
+Pinned to the real plan (data/plan.yaml), school year 2026/27.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from icalendar import Calendar
+
+from aarshjul.expand import expand
+from aarshjul.ics_manifest import AVLYST_DAGER, MANIFEST, Manifest, dato_naa, mappe_filer
+from aarshjul.plan import load_plan
+
+REAL = Path(__file__).resolve().parent.parent / "data" / "plan.yaml"
+FRA, TIL = date(2026, 8, 1), date(2027, 8, 1)
+STAMP = datetime(2026, 8, 1, tzinfo=timezone.utc)
+
+
+def publiser(plan_path: Path, mappe: Path, idag: date) -> dict[str, bytes]:
+    """What `ics --alle -o MAPPE` does: the files, then the manifest, in the folder."""
+    plan = load_plan(plan_path)
+    forekomster = expand(plan, FRA, TIL)
+    manifest = Manifest.les(mappe, dato_naa(idag))
+    assert manifest.advarsel is None
+    filnavn = {"barnehage": "barnehage.ics", "skole": "skole.ics"}
+    mappe.mkdir(exist_ok=True)
+    ut = {}
+    for navn, data, _ in mappe_filer(
+        plan, forekomster, filnavn, alle_filnavn="alle.ics", stamp=STAMP, fra=FRA, til=TIL, manifest=manifest
+    ):
+        (mappe / navn).write_bytes(data)
+        ut[navn] = data
+    (mappe / MANIFEST).write_bytes(manifest.til_json())
+    return ut
+
+
+def by_uid(data: bytes) -> dict[str, object]:
+    return {str(e["UID"]): e for e in Calendar.from_ical(data).walk("VEVENT")}
+
+
+def test_every_file_reads_at_a_glance(tmp_path: Path) -> None:
+    filer = publiser(REAL, tmp_path / "ut", date(2026, 12, 1))
+    plan = load_plan(REAL)
+    titler = {(t.id, h.id): h.tittel for t in plan.tiltak for h in t.hendelser}
+    for navn, data in filer.items():
+        cal = Calendar.from_ical(data)
+        # The plan's own (short) name, never a hard-coded one.
+        assert str(cal["NAME"]).startswith(f"Årshjul {plan.kortnavn or plan.navn} – "), navn
+        assert "X-WR-CALNAME" in cal and "X-WR-CALDESC" in cal and "DESCRIPTION" in cal
+        assert "METHOD" not in cal
+        events = cal.walk("VEVENT")
+        assert events, navn
+        for e in events:
+            tiltak_id, hendelse_id, _ = str(e["UID"]).split("@")[0].split(".", 2)
+            tittel = titler[(tiltak_id, hendelse_id)]
+            summary = str(e["SUMMARY"])
+            assert summary in (tittel, f"Frist: {tittel}", f"Evaluering: {tittel}"), summary
+            assert str(e["COLOR"]) in ("steelblue", "seagreen", "firebrick", "darkorange")
+    # A deadline and an evaluation show their type in the grid cell.
+    alle = by_uid(filer["alle.ics"])
+    pmto = alle["pmto.evaluering.2027-03@tidliginnsats.sel.kommune.no"]
+    assert str(pmto["SUMMARY"]) == "Årlig evaluering av PMTO"  # type: ignore[index]
+    assert pmto.decoded("DTSTART") == date(2027, 3, 31)  # type: ignore[attr-defined]
+    assert str(pmto["COLOR"]) == "darkorange"  # type: ignore[index]
+    innkalling = alle["samba.innkalling.2027-03@tidliginnsats.sel.kommune.no"]
+    assert str(innkalling["SUMMARY"]) == "Frist: Innkalling til SAMBA-møte sendt"  # type: ignore[index]
+
+
+def test_description_names_the_leader_and_the_evaluated_meeting(tmp_path: Path) -> None:
+    filer = publiser(REAL, tmp_path / "ut", date(2026, 12, 1))
+    barnehage = by_uid(filer["barnehage.ics"])
+    tekster = [str(e["DESCRIPTION"]) for e in barnehage.values()]  # type: ignore[index]
+    assert any("Barnehage (Styrer)" in t for t in tekster)
+    # The evaluation due 09.03.2027 evaluates the seminar of 09.09.2026, not the
+    # meeting of 10.03.2027 beside it.
+    alle = by_uid(filer["alle.ics"])
+    evaluering = alle["kompetanseheving.arbeidsseminar_evaluering.2026-09@tidliginnsats.sel.kommune.no"]
+    assert evaluering.decoded("DTSTART") == date(2027, 3, 9)  # type: ignore[attr-defined]
+    assert "\nGjelder: Felles arbeidsseminar for å implementere kompetanseheving 09.09.2026\n" in str(
+        evaluering["DESCRIPTION"]  # type: ignore[index]
+    )
+    # An assumed date says so.
+    samba = alle["samba.mote.2026-12@tidliginnsats.sel.kommune.no"]
+    assert "Datoen er antatt og må bekreftes" in str(samba["DESCRIPTION"])  # type: ignore[index]
+
+
+def test_unchanged_rerun_is_byte_identical(tmp_path: Path) -> None:
+    mappe = tmp_path / "ut"
+    forste = publiser(REAL, mappe, date(2026, 12, 1))
+    manifest = (mappe / MANIFEST).read_bytes()
+    andre = publiser(REAL, mappe, date(2026, 12, 2))
+    assert andre == forste
+    assert (mappe / MANIFEST).read_bytes() == manifest
+
+
+def test_moved_meeting_keeps_its_uid_with_a_higher_sequence(tmp_path: Path) -> None:
+    mappe = tmp_path / "ut"
+    forste = by_uid(publiser(REAL, mappe, date(2026, 12, 1))["skole.ics"])
+    uid = "samba.mote.2027-03@tidliginnsats.sel.kommune.no"
+    assert forste[uid].decoded("DTSTART") == date(2027, 3, 16)  # type: ignore[attr-defined]
+    assert forste[uid]["SEQUENCE"] == 0  # type: ignore[index]
+    endret = tmp_path / "plan.yaml"
+    endret.write_text(
+        REAL.read_text(encoding="utf-8").replace(
+            "når: {måneder: [august, desember, mars, mai], dag: tredje tirsdag}",
+            "når: {måneder: [august, desember, mars, mai], dag: andre tirsdag}",
+        ),
+        encoding="utf-8",
+    )
+    andre = by_uid(publiser(endret, mappe, date(2026, 12, 5))["skole.ics"])
+    assert andre[uid].decoded("DTSTART") == date(2027, 3, 9)  # type: ignore[attr-defined]
+    assert andre[uid]["SEQUENCE"] == 1  # type: ignore[index]
+    assert andre[uid].decoded("LAST-MODIFIED") == datetime(2026, 12, 5, tzinfo=timezone.utc)  # type: ignore[attr-defined]
+    assert forste[uid].decoded("LAST-MODIFIED") == datetime(2026, 12, 1, tzinfo=timezone.utc)  # type: ignore[attr-defined]
+    # No duplicate: the same UIDs, only the moved ones changed.
+    assert set(andre) == set(forste)
+
+
+def test_removed_event_comes_back_once_as_cancelled(tmp_path: Path) -> None:
+    mappe = tmp_path / "ut"
+    publiser(REAL, mappe, date(2026, 12, 1))
+    uten = tmp_path / "plan.yaml"
+    tekst = REAL.read_text(encoding="utf-8")
+    uten.write_text(
+        tekst.replace(
+            "når: {måneder: [august, desember, mars, mai], dag: tredje tirsdag}",
+            "når: {måneder: [august, desember, mai], dag: tredje tirsdag}",
+        ),
+        encoding="utf-8",
+    )
+    uid = "samba.mote.2027-03@tidliginnsats.sel.kommune.no"
+    andre = by_uid(publiser(uten, mappe, date(2026, 12, 5))["skole.ics"])
+    avlyst = andre[uid]
+    assert str(avlyst["STATUS"]) == "CANCELLED"  # type: ignore[index]
+    assert avlyst["SEQUENCE"] == 1  # type: ignore[index]
+    assert str(avlyst["SUMMARY"]) == "Avlyst: SAMBA-møte"  # type: ignore[index]
+    # Still cancelled within the grace period, gone after it.
+    tredje = by_uid(publiser(uten, mappe, date(2027, 1, 20))["skole.ics"])
+    assert str(tredje[uid]["STATUS"]) == "CANCELLED"  # type: ignore[index]
+    senere = by_uid(publiser(uten, mappe, date(2027, 2, 3))["skole.ics"])
+    assert (date(2027, 2, 3) - date(2026, 12, 5)).days >= AVLYST_DAGER
+    assert uid not in senere
+
+
+def test_empty_window_is_a_valid_calendar(tmp_path: Path) -> None:
+    from aarshjul.render.ics import render_ics
+
+    plan = load_plan(REAL)
+    forekomster = expand(plan, date(2027, 7, 1), date(2027, 8, 1))
+    forekomster = [f for f in forekomster if "barnehage" in f.ansvar]
+    assert forekomster == []
+    data = render_ics(plan, forekomster, calname="Årshjul – Barnehage", stamp=STAMP)
+    cal = Calendar.from_ical(data)
+    assert [c.name for c in cal.subcomponents] == ["VTIMEZONE"]  # RFC 5545 §3.6: ≥ 1 component
+    assert str(cal["DESCRIPTION"]).endswith("Ingen hendelser i perioden.")
+
+
+def test_signed_off_event_says_so(tmp_path: Path) -> None:
+    from aarshjul.render.ics import render_ics
+
+    plan = load_plan(REAL)
+    forekomster = [f for f in expand(plan, FRA, TIL) if f.nokkel == "pmto.evaluering.2027-03"]
+    data = render_ics(plan, forekomster, calname="x", stamp=STAMP, utfort={"pmto.evaluering.2027-03": date(2027, 3, 25)})
+    (event,) = Calendar.from_ical(data).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Årlig evaluering av PMTO (utført 25.03.2027)"
+    assert str(event["DESCRIPTION"]).startswith("Utført 25.03.2027\n")
+    assert event.walk("VALARM") == []  # no reminder for what is done
+
+
+def test_one_tiltak_owning_many_virksomheter_stays_linear(tmp_path: Path) -> None:
+    """Issue 16: 5,000 virksomheter on one tiltak. Each DESCRIPTION names at most 10."""
+    n = 300
+    linjer = [
+        "plan: {navn: Stor plan, kommune: Testkommune, uid_domene: test.example.no}",
+        "virksomheter:",
+        *[f"  v{i}: {{navn: Virksomhet {i}}}" for i in range(n)],
+        "tiltak:",
+        "  - id: t",
+        "    navn: Felles",
+        '    kilde: "7.1"',
+        f"    ansvar: [{', '.join(f'v{i}' for i in range(n))}]",
+        "    hendelser:",
+        "      - id: m",
+        "        tittel: Møte",
+        "        type: møte",
+        "        når: {måneder: [september, mars], dag: \"15\"}",
+    ]
+    plan_path = tmp_path / "stor.yaml"
+    plan_path.write_text("\n".join(linjer) + "\n", encoding="utf-8")
+    plan = load_plan(plan_path)
+    forekomster = expand(plan, FRA, TIL)
+    filnavn = {f"v{i}": f"v{i}.ics" for i in range(n)}
+    storrelser = []
+    for navn, data, antall in mappe_filer(
+        plan, forekomster, filnavn, alle_filnavn="alle.ics", stamp=STAMP, fra=FRA, til=TIL
+    ):
+        assert antall == 2, navn
+        storrelser.append(len(data))
+    # Every file is about the same small size: the text does not grow with n.
+    assert max(storrelser) < 4000
+    (event, _) = Calendar.from_ical(data).walk("VEVENT")
+    assert str(event["DESCRIPTION"]).count("Virksomhet ") == 10
+    assert f"og {n - 10} andre" in str(event["DESCRIPTION"])
