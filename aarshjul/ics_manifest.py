@@ -167,7 +167,8 @@ class Manifest:
             filer = {k: v for k, v in sorted(filer.items()) if k in self._filer}
             if filer:
                 poster[uid_] = {**post, "filer": filer}
-        return (json.dumps({"format": FORMAT, "hendelser": poster}, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+        tekst = json.dumps({"format": FORMAT, "hendelser": poster}, ensure_ascii=False, indent=1, sort_keys=True)
+        return (tekst + "\n").encode("utf-8")
 
 
 def _poster(data: object) -> dict[str, dict[str, object]]:

@@ -123,9 +123,11 @@ def test_calendar_header_for_publishing(ics) -> None:  # type: ignore[no-untyped
     assert str(cal["PRODID"]) == "-//aarshjul//aarshjul 0.1//NO"  # not the kommune's name
     assert str(cal["CALSCALE"]) == "GREGORIAN"
     assert "METHOD" not in cal  # PUBLISH wants an ORGANIZER (RFC 5546); README «Outlook»
-    assert str(cal["X-WR-CALNAME"]) == "Årshjul Tidlig innsats – Barnehage"
-    assert str(cal["NAME"]) == "Årshjul Tidlig innsats – Barnehage"
-    assert str(cal["DESCRIPTION"]) == "Testplan, Testkommune. Laget av aarshjul fra planen."
+    assert str(cal["X-WR-CALNAME"]) == "Årshjul Testplan – Barnehage"
+    assert str(cal["NAME"]) == "Årshjul Testplan – Barnehage"
+    assert str(cal["DESCRIPTION"]) == (
+        "Hendelser for Barnehage i Testplan, Testkommune, fra 01.08.2026 til 31.07.2027."
+    )
     assert str(cal["X-WR-TIMEZONE"]) == "Europe/Oslo"
     assert b"\r\nX-PUBLISHED-TTL:PT12H\r\n" in data
     assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT12H\r\n" in data
@@ -141,10 +143,10 @@ def test_calendar_header_for_publishing(ics) -> None:  # type: ignore[no-untyped
 def test_calendar_name_for_several_and_for_all(ics) -> None:  # type: ignore[no-untyped-def]
     data, cal = ics("-v", "bhg", "-v", "Skole", *SKOLEAAR)
     # The comma is escaped (vobject-based tools cut the name at a bare one), in both names.
-    assert "\r\nX-WR-CALNAME:Årshjul Tidlig innsats – Barnehage\\, Skole\r\n" in data.decode()
-    assert "\r\nNAME:Årshjul Tidlig innsats – Barnehage\\, Skole\r\n" in data.decode()
+    assert "\r\nX-WR-CALNAME:Årshjul Testplan – Barnehage\\, Skole\r\n" in data.decode()
+    assert "\r\nNAME:Årshjul Testplan – Barnehage\\, Skole\r\n" in data.decode()
     _, cal = ics(*SKOLEAAR)
-    assert str(cal["X-WR-CALNAME"]) == "Årshjul Tidlig innsats – alle virksomheter"
+    assert str(cal["X-WR-CALNAME"]) == "Årshjul Testplan – alle virksomheter"
 
 
 def test_vtimezone_has_yearly_standard_and_daylight_rules(ics) -> None:  # type: ignore[no-untyped-def]
@@ -328,19 +330,23 @@ def test_alle_writes_one_file_per_virksomhet_and_creates_the_folder(tmp_path: Pa
     result = run("ics", "--alle", *SKOLEAAR, "-o", str(mappe), plan=mini_path)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in mappe.iterdir()) == [
-        "alle.ics", "barnehage.ics", "barnevern.ics", "helsestasjon.ics", "ppt.ics",
+        ".aarshjul-ics.json", "alle.ics", "barnehage.ics", "barnevern.ics", "helsestasjon.ics", "ppt.ics",
         "raadmannsledelsen.ics", "samordningsgruppa.ics", "skole.ics",
     ]  # fmt: skip
-    assert f"Skrev 10 hendelser til {mappe / 'skole.ics'}.\n" in result.stdout
+    # Progress only for a person at a terminal, on stderr: nothing on stdout (issue 14).
+    assert result.stdout == "" and result.stderr == ""
     skole = Calendar.from_ical((mappe / "skole.ics").read_bytes())
-    assert str(skole["X-WR-CALNAME"]) == "Årshjul Tidlig innsats – Skole"
+    assert str(skole["X-WR-CALNAME"]) == "Årshjul Testplan – Skole"
     assert len(skole.walk("VEVENT")) == 10
     alle = Calendar.from_ical((mappe / "alle.ics").read_bytes())
-    assert str(alle["X-WR-CALNAME"]) == "Årshjul Tidlig innsats – alle virksomheter"
+    assert str(alle["X-WR-CALNAME"]) == "Årshjul Testplan – alle virksomheter"
     # The per-virksomhet files are views of alle.ics: the same UIDs for the same forekomst.
     assert set(events(skole)) < set(events(alle))
     single = run("ics", "-v", "skole", *SKOLEAAR, "-o", "-", plan=mini_path).stdout_bytes
-    assert (mappe / "skole.ics").read_bytes() == single
+    # The same events as `ics -v skole`; the folder's also carry LAST-MODIFIED (manifest).
+    ut = [(str(e["UID"]), e["DTSTART"].to_ical(), str(e["SUMMARY"])) for e in skole.walk("VEVENT")]
+    assert ut == [(str(e["UID"]), e["DTSTART"].to_ical(), str(e["SUMMARY"])) for e in Calendar.from_ical(single).walk("VEVENT")]
+    assert all("LAST-MODIFIED" in e for e in skole.walk("VEVENT"))
 
 
 def test_alle_refuses_a_reserved_windows_name_and_writes_nothing(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
@@ -405,7 +411,7 @@ def test_writes_a_file_and_says_so(tmp_path: Path, run, mini_path) -> None:  # t
     fil = tmp_path / "skole.ics"
     result = run("ics", "-v", "skole", *SKOLEAAR, "-o", str(fil), plan=mini_path)
     assert result.exit_code == 0
-    assert result.stdout == f"Skrev 10 hendelser til {fil}.\n"
+    assert result.stdout == ""
     assert len(Calendar.from_ical(fil.read_bytes()).walk("VEVENT")) == 10
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,9 +20,11 @@ from aarshjul.commands.common import (
 from aarshjul.errors import UsageError
 from aarshjul.model import Plan
 
+if TYPE_CHECKING:
+    from aarshjul.ics_manifest import Manifest
+
 ICS_MAANEDER = 24  # default window: from 1 August of the current school year
 ICS_ALLE = "alle"  # alle.ics: every virksomhet in one file
-ICS_NAVN = "Årshjul Tidlig innsats"  # X-WR-CALNAME: "Årshjul Tidlig innsats – Barnehage"
 # Device names Windows refuses as a file name, with any extension ("con.ics" too).
 _WINDOWS_RESERVERT = frozenset(
     ["con", "prn", "aux", "nul"] + [f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)]
@@ -109,8 +111,8 @@ def ics_cmd(
         typer.Option(
             "--stempel", metavar="DATO",
             help=(
-                "DTSTAMP i filen, kl. 00:00 UTC. Standard: første dag i perioden, "
-                "så samme plan gir samme fil."
+                "DTSTAMP i filen, kl. 00:00 UTC. Standard: første dag i perioden, men aldri "
+                "etter 1. august i inneværende skoleår, så samme plan gir samme fil."
             ),
         ),
     ] = None,
@@ -135,61 +137,91 @@ def ics_cmd(
     if alle and ut == "-":
         raise UsageError("--alle skriver én fil per virksomhet; -o må være en mappe, ikke -.")
     start, end = _ics_window(s, fra, til, maaneder)
-    stamp_dato = parse_date_option(stempel, "--stempel") if stempel else start
     from datetime import timezone
 
-    from aarshjul.expand import expand
-    from aarshjul.render.common import virksomheter_tekst
-    from aarshjul.render.ics import render_ics
+    from aarshjul.dates import skoleaar_start
 
+    # DTSTAMP: deterministic (the same file all school year) and never after the run's
+    # own day, even with a future --fra (issue 14).
+    stamp_dato = (
+        parse_date_option(stempel, "--stempel") if stempel else min(start, date(skoleaar_start(s.today), 8, 1))
+    )
     stamp = datetime.combine(stamp_dato, datetime.min.time(), tzinfo=timezone.utc)
     plan = s.plan()
-    navn_alle = f"{ICS_NAVN} – alle virksomheter"
 
     if not alle:
+        from aarshjul.expand import expand
+        from aarshjul.render.common import virksomheter_tekst
+        from aarshjul.render.ics import kalenderbeskrivelse, kalendernavn, render_ics
+
         keys = resolve_virksomheter(plan, virksomhet)
         forekomster = expand(plan, start, end, keys or None)
-        calname = f"{ICS_NAVN} – {virksomheter_tekst(plan, tuple(keys))}" if keys else navn_alle
-        write_output(ut, render_ics(plan, forekomster, calname=calname, stamp=stamp))
+        hvem = virksomheter_tekst(plan, tuple(keys)) if keys else "alle virksomheter"
+        data = render_ics(
+            plan, forekomster, calname=kalendernavn(plan, hvem), stamp=stamp,
+            kalenderbeskrivelse=kalenderbeskrivelse(plan, hvem, start, end),
+        )  # fmt: skip
+        write_output(ut, data)
         if ut not in STDOUT_NAVN:
-            typer.echo(f"Skrev {_antall_hendelser(len(forekomster))} til {ut}.")
+            _fremdrift(f"Skrev {_antall_hendelser(len(forekomster))} til {ut}.")
         return
 
-    filer = ics_alle_filer(plan, start, end, stamp)
-    mappe = _ics_mappe(Path(ut))
-    for filnavn, data, antall in filer:
-        write_output(str(mappe / filnavn), data)
-        typer.echo(f"Skrev {_antall_hendelser(antall)} til {mappe / filnavn}.")
-
-
-def ics_alle_filer(plan: Plan, start: date, end: date, stamp: datetime) -> list[tuple[str, bytes, int]]:
-    """[(file name, bytes, number of events)] for every virksomhet, then alle.ics: the
-    files of `ics --alle`, also written by `publiser` (issue 15).
-
-    Every file is rendered before the first is written: a plan or name problem
-    leaves the whole published folder as it was.
-    One expansion, filtered per virksomhet (what expand(..., [key]) does), and each
-    VEVENT built once for all the files it is in (`delte`): issue 7.
-    """
-    from aarshjul.expand import expand, rolle
-    from aarshjul.render.ics import render_ics
+    # The file names are checked before anything is written: a name problem leaves the
+    # whole published folder as it was. Then each file is written as soon as it is made
+    # (memory grows with one file, not the folder), and the manifest last.
+    filnavn = ics_filnavn_alle(plan)
+    from aarshjul.expand import expand
+    from aarshjul.ics_manifest import MANIFEST, Manifest, dato_naa, mappe_filer
 
     alle_forekomster = expand(plan, start, end)
-    delte: dict[str, bytes] = {}
-    filer: list[tuple[str, bytes, int]] = []
-    for key, v in plan.virksomheter.items():
-        filnavn = ics_filnavn(key)
-        if any(filnavn == f[0] for f in filer):
-            raise UsageError(
-                f"To virksomheter får samme kalenderfil «{filnavn}». Gi en av dem en annen nøkkel."
-            )
-        forekomster = [f for f in alle_forekomster if rolle(plan, f, key)]
-        data = render_ics(plan, forekomster, calname=f"{ICS_NAVN} – {v.navn}", stamp=stamp, delte=delte)
-        filer.append((filnavn, data, len(forekomster)))
-    navn_alle = f"{ICS_NAVN} – alle virksomheter"
-    data = render_ics(plan, alle_forekomster, calname=navn_alle, stamp=stamp, delte=delte)
-    filer.append((f"{ICS_ALLE}.ics", data, len(alle_forekomster)))
-    return filer
+    mappe = _ics_mappe(Path(ut))
+    manifest = Manifest.les(mappe, dato_naa(s.today))
+    if manifest.advarsel:
+        typer.echo(manifest.advarsel, err=True)
+    for navn, data, antall in mappe_filer(
+        plan, alle_forekomster, filnavn, alle_filnavn=f"{ICS_ALLE}.ics", stamp=stamp, fra=start, til=end,
+        manifest=manifest,
+    ):  # fmt: skip
+        write_output(str(mappe / navn), data)
+        _fremdrift(f"Skrev {_antall_hendelser(antall)} til {mappe / navn}.")
+    write_output(str(mappe / MANIFEST), manifest.til_json())
+
+
+def ics_filnavn_alle(plan: Plan) -> dict[str, str]:
+    """Virksomhet key -> its file name in an `--alle` folder; two keys with one name refused."""
+    filnavn: dict[str, str] = {}
+    for key in plan.virksomheter:
+        navn = ics_filnavn(key)
+        if navn in filnavn.values():
+            raise UsageError(f"To virksomheter får samme kalenderfil «{navn}». Gi en av dem en annen nøkkel.")
+        filnavn[key] = navn
+    return filnavn
+
+
+def ics_alle_filer(
+    plan: Plan, start: date, end: date, stamp: datetime, manifest: Manifest | None = None
+) -> list[tuple[str, bytes, int]]:
+    """[(file name, bytes, number of events)] for every virksomhet, then alle.ics: the
+    files of `ics --alle`, also written by `publiser` (issue 15). With the folder's
+    manifest (aarshjul/ics_manifest.py) they carry the same SEQUENCE and LAST-MODIFIED
+    as `ics --alle` gives; the caller writes `manifest.til_json()` after the files."""
+    from aarshjul.expand import expand
+    from aarshjul.ics_manifest import mappe_filer
+
+    filnavn = ics_filnavn_alle(plan)
+    return list(mappe_filer(
+        plan, expand(plan, start, end), filnavn, alle_filnavn=f"{ICS_ALLE}.ics", stamp=stamp, fra=start,
+        til=end, manifest=manifest,
+    ))  # fmt: skip
+
+
+def _fremdrift(tekst: str) -> None:
+    """Progress for a person at a terminal, on stderr: stdout may be the calendar itself,
+    and cron mails whatever reaches stderr, so only errors should get there from cron."""
+    import sys
+
+    if sys.stderr is not None and sys.stderr.isatty():
+        typer.echo(tekst, err=True)
 
 
 def _ics_mappe(mappe: Path) -> Path:
