@@ -67,6 +67,7 @@ class Manifest:
             raise ValueError("naa must be timezone-aware")
         self.naa = naa.astimezone(timezone.utc)
         self.advarsel: str | None = None
+        self.lest: bytes | None = None  # the file as read: unchanged means no need to write
         self._poster: dict[str, dict[str, object]] = {}
         self._sett: set[str] = set()  # UIDs given a version in this run
         self._gjenopplivet: set[str] = set()
@@ -91,6 +92,8 @@ class Manifest:
         except (ValueError, UnicodeDecodeError, TypeError, KeyError):
             m = cls(None, naa)
             m.advarsel = f"«{fil}» er ødelagt og blir skrevet på nytt; SEQUENCE begynner på nytt."
+            return m
+        m.lest = tekst
         return m
 
     def fil(self, filnavn: str, uids: Iterable[str]) -> list[AvlystHendelse]:

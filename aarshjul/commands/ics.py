@@ -184,7 +184,9 @@ def ics_cmd(
     ):  # fmt: skip
         write_output(str(mappe / navn), data)
         _fremdrift(f"Skrev {_antall_hendelser(antall)} til {mappe / navn}.")
-    write_output(str(mappe / MANIFEST), manifest.til_json())
+    ny = manifest.til_json()
+    if ny != manifest.lest:
+        write_output(str(mappe / MANIFEST), ny)
 
 
 def ics_filnavn_alle(plan: Plan) -> dict[str, str]:

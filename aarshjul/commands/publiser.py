@@ -67,6 +67,8 @@ def publiser_cmd(
     from aarshjul.commands.ics import ICS_ALLE, ics_alle_filer, ics_filnavn
     from aarshjul.dates import skoleaar_start
     from aarshjul.expand import expand
+    from aarshjul.ics_manifest import MANIFEST, Manifest, dato_naa
+    from aarshjul.output import write_atomic
     from aarshjul.publish import publish_folder
     from aarshjul.render.json import render_rader
     from aarshjul.render.site import Abonnement, Nettsted, render_site
@@ -80,7 +82,9 @@ def publiser_cmd(
     stamp = datetime.combine(start, datetime.min.time(), tzinfo=timezone.utc)
 
     # Every file is built before the first is written: a problem leaves the folder as it was.
-    ics = ics_alle_filer(plan, start, start + relativedelta(months=ICS_MAANEDER), stamp)
+    # The folder's ICS manifest, as `ics --alle` keeps it: SEQUENCE and LAST-MODIFIED (issue 14).
+    manifest = Manifest.les(Path(ut), dato_naa(s.today))
+    ics = ics_alle_filer(plan, start, start + relativedelta(months=ICS_MAANEDER), stamp, manifest)
     ics_data = {navn: data for navn, data, _ in ics}
     ics_navn = {k: ics_filnavn(k) for k in keys} | {ICS_ALLE: f"{ICS_ALLE}.ics"}
     abonnementer = {k: Abonnement(ics_navn[k], f"{base}/{ics_navn[k]}" if base else None) for k in (*keys, ICS_ALLE)}
@@ -94,6 +98,9 @@ def publiser_cmd(
     filer["plan.json"] = render_rader(rader).encode("utf-8")
 
     resultat = publish_folder(Path(ut), filer)
+    ics_manifest = manifest.til_json()
+    if ics_manifest != manifest.lest:  # after the files, as `ics --alle`
+        write_atomic(Path(ut) / MANIFEST, ics_manifest)
     typer.echo(
         f"Publiserte {len(filer)} filer i {ut}: {len(resultat.skrevet)} nye eller endret, "
         f"{len(resultat.uendret)} uendret, {len(resultat.fjernet)} gamle fjernet."
