@@ -428,3 +428,28 @@ def test_a_disguised_foedselsnummer_is_refused(run, db: Path, skriv) -> None:  #
     r = run("kvitter", PMTO_ID, "--av", f"Gjelder {skriv(_et_foedselsnummer())}", "--db", str(db), today="05.04.2027")
     assert r.exit_code == 2 and "fødselsnummer" in r.stderr
     assert not db.exists()
+
+
+def test_ics_says_utfort_in_summary_and_description(run, db: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from icalendar import Calendar
+
+    def pmto(ics: bytes):  # type: ignore[no-untyped-def]
+        cal = Calendar.from_ical(ics)
+        return next(e for e in cal.walk("VEVENT") if str(e["UID"]).startswith(f"{PMTO_NOKKEL}@"))
+
+    ut = tmp_path / "barnevern.ics"
+    args = ("ics", "--virksomhet", "barnevern", "--fra", "01.08.2026", "--til", "31.07.2027", "-o", str(ut),
+            "--db", str(db))  # fmt: skip
+    assert run(*args, today="05.04.2027").exit_code == 0
+    assert "utført" not in str(pmto(ut.read_bytes())["SUMMARY"])
+    _kvitter_pmto(run, db)
+    r = run(*args, today="05.04.2027")
+    assert r.exit_code == 0, r.stderr
+    event = pmto(ut.read_bytes())
+    assert str(event["SUMMARY"]).endswith("(utført 25.03.2027)")
+    assert "Utført 25.03.2027" in str(event["DESCRIPTION"])
+    mappe = tmp_path / "kalender"
+    r = run("ics", "--alle", "--fra", "01.08.2026", "--til", "31.07.2027", "-o", str(mappe), "--db", str(db),
+            today="05.04.2027")  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    assert str(pmto((mappe / "alle.ics").read_bytes())["SUMMARY"]).endswith("(utført 25.03.2027)")

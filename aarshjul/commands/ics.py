@@ -10,6 +10,7 @@ import typer
 
 from aarshjul.commands.common import (
     STDOUT_NAVN,
+    DbOption,
     State,
     VirksomhetOption,
     parse_date_option,
@@ -116,6 +117,7 @@ def ics_cmd(
             ),
         ),
     ] = None,
+    db: DbOption = None,
 ) -> None:
     """Lag en kalenderfil (ICS) for Outlook, Microsoft 365 og Google Kalender.
 
@@ -148,6 +150,11 @@ def ics_cmd(
     )
     stamp = datetime.combine(stamp_dato, datetime.min.time(), tzinfo=timezone.utc)
     plan = s.plan()
+    from aarshjul.dbpath import kvitteringer_i_bruk
+
+    # Signed-off events say so in SUMMARY and DESCRIPTION ("Utført 25.03.2027", issue 13).
+    kvitteringer = kvitteringer_i_bruk(db) or {}
+    utfort = {n: k.utfort for n, k in kvitteringer.items() if k.utfort is not None} or None
 
     if not alle:
         from aarshjul.expand import expand
@@ -159,7 +166,7 @@ def ics_cmd(
         hvem = virksomheter_tekst(plan, tuple(keys)) if keys else "alle virksomheter"
         data = render_ics(
             plan, forekomster, calname=kalendernavn(plan, hvem), stamp=stamp,
-            kalenderbeskrivelse=kalenderbeskrivelse(plan, hvem, start, end),
+            kalenderbeskrivelse=kalenderbeskrivelse(plan, hvem, start, end), utfort=utfort,
         )  # fmt: skip
         write_output(ut, data)
         if ut not in STDOUT_NAVN:
@@ -180,7 +187,7 @@ def ics_cmd(
         typer.echo(manifest.advarsel, err=True)
     for navn, data, antall in mappe_filer(
         plan, alle_forekomster, filnavn, alle_filnavn=f"{ICS_ALLE}.ics", stamp=stamp, fra=start, til=end,
-        manifest=manifest,
+        manifest=manifest, utfort=utfort,
     ):  # fmt: skip
         write_output(str(mappe / navn), data)
         _fremdrift(f"Skrev {_antall_hendelser(antall)} til {mappe / navn}.")
