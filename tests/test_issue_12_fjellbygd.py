@@ -137,7 +137,6 @@ def test_calendar_and_digest_show_sted(run) -> None:
         assert "vinterferie" in r.stdout
 
 
-@pytest.mark.xfail(reason="LOCATION and the plan's calendar names come with helper «ics» (issue 14)", strict=False)
 def test_ics_has_location(run, tmp_path: Path) -> None:
     from icalendar import Calendar
 

@@ -177,7 +177,6 @@ def test_nothing_in_the_package_names_sel_or_tidlig_innsats() -> None:
     assert found == {}
 
 
-@pytest.mark.xfail(reason="ICS calendar names and PRODID: helper «ics» (issue 14)", strict=False)
 def test_ics_modules_do_not_name_sel_either() -> None:
     assert {k: v for k, v in _names_in_package().items() if k in _VENTER_PAA_ICS} == {}
 
