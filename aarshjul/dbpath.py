@@ -34,14 +34,16 @@ def resolve_db_path(option: str | None, env: Mapping[str, str] | None = None) ->
 def kvitteringer_i_bruk(option: str | None) -> dict[str, Kvittering] | None:
     """The sign-offs in force for --db/AARSHJUL_DB/the default path, or None when there is
     no database file: follow-up is not in use, and neither the store nor sqlite3 is loaded.
-    A path that cannot be checked (a folder without search permission) is left to the
-    store, which says so."""
+    A path the user named (--db, AARSHJUL_DB) that cannot be checked (a folder without
+    search permission) is left to the store, which says so; the default path under a home
+    folder this user may not enter (cron as another user with root's HOME) means none."""
     path = resolve_db_path(option)
     try:
         if not path.exists():
             return None
     except OSError:
-        pass
+        if not option and not os.environ.get(DB_ENV):
+            return None
     from aarshjul.store import read_gjeldende
 
     return read_gjeldende(path)
