@@ -56,6 +56,18 @@ _FD_PREFIXES = ("/dev/fd/", "/proc/self/fd/")
 _STD_NAMES = {"/dev/stdout": 1, "/dev/stderr": 2}
 
 
+def ensure_folder(mappe: Path, hva: str) -> Path:
+    """The output folder of `ics --alle` and `publiser`, created with its parents when
+    missing; `hva` says in the message why -o must be a folder."""
+    if mappe.exists() and not mappe.is_dir():
+        raise OutputError(f"«{mappe}» er en fil, ikke en mappe. {hva}")
+    try:
+        mappe.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"Kan ikke opprette mappen «{mappe}»: {os_feil_tekst(e)}.") from None
+    return mappe
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write data to path: atomically for a regular file, in place for a device or FIFO."""
     stream = _named_stream(path)
@@ -114,12 +126,15 @@ def _write_stream(path: Path, fd: int, data: bytes) -> None:
             stream.buffer.write(data)
             stream.buffer.flush()
             return
-        view = memoryview(data)
-        while view:
-            n = os.write(fd, view)
-            view = view[n:]
+        _write_all(fd, data)
     except OSError as e:
         raise OutputError(f"Kan ikke skrive «{path}»: {os_feil_tekst(e)}.") from None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _write_in_place(path: Path, data: bytes) -> None:
@@ -133,10 +148,7 @@ def _write_in_place(path: Path, data: bytes) -> None:
         raise OutputError(f"Kan ikke skrive «{path}»: {os_feil_tekst(e)}.") from None
     try:
         os.set_blocking(fd, True)
-        view = memoryview(data)
-        while view:
-            n = os.write(fd, view)
-            view = view[n:]
+        _write_all(fd, data)
     except OSError as e:
         raise OutputError(f"Kan ikke skrive «{path}»: {os_feil_tekst(e)}.") from None
     finally:

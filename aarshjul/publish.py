@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from aarshjul.output import OutputError, write_atomic
+from aarshjul.output import OutputError, ensure_folder, write_atomic
 
 MANIFEST = ".aarshjul-nettside.json"
 MANIFEST_VERSJON = 1
@@ -45,7 +45,7 @@ def publish_folder(mappe: Path, filer: Mapping[str, bytes], *, siste: str = "ind
     for navn in filer:
         if not _trygt_navn(navn):
             raise ValueError(f"not a plain file name: {navn!r}")
-    _lag_mappe(mappe)
+    ensure_folder(mappe, "-o må være en mappe.")
     gamle = _les_manifest(mappe)
     rekkefoelge = sorted(n for n in filer if n != siste) + ([siste] if siste in filer else [])
     skrevet: list[str] = []
@@ -76,17 +76,6 @@ def publish_folder(mappe: Path, filer: Mapping[str, bytes], *, siste: str = "ind
     if foreldede:
         _skriv_manifest(mappe, sorted(filer))
     return Resultat(tuple(skrevet), tuple(uendret), tuple(fjernet))
-
-
-def _lag_mappe(mappe: Path) -> None:
-    if mappe.exists() and not mappe.is_dir():
-        raise OutputError(f"«{mappe}» er en fil, ikke en mappe. -o må være en mappe.")
-    try:
-        mappe.mkdir(parents=True, exist_ok=True)
-    except PermissionError:
-        raise OutputError(f"Mangler tilgang til å opprette mappen «{mappe}».") from None
-    except OSError as e:
-        raise OutputError(f"Kan ikke opprette mappen «{mappe}»: {e.strerror or e}.") from None
 
 
 def _samme_innhold(sti: Path, data: bytes) -> bool:

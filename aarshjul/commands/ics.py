@@ -181,7 +181,9 @@ def ics_cmd(
     from aarshjul.ics_manifest import MANIFEST, Manifest, dato_naa, mappe_filer
 
     alle_forekomster = expand(plan, start, end)
-    mappe = _ics_mappe(Path(ut))
+    from aarshjul.output import ensure_folder
+
+    mappe = ensure_folder(Path(ut), "Med --alle er -o en mappe.")
     manifest = Manifest.les(mappe, dato_naa(s.today))
     if manifest.advarsel:
         typer.echo(manifest.advarsel, err=True)
@@ -231,18 +233,3 @@ def _fremdrift(tekst: str) -> None:
 
     if sys.stderr is not None and sys.stderr.isatty():
         typer.echo(tekst, err=True)
-
-
-def _ics_mappe(mappe: Path) -> Path:
-    """The --alle folder, created (with parents) when missing."""
-    from aarshjul.output import OutputError
-
-    if mappe.exists() and not mappe.is_dir():
-        raise OutputError(f"«{mappe}» er en fil, ikke en mappe. Med --alle er -o en mappe.")
-    try:
-        mappe.mkdir(parents=True, exist_ok=True)
-    except PermissionError:
-        raise OutputError(f"Mangler tilgang til å opprette mappen «{mappe}».") from None
-    except OSError as e:
-        raise OutputError(f"Kan ikke opprette mappen «{mappe}»: {e.strerror or e}.") from None
-    return mappe
