@@ -66,14 +66,23 @@ def upcoming(
     til: date,
     virksomheter: Sequence[str] | None = None,
 ) -> list[Rad]:
-    """Everything in [fra, til), then deadlines after til whose varsel has begun on fra."""
-    rader = [
-        Rad(f, best_rolle(plan, f, virksomheter), (f.dato - fra).days, False)
-        for f in expand(plan, fra, til, virksomheter or None)
-    ]
-    for rad in kommende_frister(plan, fra, virksomheter):
-        if rad.forekomst.dato >= til:
-            rader.append(Rad(rad.forekomst, rad.rolle, rad.dager_igjen, True))
+    """Everything in [fra, til), then deadlines after til whose varsel has begun on fra.
+
+    One expansion covers both: [fra, til) and the year kommende_frister looks at,
+    [fra, fra + MAX_VARSEL). Expanding a window gives exactly what expanding its parts
+    gives (expand.py), so the rows and their order are those of expanding [fra, til) and
+    then kommende_frister(fra) after til, without expanding the overlap twice (issue 17:
+    a ten-year window expanded its first year again).
+    """
+    wanted = virksomheter or None
+    rader: list[Rad] = []
+    tidlige: list[Rad] = []
+    for f in expand(plan, fra, max(til, fra + timedelta(days=MAX_VARSEL)), wanted):
+        if f.dato < til:
+            rader.append(Rad(f, best_rolle(plan, f, virksomheter), (f.dato - fra).days, False))
+        elif varsel_begynt(f, fra):
+            tidlige.append(Rad(f, best_rolle(plan, f, virksomheter), (f.dato - fra).days, True))
+    rader.extend(tidlige)
     return rader
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from aarshjul.errors import PlanError
 from aarshjul.expand import arbeidskalender, expand
 from aarshjul.model import Flytt, Plan
 from aarshjul.plan import load_plan
+from aarshjul.select import Rad, best_rolle, kommende_frister, upcoming
 
 FIRST = date(2018, 1, 1)
 LAST = date(2032, 12, 31)
@@ -161,6 +163,18 @@ def test_expansion_is_sorted_unique_inside_and_splits(folder: Path, text: str, w
     ids = [f.id for f in whole]
     assert len(ids) == len(set(ids))
     assert expand(plan, a, b) + expand(plan, b, c) == whole
+
+
+@given(text=plans(), window=windows())
+def test_upcoming_is_the_window_then_its_early_deadlines(folder: Path, text: str, window: tuple[date, date, date]) -> None:
+    """upcoming expands once (issue 17); its rows are still exactly those of expanding the
+    window, then kommende_frister's deadlines after the window, marked tidlig_varsel."""
+    plan = load(folder, text)
+    a, b, _ = window
+    for wanted in (None, ["a"]):
+        old = [Rad(f, best_rolle(plan, f, wanted), (f.dato - a).days, False) for f in expand(plan, a, b, wanted)]
+        old += [replace(r, tidlig_varsel=True) for r in kommende_frister(plan, a, wanted) if r.forekomst.dato >= b]
+        assert upcoming(plan, a, b, wanted) == old
 
 
 @given(text=plans(), window=windows())
