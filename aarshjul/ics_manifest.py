@@ -239,6 +239,11 @@ def mappe_filer(
                 liste.append(f)
     delte: dict[str, bytes] = {}
     uids = {f.id: uid(plan, f) for f in forekomster}
+    # Every file names an evaluated meeting the same way, also where the meeting is in
+    # another virksomhet's file only: each VEVENT is made once for all its files.
+    alle_baser = {f.nokkel: f for f in forekomster if f.nokkel}
+    if baser:
+        alle_baser = {**baser, **alle_baser}
     deler: list[tuple[str, str, Sequence[Forekomst]]] = [
         (navn, plan.virksomheter[key].navn if key in plan.virksomheter else key, per_virksomhet[key])
         for key, navn in filnavn.items()
@@ -249,7 +254,7 @@ def mappe_filer(
         data = render_ics(
             plan, fs, calname=kalendernavn(plan, hvem), stamp=stamp, delte=delte,
             kalenderbeskrivelse=kalenderbeskrivelse(plan, hvem, fra, til),
-            utfort=utfort, versjoner=manifest, baser=baser, avlyste=avlyste,
+            utfort=utfort, versjoner=manifest, baser=alle_baser, avlyste=avlyste,
         )  # fmt: skip
         yield navn, data, len(fs)
 

@@ -204,3 +204,83 @@ def test_one_tiltak_owning_many_virksomheter_stays_linear(tmp_path: Path) -> Non
     (event, _) = Calendar.from_ical(data).walk("VEVENT")
     assert str(event["DESCRIPTION"]).count("Virksomhet ") == 10
     assert f"og {n - 10} andre" in str(event["DESCRIPTION"])
+
+
+def _alle_events(data: bytes) -> dict[str, str]:
+    """UID -> DESCRIPTION for every VEVENT."""
+    return {str(e["UID"]): str(e["DESCRIPTION"]) for e in Calendar.from_ical(data).walk("VEVENT")}
+
+
+EVALUERING_2026_09 = "kompetanseheving.arbeidsseminar_evaluering.2026-09@tidliginnsats.sel.kommune.no"
+GJELDER_SEMINAR = "\nGjelder: Felles arbeidsseminar for å implementere kompetanseheving 09.09.2026\n"
+
+
+def test_evaluated_meeting_before_the_window_keeps_its_date(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    """The seminar of 09.09.2026 is before a window from 01.01.2027; its evaluation on
+    09.03.2027 still says which seminar, with the date, in every command and file."""
+    fil = tmp_path / "alle.ics"
+    result = run("ics", "--fra", "01.01.2027", "--til", "31.07.2027", "-o", str(fil), plan=REAL)
+    assert result.exit_code == 0, result.output
+    beskrivelse = _alle_events(fil.read_bytes())[EVALUERING_2026_09]
+    assert GJELDER_SEMINAR in beskrivelse
+    plan = load_plan(REAL)
+    assert not any(f.nokkel == "kompetanseheving.arbeidsseminar.2026-09" for f in expand(plan, date(2027, 1, 1), date(2027, 8, 1)))
+    # One virksomhet's file, and every file of --alle.
+    hvem = next(k for k in plan.virksomheter if any(
+        f.nokkel == "kompetanseheving.arbeidsseminar_evaluering.2026-09" and k in f.ansvar
+        for f in expand(plan, date(2027, 1, 1), date(2027, 8, 1))
+    ))  # fmt: skip
+    fil_v = tmp_path / "en.ics"
+    result = run("ics", "-v", hvem, "--fra", "01.01.2027", "--til", "31.07.2027", "-o", str(fil_v), plan=REAL)
+    assert result.exit_code == 0, result.output
+    assert GJELDER_SEMINAR in _alle_events(fil_v.read_bytes())[EVALUERING_2026_09]
+    mappe = tmp_path / "mappe"
+    result = run("ics", "--alle", "--fra", "01.01.2027", "--til", "31.07.2027", "-o", str(mappe), plan=REAL)
+    assert result.exit_code == 0, result.output
+    med = [p.name for p in mappe.glob("*.ics") if EVALUERING_2026_09 in _alle_events(p.read_bytes())]
+    assert "alle.ics" in med and len(med) > 1
+    for navn in med:
+        assert GJELDER_SEMINAR in _alle_events((mappe / navn).read_bytes())[EVALUERING_2026_09], navn
+
+
+def test_meeting_in_another_virksomhets_file_is_named_the_same_in_every_file(tmp_path: Path) -> None:
+    """A per-virksomhet file without the evaluated meeting names it as alle.ics does:
+    the VEVENT is shared between the files, so it must not depend on which came first."""
+    filer = publiser(REAL, tmp_path / "ut", date(2026, 12, 1))
+    alle = _alle_events(filer["alle.ics"])
+    for navn, data in filer.items():
+        for uid, tekst in _alle_events(data).items():
+            assert tekst == alle[uid], (navn, uid)
+
+
+def test_moved_date_gives_the_engines_reason(tmp_path: Path) -> None:
+    """Every moved event says why with Forekomst.flyttet_grunn, the reason every other
+    format gives: Easter 2024 names the days skipped, not only the first."""
+    from aarshjul.render.common import one_line
+    from aarshjul.render.ics import render_ics
+
+    plan = load_plan(REAL)
+    forekomster = expand(plan, date(2019, 1, 1), date(2031, 1, 1))
+    data = render_ics(plan, forekomster, calname="x", stamp=STAMP)
+    tekster = _alle_events(data)
+    flyttet = [f for f in forekomster if f.flyttet_fra is not None]
+    assert flyttet
+    for f in flyttet:
+        assert f.flyttet_grunn
+        linje = f"\nFlyttet fra {f.flyttet_fra:%d.%m.%Y} ({one_line(f.flyttet_grunn)})"
+        assert linje in tekster[f"{f.nokkel}@{plan.uid_domene}"], f.id
+    assert any(
+        "\nFlyttet fra 31.03.2024 (1. påskedag; 29.03 er langfredag; 28.03 er skjærtorsdag)" in t
+        for t in tekster.values()
+    )
+
+
+def test_leader_role_equal_to_the_name_is_said_once(tmp_path: Path) -> None:
+    """«Kommunalsjef helse» leads itself: «Ansvar: Kommunalsjef helse», not twice."""
+    plan = load_plan(REAL)
+    assert plan.virksomheter["kommunalsjef_helse"].leder == plan.virksomheter["kommunalsjef_helse"].navn
+    filer = publiser(REAL, tmp_path / "ut", date(2026, 12, 1))
+    tekster = list(_alle_events(filer["alle.ics"]).values())
+    assert not any("Kommunalsjef helse (Kommunalsjef helse)" in t for t in tekster)
+    assert any("\nAnsvar: Kommunalsjef helse\n" in t for t in tekster)
+    assert any("Barnehage (Styrer)" in t for t in tekster)  # a different role is still named

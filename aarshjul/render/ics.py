@@ -50,10 +50,10 @@ from icalendar.caselessdict import canonsort_keys
 
 from aarshjul import __version__
 from aarshjul.dates import format_dato
-from aarshjul.expand import arbeidskalender
 from aarshjul.model import Forekomst, HendelseType, Plan, Relativ
 from aarshjul.render.common import (
     TYPE_NAVN,
+    flyttet_tekst,
     kilde_tekst,
     one_line,
     sanitize,
@@ -184,15 +184,15 @@ def render_ics(
     if len(linjer) > _MAKS_LINJER:
         linjer = _LINJER.clear()
     etter = _etter_regler(plan)
-    alle_baser: dict[str, Forekomst] = {f.nokkel: f for f in forekomster if f.nokkel}
-    if baser:
-        alle_baser = {**baser, **alle_baser}
+    # Looked up in both, not merged: `ics --alle` gives every file the same `baser`, and
+    # a merged copy per file would grow with the plan, not with the file.
+    egne = {f.nokkel: f for f in forekomster if f.nokkel}
     # The properties a forekomst shares with the others of its hendelse, made once.
     tekster: dict[Hashable, tuple[list[Egenskap], list[Egenskap] | None]] = {}
     for f in forekomster:
         event = events.get(f.id)
         if event is None:
-            base = _base(plan, f, etter, alle_baser)
+            base = _base(plan, f, etter, egne, baser)
             ferdig = utfort.get(f.nokkel) if utfort else None
             key = (_tekst_nokkel(f), base, ferdig)
             tekst_props = tekster.get(key)
@@ -278,7 +278,7 @@ def _tekst_nokkel(f: Forekomst) -> Hashable:
     same key (and the same base and sign-off) share those properties."""
     return (
         f.tiltak_id, f.tiltak_navn, f.hendelse_id, f.tittel, f.type, f.ansvar, f.deltakere, f.kilde,
-        f.antatt, f.flyttet_fra, f.beskrivelse, f.sone, f.varsel, f.sted, f.ansvar_antatt,
+        f.antatt, f.flyttet_fra, f.flyttet_grunn, f.beskrivelse, f.sone, f.varsel, f.sted, f.ansvar_antatt,
     )  # fmt: skip
 
 
@@ -293,13 +293,21 @@ def _etter_regler(plan: Plan) -> dict[tuple[str, str], str]:
 
 
 def _base(
-    plan: Plan, f: Forekomst, etter: dict[tuple[str, str], str], baser: Mapping[str, Forekomst]
+    plan: Plan,
+    f: Forekomst,
+    etter: dict[tuple[str, str], str],
+    baser: Mapping[str, Forekomst],
+    andre: Mapping[str, Forekomst] | None = None,
 ) -> Base | None:
-    """The occurrence an `etter:` forekomst follows: it has the same periode (keys.py)."""
+    """The occurrence an `etter:` forekomst follows, from `baser` or else `andre`: it has
+    the same periode (keys.py)."""
     hva_etter = etter.get((f.tiltak_id, f.hendelse_id))
     if hva_etter is None:
         return None
-    base = baser.get(f"{hva_etter}.{f.periode}")
+    nokkel = f"{hva_etter}.{f.periode}"
+    base = baser.get(nokkel)
+    if base is None and andre:
+        base = andre.get(nokkel)
     if base is not None:
         return (one_line(base.tittel), base.dato)
     tiltak_id, _, hendelse_id = hva_etter.partition(".")
@@ -585,8 +593,9 @@ def beskrivelse(plan: Plan, f: Forekomst, base: Base | None = None, utfort: date
         linjer.append(f"Datoen er antatt og må bekreftes: {one_line(f.antatt)}")
     if f.ansvar_antatt:
         linjer.append(f"Ansvaret er antatt: {one_line(f.ansvar_antatt)}")
-    if f.flyttet_fra is not None:
-        linjer.append(f"Flyttet fra {format_dato(f.flyttet_fra)} ({_fridag(plan, f.flyttet_fra)})")
+    flyttet = flyttet_tekst(f)  # the engine's reason, as every other format gives it
+    if flyttet is not None:
+        linjer.append(flyttet[:1].upper() + flyttet[1:])
     url = plan_url(plan)
     if url:
         linjer.append(f"Planen: {url}")
@@ -602,7 +611,10 @@ def _med_leder(plan: Plan, keys: tuple[str, ...]) -> str:
     for key in keys[:MAKS_NAVN]:
         v = plan.virksomheter.get(key)
         navn = one_line(v.navn if v is not None else key)
-        deler.append(f"{navn} ({one_line(v.leder)})" if v is not None and v.leder else navn)
+        leder = one_line(v.leder) if v is not None and v.leder else ""
+        # "Kommunalsjef helse", not "Kommunalsjef helse (Kommunalsjef helse)"
+        har_leder = leder.strip() and leder.strip().casefold() != navn.strip().casefold()
+        deler.append(f"{navn} ({leder})" if har_leder else navn)
     return _med_resten(deler, len(keys))
 
 
@@ -616,7 +628,3 @@ def _med_resten(deler: list[str], antall: int) -> str:
     if antall > len(deler):
         tekst += f" og {antall - len(deler)} andre"
     return tekst
-
-
-def _fridag(plan: Plan, dag: date) -> str:
-    return arbeidskalender(plan).fridag_navn(dag) or "helligdag/helg"
