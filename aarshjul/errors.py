@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import errno
-from dataclasses import dataclass
 from pathlib import Path
 
+from aarshjul.records import record
 
-@dataclass(frozen=True)
+
+@record
 class Problem:
     """One thing wrong with a plan file, with its place when known."""
 

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -42,6 +41,7 @@ from aarshjul.dates import format_dato, format_skoleaar, skoleaar_start
 from aarshjul.errors import UsageError
 from aarshjul.expand import expand, waiting
 from aarshjul.model import Forekomst, Plan, Ventende
+from aarshjul.records import record
 from aarshjul.store import Kvittering
 
 # How far back `next`, the digest and `status --forfalt` look for overdue deadlines.
@@ -57,7 +57,7 @@ class Status(StrEnum):
     VENTER = "venter"
 
 
-@dataclass(frozen=True)
+@record
 class Oppfoelging:
     """The follow-up state of one occurrence (or of one hendelse waiting for a date)."""
 

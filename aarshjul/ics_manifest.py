@@ -28,18 +28,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from aarshjul.model import Forekomst, Plan
+from aarshjul.records import record
 
 MANIFEST = ".aarshjul-ics.json"
 FORMAT = 1
 AVLYST_DAGER = 60  # how long a removed event is still published as cancelled
 
 
-@dataclass(frozen=True)
+@record
 class AvlystHendelse:
     """An event to publish once more as cancelled (render.ics.Avlyst)."""
 

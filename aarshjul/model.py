@@ -6,7 +6,7 @@ with a recurrence); expand.py turns each Hendelse into dated *Forekomster*.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, time
 from enum import StrEnum
 from pathlib import Path
@@ -14,6 +14,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 from aarshjul.errors import Problem
+from aarshjul.records import record
 
 
 class HendelseType(StrEnum):
@@ -50,7 +51,7 @@ class Rolle(StrEnum):
     DELTAR = "deltar"
 
 
-@dataclass(frozen=True)
+@record
 class Virksomhet:
     id: str
     navn: str
@@ -61,7 +62,7 @@ class Virksomhet:
     linje: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class NavngittDato:
     """A date the plan refers to that may not be known yet ("når stillingen er besatt")."""
 
@@ -71,7 +72,7 @@ class NavngittDato:
     linje: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Ferie:
     """A school holiday meetings avoid (aarshjul/ferier.py): a period, or ISO weeks every year."""
 
@@ -85,7 +86,7 @@ class Ferie:
 # --- recurrence rules -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Dagregel:
     """Which day of a month: the 15th, the first Tuesday, the last working day ...
 
@@ -99,7 +100,7 @@ class Dagregel:
     tekst: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Maanedlig:
     """Given months every year (or every N years), with a day rule."""
 
@@ -110,18 +111,18 @@ class Maanedlig:
     skoleaar: bool = False  # startaar counts school years (Aug–Jul) instead of calendar years
 
 
-@dataclass(frozen=True)
+@record
 class Ukentlig:
     ukedag: int  # 0 = mandag
     unntatt_maaneder: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Enkeltdato:
     dato: date
 
 
-@dataclass(frozen=True)
+@record
 class Relativ:
     """Each occurrence of another hendelse, plus an offset ("innen en måned etter")."""
 
@@ -130,7 +131,7 @@ class Relativ:
     innen_tekst: str
 
 
-@dataclass(frozen=True)
+@record
 class EtterDato:
     """A fixed offset after a named date that may still be unknown."""
 
@@ -139,7 +140,7 @@ class EtterDato:
     innen_tekst: str
 
 
-@dataclass(frozen=True)
+@record
 class RRegel:
     """A raw RFC 5545 RRULE, for power users."""
 
@@ -147,7 +148,7 @@ class RRegel:
     start: date
 
 
-@dataclass(frozen=True)
+@record
 class Ukenummer:
     """A weekday in given ISO weeks every year (`uker: [9, 40], dag: mandag`); week 53
     only in the years that have one."""
@@ -156,7 +157,7 @@ class Ukenummer:
     ukedag: int  # 0 = mandag
 
 
-@dataclass(frozen=True)
+@record
 class EtterAarsdato:
     """A fixed offset after a day of the year (`etter: "15.08"`, `innen: 3 uker`)."""
 
@@ -169,7 +170,7 @@ class EtterAarsdato:
 Gjentakelse = Maanedlig | Ukentlig | Enkeltdato | Relativ | EtterDato | RRegel | Ukenummer | EtterAarsdato
 
 
-@dataclass(frozen=True)
+@record
 class Hendelse:
     """Something the plan says happens in a tiltak, with its recurrence."""
 
@@ -196,7 +197,7 @@ class Hendelse:
     ansvar_antatt: str | None = None  # the reason, when *who* is our assumption
 
 
-@dataclass(frozen=True)
+@record
 class UtenDato:
     """A duty the plan states without a date ("løpende", "gjennomgående", "ved behov").
 
@@ -213,7 +214,7 @@ class UtenDato:
     linje: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Tiltak:
     id: str
     navn: str
@@ -229,7 +230,7 @@ class Tiltak:
     ansvar_antatt: str | None = None  # applies to hendelser/uten_dato without own ansvar
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     navn: str
     kommune: str
@@ -263,7 +264,7 @@ class Plan:
 # --- expansion results --------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Forekomst:
     """One dated occurrence of a Hendelse."""
 
@@ -299,7 +300,7 @@ class Forekomst:
         return (self.dato, self.tid or time(0, 0), self.id)
 
 
-@dataclass(frozen=True)
+@record
 class Ventende:
     """An occurrence that waits for a named date nobody has filled in yet."""
 

@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from aarshjul.output import OutputError, ensure_folder, write_atomic
+from aarshjul.records import record
 
 MANIFEST = ".aarshjul-nettside.json"
 MANIFEST_VERSJON = 1
 
 
-@dataclass(frozen=True)
+@record
 class Resultat:
     """What a publish did, file names in the order they were handled."""
 
