@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 import pytest
@@ -15,8 +15,11 @@ from hypothesis import strategies as st
 
 import aarshjul.render.json as json_render
 from aarshjul.expand import expand
-from aarshjul.render.json import dumps, forekomst_obj, iter_objekter, iter_rader, render_rader
+from aarshjul.followup import Oppfoelging, Status
+from aarshjul.model import Forekomst, HendelseType, Rolle
+from aarshjul.render.json import FOREKOMST_KEYS, dumps, forekomst_obj, iter_objekter, iter_rader, render_rader
 from aarshjul.select import Rad, best_rolle, upcoming
+from aarshjul.store import KVITTERT, Kvittering
 
 scalars = st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.text()
 values = scalars | st.lists(st.text(), max_size=4) | st.lists(scalars, max_size=3)
@@ -96,3 +99,131 @@ def test_first_chunk_before_the_last_row(real_plan: Any, monkeypatch: pytest.Mon
     rest = "".join(chunks)
     assert lest == len(rader)
     assert json.loads(first + rest) == [forekomst_obj(r.forekomst, r) for r in rader]
+
+
+# --- the template per hendelse (issue 17): every row still as forekomst_obj + dumps ----
+
+ODD = st.text(st.sampled_from(list('aø%s"\\\x00\x1b\x7f\x9b\u202e\u200b\ud800\U000e0041 .-_\n{}')), max_size=8)
+TEKST = ODD | st.text(max_size=12)
+DATOER = st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31))
+TIDER = st.none() | st.times().map(lambda t: t.replace(microsecond=0))
+
+
+@st.composite
+def hendelse_felter(draw: st.DrawFn) -> dict[str, Any]:
+    """The fields a Forekomst takes from its tiltak and hendelse."""
+    return {
+        "tiltak_id": draw(ODD), "hendelse_id": draw(ODD), "tiltak_navn": draw(TEKST), "tittel": draw(TEKST),
+        "type": draw(st.sampled_from(HendelseType)), "ansvar": tuple(draw(st.lists(ODD, max_size=3))),
+        "deltakere": tuple(draw(st.lists(ODD, max_size=2))), "kilde": draw(TEKST),
+        "varsel": draw(st.integers(0, 365)), "antatt": draw(st.none() | TEKST), "tid": draw(TIDER),
+        "slutt": draw(TIDER), "sted": draw(st.none() | TEKST), "ansvar_antatt": draw(st.none() | TEKST),
+        "beskrivelse": draw(st.none() | TEKST),
+    }  # fmt: skip
+
+
+@st.composite
+def oppfoelging(draw: st.DrawFn, f: Forekomst) -> Oppfoelging | None:
+    if draw(st.booleans()):
+        return None
+    k = None
+    if draw(st.booleans()):
+        k = Kvittering(
+            f.nokkel, KVITTERT, draw(st.none() | DATOER), av=draw(st.none() | TEKST),
+            merknad=draw(st.none() | TEKST), lenke=draw(st.none() | ODD), registrert=draw(ODD),
+        )  # fmt: skip
+    return Oppfoelging(draw(st.sampled_from(Status)), f, kvittering=k)
+
+
+@st.composite
+def rader(draw: st.DrawFn) -> list[Rad]:
+    """Rows of a few hendelser, mostly as expand makes them (id "tiltak.hendelse.dato",
+    nøkkel "tiltak.hendelse.periode"), sometimes not; moved, assumed, signed off."""
+    hendelser = draw(st.lists(hendelse_felter(), min_size=1, max_size=3))
+    # Hendelser that differ in one field only: each needs a template of its own.
+    for _ in range(draw(st.integers(0, 3))):
+        annen = draw(hendelse_felter())
+        felt = draw(st.sampled_from(sorted(annen)))
+        hendelser.append({**hendelser[0], felt: annen[felt]})
+    result = []
+    for _ in range(draw(st.integers(0, 10))):
+        h = dict(draw(st.sampled_from(hendelser)))
+        dato = draw(DATOER)
+        periode = draw(st.sampled_from([dato.isoformat(), dato.isoformat()[:7], "engang", "2027-W05"]) | ODD)
+        pre = f"{h['tiltak_id']}.{h['hendelse_id']}."
+        if draw(st.integers(0, 3)) == 0:  # an inherited antatt: a template of its own
+            h["antatt"] = draw(TEKST)
+        f = Forekomst(
+            id=pre + dato.isoformat() if draw(st.integers(0, 3)) else draw(ODD),
+            nokkel=pre + periode if draw(st.integers(0, 3)) else draw(ODD),
+            periode=periode, dato=dato, flyttet_fra=draw(st.none() | DATOER),
+            flyttet_grunn=draw(st.none() | TEKST), **h,
+        )  # fmt: skip
+        rolle = draw(st.none() | st.sampled_from(Rolle))
+        result.append(Rad(f, rolle, draw(st.integers(-(10**6), 10**6)), draw(st.booleans()), draw(oppfoelging(f))))
+    return result
+
+
+@given(rader())
+def test_rows_from_templates_are_forekomst_obj_dumped(data: list[Rad]) -> None:
+    text = "".join(iter_rader(data))
+    assert text == dumps([forekomst_obj(r.forekomst, r) for r in data])
+    assert len(json.loads(text)) == len(data)
+
+
+def test_template_keys_are_the_contract(real_plan: Any) -> None:
+    """The keys a row fills in and the keys a hendelse gives are together FOREKOMST_KEYS,
+    which are forekomst_obj's keys: a key added to one must be added to all."""
+    f = expand(real_plan, date(2027, 1, 1), date(2027, 2, 1))[0]
+    per_rad, per_hendelse = set(json_render._PER_RAD), set(json_render._PER_HENDELSE)
+    assert not per_rad & per_hendelse
+    assert per_rad | per_hendelse == FOREKOMST_KEYS == set(forekomst_obj(f, Rad(f, None, 0, False)))
+    assert list(json_render._PER_RAD) == sorted(per_rad)
+
+
+def test_one_template_per_hendelse(real_plan: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped plan's 2026/27: forekomst_obj runs once per hendelse with forekomster
+    (the template), not once per row, and the text is what it was."""
+    rader = _kalender(real_plan, [])
+    old = dumps([forekomst_obj(r.forekomst, r) for r in rader])
+    calls = []
+    orig = json_render.forekomst_obj
+
+    def counting(f: Forekomst, rad: Rad | None = None) -> dict[str, Any]:
+        calls.append(f.id)
+        return orig(f, rad)
+
+    monkeypatch.setattr(json_render, "forekomst_obj", counting)
+    assert render_rader(rader) == old
+    hendelser = {(r.forekomst.tiltak_id, r.forekomst.hendelse_id, r.forekomst.antatt) for r in rader}
+    assert len(calls) == len(hendelser) < len(rader)
+
+
+def test_percent_and_nul_in_plan_text_are_not_holes() -> None:
+    """A template is %-formatted: plan text with %s, %% or NUL stays as it was."""
+    h = {"tiltak_id": "t%s", "hendelse_id": "h%%", "tiltak_navn": "100 %", "tittel": "%s\x00%d",
+         "type": HendelseType.FRIST, "ansvar": ("%(x)s",), "deltakere": (), "kilde": "%", "varsel": 14}  # fmt: skip
+    data = [
+        Rad(Forekomst(id=f"t%s.h%%.{d.isoformat()}", nokkel="t%s.h%%.2027-03", periode="2027-03", dato=d, **h),
+            Rolle.DELTAR, i, bool(i % 2))  # fmt: skip
+        for i, d in enumerate([date(2027, 3, 1), date(2027, 3, 31)])
+    ]
+    text = "".join(iter_rader(data))
+    assert text == dumps([forekomst_obj(r.forekomst, r) for r in data])
+    assert json.loads(text)[1]["tittel"] == "%s\x00%d" and json.loads(text)[1]["id"] == "t%s.h%%.2027-03-31"
+
+
+def test_hendelser_that_differ_in_one_field_do_not_share_a_template() -> None:
+    h: dict[str, Any] = {"tiltak_id": "t", "hendelse_id": "h", "tiltak_navn": "T", "tittel": "Møte",
+                         "type": HendelseType.FRIST, "ansvar": ("a",), "deltakere": (), "kilde": "1", "varsel": 14}  # fmt: skip
+    andre = {"tiltak_id": "u", "hendelse_id": "i", "tiltak_navn": "U", "tittel": "Frist", "type": HendelseType.MOTE,
+             "ansvar": ("b",), "deltakere": ("c",), "kilde": "2", "varsel": 3, "antatt": "antatt",
+             "tid": time(9), "slutt": time(10), "sted": "Her", "ansvar_antatt": "kanskje"}  # fmt: skip
+    d = date(2027, 3, 1)
+    for felt, verdi in andre.items():
+        data = [
+            Rad(Forekomst(id=f"{x['tiltak_id']}.{x['hendelse_id']}.{d}", nokkel=f"{x['tiltak_id']}.{x['hendelse_id']}.2027-03",
+                          periode="2027-03", dato=d, **x), None, 0, False)  # fmt: skip
+            for x in (h, {**h, felt: verdi})
+        ]
+        assert "".join(iter_rader(data)) == dumps([forekomst_obj(r.forekomst, r) for r in data]), felt

@@ -143,13 +143,17 @@ _ENC: dict[type, Callable[[Any], str]] = {
 _NOEKKEL: dict[str, str] = {}  # '    "key": ' per key
 
 
-def _rad_tekst(obj: dict[str, Any]) -> str:
-    """One object of the array, indented as json.dumps(indent=2) does at level 1."""
+def _rad_tekst(obj: dict[str, Any], hull: dict[str, str] | None = None) -> str:
+    """One object of the array, indented as json.dumps(indent=2) does at level 1; with
+    hull, the keys in it get that text instead of their value's."""
     deler = []
     for k in sorted(obj):
         prefix = _NOEKKEL.get(k)
         if prefix is None:
             prefix = _NOEKKEL[k] = f"    {_enc_str(k)}: "
+        if hull is not None and k in hull:
+            deler.append(prefix + hull[k])
+            continue
         v = obj[k]
         deler.append(prefix + _ENC.get(type(v), _enc_annet)(v))
     if not deler:
@@ -157,12 +161,12 @@ def _rad_tekst(obj: dict[str, Any]) -> str:
     return "  {\n" + ",\n".join(deler) + "\n  }"
 
 
-def iter_objekter(objekter: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """A JSON array of flat objects, in chunks; joined, the same text as dumps(list)."""
+def _chunks(tekster: Iterable[str]) -> Iterator[str]:
+    """The rows' texts as one JSON array, CHUNK_RADER rows per chunk."""
     chunk: list[str] = []
     first = True
-    for obj in objekter:
-        chunk.append(_rad_tekst(obj))
+    for tekst in tekster:
+        chunk.append(tekst)
         if len(chunk) >= CHUNK_RADER:
             yield ("[\n" if first else ",\n") + ",\n".join(chunk)
             first = False
@@ -173,9 +177,123 @@ def iter_objekter(objekter: Iterable[dict[str, Any]]) -> Iterator[str]:
     yield "[]\n" if first else "\n]\n"
 
 
+def iter_objekter(objekter: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """A JSON array of flat objects, in chunks; joined, the same text as dumps(list)."""
+    return _chunks(_rad_tekst(obj) for obj in objekter)
+
+
+# --- the rows of next/calendar, from a template per hendelse ---------------------------
+#
+# Most of a forekomst object is the same for every forekomst of a hendelse. For each
+# distinct set of those values, forekomst_obj (the one definition of the keys) is encoded
+# once by _rad_tekst into a %-template whose holes are the keys below; a row is then the
+# template filled with the few values that are its own (issue 17: about 3x faster than a
+# dict and _rad_tekst per row). The text is the same: a string's JSON is the JSON of its
+# characters one by one, so "prefix" + "suffix" may be encoded in two parts. Rows that
+# are not as expand makes them (another id or nøkkel) are encoded in full.
+
+# The keys whose values a row fills in, in sorted order (the order of the holes).
+_PER_RAD = ("dager_igjen", "dato", "flyttet_fra", "flyttet_grunn", "id", "nokkel", "rolle", "status",
+            "tidlig_varsel", "utfort")  # fmt: skip
+# The keys that come from the hendelse: _mal_key reads every Forekomst field they use.
+_PER_HENDELSE = ("ansvar", "ansvar_antatt", "antatt", "antatt_grunn", "deltakere", "hendelse", "kilde",
+                 "slutt", "sted", "tid", "tiltak", "tiltak_navn", "tittel", "type", "varsel")  # fmt: skip
+_HULL = "\0"  # stands for a hole while the template is built (json.dumps escapes NUL)
+_MAKS_MALER = 65536  # a bound, for rows that share nothing
+
+
+def _mal_key(f: Forekomst) -> tuple[Any, ...]:
+    """What the _PER_HENDELSE values of f are computed from (type by its value: an
+    enum's hash is Python code)."""
+    return (f.tiltak_id, f.hendelse_id, f.tittel, f.tiltak_navn, f.type._value_, f.ansvar, f.deltakere,
+            f.kilde, f.varsel, f.tid, f.slutt, f.sted, f.ansvar_antatt, f.antatt)  # fmt: skip
+
+
+def _lag_mal(f: Forekomst, rad: Rad) -> tuple[str, str] | None:
+    """(template, prefix of id and nøkkel) for the forekomster that share f's _mal_key,
+    or None when forekomst_obj has keys this module does not know (then every row is
+    encoded in full)."""
+    obj = forekomst_obj(f, rad)
+    if sorted(obj) != sorted(_PER_RAD + _PER_HENDELSE):
+        return None
+    pre = f"{f.tiltak_id}.{f.hendelse_id}."  # id and nøkkel: "tiltak.hendelse." + date or periode
+    hull = dict.fromkeys(_PER_RAD, _HULL)
+    hull["dato"] = f'"{_HULL}"'  # an isoformat() needs no escaping
+    hull["id"] = hull["nokkel"] = _enc_str(pre)[:-1] + _HULL + '"'
+    # Only %s is a hole: a literal % is doubled.
+    return _rad_tekst(obj, hull).replace("%", "%%").replace(_HULL, "%s"), pre
+
+
+def _suffiks(s: str, pre: str) -> str | None:
+    """s's JSON text after the prefix pre, without quotes; None when s does not start with pre."""
+    if not s.startswith(pre):
+        return None
+    return _enc_str(s[len(pre) :])[1:-1]
+
+
+def _rad_tekster(rader: Iterable[Rad]) -> Iterator[str]:
+    maler: dict[tuple[Any, ...], tuple[str, str] | None] = {}
+    perioder: dict[str, str] = {}  # periode -> its JSON text without quotes
+    for rad in rader:
+        f = rad.forekomst
+        key = _mal_key(f)
+        try:
+            mal = maler[key]
+        except KeyError:
+            if len(maler) >= _MAKS_MALER:
+                maler.clear()
+            mal = maler[key] = _lag_mal(f, rad)
+        dager = rad.dager_igjen
+        tidlig = rad.tidlig_varsel
+        if mal is None or type(dager) is not int or type(tidlig) is not bool:
+            yield _rad_tekst(forekomst_obj(f, rad))
+            continue
+        tekst, pre = mal
+        dato = f.dato.isoformat()
+        # As expand makes them: id is prefix + dato, nøkkel prefix + periode; checked.
+        id_rest = dato if f.id == pre + dato else _suffiks(f.id, pre)
+        periode = f.periode
+        if f.nokkel == pre + periode:
+            nk_rest = perioder.get(periode)
+            if nk_rest is None:
+                nk_rest = perioder[periode] = _enc_str(periode)[1:-1]
+        else:
+            nk_rest = _suffiks(f.nokkel, pre)
+        if id_rest is None or nk_rest is None:
+            yield _rad_tekst(forekomst_obj(f, rad))
+            continue
+        if rad.oppfoelging is None:
+            status = utfort = "null"
+        else:
+            oo = oppfoelging_obj(rad)
+            status, utfort = _enc(oo["status"]), _enc(oo["utfort"])
+        fra = f.flyttet_fra
+        grunn = f.flyttet_grunn
+        r = rad.rolle
+        yield tekst % (
+            dager,
+            dato,
+            "null" if fra is None else f'"{fra.isoformat()}"',
+            "null" if grunn is None else _enc_str(grunn),
+            id_rest,
+            nk_rest,
+            "null" if r is None else _enc_str(r.value),
+            status,
+            "true" if tidlig else "false",
+            utfort,
+        )
+
+
+def _enc(v: Any) -> str:
+    return _ENC.get(type(v), _enc_annet)(v)
+
+
 def iter_rader(rader: Iterable[Rad]) -> Iterator[str]:
-    """`next` and `calendar`, streamed: one object per forekomst, in the order shown."""
-    return iter_objekter(forekomst_obj(r.forekomst, r) for r in rader)
+    """`next` and `calendar`, streamed: one object per forekomst, in the order shown.
+
+    Joined, the chunks are iter_objekter(forekomst_obj(r.forekomst, r) for r in rader).
+    """
+    return _chunks(_rad_tekster(rader))
 
 
 def render_rader(rader: Sequence[Rad]) -> str:
