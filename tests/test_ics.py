@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -540,3 +541,54 @@ def test_every_vevent_is_what_icalendar_writes(mini_plan) -> None:  # type: igno
         etter = _etter_regler(plan)
         assert got == [_event(plan, f, stamp, tz, _base(plan, f, etter, baser)).to_ical() for f in forekomster]
         assert len(got) > 0
+
+
+def test_vevents_and_manifest_hashes_with_a_manifest_are_what_icalendar_writes(tmp_path: Path) -> None:
+    """With a manifest (ics --alle), each VEVENT equals icalendar's own Event with the
+    SEQUENCE and LAST-MODIFIED given, and the content hashed is every property's
+    icalendar line in the order the properties are made: a faster path must not bump
+    SEQUENCE for a folder published before it."""
+    import hashlib
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Event
+
+    from aarshjul.expand import expand
+    from aarshjul.ics_manifest import Manifest
+    from aarshjul.plan import load_plan
+    from aarshjul.render.ics import (
+        _add,
+        _alarm_egenskaper,
+        _base,
+        _egenskaper,
+        _etter_regler,
+        _event,
+        _tekst_egenskaper,
+        fold,
+        render_ics,
+        uid,
+    )  # fmt: skip
+
+    stamp = datetime(2026, 8, 1, tzinfo=timezone.utc)
+    naa = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    tz = ZoneInfo("Europe/Oslo")
+    for plan in (load_plan(Path(__file__).parent.parent / "data" / "plan.yaml"), load_plan(FIENDTLIG)):
+        forekomster = expand(plan, date(2026, 8, 1), date(2027, 8, 1))
+        manifest = Manifest(None, naa)
+        manifest.fil("alle.ics", [uid(plan, f) for f in forekomster])
+        data = render_ics(plan, forekomster, calname="Test", stamp=stamp, versjoner=manifest)
+        got = re.findall(rb"BEGIN:VEVENT\r\n.*?END:VEVENT\r\n", data, re.S)
+        baser = {f.nokkel: f for f in forekomster}
+        etter = _etter_regler(plan)
+        poster = json.loads(manifest.til_json())["hendelser"]
+        assert len(got) == len(forekomster) > 0
+        for f, vevent in zip(forekomster, got, strict=True):
+            base = _base(plan, f, etter, baser)
+            assert vevent == _event(plan, f, stamp, tz, base, None, 0, naa).to_ical(), f.id
+            innhold = b""
+            for props in (_egenskaper(plan, f, tz) + _tekst_egenskaper(plan, f, base, None), _alarm_egenskaper(f) or []):
+                for egenskap in props:
+                    event = Event()
+                    _add(event, [egenskap])
+                    innhold += fold(event.content_line(egenskap[0], event[egenskap[0]]))
+            assert poster[uid(plan, f)]["hash"] == hashlib.sha256(innhold).hexdigest()[:32], f.id

@@ -171,14 +171,14 @@ def render_ics(
     # END:VCALENDAR: the same bytes as adding them to `cal`, but each can be reused
     # from `delte` (the VTIMEZONE under a key no forekomst id can have).
     slutt = b"END:VCALENDAR\r\n"
-    hode: bytes = cal.to_ical()
+    hode = til_ical(cal)
     assert hode.endswith(slutt)
     events = {} if delte is None else delte
     deler = [hode[: -len(slutt)]]
     if tz is not None or not (forekomster or avlyste):
         vtimezone = events.get(" VTIMEZONE")
         if vtimezone is None:
-            vtimezone = events[" VTIMEZONE"] = oslo_vtimezone().to_ical()
+            vtimezone = events[" VTIMEZONE"] = til_ical(oslo_vtimezone())
         deler.append(vtimezone)
     linjer = _LINJER
     if len(linjer) > _MAKS_LINJER:
@@ -186,29 +186,42 @@ def render_ics(
     etter = _etter_regler(plan)
     # Looked up in both, not merged: `ics --alle` gives every file the same `baser`, and
     # a merged copy per file would grow with the plan, not with the file.
-    egne = {f.nokkel: f for f in forekomster if f.nokkel}
-    # The properties a forekomst shares with the others of its hendelse, made once.
-    tekster: dict[Hashable, tuple[list[Egenskap], list[Egenskap] | None]] = {}
+    egne = {f.nokkel: f for f in forekomster if f.nokkel} if etter else {}
+    # What a forekomst shares with the others of its hendelse, made once: the lines
+    # but DESCRIPTION, ordered, and the parts of the DESCRIPTION text (_Mal).
+    maler: dict[Hashable, _Mal] = {}
+    # DESCRIPTION lines by everything they depend on (an evaluated meeting's date, a
+    # moved date make them differ within a hendelse).
+    beskrivelser: dict[Hashable, bytes] = {}
     for f in forekomster:
         event = events.get(f.id)
         if event is None:
-            base = _base(plan, f, etter, egne, baser)
+            base = _base(plan, f, etter, egne, baser) if (f.tiltak_id, f.hendelse_id) in etter else None
             ferdig = utfort.get(f.nokkel) if utfort else None
-            key = (_tekst_nokkel(f), base, ferdig)
-            tekst_props = tekster.get(key)
-            if tekst_props is None:
-                tekst_props = tekster[key] = (
-                    _tekst_egenskaper(plan, f, base, ferdig),
-                    _alarm_egenskaper(f, ferdig),
-                )
-            props = _egenskaper(plan, f, tz) + tekst_props[0]
-            event = linjer.vevent(props, tekst_props[1], stamp, uid(plan, f), versjoner)
+            key = (_tekst_nokkel(f), ferdig)
+            mal = maler.get(key)
+            if mal is None:
+                mal = maler[key] = _Mal(
+                    linjer, _tekst_egenskaper(plan, f, base, ferdig), _alarm_egenskaper(f, ferdig),
+                    _tekstdeler(plan, f), stamp,
+                )  # fmt: skip
+            bkey = (mal, base, f.flyttet_fra, f.flyttet_grunn)
+            linje = beskrivelser.get(bkey)
+            if linje is None:
+                linje = beskrivelser[bkey] = linjer.tekst("DESCRIPTION", _sett_sammen(mal.deler, f, base, ferdig))
+            event = mal.vevent(linjer, _egenskaper(plan, f, tz), linje, uid(plan, f), versjoner)
             events[f.id] = event
         deler.append(event)
     for a in avlyste:
         deler.append(linjer.vevent(_avlyst_egenskaper(a, tz), None, a.endret, a.uid, None, a.sekvens, a.endret))
     deler.append(slutt)
     return b"".join(deler)
+
+
+def til_ical(component: Component) -> bytes:
+    """`component.to_ical()` (no subcomponents or with them), folded by `fold`: the same
+    bytes, without icalendar's character-by-character folding."""
+    return b"".join([fold(line) for line in component.content_lines() if line])
 
 
 def plan_url(plan: Plan) -> str | None:
@@ -274,11 +287,12 @@ _EN_DAG = timedelta(days=1)
 
 
 def _tekst_nokkel(f: Forekomst) -> Hashable:
-    """Every field `_tekst_egenskaper` and `_alarm_egenskaper` read: forekomster with the
-    same key (and the same base and sign-off) share those properties."""
+    """Every field `_tekst_egenskaper`, `_alarm_egenskaper` and `_tekstdeler` read but the
+    moved date: forekomster with the same key (and the same sign-off) share all those
+    properties but DESCRIPTION, which also says the base and the moved date."""
     return (
         f.tiltak_id, f.tiltak_navn, f.hendelse_id, f.tittel, f.type, f.ansvar, f.deltakere, f.kilde,
-        f.antatt, f.flyttet_fra, f.flyttet_grunn, f.beskrivelse, f.sone, f.varsel, f.sted, f.ansvar_antatt,
+        f.antatt, f.beskrivelse, f.sone, f.varsel, f.sted, f.ansvar_antatt,
     )  # fmt: skip
 
 
@@ -493,20 +507,119 @@ class _Linjer:
         props = props + _stempler(uid_, stamp, sekvens, endret)
         deler = [b"BEGIN:VEVENT\r\n", *self._ordnet(props, Event.canonical_order)]
         if alarm is not None:
-            key = tuple(alarm)
-            data = self._alarmer.get(key)
-            if data is None:
-                data = b"".join(
-                    [b"BEGIN:VALARM\r\n", *self._ordnet(alarm, Alarm.canonical_order), b"END:VALARM\r\n"]
-                )
-                self._alarmer[key] = data
-                self.antall += 1
-            deler.append(data)
+            deler.append(self.valarm(alarm))
         deler.append(b"END:VEVENT\r\n")
         return b"".join(deler)
 
+    def valarm(self, alarm: list[Egenskap]) -> bytes:
+        key = tuple(alarm)
+        data = self._alarmer.get(key)
+        if data is None:
+            data = b"".join([b"BEGIN:VALARM\r\n", *self._ordnet(alarm, Alarm.canonical_order), b"END:VALARM\r\n"])
+            self._alarmer[key] = data
+            self.antall += 1
+        return data
+
+    def tekst(self, name: str, value: str) -> bytes:
+        """The line of a TEXT property without parameters (DESCRIPTION): what icalendar's
+        Event.add and content_line give, escaped by icalendar's vText, without building
+        an Event per value (each DESCRIPTION that names a date is its own)."""
+        data = self._linjer.get(name, _TOM).get(value)
+        if data is None:
+            data = fold(f"{name}:{vText(value).to_ical().decode('utf-8')}")
+            self._linjer.setdefault(name, {})[value] = data
+            self.antall += 1
+        return data
+
 
 _TOM: dict[Hashable, bytes] = {}
+
+
+class _Mal:
+    """A VEVENT's lines but its own (when, DESCRIPTION, the stamps), in icalendar's order.
+
+    Made once per hendelse (and sign-off): each forekomst then costs a few look-ups and
+    one join. `vevent` gives the same bytes as `_Linjer.vevent` with the same
+    properties, and the same content (what a manifest hashes) in the same order.
+    """
+
+    __slots__ = ("deler", "_stamp", "_faste", "_navn", "_alarm", "_for", "_etter", "_tittel", "_oppsett", "_stempler")
+
+    def __init__(
+        self,
+        linjer: _Linjer,
+        tekst: list[Egenskap],
+        alarm: list[Egenskap] | None,
+        deler: _Tekstdeler,
+        stamp: datetime,
+    ) -> None:
+        self.deler = deler  # the DESCRIPTION text's shared parts
+        self._stamp = stamp
+        # DTSTAMP and SEQUENCE without a manifest: the same for every forekomst.
+        self._stempler = linjer._linjene(_stempler("x", stamp, 0, None)[1:])
+        i = next(i for i, p in enumerate(tekst) if p[0] == "DESCRIPTION")
+        faste = tekst[:i] + tekst[i + 1 :]
+        self._faste = linjer._linjene(faste)
+        self._navn = tuple([p[0] for p in faste])
+        tekst_linjer = linjer._linjene(tekst[:i]), linjer._linjene(tekst[i + 1 :])
+        self._alarm = b""
+        alarm_innhold = b""
+        if alarm is not None:
+            self._alarm = linjer.valarm(alarm)
+            alarm_innhold = b"".join(linjer._linjene(alarm))
+        # The content a manifest hashes: own properties, then these in their order.
+        self._for = b"".join(tekst_linjer[0])
+        self._etter = b"".join(tekst_linjer[1]) + alarm_innhold
+        tittel = tekst[0][1] if tekst[0][0] == "SUMMARY" else ""
+        assert isinstance(tittel, str)
+        self._tittel = tittel
+        # By the names of the own properties: bytes that are the same for every
+        # forekomst, and the positions of the own lines between them.
+        self._oppsett: dict[tuple[str, ...], list[bytes | int]] = {}
+
+    def _lag_oppsett(self, navn: tuple[str, ...]) -> list[bytes | int]:
+        alle = navn + self._navn
+        oppsett: list[bytes | int] = [b"BEGIN:VEVENT\r\n"]
+        for n in canonsort_keys(alle, Event.canonical_order):
+            i = alle.index(n)
+            if i < len(navn):
+                oppsett.append(i)
+            elif isinstance(oppsett[-1], bytes):
+                oppsett[-1] += self._faste[i - len(navn)]
+            else:
+                oppsett.append(self._faste[i - len(navn)])
+        slutt = self._alarm + b"END:VEVENT\r\n"
+        if isinstance(oppsett[-1], bytes):
+            oppsett[-1] += slutt
+        else:
+            oppsett.append(slutt)
+        return oppsett
+
+    def vevent(
+        self, linjer: _Linjer, egne: list[Egenskap], beskrivelse: bytes, uid_: str, versjoner: Versjoner | None
+    ) -> bytes:
+        own = linjer._linjene(egne)
+        navn = tuple([p[0] for p in egne])
+        if versjoner is None:
+            uid_linje = f"UID:{uid_}\r\n".encode("ascii") if _ENKEL.fullmatch(uid_) else linjer._ny(("UID", uid_, ()))
+            own += [beskrivelse, uid_linje, *self._stempler]
+            navn += _UTEN_MANIFEST
+        else:
+            innhold = b"".join([*own, self._for, beskrivelse, self._etter])
+            verdi = {p[0]: p[1] for p in egne}
+            start, slutt = verdi["DTSTART"], verdi["DTEND"]
+            assert isinstance(start, date) and isinstance(slutt, date)
+            sekvens, endret = versjoner.versjon(uid_, innhold, start, slutt, self._tittel)
+            stempler = _stempler(uid_, self._stamp, sekvens, endret)
+            own += [beskrivelse, *linjer._linjene(stempler)]
+            navn += ("DESCRIPTION", *[p[0] for p in stempler])
+        oppsett = self._oppsett.get(navn)
+        if oppsett is None:
+            oppsett = self._oppsett[navn] = self._lag_oppsett(navn)
+        return b"".join([del_ if del_.__class__ is bytes else own[del_] for del_ in oppsett])  # type: ignore[index]
+
+
+_UTEN_MANIFEST = ("DESCRIPTION", "UID", "DTSTAMP", "SEQUENCE")  # _stempler's names, no LAST-MODIFIED
 
 
 def fold(line: str) -> bytes:
@@ -572,10 +685,18 @@ def oslo_vtimezone() -> Timezone:
 def beskrivelse(plan: Plan, f: Forekomst, base: Base | None = None, utfort: date | None = None) -> str:
     """The DESCRIPTION text: what, who (with the leader's role), what an evaluation
     evaluates, where in the plan, and whether the date or the responsibility is certain."""
-    linjer = []
-    if utfort is not None:
-        linjer.append(f"Utført {format_dato(utfort)}")
-    linjer += [
+    return _sett_sammen(_tekstdeler(plan, f), f, base, utfort)
+
+
+# The DESCRIPTION lines a forekomst shares with the others of its hendelse: before the
+# «Gjelder» line, between it and «Flyttet fra», and after that (the plan's URL and the
+# hendelse's own text).
+_Tekstdeler = tuple[str, str, str]
+
+
+def _tekstdeler(plan: Plan, f: Forekomst) -> _Tekstdeler:
+    """The parts of `beskrivelse` that depend only on what `_tekst_nokkel` holds."""
+    linjer = [
         f"Tiltak: {one_line(f.tiltak_navn)}",
         f"Hendelse: {one_line(f.tittel)}",
         f"Type: {TYPE_NAVN[f.type]}",
@@ -583,26 +704,33 @@ def beskrivelse(plan: Plan, f: Forekomst, base: Base | None = None, utfort: date
     ]
     if f.deltakere:
         linjer.append(f"Deltakere: {_navn(plan, f.deltakere)}")
+    midt = []
+    if f.sted and f.sted.strip():
+        midt.append(f"Sted: {one_line(f.sted)}")
+    midt.append(f"Kilde: {kilde_tekst(f.kilde)}")
+    if f.antatt:
+        midt.append(f"Datoen er antatt og må bekreftes: {one_line(f.antatt)}")
+    if f.ansvar_antatt:
+        midt.append(f"Ansvaret er antatt: {one_line(f.ansvar_antatt)}")
+    url = plan_url(plan)
+    slutt = f"\nPlanen: {url}" if url else ""
+    if f.beskrivelse and f.beskrivelse.strip():
+        slutt += "\n\n" + sanitize(f.beskrivelse.strip())
+    return "\n".join(linjer), "\n".join(midt), slutt
+
+
+def _sett_sammen(deler: _Tekstdeler, f: Forekomst, base: Base | None, utfort: date | None) -> str:
+    """The DESCRIPTION from its shared parts and what is this forekomst's own."""
+    for_, midt, slutt = deler
+    tekst = f"Utført {format_dato(utfort)}\n{for_}" if utfort is not None else for_
     if base is not None:
         tittel, dato = base
-        linjer.append(f"Gjelder: {tittel} {format_dato(dato)}" if dato else f"Gjelder: {tittel}")
-    if f.sted and f.sted.strip():
-        linjer.append(f"Sted: {one_line(f.sted)}")
-    linjer.append(f"Kilde: {kilde_tekst(f.kilde)}")
-    if f.antatt:
-        linjer.append(f"Datoen er antatt og må bekreftes: {one_line(f.antatt)}")
-    if f.ansvar_antatt:
-        linjer.append(f"Ansvaret er antatt: {one_line(f.ansvar_antatt)}")
+        tekst += f"\nGjelder: {tittel} {format_dato(dato)}" if dato else f"\nGjelder: {tittel}"
+    tekst += "\n" + midt
     flyttet = flyttet_tekst(f)  # the engine's reason, as every other format gives it
     if flyttet is not None:
-        linjer.append(flyttet[:1].upper() + flyttet[1:])
-    url = plan_url(plan)
-    if url:
-        linjer.append(f"Planen: {url}")
-    tekst = "\n".join(linjer)
-    if f.beskrivelse and f.beskrivelse.strip():
-        tekst += "\n\n" + sanitize(f.beskrivelse.strip())
-    return tekst
+        tekst += "\n" + flyttet[:1].upper() + flyttet[1:]
+    return tekst + slutt
 
 
 def _med_leder(plan: Plan, keys: tuple[str, ...]) -> str:
