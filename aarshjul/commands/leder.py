@@ -49,7 +49,9 @@ def _vis(
     modul = importlib.import_module(f"aarshjul.render.{_RENDER_MODUL[valgt]}")
     if valgt == "tabell":
         kwargs["width"], kwargs["color"] = screen()
-    print_text(getattr(modul, f"render_{visning}")(plan, rader, ventende, **kwargs))
+    # A renderer that can stream (iter_next: text, markdown) writes chunk by chunk.
+    render = getattr(modul, f"iter_{visning}", None) or getattr(modul, f"render_{visning}")
+    print_text(render(plan, rader, ventende, **kwargs))
 
 
 def next_cmd(

@@ -7,7 +7,7 @@ or `*viktig*` shows as written and a `|` cannot break a table.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from aarshjul.model import Plan, Ventende
@@ -71,25 +71,49 @@ def render_next(
     til: date,
     virksomheter: Sequence[str],
 ) -> str:
+    return "".join(iter_next(plan, rader, ventende, fra=fra, til=til, virksomheter=virksomheter))
+
+
+def iter_next(
+    plan: Plan,
+    rader: Sequence[Rad],
+    ventende: Sequence[Ventende],
+    *,
+    fra: date,
+    til: date,
+    virksomheter: Sequence[str],
+) -> Iterator[str]:
+    """render_next in chunks, written as they are ready (a window of years is long)."""
+    return views.bolker(_next_linjer(plan, rader, ventende, fra=fra, til=til, virksomheter=virksomheter))
+
+
+def _next_linjer(
+    plan: Plan,
+    rader: Sequence[Rad],
+    ventende: Sequence[Ventende],
+    *,
+    fra: date,
+    til: date,
+    virksomheter: Sequence[str],
+) -> Iterator[str]:
     forfalte = [r for r in rader if r.forfalt]
     i_vinduet = [r for r in rader if not r.tidlig_varsel and not r.forfalt]
     tidlige = [r for r in rader if r.tidlig_varsel]
     hvem = views.for_hvem(plan, virksomheter)
-    lines = [f"# {views.periode(fra, til)} for {md(hvem)}", ""]
+    yield from (f"# {views.periode(fra, til)} for {md(hvem)}", "")
     if forfalte:
-        lines += [f"## {views.FORFALT_OVERSKRIFT}", ""]
-        lines += _linjer(plan, forfalte, bool(virksomheter))
+        yield from (f"## {views.FORFALT_OVERSKRIFT}", "")
+        yield from _linjer(plan, forfalte, bool(virksomheter))
     if not i_vinduet:
         hvem_kort = f" for {md(hvem)}" if virksomheter else ""
-        lines += [f"Ingenting i perioden {views.periode(fra, til)}{hvem_kort}.", ""]
+        yield from (f"Ingenting i perioden {views.periode(fra, til)}{hvem_kort}.", "")
     for overskrift, uke in views.per_uke(i_vinduet):
-        lines += [f"## {overskrift}", ""]
-        lines += _linjer(plan, uke, bool(virksomheter))
+        yield from (f"## {overskrift}", "")
+        yield from _linjer(plan, uke, bool(virksomheter))
     if tidlige:
-        lines += [f"## {views.FRISTER_OVERSKRIFT}", ""]
-        lines += _linjer(plan, tidlige, bool(virksomheter))
-    lines += _ventende(plan, ventende)
-    return views.slutt(lines)
+        yield from (f"## {views.FRISTER_OVERSKRIFT}", "")
+        yield from _linjer(plan, tidlige, bool(virksomheter))
+    yield from _ventende(plan, ventende)
 
 
 def render_calendar(

@@ -4,7 +4,7 @@ plus an indented detail line. Nothing here reads the clock or the terminal.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from aarshjul.model import Plan, Ventende
@@ -50,31 +50,55 @@ def render_next(
     virksomheter: Sequence[str],
 ) -> str:
     """`aarshjul next --format tekst`: the window [fra, til) week by week."""
+    return "".join(iter_next(plan, rader, ventende, fra=fra, til=til, virksomheter=virksomheter))
+
+
+def iter_next(
+    plan: Plan,
+    rader: Sequence[Rad],
+    ventende: Sequence[Ventende],
+    *,
+    fra: date,
+    til: date,
+    virksomheter: Sequence[str],
+) -> Iterator[str]:
+    """render_next in chunks, written as they are ready (a window of years is long)."""
+    return views.bolker(_next_linjer(plan, rader, ventende, fra=fra, til=til, virksomheter=virksomheter))
+
+
+def _next_linjer(
+    plan: Plan,
+    rader: Sequence[Rad],
+    ventende: Sequence[Ventende],
+    *,
+    fra: date,
+    til: date,
+    virksomheter: Sequence[str],
+) -> Iterator[str]:
     forfalte = [r for r in rader if r.forfalt]
     i_vinduet = [r for r in rader if not r.tidlig_varsel and not r.forfalt]
     tidlige = [r for r in rader if r.tidlig_varsel]
     hvem = views.for_hvem(plan, virksomheter)
-    lines = _overskrift(f"{views.periode(fra, til)} for {hvem}")
+    yield from _overskrift(f"{views.periode(fra, til)} for {hvem}")
     if forfalte:
-        lines.append(views.FORFALT_OVERSKRIFT)
+        yield views.FORFALT_OVERSKRIFT
         for rad in forfalte:
-            lines += _rad(plan, rad)
-        lines.append("")
+            yield from _rad(plan, rad)
+        yield ""
     if not i_vinduet:
         hvem_kort = f" for {hvem}" if virksomheter else ""
-        lines += [f"Ingenting i perioden {views.periode(fra, til)}{hvem_kort}.", ""]
+        yield from (f"Ingenting i perioden {views.periode(fra, til)}{hvem_kort}.", "")
     for overskrift, uke in views.per_uke(i_vinduet):
-        lines.append(overskrift)
+        yield overskrift
         for rad in uke:
-            lines += _rad(plan, rad)
-        lines.append("")
+            yield from _rad(plan, rad)
+        yield ""
     if tidlige:
-        lines.append(views.FRISTER_OVERSKRIFT)
+        yield views.FRISTER_OVERSKRIFT
         for rad in tidlige:
-            lines += _rad(plan, rad)
-        lines.append("")
-    lines += _ventende(plan, ventende)
-    return views.slutt(lines)
+            yield from _rad(plan, rad)
+        yield ""
+    yield from _ventende(plan, ventende)
 
 
 def render_calendar(

@@ -8,7 +8,7 @@ characters shown escaped, one line); the renderers add only their own escaping
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 
 from aarshjul.dates import MAANEDER, UKEDAGER, UKEDAGER_KORT, format_dato, iso_uke
@@ -43,6 +43,34 @@ def slutt(lines: list[str]) -> str:
     while lines and lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"
+
+
+# Lines per chunk that bolker yields: a chunk of ~40 KiB, written as it is ready.
+BOLK_LINJER = 500
+
+
+def bolker(lines: Iterable[str]) -> Iterator[str]:
+    """slutt(list(lines)) in chunks, without holding the whole text (issue 17: `next` over
+    ten years is 160,000 lines): a blank line is held back until a line follows it."""
+    bolk: list[str] = []
+    blanke = 0
+    noe = False
+    for line in lines:
+        if line == "":
+            blanke += 1
+            continue
+        if blanke:
+            bolk.extend([""] * blanke)
+            blanke = 0
+        bolk.append(line)
+        noe = True
+        if len(bolk) >= BOLK_LINJER:
+            yield "\n".join(bolk) + "\n"
+            bolk = []
+    if bolk:
+        yield "\n".join(bolk) + "\n"
+    elif not noe:
+        yield "\n"
 
 
 def og_liste(navn: Sequence[str]) -> str:
