@@ -68,6 +68,22 @@ def ensure_folder(mappe: Path, hva: str) -> Path:
     return mappe
 
 
+def er_lik(path: Path, data: bytes) -> bool:
+    """Whether path is a regular file (or a link to one) that holds exactly data.
+
+    For callers that leave an unchanged file alone instead of replacing it with the
+    same bytes (`ics --alle`). Anything that cannot be read counts as different.
+    """
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read(len(data) + 1) == data
+    except (OSError, ValueError):
+        return False
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write data to path: atomically for a regular file, in place for a device or FIFO."""
     stream = _named_stream(path)

@@ -350,6 +350,36 @@ def test_alle_writes_one_file_per_virksomhet_and_creates_the_folder(tmp_path: Pa
     assert all("LAST-MODIFIED" in e for e in skole.walk("VEVENT"))
 
 
+def test_alle_leaves_unchanged_files_alone_and_replaces_changed_ones(tmp_path: Path, run, mini_path) -> None:  # type: ignore[no-untyped-def]
+    """An unchanged re-run rewrites nothing (same inode, same mtime: a web server's
+    Last-Modified stays); a plan edit replaces exactly the files whose bytes change."""
+    mappe = tmp_path / "kalender"
+    assert run("ics", "--alle", *SKOLEAAR, "-o", str(mappe), plan=mini_path).exit_code == 0
+    for p in mappe.iterdir():
+        os.utime(p, ns=(1_000_000_000, 1_000_000_000))  # so a rewrite cannot keep the mtime
+    for_ = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in mappe.iterdir()}
+    assert run("ics", "--alle", *SKOLEAAR, "-o", str(mappe), plan=mini_path).exit_code == 0
+    assert {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in mappe.iterdir()} == for_
+    # A file someone changed by hand is written again, even where the plan edit below
+    # does not change it.
+    uten = sorted(n for n, (_, _, data) in for_.items() if n.endswith(".ics") and "SAMBA-møte".encode() not in data)
+    assert uten
+    (mappe / uten[0]).write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    endret = tmp_path / "plan.yaml"
+    tekst = mini_path.read_text(encoding="utf-8")
+    assert "tittel: SAMBA-møte\n" in tekst
+    endret.write_text(tekst.replace("tittel: SAMBA-møte\n", "tittel: SAMBA-møtet\n"), encoding="utf-8")
+    assert run("ics", "--alle", *SKOLEAAR, "-o", str(mappe), plan=endret).exit_code == 0
+    etter = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes()) for p in mappe.iterdir()}
+    assert etter[uten[0]][2] == for_[uten[0]][2]
+    nye = {navn for navn in for_ if etter[navn][:2] != for_[navn][:2]}
+    endrede = {navn for navn in for_ if etter[navn][2] != for_[navn][2]}
+    assert "alle.ics" in endrede and ".aarshjul-ics.json" in endrede
+    assert nye == endrede | {uten[0]}
+    assert set(for_) - nye, "some files do not have the SAMBA meeting and stay as they were"
+    assert all(b"SAMBA-m\xc3\xb8tet" in etter[navn][2] for navn in endrede - {".aarshjul-ics.json"})
+
+
 def test_alle_refuses_a_reserved_windows_name_and_writes_nothing(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
     mappe = tmp_path / "ut"
     result = run("ics", "--alle", "-o", str(mappe), plan=RESERVERT)

@@ -185,7 +185,7 @@ def ics_cmd(
     from aarshjul.ics_manifest import MANIFEST, Manifest, dato_naa, mappe_filer
 
     alle_forekomster = expand(plan, start, end)
-    from aarshjul.output import ensure_folder
+    from aarshjul.output import ensure_folder, er_lik
 
     mappe = ensure_folder(Path(ut), "Med --alle er -o en mappe.")
     manifest = Manifest.les(mappe, dato_naa(s.today))
@@ -195,6 +195,12 @@ def ics_cmd(
         plan, alle_forekomster, filnavn, alle_filnavn=f"{ICS_ALLE}.ics", stamp=stamp, fra=start, til=end,
         manifest=manifest, utfort=utfort, baser=etter_baser(plan, alle_forekomster),
     ):  # fmt: skip
+        # A file that already holds these bytes is left as it is: no rewrite, so its
+        # modification time (a web server's Last-Modified and ETag) changes only when
+        # the calendar does, and an unchanged nightly run costs no disk writes.
+        if er_lik(mappe / navn, data):
+            _fremdrift(f"Uendret: {mappe / navn} ({_antall_hendelser(antall)}).")
+            continue
         write_output(str(mappe / navn), data)
         _fremdrift(f"Skrev {_antall_hendelser(antall)} til {mappe / navn}.")
     ny = manifest.til_json()
