@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
+from typing import Any
 
 from aarshjul.model import Plan, Ventende
 from aarshjul.render import views
@@ -40,17 +41,9 @@ def _ventende(plan: Plan, ventende: Sequence[Ventende]) -> list[str]:
     return [*lines, ""]
 
 
-def render_next(
-    plan: Plan,
-    rader: Sequence[Rad],
-    ventende: Sequence[Ventende],
-    *,
-    fra: date,
-    til: date,
-    virksomheter: Sequence[str],
-) -> str:
+def render_next(plan: Plan, rader: Sequence[Rad], ventende: Sequence[Ventende], **kwargs: Any) -> str:
     """`aarshjul next --format tekst`: the window [fra, til) week by week."""
-    return "".join(iter_next(plan, rader, ventende, fra=fra, til=til, virksomheter=virksomheter))
+    return "".join(iter_next(plan, rader, ventende, **kwargs))
 
 
 def iter_next(
@@ -63,17 +56,11 @@ def iter_next(
     virksomheter: Sequence[str],
 ) -> Iterator[str]:
     """render_next in chunks, written as they are ready (a window of years is long)."""
-    return views.bolker(_next_linjer(plan, rader, ventende, fra=fra, til=til, virksomheter=virksomheter))
+    return views.bolker(_next_linjer(plan, rader, ventende, fra, til, virksomheter))
 
 
 def _next_linjer(
-    plan: Plan,
-    rader: Sequence[Rad],
-    ventende: Sequence[Ventende],
-    *,
-    fra: date,
-    til: date,
-    virksomheter: Sequence[str],
+    plan: Plan, rader: Sequence[Rad], ventende: Sequence[Ventende], fra: date, til: date, virksomheter: Sequence[str]
 ) -> Iterator[str]:
     forfalte = [r for r in rader if r.forfalt]
     i_vinduet = [r for r in rader if not r.tidlig_varsel and not r.forfalt]
