@@ -12,6 +12,7 @@ import calendar
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from aarshjul import keys
@@ -79,7 +80,7 @@ def expand(
     if virksomheter is not None:
         wanted = tuple(virksomheter)
         result = [f for f in result if any(rolle(plan, f, v) for v in wanted)]
-    result.sort(key=lambda f: f.sorteringsnokkel)
+    result.sort(key=attrgetter("sorteringsnokkel"))
     return result
 
 
@@ -216,6 +217,10 @@ class _Expander:
         # Forekomster of every hendelse another follows, over a window covering all its
         # followers (prepare). Key: "tiltak.hendelse".
         self.memo: dict[str, list[Forekomst]] = {}
+        # Computed once for all hendelser (issue 17): a base date + an offset, and a day
+        # rule's date in a (year, month).
+        self.pluss: dict[relativedelta, dict[date, date]] = {}
+        self.dager: dict[Dagregel, dict[tuple[int, int], date]] = {}
 
     def prepare(self, fra: date, til: date) -> None:
         """Expand each hendelse that others follow (`etter:`) once, bases before followers.
@@ -250,30 +255,43 @@ class _Expander:
         seen: set[date] = set()
         # Nothing before the plan exists unless the hendelse says so (an earlier gyldig_fra).
         start = h.gyldig_fra or self.plan.periode_fra
+        slutt = h.gyldig_til
         ferier = self.ferier if h.unngaa_ferier else None
+        unntatt = h.unntatt_maaneder
+        flytt = h.flytt
+        er_arbeidsdag = self.kalender.er_arbeidsdag
+        # What every forekomst of the hendelse shares; each date is a copy (Forekomst.paa_dato).
+        pre = keys.nokkel_prefiks(tiltak.id, h.id)  # the id too is "tiltak.hendelse." + date
+        mal = Forekomst(
+            id=pre, nokkel=pre, periode="", dato=fra, tiltak_id=tiltak.id,
+            tiltak_navn=tiltak.navn, hendelse_id=h.id, tittel=h.tittel, type=h.type,
+            ansvar=h.ansvar, deltakere=h.deltakere, kilde=h.kilde, varsel=h.varsel,
+            antatt=h.antatt, tid=h.tid, slutt=h.slutt, sone=tiltak.sone,
+            beskrivelse=h.beskrivelse, sted=h.sted, ansvar_antatt=h.ansvar_antatt,
+        )  # fmt: skip
         for raw, periode, base in self._raw_dates(h, fra - self.margin, til + self.margin):
-            if raw.month in h.unntatt_maaneder:
+            if unntatt and raw.month in unntatt:
                 continue
-            final = self._shift(raw, h.flytt) if ferier is None else self._shift_ferie(raw, h.flytt, ferier)
+            if ferier is not None:
+                final = self._shift_ferie(raw, flytt, ferier)
+            elif flytt is Flytt.INGEN or er_arbeidsdag(raw):
+                final = raw
+            else:
+                final = self._shift(raw, flytt)
             if final is None or final in seen or not fra <= final < til:
                 continue
-            if (start and final < start) or (h.gyldig_til and final > h.gyldig_til):
+            if (start and final < start) or (slutt and final > slutt):
                 continue
             seen.add(final)
             antatt = h.antatt
             if antatt is None and base is not None and base.antatt is not None:
                 # A date computed from an assumed date is assumed too, and says which.
                 antatt = f"følger antatt dato for «{base.tittel}» ({base.antatt})"
-            result.append(Forekomst(
-                id=f"{tiltak.id}.{h.id}.{final.isoformat()}", nokkel=keys.nokkel(tiltak.id, h.id, periode),
-                periode=periode, dato=final, tiltak_id=tiltak.id,
-                tiltak_navn=tiltak.navn, hendelse_id=h.id, tittel=h.tittel, type=h.type,
-                ansvar=h.ansvar, deltakere=h.deltakere, kilde=h.kilde, varsel=h.varsel,
-                antatt=antatt, tid=h.tid, slutt=h.slutt, sone=tiltak.sone,
-                beskrivelse=h.beskrivelse, flyttet_fra=raw if raw != final else None,
-                flyttet_grunn=self._grunn(raw, final, ferier) if raw != final else None,
-                sted=h.sted, ansvar_antatt=h.ansvar_antatt,
-            ))  # fmt: skip
+            if raw == final:
+                result.append(mal.paa_dato(pre + final.isoformat(), pre + periode, periode, final, antatt, None, None))
+            else:
+                grunn = self._grunn(raw, final, ferier)
+                result.append(mal.paa_dato(pre + final.isoformat(), pre + periode, periode, final, antatt, raw, grunn))
         return result
 
     def _shift(self, raw: date, flytt: Flytt) -> date | None:
@@ -348,9 +366,16 @@ class _Expander:
             if ferdig is None:
                 tiltak, base = self.by_id[naar.etter]
                 ferdig = self.forekomster(tiltak, base, base_lo, base_hi)
+            # date + relativedelta is Python code (~5 µs); followers share their bases' dates.
+            pluss = self.pluss.get(naar.innen)
+            if pluss is None:
+                pluss = self.pluss[naar.innen] = {}
             for f in ferdig:
                 if base_lo <= f.dato < base_hi:
-                    yield f.dato + naar.innen, f.periode, f
+                    ny = pluss.get(f.dato)
+                    if ny is None:
+                        ny = pluss[f.dato] = f.dato + naar.innen
+                    yield ny, f.periode, f
         elif isinstance(naar, RRegel):
             for d in _rrule_dates(naar, lo, hi):
                 yield d, keys.dato_periode(d), None
@@ -371,14 +396,21 @@ class _Expander:
                     yield d, keys.aar_periode(anker), None
 
     def _maanedlig(self, regel: Maanedlig, lo: date, hi: date) -> Iterator[date]:
+        maaneder = sorted(regel.maaneder)
+        # The day rule's date in each month, shared by every hendelse with an equal rule.
+        dager = self.dager.get(regel.dag)
+        if dager is None:
+            dager = self.dager[regel.dag] = {}
         for aar in range(lo.year, hi.year + 1):
-            for mnd in sorted(regel.maaneder):
+            for mnd in maaneder:
                 if regel.hvert_aar > 1 and regel.startaar is not None:
                     telles = skoleaar_start(date(aar, mnd, 1)) if regel.skoleaar else aar
                     # startår is the series' first (school) year, not only its parity.
                     if telles < regel.startaar or (telles - regel.startaar) % regel.hvert_aar:
                         continue
-                d = self._dag_i_maaned(regel.dag, aar, mnd)
+                d = dager.get((aar, mnd))
+                if d is None:
+                    d = dager[aar, mnd] = self._dag_i_maaned(regel.dag, aar, mnd)
                 if lo <= d <= hi:
                     yield d
 

@@ -24,14 +24,17 @@ Forekomst.nokkel.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 ENGANG = "engang"
 
 
+@lru_cache(maxsize=8192)  # the same dates come back for every hendelse (issue 17)
 def maaned_periode(d: date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
 
+@lru_cache(maxsize=8192)  # the same dates come back for every hendelse (issue 17)
 def uke_periode(d: date) -> str:
     aar, uke, _ = d.isocalendar()
     return f"{aar:04d}-W{uke:02d}"
@@ -45,5 +48,10 @@ def dato_periode(d: date) -> str:
     return d.isoformat()
 
 
+def nokkel_prefiks(tiltak_id: str, hendelse_id: str) -> str:
+    """What every nøkkel of a hendelse starts with: nokkel() is this + periode."""
+    return f"{tiltak_id}.{hendelse_id}."
+
+
 def nokkel(tiltak_id: str, hendelse_id: str, periode: str) -> str:
-    return f"{tiltak_id}.{hendelse_id}.{periode}"
+    return nokkel_prefiks(tiltak_id, hendelse_id) + periode

@@ -58,6 +58,8 @@ class Arbeidskalender:
     ) -> None:
         self._stengte_dager = frozenset(stengte_dager)
         self._stengte_datoer = frozenset(stengte_datoer)
+        # er_arbeidsdag's answers: expand asks about the same days for every hendelse.
+        self._arbeidsdag: dict[date, bool] = {}
 
     def fridag_navn(self, dato: date) -> str | None:
         """Why the day is not an arbeidsdag ("lørdag", "skjærtorsdag", STENGT), or None."""
@@ -90,7 +92,10 @@ class Arbeidskalender:
         return "; ".join(deler)
 
     def er_arbeidsdag(self, dato: date) -> bool:
-        return self.fridag_navn(dato) is None
+        svar = self._arbeidsdag.get(dato)
+        if svar is None:
+            svar = self._arbeidsdag[dato] = self.fridag_navn(dato) is None
+        return svar
 
     def forrige_arbeidsdag(self, dato: date) -> date:
         """The arbeidsdag on or before dato."""
