@@ -290,12 +290,15 @@ def _kontrast(a: str, b: str) -> float:
 
 def test_wheel_markers_and_ring_lines_have_3_to_1_against_the_rings() -> None:
     # WCAG 1.4.11: the graphical parts needed to read the wheel; ring fills from svg.py.
-    from aarshjul.render.svg import LINE, TYPE_COLOUR
+    from aarshjul.render.svg import LINE, SONE_COLOUR, TYPE_COLOUR
 
     for fyll in ("#EEF2F5", "#FAFBFC", "#ffffff"):
         assert _kontrast(LINE, fyll) >= 3.0, fyll
         for type_, farge in TYPE_COLOUR.items():
             assert _kontrast(farge, fyll) >= 3.0, (type_, fyll)
+        # `wheel --farge sone`: the yellow zone was 2.4:1 on the darkest ring fill.
+        for sone, farge in SONE_COLOUR.items():
+            assert _kontrast(farge, fyll) >= 3.0, (sone, fyll)
 
 
 def test_only_an_http_plan_url_becomes_a_link(real) -> None:  # type: ignore[no-untyped-def]

@@ -64,7 +64,7 @@ TYPE_COLOUR = {
 }
 SONE_COLOUR: dict[Sone | None, str] = {
     Sone.GROENN: "#2E7D32",
-    Sone.GUL: "#C99700",
+    Sone.GUL: "#A67C00",  # dark amber: 3.4:1 on the darkest ring fill (#C99700 was 2.4:1)
     Sone.ROED: "#C62828",
     None: "#757575",
 }
