@@ -25,13 +25,23 @@ why, the command prints it): the next run starts the numbering again from what i
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from aarshjul.model import Forekomst, Plan
+
+# SHA-256 without hashlib: importing hashlib loads OpenSSL (~2 ms of an `ics --alle` run
+# whose whole budget is 15 × `python -c pass`), for one digest per event. The standard
+# library's random.py takes sha512 from its C module the same way. Same digests.
+try:
+    from _sha256 import sha256  # type: ignore[import-not-found]  # CPython ≤ 3.11
+except ImportError:  # pragma: no cover - other versions
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found,no-redef]  # CPython ≥ 3.12
+    except ImportError:
+        from hashlib import sha256  # type: ignore[assignment]
 from aarshjul.records import record
 
 MANIFEST = ".aarshjul-ics.json"
@@ -139,7 +149,7 @@ class Manifest:
     def versjon(
         self, uid: str, innhold: bytes, start: date | datetime, slutt: date | datetime, tittel: str
     ) -> tuple[int, datetime | None]:
-        hash_ = hashlib.sha256(innhold).hexdigest()[:32]
+        hash_ = sha256(innhold).hexdigest()[:32]
         post = self._poster.get(uid)
         if post is None:
             filnavn, uids = self._ny_fil

@@ -622,3 +622,41 @@ def test_vevents_and_manifest_hashes_with_a_manifest_are_what_icalendar_writes(t
                     _add(event, [egenskap])
                     innhold += fold(event.content_line(egenskap[0], event[egenskap[0]]))
             assert poster[uid(plan, f)]["hash"] == hashlib.sha256(innhold).hexdigest()[:32], f.id
+
+
+@pytest.mark.parametrize("plan_fil", ["mini.yaml", "ics_fiendtlig.yaml", "fjellbygd/plan.yaml", "REAL"])
+def test_calendar_header_is_what_icalendar_writes(plan_fil: str) -> None:
+    """The header made from lines shared between files equals one icalendar Calendar
+    with every property, as before: with and without a URL, for a full and an empty file."""
+    from icalendar import vDuration, vText
+
+    from aarshjul.expand import expand
+    from aarshjul.plan import load_plan
+    from aarshjul.render.ics import OPPDATERING, PRODID, kalenderbeskrivelse, plan_url, render_ics
+
+    sti = Path(__file__).parent.parent / "data" / "plan.yaml" if plan_fil == "REAL" else PLANS / plan_fil
+    plan = load_plan(sti)
+    stamp = datetime(2026, 8, 1, tzinfo=timezone.utc)
+    for fra, til, hvem in ((date(2026, 8, 1), date(2027, 8, 1), "Skole, PPT"), (date(2027, 7, 1), date(2027, 7, 2), "A, b; c")):
+        forekomster = [f for f in expand(plan, fra, til) if f.tid is None][:3]
+        tekst = kalenderbeskrivelse(plan, hvem, fra, til)
+        data = render_ics(plan, forekomster, calname=f"Årshjul – {hvem}", stamp=stamp, kalenderbeskrivelse=tekst)
+        if not forekomster:
+            tekst += " Ingen hendelser i perioden."
+        cal = Calendar()
+        cal.add("version", "2.0")
+        cal.add("prodid", PRODID)
+        cal.add("calscale", "GREGORIAN")
+        navn = vText(f"Årshjul – {hvem}")
+        cal.add("name", navn)
+        cal.add("x-wr-calname", navn)
+        cal.add("description", tekst)
+        cal.add("x-wr-caldesc", vText(tekst))
+        if plan_url(plan):
+            cal.add("url", plan_url(plan), parameters={"VALUE": "URI"})
+        cal.add("x-wr-timezone", "Europe/Oslo")
+        cal.add("x-published-ttl", vDuration(OPPDATERING))
+        cal.add("refresh-interval", vDuration(OPPDATERING), parameters={"VALUE": "DURATION"})
+        assert ("URL" in cal) == (plan_fil == "fjellbygd/plan.yaml")
+        forventet = cal.to_ical()[: -len(b"END:VCALENDAR\r\n")]
+        assert data.startswith(forventet + b"BEGIN:V"), plan_fil

@@ -144,23 +144,9 @@ def render_ics(
     if stamp.tzinfo is None:
         raise ValueError("stamp must be timezone-aware")
     stamp = stamp.astimezone(timezone.utc)
-    cal = Calendar()
-    cal.add("version", "2.0")
-    cal.add("prodid", PRODID)
-    cal.add("calscale", "GREGORIAN")
-    navn = vText(one_line(calname))
-    cal.add("name", navn)
-    cal.add("x-wr-calname", navn)
     tekst = kalenderbeskrivelse if kalenderbeskrivelse is not None else _kalendertekst(plan)
     if not forekomster and not avlyste:
         tekst += " Ingen hendelser i perioden."
-    cal.add("description", tekst)
-    cal.add("x-wr-caldesc", vText(tekst))
-    if plan_url(plan):
-        cal.add("url", plan_url(plan), parameters={"VALUE": "URI"})
-    cal.add("x-wr-timezone", TIDSSONE)
-    cal.add("x-published-ttl", vDuration(OPPDATERING))
-    cal.add("refresh-interval", vDuration(OPPDATERING), parameters={"VALUE": "DURATION"})
     # VTIMEZONE when an event refers to it (all-day events are floating dates), and in
     # a calendar with no events, which RFC 5545 still wants one component in.
     trenger_tz = any(f.tid is not None for f in forekomster) or any(
@@ -171,10 +157,8 @@ def render_ics(
     # END:VCALENDAR: the same bytes as adding them to `cal`, but each can be reused
     # from `delte` (the VTIMEZONE under a key no forekomst id can have).
     slutt = b"END:VCALENDAR\r\n"
-    hode = til_ical(cal)
-    assert hode.endswith(slutt)
     events = {} if delte is None else delte
-    deler = [hode[: -len(slutt)]]
+    deler = [_kalenderhode(plan, calname, tekst)]
     if tz is not None or not (forekomster or avlyste):
         vtimezone = events.get(" VTIMEZONE")
         if vtimezone is None:
@@ -216,6 +200,52 @@ def render_ics(
         deler.append(linjer.vevent(_avlyst_egenskaper(a, tz), None, a.endret, a.uid, None, a.sekvens, a.endret))
     deler.append(slutt)
     return b"".join(deler)
+
+
+def _hode_faste(plan: Plan) -> Calendar:
+    """The calendar properties that are the same in every file of a plan."""
+    cal = Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", PRODID)
+    cal.add("calscale", "GREGORIAN")
+    url = plan_url(plan)
+    if url:
+        cal.add("url", url, parameters={"VALUE": "URI"})
+    cal.add("x-wr-timezone", TIDSSONE)
+    cal.add("x-published-ttl", vDuration(OPPDATERING))
+    cal.add("refresh-interval", vDuration(OPPDATERING), parameters={"VALUE": "DURATION"})
+    return cal
+
+
+def _hode_egne(calname: str, tekst: str) -> Calendar:
+    """The calendar properties of one file: its name and description."""
+    cal = Calendar()
+    navn = vText(one_line(calname))  # TEXT, escaped: a comma in a name (issue 14)
+    cal.add("name", navn)
+    cal.add("x-wr-calname", navn)
+    cal.add("description", tekst)
+    cal.add("x-wr-caldesc", vText(tekst))
+    return cal
+
+
+def _kalenderhode(plan: Plan, calname: str, tekst: str) -> bytes:
+    """BEGIN:VCALENDAR and the calendar's properties: the bytes of one Calendar with
+    `_hode_faste` and `_hode_egne` together, the shared lines made once per process."""
+    url = plan_url(plan)
+    faste = _HODE_FASTE.get(url)
+    if faste is None:
+        faste = _HODE_FASTE[url] = _linjer_etter_navn(_hode_faste(plan))
+    linjer = {**faste, **_linjer_etter_navn(_hode_egne(calname, tekst))}
+    orden = canonsort_keys(list(linjer), Calendar.canonical_order)
+    return b"BEGIN:VCALENDAR\r\n" + b"".join([linjer[n] for n in orden])
+
+
+def _linjer_etter_navn(component: Component) -> dict[str, bytes]:
+    """Each (single-valued) property's folded line, by name."""
+    return {name: fold(component.content_line(name, value)) for name, value in component.items()}
+
+
+_HODE_FASTE: dict[str | None, dict[str, bytes]] = {}  # by the plan's URL, the only thing they vary by
 
 
 def til_ical(component: Component) -> bytes:
