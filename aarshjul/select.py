@@ -79,9 +79,9 @@ def upcoming(
     tidlige: list[Rad] = []
     for f in expand(plan, fra, max(til, fra + timedelta(days=MAX_VARSEL)), wanted):
         if f.dato < til:
-            rader.append(Rad(f, best_rolle(plan, f, virksomheter), (f.dato - fra).days, False))
+            rader.append(Rad(f, best_rolle(plan, f, wanted) if wanted else None, (f.dato - fra).days, False))
         elif varsel_begynt(f, fra):
-            tidlige.append(Rad(f, best_rolle(plan, f, virksomheter), (f.dato - fra).days, True))
+            tidlige.append(Rad(f, best_rolle(plan, f, wanted), (f.dato - fra).days, True))
     rader.extend(tidlige)
     return rader
 
