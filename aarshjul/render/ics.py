@@ -30,8 +30,9 @@ window give the same bytes and a subscribed calendar does not churn.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
+from operator import itemgetter
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -177,6 +178,7 @@ def render_ics(
     # DESCRIPTION lines by everything they depend on (an evaluated meeting's date, a
     # moved date make them differ within a hendelse).
     beskrivelser: dict[Hashable, bytes] = {}
+    tider: dict[Hashable, _Tid] = {}
     for f in forekomster:
         event = events.get(f.id)
         if event is None:
@@ -193,7 +195,12 @@ def render_ics(
             linje = beskrivelser.get(bkey)
             if linje is None:
                 linje = beskrivelser[bkey] = linjer.tekst("DESCRIPTION", _sett_sammen(mal.deler, f, base, ferdig))
-            event = mal.vevent(linjer, _egenskaper(plan, f, tz), linje, uid(plan, f), versjoner)
+            tkey = (f.dato, f.tid, f.slutt)
+            tid = tider.get(tkey)
+            if tid is None:
+                egenskaper = _egenskaper(plan, f, tz)
+                tid = tider[tkey] = (egenskaper, linjer._linjene(egenskaper), tuple([p[0] for p in egenskaper]))
+            event = mal.vevent(linjer, tid, linje, uid(plan, f), versjoner)
             events[f.id] = event
         deler.append(event)
     for a in avlyste:
@@ -603,36 +610,33 @@ class _Mal:
         tittel = tekst[0][1] if tekst[0][0] == "SUMMARY" else ""
         assert isinstance(tittel, str)
         self._tittel = tittel
-        # By the names of the own properties: bytes that are the same for every
-        # forekomst, and the positions of the own lines between them.
-        self._oppsett: dict[tuple[str, ...], list[bytes | int]] = {}
+        # By the names of the own properties: the VEVENT as a bytes %-template, the
+        # lines that are the same for every forekomst in it, and which own line goes
+        # into each %b (icalendar's order). One per manifest mode, as the stamps differ.
+        self._oppsett: dict[tuple[str, ...], tuple[bytes, Callable[[Sequence[bytes]], tuple[bytes, ...]]]] = {}
 
-    def _lag_oppsett(self, navn: tuple[str, ...]) -> list[bytes | int]:
+    def _lag_oppsett(self, navn: tuple[str, ...]) -> tuple[bytes, Callable[[Sequence[bytes]], tuple[bytes, ...]]]:
         alle = navn + self._navn
-        oppsett: list[bytes | int] = [b"BEGIN:VEVENT\r\n"]
+        mal = [b"BEGIN:VEVENT\r\n"]
+        rekkefolge = []
         for n in canonsort_keys(alle, Event.canonical_order):
             i = alle.index(n)
             if i < len(navn):
-                oppsett.append(i)
-            elif isinstance(oppsett[-1], bytes):
-                oppsett[-1] += self._faste[i - len(navn)]
+                mal.append(b"%b")
+                rekkefolge.append(i)
             else:
-                oppsett.append(self._faste[i - len(navn)])
-        slutt = self._alarm + b"END:VEVENT\r\n"
-        if isinstance(oppsett[-1], bytes):
-            oppsett[-1] += slutt
-        else:
-            oppsett.append(slutt)
-        return oppsett
+                mal.append(self._faste[i - len(navn)].replace(b"%", b"%%"))
+        mal.append((self._alarm + b"END:VEVENT\r\n").replace(b"%", b"%%"))
+        hent = itemgetter(*rekkefolge)
+        if len(rekkefolge) == 1:  # itemgetter of one index gives the item, not a tuple
+            return b"".join(mal), lambda linjer: (linjer[rekkefolge[0]],)
+        return b"".join(mal), hent
 
-    def vevent(
-        self, linjer: _Linjer, egne: list[Egenskap], beskrivelse: bytes, uid_: str, versjoner: Versjoner | None
-    ) -> bytes:
-        own = linjer._linjene(egne)
-        navn = tuple([p[0] for p in egne])
+    def vevent(self, linjer: _Linjer, tid: _Tid, beskrivelse: bytes, uid_: str, versjoner: Versjoner | None) -> bytes:
+        egne, own, navn = tid
         if versjoner is None:
             uid_linje = f"UID:{uid_}\r\n".encode("ascii") if _ENKEL.fullmatch(uid_) else linjer._ny(("UID", uid_, ()))
-            own += [beskrivelse, uid_linje, *self._stempler]
+            verdier = [*own, beskrivelse, uid_linje, *self._stempler]
             navn += _UTEN_MANIFEST
         else:
             innhold = b"".join([*own, self._for, beskrivelse, self._etter])
@@ -641,14 +645,17 @@ class _Mal:
             assert isinstance(start, date) and isinstance(slutt, date)
             sekvens, endret = versjoner.versjon(uid_, innhold, start, slutt, self._tittel)
             stempler = _stempler(uid_, self._stamp, sekvens, endret)
-            own += [beskrivelse, *linjer._linjene(stempler)]
+            verdier = [*own, beskrivelse, *linjer._linjene(stempler)]
             navn += ("DESCRIPTION", *[p[0] for p in stempler])
         oppsett = self._oppsett.get(navn)
         if oppsett is None:
             oppsett = self._oppsett[navn] = self._lag_oppsett(navn)
-        return b"".join([del_ if del_.__class__ is bytes else own[del_] for del_ in oppsett])  # type: ignore[index]
+        return oppsett[0] % oppsett[1](verdier)
 
 
+# A forekomst's own properties for when it is (_egenskaper), their lines and names: the
+# same for every forekomst on that day at that time, made once per date in render_ics.
+_Tid = tuple[list["Egenskap"], list[bytes], tuple[str, ...]]
 _UTEN_MANIFEST = ("DESCRIPTION", "UID", "DTSTAMP", "SEQUENCE")  # _stempler's names, no LAST-MODIFIED
 
 
