@@ -314,14 +314,20 @@ class Forekomst:
 
         expand.py makes one template Forekomst per hendelse and calls this for each date
         (issue 17): the frozen `__init__` sets 22 fields one by one (~2.3 µs), this copies
-        the template's field dict (~0.5 µs). Forekomst has no `__post_init__` and no
-        InitVar, so nothing else runs in `__init__` that this could skip.
+        the template's field dict (~0.45 µs; a copy keeps the dict's shared keys, so it is no
+        bigger than __init__'s). Forekomst has no `__post_init__` and no InitVar, so
+        nothing else runs in `__init__` that this could skip.
         """
+        felt = self.__dict__.copy()
+        felt["id"] = id
+        felt["nokkel"] = nokkel
+        felt["periode"] = periode
+        felt["dato"] = dato
+        felt["antatt"] = antatt
+        felt["flyttet_fra"] = flyttet_fra
+        felt["flyttet_grunn"] = flyttet_grunn
         ny = object.__new__(self.__class__)
-        ny.__dict__.update(
-            self.__dict__, id=id, nokkel=nokkel, periode=periode, dato=dato, antatt=antatt,
-            flyttet_fra=flyttet_fra, flyttet_grunn=flyttet_grunn,
-        )  # fmt: skip
+        object.__setattr__(ny, "__dict__", felt)
         return ny
 
 
