@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from aarshjul.expand import expand
@@ -284,3 +286,36 @@ def test_leader_role_equal_to_the_name_is_said_once(tmp_path: Path) -> None:
     assert not any("Kommunalsjef helse (Kommunalsjef helse)" in t for t in tekster)
     assert any("\nAnsvar: Kommunalsjef helse\n" in t for t in tekster)
     assert any("Barnehage (Styrer)" in t for t in tekster)  # a different role is still named
+
+
+_JSON_VERDI = st.recursive(
+    st.none() | st.integers() | st.text() | st.booleans() | st.floats(allow_nan=False),
+    lambda barn: st.dictionaries(st.text(), barn, max_size=4) | st.lists(barn, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(data=st.dictionaries(st.text(), _JSON_VERDI, max_size=5))
+@settings(max_examples=300, deadline=None)
+def test_manifest_json_is_what_json_dumps_writes(data: dict[str, object]) -> None:
+    """The manifest's own writer gives json.dumps(indent=1, sort_keys=True) byte for
+    byte: odd text (quotes, control characters, æøå, emoji), empty dicts, nesting, and
+    what it leaves to json (lists, bools, floats)."""
+    import json
+
+    from aarshjul.ics_manifest import json_tekst
+
+    assert json_tekst(data) == json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def test_manifest_of_the_real_plan_is_what_json_dumps_writes(tmp_path: Path) -> None:
+    import json
+
+    from aarshjul.ics_manifest import json_tekst
+
+    publiser(REAL, tmp_path / "ut", date(2026, 12, 1))
+    tekst = (tmp_path / "ut" / MANIFEST).read_text(encoding="utf-8")
+    data = json.loads(tekst)
+    assert len(data["hendelser"]) > 50
+    assert tekst == json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    assert json_tekst(data) + "\n" == tekst
