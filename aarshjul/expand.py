@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -80,8 +80,22 @@ def expand(
     if virksomheter is not None:
         wanted = tuple(virksomheter)
         result = [f for f in result if any(rolle(plan, f, v) for v in wanted)]
-    result.sort(key=attrgetter("sorteringsnokkel"))
+    # By Forekomst.sorteringsnokkel, (dato, tid or 00:00, id), in three stable passes, the
+    # last key first: keys of one type compare in C, without a tuple per forekomst (issue
+    # 17: 1.0 -> 0.35 s for 800,000). Ties in all three keep their order, as in one pass.
+    result.sort(key=_ID)
+    result.sort(key=_tid_eller_midnatt)
+    result.sort(key=_DATO)
     return result
+
+
+_ID = attrgetter("id")
+_DATO = attrgetter("dato")
+_MIDNATT = time(0, 0)
+
+
+def _tid_eller_midnatt(f: Forekomst) -> time:
+    return f.tid or _MIDNATT
 
 
 def waiting(plan: Plan, virksomheter: Iterable[str] | None = None) -> list[Ventende]:

@@ -286,3 +286,19 @@ def test_year_equals_its_months_joined(mini_plan: Plan) -> None:
 def test_filter_by_virksomhet_sees_ansvar_and_deltakelse(mini_plan: Plan, virksomhet: str, expected_tiltak: set[str]) -> None:
     got = {f.tiltak_id for f in expand(mini_plan, date(2026, 8, 1), date(2028, 8, 1), [virksomhet])}
     assert got == expected_tiltak
+
+
+def test_order_is_date_then_time_then_id_whatever_the_plan_order(tmp_path: Path) -> None:
+    """expand sorts by (dato, tid or 00:00, id) (issue 17: in three stable passes): on one
+    day the untimed and 00:00 first by id, then 09:00 by id, then 13:00, though neither
+    the plan's order nor the ids' give that; the day before comes first."""
+    plan = make_plan(tmp_path, """\
+        - {id: a_sen, tittel: A, type: møte, når: {dato: "15.03.2027"}, tid: "13:00"}
+        - {id: c_ni, tittel: C, type: møte, når: {dato: "15.03.2027"}, tid: "09:00"}
+        - {id: b_ni, tittel: B, type: møte, når: {dato: "15.03.2027"}, tid: "09:00"}
+        - {id: e_midnatt, tittel: E, type: møte, når: {dato: "15.03.2027"}, tid: "00:00"}
+        - {id: d_uten, tittel: D, type: frist, når: {dato: "15.03.2027"}}
+        - {id: z_foer, tittel: Z, type: frist, når: {dato: "12.03.2027"}}
+    """)  # fmt: skip
+    ids = [f.hendelse_id for f in expand(plan, date(2027, 3, 1), date(2027, 4, 1))]
+    assert ids == ["z_foer", "d_uten", "e_midnatt", "b_ni", "c_ni", "a_sen"]
