@@ -660,3 +660,19 @@ def test_calendar_header_is_what_icalendar_writes(plan_fil: str) -> None:
         assert ("URL" in cal) == (plan_fil == "fjellbygd/plan.yaml")
         forventet = cal.to_ical()[: -len(b"END:VCALENDAR\r\n")]
         assert data.startswith(forventet + b"BEGIN:V"), plan_fil
+
+
+@given(tekst=st.text(min_size=0, max_size=300), navn=st.sampled_from(["SUMMARY", "DESCRIPTION", "LOCATION"]))
+@settings(max_examples=300, deadline=None)
+def test_text_lines_are_what_icalendar_writes(tekst: str, navn: str) -> None:
+    """SUMMARY, DESCRIPTION and LOCATION lines made by vText and fold() equal an
+    icalendar Event's own content line, for any text (commas, backslashes, «\\N», CR/LF,
+    multi-byte characters at the fold)."""
+    from icalendar import Event
+
+    from aarshjul.render.ics import _Linjer, fold
+
+    event = Event()
+    event.add(navn, tekst)
+    assert _Linjer().tekst(navn, tekst) == fold(event.content_line(navn, event[navn]))
+    assert _Linjer()._ny((navn, tekst, ())) == fold(event.content_line(navn, event[navn]))

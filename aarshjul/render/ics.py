@@ -187,10 +187,8 @@ def render_ics(
             key = (_tekst_nokkel(f), ferdig)
             mal = maler.get(key)
             if mal is None:
-                mal = maler[key] = _Mal(
-                    linjer, _tekst_egenskaper(plan, f, base, ferdig), _alarm_egenskaper(f, ferdig),
-                    _tekstdeler(plan, f), stamp,
-                )  # fmt: skip
+                tekst_props = _tekst_egenskaper(plan, f, base, ferdig, med_beskrivelse=False)
+                mal = maler[key] = _Mal(linjer, tekst_props, _alarm_egenskaper(f, ferdig), _tekstdeler(plan, f), stamp)
             bkey = (mal, base, f.flyttet_fra, f.flyttet_grunn)
             linje = beskrivelser.get(bkey)
             if linje is None:
@@ -295,6 +293,7 @@ def kalenderbeskrivelse(plan: Plan, hvem: str | None, fra: date, til: date) -> s
 # way, and tests/test_ics.py checks that both give the same bytes.
 
 Params = tuple[tuple[str, str], ...]
+_TEKST = frozenset(["SUMMARY", "DESCRIPTION", "LOCATION"])  # TEXT (vText) properties: _Linjer.tekst
 _UNIKE = frozenset(["UID"])  # one per forekomst: never reused, so not kept
 # A UID icalendar writes as it is: no character TEXT escapes, short enough not to fold.
 _ENKEL = re.compile(r"[A-Za-z0-9@._-]{1,60}")
@@ -381,14 +380,17 @@ def sammendrag(f: Forekomst, utfort: date | None = None) -> str:
     return tittel
 
 
-def _tekst_egenskaper(plan: Plan, f: Forekomst, base: Base | None, utfort: date | None) -> list[Egenskap]:
-    """SUMMARY, DESCRIPTION, CATEGORIES, COLOR, LOCATION and URL."""
+def _tekst_egenskaper(
+    plan: Plan, f: Forekomst, base: Base | None, utfort: date | None, med_beskrivelse: bool = True
+) -> list[Egenskap]:
+    """SUMMARY, DESCRIPTION, CATEGORIES, COLOR, LOCATION and URL; without
+    `med_beskrivelse` DESCRIPTION only keeps its place (_Mal makes it per forekomst)."""
     kategorier = [TYPE_NAVN[f.type]]
     if f.sone is not None:
         kategorier.append(f"{f.sone.value.capitalize()} sone")
     props: list[Egenskap] = [
         ("SUMMARY", sammendrag(f, utfort), ()),
-        ("DESCRIPTION", beskrivelse(plan, f, base, utfort), ()),
+        ("DESCRIPTION", beskrivelse(plan, f, base, utfort) if med_beskrivelse else "", ()),
         ("CATEGORIES", tuple(kategorier), ()),
         ("COLOR", FARGE[f.type], ()),
     ]
@@ -497,6 +499,9 @@ class _Linjer:
             # What icalendar writes for such a value, without the work: nothing to
             # escape and nothing to fold (it folds at 75 octets).
             return f"{name}:{value}\r\n".encode("ascii")
+        if name in _TEKST and not params and value.__class__ is str:
+            assert isinstance(value, str)
+            return self.tekst(name, value)
         event = Event()
         _add(event, [egenskap])
         data = fold(event.content_line(name, event[name]))
