@@ -273,6 +273,7 @@ class _Expander:
         ferier = self.ferier if h.unngaa_ferier else None
         unntatt = h.unntatt_maaneder
         flytt = h.flytt
+        ingen_flytt = flytt is Flytt.INGEN  # (an enum member's lookup costs more than the test)
         er_arbeidsdag = self.kalender.er_arbeidsdag
         # What every forekomst of the hendelse shares; each date is a copy (Forekomst.paa_dato).
         pre = keys.nokkel_prefiks(tiltak.id, h.id)  # the id too is "tiltak.hendelse." + date
@@ -288,7 +289,7 @@ class _Expander:
                 continue
             if ferier is not None:
                 final = self._shift_ferie(raw, flytt, ferier)
-            elif flytt is Flytt.INGEN or er_arbeidsdag(raw):
+            elif ingen_flytt or er_arbeidsdag(raw):
                 final = raw
             else:
                 final = self._shift(raw, flytt)
