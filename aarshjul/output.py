@@ -72,7 +72,9 @@ def er_lik(path: Path, data: bytes) -> bool:
     """Whether path is a regular file (or a link to one) that holds exactly data.
 
     For callers that leave an unchanged file alone instead of replacing it with the
-    same bytes (`ics --alle`). Anything that cannot be read counts as different.
+    same bytes (`ics --alle`, `publiser`). Anything that cannot be read counts as
+    different. Through a link the file it points to is compared: that is the file
+    write_atomic would replace.
     """
     try:
         info = os.stat(path)

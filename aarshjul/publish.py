@@ -19,7 +19,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from aarshjul.output import OutputError, ensure_folder, write_atomic
+from aarshjul.output import OutputError, ensure_folder, er_lik, write_atomic
 from aarshjul.records import record
 
 MANIFEST = ".aarshjul-nettside.json"
@@ -52,7 +52,7 @@ def publish_folder(mappe: Path, filer: Mapping[str, bytes], *, siste: str = "ind
     uendret: list[str] = []
     for navn in rekkefoelge:
         sti = mappe / navn
-        if _samme_innhold(sti, filer[navn]):
+        if er_lik(sti, filer[navn]):
             uendret.append(navn)
             continue
         write_atomic(sti, filer[navn])
@@ -78,15 +78,6 @@ def publish_folder(mappe: Path, filer: Mapping[str, bytes], *, siste: str = "ind
     return Resultat(tuple(skrevet), tuple(uendret), tuple(fjernet))
 
 
-def _samme_innhold(sti: Path, data: bytes) -> bool:
-    try:
-        if sti.is_symlink() or not sti.is_file() or sti.stat().st_size != len(data):
-            return False
-        return sti.read_bytes() == data
-    except OSError:
-        return False
-
-
 def _les_manifest(mappe: Path) -> list[str]:
     """The files the last run wrote; a missing or unreadable manifest lists none."""
     try:
@@ -103,5 +94,5 @@ def _skriv_manifest(mappe: Path, filer: list[str]) -> None:
     data = {"versjon": MANIFEST_VERSJON, "laget_av": "aarshjul publiser", "filer": filer}
     tekst = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     sti = mappe / MANIFEST
-    if not _samme_innhold(sti, tekst.encode("utf-8")):
+    if not er_lik(sti, tekst.encode("utf-8")):
         write_atomic(sti, tekst.encode("utf-8"))

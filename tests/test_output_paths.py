@@ -257,3 +257,30 @@ def test_an_ignored_hangup_stays_ignored() -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=60, text=True)
     assert out.stdout.split() == ["True", "True"], out.stderr
+
+
+def test_er_lik_is_true_only_for_a_readable_regular_file_with_exactly_those_bytes(tmp_path: Path) -> None:
+    """What `ics --alle` and `publiser` leave alone: never a FIFO (not even opened, so
+    nothing blocks), a folder, a dangling link or a file that differs in a byte."""
+    from aarshjul.output import er_lik
+
+    fil = tmp_path / "a.ics"
+    fil.write_bytes(b"BEGIN:VCALENDAR\r\n")
+    assert er_lik(fil, b"BEGIN:VCALENDAR\r\n")
+    assert not er_lik(fil, b"BEGIN:VCALENDAR\r\nX")  # longer
+    assert not er_lik(fil, b"BEGIN:VCALENDAR\r")  # shorter
+    assert not er_lik(fil, b"BEGIN:VCALENDAX\r\n")  # same size
+    lenke = tmp_path / "lenke.ics"
+    lenke.symlink_to(fil)
+    assert er_lik(lenke, b"BEGIN:VCALENDAR\r\n")  # the file write_atomic would replace
+    borte = tmp_path / "borte.ics"
+    borte.symlink_to(tmp_path / "finnes-ikke")
+    assert not er_lik(borte, b"")
+    assert not er_lik(tmp_path / "mangler.ics", b"")
+    mappe = tmp_path / "mappe.ics"
+    mappe.mkdir()
+    assert not er_lik(mappe, b"")
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "fifo.ics"
+        os.mkfifo(fifo)
+        assert not er_lik(fifo, b"")
