@@ -168,7 +168,13 @@ def render_ics(
     linjer = _LINJER
     if len(linjer) > _MAKS_LINJER:
         linjer = _LINJER.clear()
-    etter = _etter_regler(plan)
+    # The plan's etter: rules, made once for all the files of one plan (ics --alle with
+    # thousands of virksomheter must not read every hendelse once per file).
+    if _ETTER and _ETTER[0][0] is plan:
+        etter = _ETTER[0][1]
+    else:
+        etter = _etter_regler(plan)
+        _ETTER[:] = [(plan, etter)]
     # Looked up in both, not merged: `ics --alle` gives every file the same `baser`, and
     # a merged copy per file would grow with the plan, not with the file.
     egne = {f.nokkel: f for f in forekomster if f.nokkel} if etter else {}
@@ -333,6 +339,11 @@ def _tekst_nokkel(f: Forekomst) -> Hashable:
 
 
 Base = tuple[str, date | None]  # (the base hendelse's title, the base occurrence's date)
+
+
+# The last plan's etter: rules (a Plan and its tiltak are frozen); the plan is kept, so
+# its id cannot be reused by another.
+_ETTER: list[tuple[Plan, dict[tuple[str, str], str]]] = []
 
 
 def _etter_regler(plan: Plan) -> dict[tuple[str, str], str]:
