@@ -58,8 +58,12 @@ class Arbeidskalender:
     ) -> None:
         self._stengte_dager = frozenset(stengte_dager)
         self._stengte_datoer = frozenset(stengte_datoer)
-        # er_arbeidsdag's answers: expand asks about the same days for every hendelse.
+        # Answers already given: expand asks about the same days for every hendelse
+        # (issue 17), and a shared reason is one string, not one per forekomst.
         self._arbeidsdag: dict[date, bool] = {}
+        self._grunner: dict[tuple[date, date], str] = {}
+        self._forrige: dict[date, date] = {}
+        self._neste: dict[date, date] = {}
 
     def fridag_navn(self, dato: date) -> str | None:
         """Why the day is not an arbeidsdag ("lørdag", "skjærtorsdag", STENGT), or None."""
@@ -80,6 +84,12 @@ class Arbeidskalender:
 
         Plain weekend days in between are not named: a reader knows them.
         """
+        tekst = self._grunner.get((raw, final))
+        if tekst is None:
+            tekst = self._grunner[raw, final] = self._flyttet_grunn(raw, final)
+        return tekst
+
+    def _flyttet_grunn(self, raw: date, final: date) -> str:
         grunn = self.fridag_navn(raw) or "ikke arbeidsdag"
         steg = timedelta(days=1 if final > raw else -1)
         deler = [grunn]
@@ -99,12 +109,20 @@ class Arbeidskalender:
 
     def forrige_arbeidsdag(self, dato: date) -> date:
         """The arbeidsdag on or before dato."""
-        while not self.er_arbeidsdag(dato):
-            dato -= timedelta(days=1)
-        return dato
+        svar = self._forrige.get(dato)
+        if svar is None:
+            svar = dato
+            while not self.er_arbeidsdag(svar):
+                svar -= timedelta(days=1)
+            self._forrige[dato] = svar
+        return svar
 
     def neste_arbeidsdag(self, dato: date) -> date:
         """The arbeidsdag on or after dato."""
-        while not self.er_arbeidsdag(dato):
-            dato += timedelta(days=1)
-        return dato
+        svar = self._neste.get(dato)
+        if svar is None:
+            svar = dato
+            while not self.er_arbeidsdag(svar):
+                svar += timedelta(days=1)
+            self._neste[dato] = svar
+        return svar
