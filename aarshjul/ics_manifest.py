@@ -32,6 +32,7 @@ from json.encoder import encode_basestring as _json_streng  # what json.dumps(en
 from pathlib import Path
 
 from aarshjul.model import Forekomst, Plan
+from aarshjul.records import record
 
 # SHA-256 without hashlib: importing hashlib loads OpenSSL (~2 ms of an `ics --alle` run
 # whose whole budget is 15 × `python -c pass`), for one digest per event. The standard
@@ -43,7 +44,6 @@ except ImportError:  # pragma: no cover - other versions
         from _sha2 import sha256  # type: ignore[import-not-found,no-redef]  # CPython ≥ 3.12
     except ImportError:
         from hashlib import sha256  # type: ignore[assignment]
-from aarshjul.records import record
 
 MANIFEST = ".aarshjul-ics.json"
 FORMAT = 1
