@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from operator import attrgetter
 from typing import TYPE_CHECKING
@@ -96,6 +97,62 @@ _MIDNATT = time(0, 0)
 
 def _tid_eller_midnatt(f: Forekomst) -> time:
     return f.tid or _MIDNATT
+
+
+def etter_baser(plan: Plan, forekomster: Sequence[Forekomst]) -> dict[str, Forekomst]:
+    """The occurrences that `etter:` forekomster follow but that are not among them, by
+    nøkkel: a meeting before (or, for a negative offset, after) the window, or one of
+    another virksomhet. The ICS names the evaluated meeting with its date whatever the
+    window (issue 14): «Gjelder: Felles arbeidsseminar … 09.09.2026». Used by the ICS
+    commands (ics, ics --alle, publiser); any renderer may name the base the same way.
+
+    Each missing base is expanded over a few days around its date (the follower's rule
+    date minus the offset; a month offset can land up to three days off), only its own
+    hendelse and the ones it follows in turn, so the cost grows with what is missing.
+    """
+    regler = {(t.id, h.id): h.naar for t in plan.tiltak for h in t.hendelser if isinstance(h.naar, Relativ)}
+    if not regler:
+        return {}
+    har = {f.nokkel for f in forekomster}
+    # base "tiltak.hendelse" -> the nøkler wanted and the window [lo, hi) they lie in
+    mangler: dict[str, tuple[set[str], date, date]] = {}
+    rom = timedelta(days=7)
+    for f in forekomster:
+        naar = regler.get((f.tiltak_id, f.hendelse_id))
+        if naar is None:
+            continue
+        nokkel = f"{naar.etter}.{f.periode}"
+        if nokkel in har:
+            continue
+        try:
+            dato = (f.flyttet_fra or f.dato) - naar.innen
+            lo, hi = dato - rom, dato + rom
+        except (OverflowError, ValueError):  # at the ends of the calendar
+            continue
+        kjent = mangler.get(naar.etter)
+        if kjent is None:
+            mangler[naar.etter] = ({nokkel}, lo, hi)
+        else:
+            kjent[0].add(nokkel)
+            mangler[naar.etter] = (kjent[0], min(kjent[1], lo), max(kjent[2], hi))
+    hendelser = {f"{t.id}.{h.id}": h for t in plan.tiltak for h in t.hendelser}
+    funnet: dict[str, Forekomst] = {}
+    for base, (nokler, lo, hi) in mangler.items():
+        # The base hendelse and the chain it follows: a plan with only those expands
+        # them exactly as the whole plan does.
+        kjede = {base}
+        h = hendelser.get(base)
+        while h is not None and isinstance(h.naar, Relativ) and h.naar.etter not in kjede:
+            kjede.add(h.naar.etter)
+            h = hendelser.get(h.naar.etter)
+        delplan = replace(plan, tiltak=tuple(
+            replace(t, hendelser=tuple(h for h in t.hendelser if f"{t.id}.{h.id}" in kjede))
+            for t in plan.tiltak if any(f"{t.id}.{h.id}" in kjede for h in t.hendelser)
+        ))  # fmt: skip
+        for f in expand(delplan, lo, hi):
+            if f.nokkel in nokler:
+                funnet[f.nokkel] = f
+    return funnet
 
 
 def waiting(plan: Plan, virksomheter: Iterable[str] | None = None) -> list[Ventende]:

@@ -22,10 +22,8 @@ from aarshjul.errors import UsageError
 from aarshjul.model import Plan
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
 
     from aarshjul.ics_manifest import Manifest
-    from aarshjul.model import Forekomst
 
 ICS_MAANEDER = 24  # default window: from 1 August of the current school year
 ICS_ALLE = "alle"  # alle.ics: every virksomhet in one file
@@ -160,7 +158,7 @@ def ics_cmd(
     utfort = {n: k.utfort for n, k in kvitteringer.items() if k.utfort is not None} or None
 
     if not alle:
-        from aarshjul.expand import expand
+        from aarshjul.expand import etter_baser, expand
         from aarshjul.render.common import virksomheter_tekst
         from aarshjul.render.ics import kalenderbeskrivelse, kalendernavn, render_ics
 
@@ -181,7 +179,7 @@ def ics_cmd(
     # whole published folder as it was. Then each file is written as soon as it is made
     # (memory grows with one file, not the folder), and the manifest last.
     filnavn = ics_filnavn_alle(plan)
-    from aarshjul.expand import expand
+    from aarshjul.expand import etter_baser, expand
     from aarshjul.ics_manifest import MANIFEST, Manifest, dato_naa, mappe_filer
 
     alle_forekomster = expand(plan, start, end)
@@ -226,7 +224,7 @@ def ics_alle_filer(
     files of `ics --alle`, also written by `publiser` (issue 15). With the folder's
     manifest (aarshjul/ics_manifest.py) they carry the same SEQUENCE and LAST-MODIFIED
     as `ics --alle` gives; the caller writes `manifest.til_json()` after the files."""
-    from aarshjul.expand import expand
+    from aarshjul.expand import etter_baser, expand
     from aarshjul.ics_manifest import mappe_filer
 
     filnavn = ics_filnavn_alle(plan)
@@ -235,67 +233,6 @@ def ics_alle_filer(
         plan, forekomster, filnavn, alle_filnavn=f"{ICS_ALLE}.ics", stamp=stamp, fra=start,
         til=end, manifest=manifest, baser=etter_baser(plan, forekomster),
     ))  # fmt: skip
-
-
-def etter_baser(plan: Plan, forekomster: Sequence[Forekomst]) -> dict[str, Forekomst]:
-    """The occurrences that `etter:` forekomster follow but that are not among them, by
-    nøkkel: a meeting before (or, for a negative offset, after) the window, or one of
-    another virksomhet. The ICS names the evaluated meeting with its date whatever the
-    window (issue 14): «Gjelder: Felles arbeidsseminar … 09.09.2026».
-
-    Each missing base is expanded over a few days around its date (the follower's rule
-    date minus the offset; a month offset can land up to three days off), only its own
-    hendelse and the ones it follows in turn, so the cost grows with what is missing.
-    """
-    from dataclasses import replace
-    from datetime import timedelta
-
-    from aarshjul.expand import expand
-    from aarshjul.model import Relativ
-
-    regler = {(t.id, h.id): h.naar for t in plan.tiltak for h in t.hendelser if isinstance(h.naar, Relativ)}
-    if not regler:
-        return {}
-    har = {f.nokkel for f in forekomster}
-    # base "tiltak.hendelse" -> the nøkler wanted and the window [lo, hi) they lie in
-    mangler: dict[str, tuple[set[str], date, date]] = {}
-    rom = timedelta(days=7)
-    for f in forekomster:
-        naar = regler.get((f.tiltak_id, f.hendelse_id))
-        if naar is None:
-            continue
-        nokkel = f"{naar.etter}.{f.periode}"
-        if nokkel in har:
-            continue
-        try:
-            dato = (f.flyttet_fra or f.dato) - naar.innen
-            lo, hi = dato - rom, dato + rom
-        except (OverflowError, ValueError):  # at the ends of the calendar
-            continue
-        kjent = mangler.get(naar.etter)
-        if kjent is None:
-            mangler[naar.etter] = ({nokkel}, lo, hi)
-        else:
-            kjent[0].add(nokkel)
-            mangler[naar.etter] = (kjent[0], min(kjent[1], lo), max(kjent[2], hi))
-    hendelser = {f"{t.id}.{h.id}": h for t in plan.tiltak for h in t.hendelser}
-    funnet: dict[str, Forekomst] = {}
-    for base, (nokler, lo, hi) in mangler.items():
-        # The base hendelse and the chain it follows: a plan with only those expands
-        # them exactly as the whole plan does.
-        kjede = {base}
-        h = hendelser.get(base)
-        while h is not None and isinstance(h.naar, Relativ) and h.naar.etter not in kjede:
-            kjede.add(h.naar.etter)
-            h = hendelser.get(h.naar.etter)
-        delplan = replace(plan, tiltak=tuple(
-            replace(t, hendelser=tuple(h for h in t.hendelser if f"{t.id}.{h.id}" in kjede))
-            for t in plan.tiltak if any(f"{t.id}.{h.id}" in kjede for h in t.hendelser)
-        ))  # fmt: skip
-        for f in expand(delplan, lo, hi):
-            if f.nokkel in nokler:
-                funnet[f.nokkel] = f
-    return funnet
 
 
 def _fremdrift(tekst: str) -> None:
