@@ -242,6 +242,27 @@ def _connect(uri: str) -> sqlite3.Connection:
     return con
 
 
+def _wal(con: sqlite3.Connection) -> None:
+    """Put the file in WAL mode (stored in the file, so once). Changing the journal mode
+    needs the file to itself and fails at once with "database is locked" while another
+    process has it open: SQLite's busy timeout does not wait for it. Two first sign-offs
+    at the same moment met that (tests/test_store.py, 2 processes x 50). So the mode is
+    read first, and a change that meets a lock is tried again within the busy timeout."""
+    import sqlite3
+    import time
+
+    frist = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            if str(con.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                con.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > frist:
+                raise
+            time.sleep(0.005)
+
+
 def _uri(path: Path, mode: str) -> str:
     from urllib.parse import quote
 
@@ -272,7 +293,7 @@ def write_transaction(path: Path) -> Iterator[Store]:
     try:
         con = _connect(_uri(path, "rwc" if created else "rw"))
         _check_version(path, con)  # before anything writes, even the journal mode
-        con.execute("PRAGMA journal_mode = WAL")
+        _wal(con)
         con.execute("BEGIN IMMEDIATE")
         try:
             # Read again inside the lock: another process may have migrated meanwhile.
