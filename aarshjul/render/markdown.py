@@ -83,9 +83,7 @@ def iter_next(
 def _next_linjer(
     plan: Plan, rader: Sequence[Rad], ventende: Sequence[Ventende], fra: date, til: date, virksomheter: Sequence[str]
 ) -> Iterator[str]:
-    forfalte = [r for r in rader if r.forfalt]
-    i_vinduet = [r for r in rader if not r.tidlig_varsel and not r.forfalt]
-    tidlige = [r for r in rader if r.tidlig_varsel]
+    forfalte, i_vinduet, tidlige = views.next_deler(rader)
     hvem = views.for_hvem(plan, virksomheter)
     yield from (f"# {views.periode(fra, til)} for {md(hvem)}", "")
     if forfalte:

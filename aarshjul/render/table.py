@@ -156,9 +156,7 @@ def render_next(
     width: int,
     color: bool,
 ) -> str:
-    forfalte = [r for r in rader if r.forfalt]
-    i_vinduet = [r for r in rader if not r.tidlig_varsel and not r.forfalt]
-    tidlige = [r for r in rader if r.tidlig_varsel]
+    forfalte, i_vinduet, tidlige = views.next_deler(rader)
     filtrert = bool(virksomheter)
     hvem = views.for_hvem(plan, virksomheter)
     parts: list[RenderableType] = [_t(f"{views.periode(fra, til)} for {hvem}", _TITTEL)]

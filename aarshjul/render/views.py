@@ -103,6 +103,22 @@ def uke_overskrift(d: date) -> str:
     return f"Uke {iso_uke(d)[1]} ({fra}–{format_dato(soendag)})"
 
 
+def next_deler(rader: Sequence[Rad]) -> tuple[list[Rad], list[Rad], list[Rad]]:
+    """`next`'s three parts, each in the order given: overdue deadlines from before the
+    window ("Forfalt"), the window, and deadlines after it whose varsel has begun."""
+    forfalte: list[Rad] = []
+    i_vinduet: list[Rad] = []
+    tidlige: list[Rad] = []
+    for rad in rader:
+        if rad.tidlig_varsel:
+            tidlige.append(rad)
+        elif rad.forfalt:
+            forfalte.append(rad)
+        else:
+            i_vinduet.append(rad)
+    return forfalte, i_vinduet, tidlige
+
+
 def per_uke(rader: Sequence[Rad]) -> list[tuple[str, list[Rad]]]:
     """Rows grouped by ISO week, in the order given (already sorted by date)."""
     grupper: list[tuple[tuple[int, int], str, list[Rad]]] = []
