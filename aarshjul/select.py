@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from aarshjul.expand import expand, rolle, waiting
+from aarshjul.expand import expand, iter_expand, rolle, waiting
 from aarshjul.model import Forekomst, Hendelse, Plan, Rolle, Tiltak, UtenDato, Ventende
 from aarshjul.records import record
 
@@ -88,30 +88,40 @@ def upcoming(
     til: date,
     virksomheter: Sequence[str] | None = None,
 ) -> list[Rad]:
-    """Everything in [fra, til), then deadlines after til whose varsel has begun on fra.
+    """Everything in [fra, til), then deadlines after til whose varsel has begun on fra."""
+    return list(iter_upcoming(plan, fra, til, virksomheter))
+
+
+def iter_upcoming(
+    plan: Plan,
+    fra: date,
+    til: date,
+    virksomheter: Sequence[str] | None = None,
+) -> Iterator[Rad]:
+    """upcoming's rows one by one, as expand.iter_expand makes them: a renderer that
+    writes each row and lets it go holds a day's rows, not the window's (issue 17).
 
     One expansion covers both: [fra, til) and the year kommende_frister looks at,
     [fra, fra + MAX_VARSEL). Expanding a window gives exactly what expanding its parts
     gives (expand.py), so the rows and their order are those of expanding [fra, til) and
     then kommende_frister(fra) after til, without expanding the overlap twice (issue 17:
-    a ten-year window expanded its first year again).
+    a ten-year window expanded its first year again). The early deadlines come last; only
+    they are held until the window's rows are out.
     """
     wanted = virksomheter or None
-    rader: list[Rad] = []
     tidlige: list[Rad] = []
     ny = _rad_lager()
-    for f in expand(plan, fra, max(til, fra + timedelta(days=MAX_VARSEL)), wanted):
+    for f in iter_expand(plan, fra, max(til, fra + timedelta(days=MAX_VARSEL)), wanted):
         if f.dato < til:
-            rader.append(ny(f, best_rolle(plan, f, wanted) if wanted else None, (f.dato - fra).days, False))
+            yield ny(f, best_rolle(plan, f, wanted) if wanted else None, (f.dato - fra).days, False)
         elif varsel_begynt(f, fra):
             tidlige.append(ny(f, best_rolle(plan, f, wanted), (f.dato - fra).days, True))
-    rader.extend(tidlige)
-    return rader
+    yield from tidlige
 
 
 def med_oppfoelging(
     plan: Plan,
-    rader: Sequence[Rad],
+    rader: Iterable[Rad],
     kvitteringer: Mapping[str, Kvittering],
     today: date,
     fra: date,

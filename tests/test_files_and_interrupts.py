@@ -222,13 +222,12 @@ def test_ctrl_c_inside_a_command_exits_130_quietly(run, tmp_path: Path, monkeypa
 def test_ctrl_c_inside_expand_exits_130_quietly(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
     require(command)
     import aarshjul.expand
-    import aarshjul.select
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(aarshjul.expand, "expand", interrupted)
-    monkeypatch.setattr(aarshjul.select, "expand", interrupted)  # bound at import in select.py
+    # Every expansion (expand, iter_expand, whoever calls them) starts here.
+    monkeypatch.setattr(aarshjul.expand._Expander, "prepare", interrupted)
     result = run(*argv(command, tmp_path / "ut"), plan=MINI)
     assert result.exit_code == 130, result.output
     assert result.stdout == "" and result.stderr == ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -34,16 +34,18 @@ _RENDER_MODUL = {"tabell": "table", "tekst": "text", "markdown": "markdown"}
 
 
 def _vis(
-    valgt: str, visning: str, plan: Plan, rader: Sequence[Rad], ventende: Sequence[Ventende], **kwargs: Any
+    valgt: str, visning: str, plan: Plan, rader: Iterable[Rad], ventende: Sequence[Ventende], **kwargs: Any
 ) -> None:
     """Print `next` or `calendar` in the chosen format. Each renderer module has
     render_next and render_calendar with the same arguments; only the chosen module is
-    imported (rich only for tabell), and the table also gets the screen's width/colour."""
+    imported (rich only for tabell), and the table also gets the screen's width/colour.
+    JSON takes the rows as they come; the others get them as a list."""
     if valgt == "json":
         from aarshjul.render.json import iter_rader
 
         print_text(iter_rader(rader))
         return
+    rader = list(rader)
     import importlib
 
     modul = importlib.import_module(f"aarshjul.render.{_RENDER_MODUL[valgt]}")
@@ -84,7 +86,7 @@ def next_cmd(
     """
     from aarshjul.dbpath import kvitteringer_i_bruk
     from aarshjul.expand import waiting
-    from aarshjul.select import upcoming
+    from aarshjul.select import iter_upcoming
 
     valgt = parse_format(fmt)
     s = state(ctx)
@@ -92,7 +94,9 @@ def next_cmd(
     start, end = window(s, fra, til, antall, NEXT_DAGER)
     plan = s.plan()
     keys = resolve_virksomheter(plan, virksomhet)
-    rader = upcoming(plan, start, end, keys)
+    # Rows as they are made: the JSON renderer writes each and lets it go (issue 17); the
+    # others split them into sections and take a list.
+    rader: Iterable[Rad] = iter_upcoming(plan, start, end, keys)
     kvitteringer = kvitteringer_i_bruk(db)
     if kvitteringer is not None:  # sign-offs in use (issue 13): Forfalt first, done marked
         from aarshjul.select import med_oppfoelging
