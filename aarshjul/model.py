@@ -294,6 +294,11 @@ class Forekomst:
     flyttet_grunn: str | None = None
     sted: str | None = None
     ansvar_antatt: str | None = None
+    # Set only by paa_dato: the template this forekomst is a copy of, whose fields it
+    # shares unchanged (the same objects) except the seven paa_dato sets. None for one
+    # made by __init__ or dataclasses.replace (init=False: replace never copies it). Not
+    # compared, hashed or shown. The JSON renderer keys its row templates by it (issue 17).
+    kopi_av: Forekomst | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
     def sorteringsnokkel(self) -> tuple[date, time, str]:
@@ -319,6 +324,7 @@ class Forekomst:
         nothing else runs in `__init__` that this could skip.
         """
         felt = self.__dict__.copy()
+        felt["kopi_av"] = self if self.kopi_av is None else self.kopi_av
         felt["id"] = id
         felt["nokkel"] = nokkel
         felt["periode"] = periode

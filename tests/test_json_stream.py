@@ -227,3 +227,42 @@ def test_hendelser_that_differ_in_one_field_do_not_share_a_template() -> None:
             for x in (h, {**h, felt: verdi})
         ]
         assert "".join(iter_rader(data)) == dumps([forekomst_obj(r.forekomst, r) for r in data]), felt
+
+
+def test_a_copy_from_expand_knows_its_template_and_a_replaced_one_does_not(real_plan: Any) -> None:
+    """kopi_av (set by Forekomst.paa_dato) is how the JSON renderer finds a row's
+    template. dataclasses.replace makes a forekomst of its own: no kopi_av, so a changed
+    tittel can never be written with the template's."""
+    from dataclasses import replace
+
+    f, g = expand(real_plan, date(2026, 8, 1), date(2027, 8, 1))[:2]
+    assert f.kopi_av is not None and f.kopi_av.tittel == f.tittel
+    endret = replace(f, tittel="Endret tittel")
+    assert endret.kopi_av is None and replace(f).kopi_av is None
+    # Not a field that counts: equal, same hash, not in repr.
+    assert replace(f) == f and hash(replace(f)) == hash(f) and "kopi_av" not in repr(f)
+    data = [Rad(x, None, i, False) for i, x in enumerate([f, endret, g, f])]
+    text = "".join(iter_rader(data))
+    assert text == dumps([forekomst_obj(r.forekomst, r) for r in data])
+    assert [o["tittel"] for o in json.loads(text)][:2] == [f.tittel, "Endret tittel"]
+
+
+def test_rows_with_a_move_a_role_or_an_early_warning_use_the_full_template(real_plan: Any) -> None:
+    """The plain-row shortcut (all of flyttet_fra, flyttet_grunn, rolle, status null and
+    tidlig_varsel false) and the full template give the text json.dumps gives, mixed."""
+    from dataclasses import replace
+
+    forekomster = expand(real_plan, date(2026, 8, 1), date(2027, 8, 1))
+    flyttet = [f for f in forekomster if f.flyttet_fra is not None]
+    assert flyttet, "the shipped plan moves some dates off days off"
+    f = forekomster[0]
+    data = [
+        Rad(f, None, 3, False),
+        Rad(f, Rolle.DELTAR, 3, False),
+        Rad(f, None, 3, True),
+        Rad(flyttet[0], None, 1, False),
+        Rad(f, None, 3, False, oppfoelging=Oppfoelging(Status.KOMMENDE, f)),
+        replace(Rad(f, None, 3, False)),
+    ]
+    text = "".join(iter_rader(data))
+    assert text == dumps([forekomst_obj(r.forekomst, r) for r in data])
