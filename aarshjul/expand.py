@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final
 
 from aarshjul import keys
 from aarshjul.dates import skoleaar_start
@@ -89,32 +89,31 @@ def iter_expand(
     expander = _Expander(plan)
     expander.prepare(fra, til)
     wanted = tuple(virksomheter) if virksomheter is not None else None
-    valgt: list[tuple[Tiltak, Hendelse]] = []
-    for tiltak in plan.tiltak:
-        for hendelse in tiltak.hendelser:
-            # A forekomst has its hendelse's ansvar and deltakere, so the role is the hendelse's.
-            if wanted is None or any(rolle(plan, hendelse, v) for v in wanted):
-                valgt.append((tiltak, hendelse))
+    # (id prefix, tiltak, hendelse) of the hendelser wanted. A forekomst has its
+    # hendelse's ansvar and deltakere, so the role is the hendelse's.
+    valgt = [
+        (keys.nokkel_prefiks(t.id, h.id), t, h) for t in plan.tiltak for h in t.hendelser
+        if wanted is None or any(rolle(plan, h, v) for v in wanted)
+    ]  # fmt: skip
     # The order is (dato, tid or 00:00, id), ties in plan order. Within one date, every
     # id is its hendelse's prefix + that date, so the hendelser are put in (tid, prefix)
     # order once and one stable sort by date finishes the job, in C. That holds when no
     # prefix begins another (plan ids have no dots: "a.b." never begins "a.bc." or
     # "a.b.c."); a Plan built otherwise is sorted by its ids in full.
-    prefiks = {id(h): keys.nokkel_prefiks(t.id, h.id) for t, h in valgt}
-    valgt.sort(key=lambda th: prefiks[id(th[1])])
-    valgt.sort(key=lambda th: th[1].tid or _MIDNATT)
+    valgt.sort(key=itemgetter(0))
+    valgt.sort(key=lambda v: v[2].tid or _MIDNATT)
     alle: list[_Utkast] = []
-    for tiltak, hendelse in valgt:
+    for _, tiltak, hendelse in valgt:
         ferdig = expander.memo.get(f"{tiltak.id}.{hendelse.id}")
         if ferdig is None:
             alle.extend(expander.utkast(tiltak, hendelse, fra, til))
         else:
-            alle.extend(u for u in ferdig if fra <= u[2] < til)
-    if not _prefiks_fri(prefiks.values()):
+            alle.extend(u for u in ferdig if fra <= u[_DATO] < til)
+    if not _prefiks_fri([pre for pre, _, _ in valgt]):
         alle.sort(key=_utkast_id)
         alle.sort(key=_utkast_tid)
-    alle.sort(key=_UTKAST_DATO)
-    for mal, pre, dato, periode, antatt, flyttet_fra, grunn in alle:
+    alle.sort(key=itemgetter(_DATO))
+    for mal, pre, dato, periode, antatt, flyttet_fra, grunn in alle:  # _lag, one call less each
         yield mal.paa_dato(pre + dato.isoformat(), pre + periode, periode, dato, antatt, flyttet_fra, grunn)
 
 
@@ -122,7 +121,11 @@ def iter_expand(
 # then the fields that differ between forekomster of one hendelse, as paa_dato takes them:
 # (mal, prefix, dato, periode, antatt, flyttet_fra, flyttet_grunn).
 _Utkast = tuple[Forekomst, str, date, str, str | None, date | None, str | None]
-_UTKAST_DATO = itemgetter(2)
+# Positions in an _Utkast (Final: mypy reads u[_DATO] as a date).
+_MAL: Final = 0
+_DATO: Final = 2
+_PERIODE: Final = 3
+_ANTATT: Final = 4
 
 
 def _lag(u: _Utkast) -> Forekomst:
@@ -133,14 +136,14 @@ def _lag(u: _Utkast) -> Forekomst:
 
 
 def _utkast_id(u: _Utkast) -> str:
-    return u[1] + u[2].isoformat()
+    return u[1] + u[_DATO].isoformat()
 
 
 def _utkast_tid(u: _Utkast) -> time:
-    return u[0].tid or _MIDNATT
+    return u[_MAL].tid or _MIDNATT
 
 
-def _prefiks_fri(prefikser: Iterable[str]) -> bool:
+def _prefiks_fri(prefikser: list[str]) -> bool:
     """No prefix begins another. In sorted order the strings that begin with p follow p
     at once, so neighbours are enough."""
     ordnet = sorted(set(prefikser))
@@ -342,6 +345,8 @@ class _Expander:
         # Computed once for all hendelser (issue 17): a base date + an offset, and a day
         # rule's date in a (year, month).
         self.pluss: dict[relativedelta, dict[date, date]] = {}
+        # A rule's forekomst dates (utkast), shared by the hendelser that have it.
+        self.delte_datoer: dict[tuple[Any, ...], list[tuple[date, str, date | None, str | None]]] = {}
         self.dager: dict[Dagregel, dict[tuple[int, int], date]] = {}
 
     def prepare(self, fra: date, til: date) -> None:
@@ -370,24 +375,15 @@ class _Expander:
             windows[bases[key]] = (min(old_lo, base_lo), max(old_hi, base_hi))
         for key in sorted(set(bases.values()), key=depth.__getitem__):  # bases first
             tiltak, h = self.by_id[key]
-            self.memo[key] = list(self.utkast(tiltak, h, *windows[key]))
+            self.memo[key] = self.utkast(tiltak, h, *windows[key])
 
     def forekomster(self, tiltak: Tiltak, h: Hendelse, fra: date, til: date) -> list[Forekomst]:
         """The hendelse's forekomster with fra <= dato < til, by date."""
         return [_lag(u) for u in self.utkast(tiltak, h, fra, til)]
 
-    def utkast(self, tiltak: Tiltak, h: Hendelse, fra: date, til: date) -> Iterator[_Utkast]:
+    def utkast(self, tiltak: Tiltak, h: Hendelse, fra: date, til: date) -> list[_Utkast]:
         """The hendelse's forekomster with fra <= dato < til, by date, as utkast (_lag
         makes each one)."""
-        seen: set[date] = set()
-        # Nothing before the plan exists unless the hendelse says so (an earlier gyldig_fra).
-        start = h.gyldig_fra or self.plan.periode_fra
-        slutt = h.gyldig_til
-        ferier = self.ferier if h.unngaa_ferier else None
-        unntatt = h.unntatt_maaneder
-        flytt = h.flytt
-        ingen_flytt = flytt is Flytt.INGEN  # (an enum member's lookup costs more than the test)
-        er_arbeidsdag = self.kalender.er_arbeidsdag
         # What every forekomst of the hendelse shares; each date is a copy (Forekomst.paa_dato).
         pre = keys.nokkel_prefiks(tiltak.id, h.id)  # the id too is "tiltak.hendelse." + date
         mal = Forekomst(
@@ -397,6 +393,45 @@ class _Expander:
             antatt=h.antatt, tid=h.tid, slutt=h.slutt, sone=tiltak.sone,
             beskrivelse=h.beskrivelse, sted=h.sted, ansvar_antatt=h.ansvar_antatt,
         )  # fmt: skip
+        antatt = h.antatt
+        if isinstance(h.naar, Relativ):  # each date follows a base forekomst, its antatt too
+            result = []
+            for final, periode, raw, grunn, base in self._datoer(h, fra, til):
+                a = antatt
+                if a is None and base is not None and base[_ANTATT] is not None:
+                    # A date computed from an assumed date is assumed too, and says which.
+                    a = f"følger antatt dato for «{base[_MAL].tittel}» ({base[_ANTATT]})"
+                result.append((mal, pre, final, periode, a, raw, grunn))
+            return result
+        # Hendelser with equal rules have equal dates: computed once (issue 17; a plan of
+        # many units repeats «innen utgangen av mars» and «ukentlig: torsdag» often).
+        regel = (h.naar, h.flytt, h.unngaa_ferier, h.unntatt_maaneder, h.gyldig_fra, h.gyldig_til, fra, til)
+        try:
+            datoer = self.delte_datoer.get(regel)
+            delt = True
+        except TypeError:  # (an unhashable rule from a Plan built in code: not shared)
+            datoer, delt = None, False
+        if datoer is None:
+            datoer = [(final, periode, raw, grunn) for final, periode, raw, grunn, _ in self._datoer(h, fra, til)]
+            if delt:
+                self.delte_datoer[regel] = datoer
+        return [(mal, pre, final, periode, antatt, raw, grunn) for final, periode, raw, grunn in datoer]
+
+    def _datoer(
+        self, h: Hendelse, fra: date, til: date
+    ) -> Iterator[tuple[date, str, date | None, str | None, _Utkast | None]]:
+        """(dato, periode, flyttet_fra, flyttet_grunn, the base forekomst for `etter:`) of
+        each of the hendelse's forekomster with fra <= dato < til, by date. They depend
+        only on what utkast's rule key holds (and on the plan)."""
+        seen: set[date] = set()
+        # Nothing before the plan exists unless the hendelse says so (an earlier gyldig_fra).
+        start = h.gyldig_fra or self.plan.periode_fra
+        slutt = h.gyldig_til
+        ferier = self.ferier if h.unngaa_ferier else None
+        unntatt = h.unntatt_maaneder
+        flytt = h.flytt
+        ingen_flytt = flytt is Flytt.INGEN  # (an enum member's lookup costs more than the test)
+        er_arbeidsdag = self.kalender.er_arbeidsdag
         for raw, periode, base in self._raw_dates(h, fra - self.margin, til + self.margin):
             if unntatt and raw.month in unntatt:
                 continue
@@ -411,14 +446,10 @@ class _Expander:
             if (start and final < start) or (slutt and final > slutt):
                 continue
             seen.add(final)
-            antatt = h.antatt
-            if antatt is None and base is not None and base[4] is not None:
-                # A date computed from an assumed date is assumed too, and says which.
-                antatt = f"følger antatt dato for «{base[0].tittel}» ({base[4]})"
             if raw == final:
-                yield mal, pre, final, periode, antatt, None, None
+                yield final, periode, None, None, base
             else:
-                yield mal, pre, final, periode, antatt, raw, self._grunn(raw, final, ferier)
+                yield final, periode, raw, self._grunn(raw, final, ferier), base
 
     def _shift(self, raw: date, flytt: Flytt) -> date | None:
         if flytt is Flytt.INGEN or self.kalender.er_arbeidsdag(raw):
@@ -491,18 +522,18 @@ class _Expander:
             ferdig = self.memo.get(naar.etter)
             if ferdig is None:
                 tiltak, base = self.by_id[naar.etter]
-                ferdig = list(self.utkast(tiltak, base, base_lo, base_hi))
+                ferdig = self.utkast(tiltak, base, base_lo, base_hi)
             # date + relativedelta is Python code (~5 µs); followers share their bases' dates.
             pluss = self.pluss.get(naar.innen)
             if pluss is None:
                 pluss = self.pluss[naar.innen] = {}
             for u in ferdig:
-                dato = u[2]
+                dato = u[_DATO]
                 if base_lo <= dato < base_hi:
                     ny = pluss.get(dato)
                     if ny is None:
                         ny = pluss[dato] = dato + naar.innen
-                    yield ny, u[3], u
+                    yield ny, u[_PERIODE], u
         elif isinstance(naar, RRegel):
             for d in _rrule_dates(naar, lo, hi):
                 yield d, keys.dato_periode(d), None

@@ -110,3 +110,62 @@ def test_iter_upcoming_is_upcoming(real_plan) -> None:  # type: ignore[no-untype
     # The window's rows first, then the early deadlines after it.
     tidlige = [r.tidlig_varsel for r in rader]
     assert tidlige == sorted(tidlige) and any(tidlige) and not all(tidlige)
+
+
+def _alene(plan, tiltak, hendelse, fra: date, til: date) -> list:  # type: ignore[no-untyped-def]
+    """The hendelse expanded in a plan of its own: nothing shared with another hendelse."""
+    return expand(replace(plan, tiltak=(replace(tiltak, hendelser=(hendelse,)),)), fra, til)
+
+
+def test_hendelser_with_one_rule_share_its_dates_and_nothing_else(mini_plan) -> None:  # type: ignore[no-untyped-def]
+    """The dates of equal rules are computed once per expansion. Whatever else decides a
+    date is part of the rule's key: flytt, the valid period, the months left out. Each
+    hendelse gets what it gets alone, with its own title and antatt."""
+    from aarshjul.model import Flytt
+
+    (tiltak, *_) = mini_plan.tiltak
+    mal = replace(tiltak.hendelser[0], naar=Ukentlig(5), tid=None, slutt=None, antatt=None)  # Saturdays
+    hendelser = (
+        replace(mal, id="a", flytt=Flytt.SENERE),
+        replace(mal, id="b", flytt=Flytt.SENERE, tittel="Samme regel", antatt="antatt her"),
+        replace(mal, id="c", flytt=Flytt.TIDLIGERE),
+        replace(mal, id="d", flytt=Flytt.INGEN),
+        replace(mal, id="e", flytt=Flytt.SENERE, gyldig_til=date(2027, 3, 1)),
+        replace(mal, id="f", flytt=Flytt.SENERE, unntatt_maaneder=(2,)),
+    )
+    tiltak = replace(tiltak, hendelser=hendelser)
+    plan = replace(mini_plan, tiltak=(tiltak,))
+    fra, til = date(2027, 1, 1), date(2027, 7, 1)
+    hele = expand(plan, fra, til)
+    for h in hendelser:
+        alene = _alene(plan, tiltak, h, fra, til)
+        assert [f for f in hele if f.hendelse_id == h.id] == alene, h.id
+    datoer = {h.id: [f.dato for f in hele if f.hendelse_id == h.id] for h in hendelser}
+    assert datoer["a"] == datoer["b"] and datoer["a"][0] == date(2027, 1, 4)  # Saturday 2 -> Monday 4
+    # Saturday 02.01 moved earlier passes nyttårsdag and leaves the window; 09.01 -> 08.01.
+    assert datoer["c"][0] == date(2027, 1, 8) and datoer["d"][0] == date(2027, 1, 2)
+    assert max(datoer["e"]) == date(2027, 3, 1)  # gyldig_til is the last day that counts
+    # unntatt_måneder leaves out the rule's February dates (30.01 moved to 01.02 stays).
+    f_regel = [(f.flyttet_fra or f.dato) for f in hele if f.hendelse_id == "f"]
+    assert not any(d.month == 2 for d in f_regel) and len(datoer["f"]) == len(datoer["a"]) - 4
+    b = [f for f in hele if f.hendelse_id == "b"]
+    assert {f.tittel for f in b} == {"Samme regel"} and {f.antatt for f in b} == {"antatt her"}
+
+
+def test_every_hendelse_of_the_real_plan_gets_what_it_gets_alone(real_plan) -> None:  # type: ignore[no-untyped-def]
+    """Sharing dates between equal rules changes nothing on the shipped plan: each
+    hendelse without `etter:` (those need their base) expanded alone gives its part of
+    the whole plan's school years 2026/27 and 2027/28."""
+    from aarshjul.model import Relativ
+
+    fra, til = date(2026, 8, 1), date(2028, 8, 1)
+    hele = expand(real_plan, fra, til)
+    sjekket = 0
+    for tiltak in real_plan.tiltak:
+        for h in tiltak.hendelser:
+            if isinstance(h.naar, Relativ):
+                continue
+            egne = [f for f in hele if (f.tiltak_id, f.hendelse_id) == (tiltak.id, h.id)]
+            assert egne == _alene(real_plan, tiltak, h, fra, til), f"{tiltak.id}.{h.id}"
+            sjekket += 1
+    assert sjekket > 20
