@@ -102,8 +102,30 @@ def next_cmd(
         from aarshjul.select import med_oppfoelging
 
         rader = med_oppfoelging(plan, rader, kvitteringer, s.today, start, keys)
+    elif valgt == "json" and _json_fra_to_prosesser(plan, start, end, keys):
+        return
     ventende = waiting(plan, keys or None)
     _vis(valgt, "next", plan, rader, ventende, fra=start, til=end, virksomheter=keys)
+
+def _json_fra_to_prosesser(plan: Plan, start: date, end: date, keys: list[str]) -> bool:
+    """A long `next --format json` from two processes (commands/deling.py); False when
+    it is short, or two processes cannot be used here: then it is written as usual."""
+    from aarshjul.commands.deling import skal_dele, skriv_delt
+
+    if not skal_dele(sum(len(t.hendelser) for t in plan.tiltak), (end - start).days):
+        return False
+    import sys
+
+    from aarshjul.render.json import LUKK, LUKK_TOM, iter_rader_uten_ramme
+    from aarshjul.select import iter_upcoming
+
+    midt = start + (end - start) // 2  # <= end: the early deadlines all fall in the second half
+    return skriv_delt(
+        lambda: iter_rader_uten_ramme(iter_upcoming(plan, start, end, keys, (None, midt))),
+        lambda: iter_rader_uten_ramme(iter_upcoming(plan, start, end, keys, (midt, None))),
+        sys.stdout, LUKK, LUKK_TOM,
+    )  # fmt: skip
+
 
 def _kalenderaar(s: State, aar: str | None, skoleaar: str | None) -> tuple[date, str]:
     """The årshjul's first day and title."""

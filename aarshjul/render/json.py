@@ -255,13 +255,30 @@ def iter_rader(rader: Iterable[Rad]) -> Iterator[str]:
     """`next` and `calendar`, streamed: one object per forekomst, in the order shown.
 
     Joined, the chunks are iter_objekter(forekomst_obj(r.forekomst, r) for r in rader):
-    each row is put after "[\\n" (the first) or ",\\n", CHUNK_RADER rows to a chunk.
+    each row is put after "[\n" (the first) or ",\n", CHUNK_RADER rows to a chunk.
     """
+    tom = True
+    for chunk in iter_rader_uten_ramme(rader):
+        yield "[\n" + chunk if tom else chunk
+        tom = False
+    yield LUKK_TOM if tom else LUKK
+
+
+# How an array of rows ends: with rows, and without any.
+LUKK = "\n]\n"
+LUKK_TOM = "[]\n"
+
+
+def iter_rader_uten_ramme(rader: Iterable[Rad]) -> Iterator[str]:
+    """The rows of iter_rader without the brackets around them: the first row as it is,
+    every other after ",\n". The rows of consecutive parts of one result, written one
+    after another with ",\n" between non-empty parts and framed once, are the text of the
+    whole (commands/deling.py writes the parts from two processes)."""
     maler: dict[tuple[Any, ...], _Mal | None] = {}
     perioder: dict[str, str] = {}  # periode -> its JSON text without quotes
     deler: list[str] = []  # the chunk's pieces
     i = 0  # rows in the chunk
-    sep = "[\n"
+    sep = ""
     for rad in rader:
         f = rad.forekomst
         kopi_av = f.kopi_av
@@ -325,7 +342,6 @@ def iter_rader(rader: Iterable[Rad]) -> Iterator[str]:
             i = 0
     if deler:
         yield "".join(deler)
-    yield "[]\n" if sep == "[\n" else "\n]\n"
 
 
 def render_rader(rader: Sequence[Rad]) -> str:
