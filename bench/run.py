@@ -104,6 +104,7 @@ KORTNAVN = {  # for --commands
 class Maaling:
     sekunder: float
     maks_mib: float
+    cpu: float = 0.0  # user + system seconds, the process and the children it reaped
 
 
 class KjoeringFeilet(Exception):
@@ -137,7 +138,7 @@ def kjoer(
             err.seek(0)
             tekst = err.read().decode("utf-8", "replace").strip().splitlines()
             raise KjoeringFeilet(f"{' '.join(argv)} -> exit {p.returncode}: {' | '.join(tekst[-3:])}")
-    return Maaling(t1 - t0, ru.ru_maxrss / 1024)
+    return Maaling(t1 - t0, ru.ru_maxrss / 1024, ru.ru_utime + ru.ru_stime)
 
 
 def _pty(kolonner: int, rader: int) -> tuple[int, int]:
@@ -654,6 +655,15 @@ JSON_MAAL = {2000: (1.0, 150.0), 20000: (10.0, 1024.0)}
 ICS_MAAL_US = 60.0
 
 
+def verts_tempo(env: dict[str, str]) -> float:
+    """How fast the host is right now: a fixed loop of pure Python in a new process
+    (`python -c "sum(range(10**7))"`), the median of 3. The same machine gave 0.13 s in a
+    fast phase and 0.24-0.35 s in slow ones on 02.12.2026, with nothing else running:
+    seconds from different phases are not comparable, ratios from one run are."""
+    argv = [sys.executable, "-c", "sum(range(10**7))"]
+    return median([kjoer(argv, env, Path.cwd()).sekunder for _ in range(3)])
+
+
 def kommando_skalering(
     args: argparse.Namespace, ut: Path, filer: dict[int, Path], inprosess: list[dict[str, float]],
     env: dict[str, str],
@@ -661,8 +671,10 @@ def kommando_skalering(
     program, _ = finn_program()
     print(f"Skalering som kommando: aarshjul --plan PLAN next {' '.join(_vindu(args.years))} --format json "
           "> fil (ny prosess; først én kald kjøring med tom plan-cache, så varme)")  # fmt: skip
-    head = (f"{'hendelser':>9}  {'rader':>9}  {'kald':>8}  {'varm':>8}  {'maks minne':>10}  {'µs/rad':>7}  "
-            f"{'utdata':>9}  {'i prosessen (last+utvid)':>24}  mål")  # fmt: skip
+    print(f"  Vertens tempo før: python -c \"sum(range(10**7))\" {verts_tempo(env):.3f} s "
+          "(rask fase ~0.13 s, treg 0.24–0.35 s)")  # fmt: skip
+    head = (f"{'hendelser':>9}  {'rader':>9}  {'kald':>8}  {'varm':>8}  {'cpu':>8}  {'maks minne':>10}  "
+            f"{'µs/rad':>7}  {'utdata':>9}  {'i prosessen (last+utvid)':>24}  mål")  # fmt: skip
     print(head)
     print("-" * len(head))
     per_n = {int(d["storrelse"]): d for d in inprosess}
@@ -670,11 +682,13 @@ def kommando_skalering(
     for n, path in sorted(filer.items()):
         gjentak = 1 if args.quick or n >= 20000 else 3
         ut_fil = ut / f"next_{n}.json"
+        argv = [*program, "--plan", str(path), "next", *_vindu(args.years), "--format", "json"]
         try:
-            kald, varme = _kommando_maaling(
-                [*program, "--plan", str(path), "next", *_vindu(args.years), "--format", "json"],
-                env, ut, ut_fil, gjentak,
-            )  # fmt: skip
+            kald, varme = _kommando_maaling(argv, env, ut, ut_fil, gjentak)
+            # The same command in one process (AARSHJUL_PROSESSER=1), where it would use two.
+            en = None
+            if n * 365 * args.years >= 2000 * 730:  # commands/deling.py: DELE_FRA
+                _, en = _kommando_maaling(argv, {**env, "AARSHJUL_PROSESSER": "1"}, ut, ut_fil, gjentak)
         except KjoeringFeilet as e:
             print(f"{tall(n):>9}  FEIL: {e}")
             continue
@@ -682,20 +696,30 @@ def kommando_skalering(
         mib = ut_fil.stat().st_size / MiB
         ut_fil.unlink()
         varm = median([m.sekunder for m in varme])
+        cpu = median([m.cpu for m in varme])
         minne = max(m.maks_mib for m in varme)
         d = per_n.get(n)
         inp = f"{d['last'] + d['utvid']:.3f} s" if d else ""
         maal = JSON_MAAL.get(n) if args.years == 10 else None
         maal_tekst = f"≤ {maal[0]:g} s, ≤ {maal[1]:g} MiB" if maal else "(info)"
-        print(f"{tall(n):>9}  {tall(rader):>9}  {kald.sekunder:>6.2f} s  {varm:>6.2f} s  {minne:>6.1f} MiB  "
-              f"{varm / max(rader, 1) * 1e6:>7.2f}  {mib:>5.1f} MiB  {inp:>24}  {maal_tekst}")  # fmt: skip
+        print(f"{tall(n):>9}  {tall(rader):>9}  {kald.sekunder:>6.2f} s  {varm:>6.2f} s  {cpu:>6.2f} s  "
+              f"{minne:>6.1f} MiB  {varm / max(rader, 1) * 1e6:>7.2f}  {mib:>5.1f} MiB  {inp:>24}  "
+              f"{maal_tekst}")  # fmt: skip
+        if en:
+            en_varm = median([m.sekunder for m in en])
+            print(f"{'':>9}  {'én prosess':>9}  {'':>8}  {en_varm:>6.2f} s  {median([m.cpu for m in en]):>6.2f} s  "
+                  f"{max(m.maks_mib for m in en):>6.1f} MiB  {en_varm / max(rader, 1) * 1e6:>7.2f}  "
+                  f"(AARSHJUL_PROSESSER=1; to prosesser: {varm / en_varm:.2f}× tiden)")  # fmt: skip
         if maal:
             dommer.append(
                 f"Mål {tall(n)} hendelser × 10 år, next --format json: tid {varm:.2f} s (≤ {maal[0]:g} s): "
                 f"{dom_tekst(varm, maal[0], ' s')}; maks minne {minne:.0f} MiB (≤ {maal[1]:g} MiB): "
                 f"{dom_tekst(minne, maal[1], ' MiB', '.0f')}"
             )
-    print("varm = median av de varme kjøringene (3 for ≤ 2 000 hendelser, ellers 1); µs/rad = varm / rader.")
+    print("varm = median av de varme kjøringene (3 for ≤ 2 000 hendelser, ellers 1); µs/rad = varm / rader;")
+    print("cpu = bruker + system, med barneprosessen. Fra 2 000 hendelser × 2 år skriver kommandoen med to")
+    print("prosesser (commands/deling.py); maks minne er da den største av de to, ikke summen.")
+    print(f"  Vertens tempo etter: {verts_tempo(env):.3f} s")
     for linje in dommer:
         print(linje)
     print()
