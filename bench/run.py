@@ -624,11 +624,12 @@ def _vindu(aar: int) -> list[str]:
 
 
 def _tell(path: Path, merke: bytes) -> int:
-    """How often merke occurs in a file, read in 16 MiB pieces (never whole)."""
+    """How often merke occurs in a file, read in 1 MiB pieces (never whole, and small: the
+    commands this script starts inherit its peak memory, see kommando_skalering)."""
     n = 0
     rest = b""
     with path.open("rb") as fh:
-        while blokk := fh.read(16 * MiB):
+        while blokk := fh.read(MiB):
             data = rest + blokk
             n += data.count(merke)
             rest = data[-(len(merke) - 1):]
@@ -716,6 +717,11 @@ def kommando_skalering(
                 f"{dom_tekst(varm, maal[0], ' s')}; maks minne {minne:.0f} MiB (≤ {maal[1]:g} MiB): "
                 f"{dom_tekst(minne, maal[1], ' MiB', '.0f')}"
             )
+    # Linux gives a process the peak of the memory it was started from (the fork of this
+    # script, before exec): a peak at this floor means "at most this".
+    gulv = kjoer([sys.executable, "-c", "pass"], env, ut).maks_mib
+    print(f"maks minne kan ikke leses lavere enn {gulv:.1f} MiB her (`python -c pass` startet herfra: Linux")
+    print("regner med toppen til prosessen den ble startet fra); et tall på gulvet betyr «høyst så mye».")
     print("varm = median av de varme kjøringene (3 for ≤ 2 000 hendelser, ellers 1); µs/rad = varm / rader;")
     print("cpu = bruker + system, med barneprosessen. Fra 2 000 hendelser × 2 år skriver kommandoen med to")
     print("prosesser (commands/deling.py); maks minne er da den største av de to, ikke summen.")

@@ -107,6 +107,7 @@ def next_cmd(
     ventende = waiting(plan, keys or None)
     _vis(valgt, "next", plan, rader, ventende, fra=start, til=end, virksomheter=keys)
 
+
 def _json_fra_to_prosesser(plan: Plan, start: date, end: date, keys: list[str]) -> bool:
     """A long `next --format json` from two processes (commands/deling.py); False when
     it is short, or two processes cannot be used here: then it is written as usual."""
