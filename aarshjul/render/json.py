@@ -255,7 +255,7 @@ def iter_rader(rader: Iterable[Rad]) -> Iterator[str]:
     """`next` and `calendar`, streamed: one object per forekomst, in the order shown.
 
     Joined, the chunks are iter_objekter(forekomst_obj(r.forekomst, r) for r in rader):
-    each row is put after "[\n" (the first) or ",\n", CHUNK_RADER rows to a chunk.
+    each row is put after "[\\n" (the first) or ",\\n", CHUNK_RADER rows to a chunk.
     """
     tom = True
     for chunk in iter_rader_uten_ramme(rader):
@@ -271,8 +271,8 @@ LUKK_TOM = "[]\n"
 
 def iter_rader_uten_ramme(rader: Iterable[Rad]) -> Iterator[str]:
     """The rows of iter_rader without the brackets around them: the first row as it is,
-    every other after ",\n". The rows of consecutive parts of one result, written one
-    after another with ",\n" between non-empty parts and framed once, are the text of the
+    every other after ",\\n". The rows of consecutive parts of one result, written one
+    after another with ",\\n" between non-empty parts and framed once, are the text of the
     whole (commands/deling.py writes the parts from two processes)."""
     maler: dict[tuple[Any, ...], _Mal | None] = {}
     perioder: dict[str, str] = {}  # periode -> its JSON text without quotes
