@@ -113,8 +113,7 @@ def iter_expand(
         alle.sort(key=_utkast_id)
         alle.sort(key=_utkast_tid)
     alle.sort(key=itemgetter(_DATO))
-    for mal, pre, dato, periode, antatt, flyttet_fra, grunn in alle:  # _lag, one call less each
-        yield mal.paa_dato(pre + dato.isoformat(), pre + periode, periode, dato, antatt, flyttet_fra, grunn)
+    yield from map(_lag, alle)
 
 
 # A forekomst before it is made (iter_expand): its hendelse's template and the id prefix,

@@ -66,13 +66,12 @@ def skriv_delt(del1: Deler, del2: Deler, ut: TextIO, lukk: str, lukk_tom: str) -
     import tempfile
 
     buffer = getattr(ut, "buffer", None)
+    if buffer is None:
+        return False
     try:
         ut.fileno()
         fil = tempfile.TemporaryFile(prefix="aarshjul-")
-    except (AttributeError, OSError, ValueError):  # no descriptor (a test's stream), no room
-        return False
-    if buffer is None:
-        fil.close()
+    except (OSError, ValueError):  # no descriptor (a test's stream), no room for the file
         return False
     ut.flush()  # nothing of ours may be written twice (the child gets a copy of the buffer)
     pid = os.fork()
@@ -103,7 +102,7 @@ def skriv_delt(del1: Deler, del2: Deler, ut: TextIO, lukk: str, lukk_tom: str) -
             try:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
-            except OSError:
+            except OSError:  # it ended and was reaped meanwhile: nothing left to do
                 pass
         fil.close()
     return True
