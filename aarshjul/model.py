@@ -74,7 +74,7 @@ class NavngittDato:
 
 @record
 class Ferie:
-    """A school holiday meetings avoid (aarshjul/ferier.py): a period, or ISO weeks every year."""
+    """A school holiday meetings avoid (aarshjul/engine/ferier.py): a period, or ISO weeks every year."""
 
     navn: str
     fra: date | None = None
@@ -244,7 +244,7 @@ class Plan:
     url: str | None = None  # where the plan itself can be read
     stengte_dager: tuple[tuple[int, int], ...] = ()  # (month, day) every year
     stengte_datoer: tuple[date, ...] = ()  # one-off closed days
-    ferier: tuple[Ferie, ...] = ()  # school holidays meetings avoid (aarshjul/ferier.py)
+    ferier: tuple[Ferie, ...] = ()  # school holidays meetings avoid (aarshjul/engine/ferier.py)
     # The skolerute file the ferier were read from, with (size, mtime_ns) when read, so
     # the start-up cache (planfile.py) notices an edit to it.
     ferier_fil: Path | None = None

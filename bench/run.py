@@ -505,8 +505,8 @@ def skalering_barn(plan_path: str, aar: int, med_gc: bool) -> None:
 
     _som_cli(med_gc)
 
-    from aarshjul.expand import expand
-    from aarshjul.plan import load_plan
+    from aarshjul.engine.expand import expand
+    from aarshjul.plan.loader import load_plan
 
     fra = date(2027, 1, 1)
     til = date(2027 + aar, 1, 1)
@@ -525,8 +525,8 @@ def ics_barn(plan_path: str, n: int, med_gc: bool) -> None:
 
     _som_cli(med_gc)
 
-    from aarshjul.expand import expand
-    from aarshjul.plan import load_plan
+    from aarshjul.engine.expand import expand
+    from aarshjul.plan.loader import load_plan
     from aarshjul.render.ics import render_ics
 
     plan = load_plan(plan_path)

@@ -40,15 +40,15 @@ def mini_path() -> Path:
 
 @pytest.fixture
 def mini_plan(mini_path: Path):  # type: ignore[no-untyped-def]
-    from aarshjul.plan import load_plan
+    from aarshjul.plan.loader import load_plan
 
     return load_plan(mini_path)
 
 
 @pytest.fixture
 def real_plan():  # type: ignore[no-untyped-def]
-    from aarshjul.plan import load_plan
-    from aarshjul.planfile import default_plan_path
+    from aarshjul.plan.loader import load_plan
+    from aarshjul.plan.planfile import default_plan_path
 
     return load_plan(default_plan_path())
 

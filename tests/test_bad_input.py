@@ -299,7 +299,7 @@ README_EDITS = {
 
 
 def test_readme_feilsoeking_shows_real_output(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from aarshjul.planfile import default_plan_path
+    from aarshjul.plan.planfile import default_plan_path
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split("\n## Feilsøking\n", 1)[1].split("\n## ", 1)[0]

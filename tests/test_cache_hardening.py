@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import PLANS, REPO
 
-import aarshjul.planfile as planfile
+import aarshjul.plan.planfile as planfile
 
 
 def _setup(tmp_path: Path) -> tuple[Path, Path, bytes]:

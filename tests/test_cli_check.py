@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from conftest import PLANS
 
-from aarshjul.check import WarningKind, find_warnings, summarize
-from aarshjul.plan import load_plan
+from aarshjul.engine.check import WarningKind, find_warnings, summarize
+from aarshjul.plan.loader import load_plan
 
 MINI = PLANS / "mini.yaml"
 CHECK = PLANS / "cli_check.yaml"

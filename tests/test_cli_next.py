@@ -256,10 +256,10 @@ def test_table_width_does_not_depend_on_the_terminal(run) -> None:
 
 
 def test_table_in_colour_for_a_terminal_keeps_markup_literal() -> None:
-    from aarshjul.expand import waiting
-    from aarshjul.plan import load_plan
+    from aarshjul.engine.expand import waiting
+    from aarshjul.plan.loader import load_plan
     from aarshjul.render.table import render_next
-    from aarshjul.select import upcoming
+    from aarshjul.engine.select import upcoming
 
     plan = load_plan(HOSTILE)
     fra, til = date(2026, 11, 25), date(2026, 12, 25)
@@ -322,7 +322,7 @@ def test_colour_and_terminal_width_only_on_a_terminal_without_no_color(monkeypat
     import os
     import shutil
 
-    from aarshjul.commands import common as cli
+    from aarshjul.cli import common as cli
 
     monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(0, 0): os.terminal_size((132, 40)))
     monkeypatch.delenv("NO_COLOR", raising=False)

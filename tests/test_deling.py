@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from conftest import PLANS, REPO
 
-from aarshjul.commands import deling
-from aarshjul.plan import load_plan
+from aarshjul.cli import deling
+from aarshjul.plan.loader import load_plan
 from aarshjul.render.json import LUKK, LUKK_TOM, iter_rader, iter_rader_uten_ramme
-from aarshjul.select import iter_upcoming, upcoming
+from aarshjul.engine.select import iter_upcoming, upcoming
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork finnes ikke på denne plattformen")
 

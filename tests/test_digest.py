@@ -458,7 +458,7 @@ def test_md_escape_round_trips_through_commonmark(tekst: str) -> None:
 
 @functools.cache
 def _mini():  # type: ignore[no-untyped-def]
-    from aarshjul.plan import load_plan
+    from aarshjul.plan.loader import load_plan
 
     return load_plan(MINI)
 

@@ -206,12 +206,12 @@ def test_read_only_folder_for_real(command: str) -> None:
 def test_ctrl_c_inside_a_command_exits_130_quietly(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
     """KeyboardInterrupt while the plan is read (every command reads it)."""
     require(command)
-    import aarshjul.plan
+    import aarshjul.plan.loader
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(aarshjul.plan, "load_plan", interrupted)
+    monkeypatch.setattr(aarshjul.plan.loader, "load_plan", interrupted)
     result = run(*argv(command, tmp_path / "ut"), plan=MINI)
     assert result.exit_code == 130, result.output
     assert result.stdout == "" and result.stderr == ""
@@ -221,13 +221,13 @@ def test_ctrl_c_inside_a_command_exits_130_quietly(run, tmp_path: Path, monkeypa
 @pytest.mark.parametrize("command", ["next", "calendar", "ics", "wheel"])
 def test_ctrl_c_inside_expand_exits_130_quietly(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
     require(command)
-    import aarshjul.expand
+    import aarshjul.engine.expand
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
     # Every expansion (expand, iter_expand, whoever calls them) starts here.
-    monkeypatch.setattr(aarshjul.expand._Expander, "prepare", interrupted)
+    monkeypatch.setattr(aarshjul.engine.expand._Expander, "prepare", interrupted)
     result = run(*argv(command, tmp_path / "ut"), plan=MINI)
     assert result.exit_code == 130, result.output
     assert result.stdout == "" and result.stderr == ""

@@ -9,9 +9,9 @@ from datetime import date
 
 import pytest
 
-from aarshjul.followup import Status, finn_forekomst, forfalte, status_for
-from aarshjul.select import med_oppfoelging
-from aarshjul.store import KVITTERT, ny_kvittering
+from aarshjul.engine.followup import Status, finn_forekomst, forfalte, status_for
+from aarshjul.engine.select import med_oppfoelging
+from aarshjul.storage.store import KVITTERT, ny_kvittering
 
 PMTO_ID = "pmto.evaluering.2027-03-31"
 PMTO_NOKKEL = "pmto.evaluering.2027-03"
@@ -76,7 +76,7 @@ def test_digest_of_week_14_of_2027_has_pmto_forfalt_5_days(real_plan) -> None:  
 
 
 def test_next_rows_with_follow_up(real_plan) -> None:  # type: ignore[no-untyped-def]
-    from aarshjul.select import upcoming
+    from aarshjul.engine.select import upcoming
 
     signed = {PMTO_NOKKEL: ny_kvittering(PMTO_NOKKEL, KVITTERT, date(2027, 3, 25))}
     rader = upcoming(real_plan, date(2027, 3, 25), date(2027, 3, 28), ["barnevern"])

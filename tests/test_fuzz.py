@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato
 from aarshjul.errors import PlanError
-from aarshjul.plan import load_plan
+from aarshjul.plan.loader import load_plan
 from aarshjul.render.common import first_unsafe
 
 # A fuzz example runs a dozen commands: a tenth of the profile's examples (ci: 6).
@@ -282,7 +282,7 @@ def test_every_command_on_a_plan_with_wild_dates_offsets_and_chains(run_cli, fol
 def _every_command(run_cli, folder: Path, generated: tuple[str, int]) -> None:  # type: ignore[no-untyped-def]
     from icalendar import Calendar
 
-    from aarshjul.expand import expand
+    from aarshjul.engine.expand import expand
 
     text, n_hendelser = generated
     path = folder / "plan.yaml"

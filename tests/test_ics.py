@@ -269,8 +269,8 @@ def test_golden_skole_and_raadmannsledelsen(ics, update_golden: bool) -> None:  
     dager=st.integers(min_value=1, max_value=400),
 )
 def test_round_trip_gives_the_forekomster(start: date, dager: int) -> None:
-    from aarshjul.expand import expand
-    from aarshjul.plan import load_plan
+    from aarshjul.engine.expand import expand
+    from aarshjul.plan.loader import load_plan
     from aarshjul.render.ics import render_ics
 
     mini_plan = load_plan(PLANS / "mini.yaml")
@@ -389,7 +389,7 @@ def test_alle_refuses_a_reserved_windows_name_and_writes_nothing(tmp_path: Path,
 
 
 def test_file_names_are_safe() -> None:
-    from aarshjul.commands.ics import ics_filnavn
+    from aarshjul.cli.ics import ics_filnavn
     from aarshjul.errors import UsageError
 
     assert ics_filnavn("barnehage") == "barnehage.ics"
@@ -556,8 +556,8 @@ def test_every_vevent_is_what_icalendar_writes(mini_plan) -> None:  # type: igno
     """Real plan and hostile plan: each reused-line VEVENT equals icalendar's own Event."""
     from zoneinfo import ZoneInfo
 
-    from aarshjul.expand import expand
-    from aarshjul.plan import load_plan
+    from aarshjul.engine.expand import expand
+    from aarshjul.plan.loader import load_plan
     from aarshjul.render.ics import _base, _etter_regler, _event, render_ics
 
     stamp = datetime(2026, 8, 1, tzinfo=timezone.utc)
@@ -583,9 +583,9 @@ def test_vevents_and_manifest_hashes_with_a_manifest_are_what_icalendar_writes(t
 
     from icalendar import Event
 
-    from aarshjul.expand import expand
-    from aarshjul.ics_manifest import Manifest
-    from aarshjul.plan import load_plan
+    from aarshjul.engine.expand import expand
+    from aarshjul.storage.ics_manifest import Manifest
+    from aarshjul.plan.loader import load_plan
     from aarshjul.render.ics import (
         _add,
         _alarm_egenskaper,
@@ -630,8 +630,8 @@ def test_calendar_header_is_what_icalendar_writes(plan_fil: str) -> None:
     with every property, as before: with and without a URL, for a full and an empty file."""
     from icalendar import vDuration, vText
 
-    from aarshjul.expand import expand
-    from aarshjul.plan import load_plan
+    from aarshjul.engine.expand import expand
+    from aarshjul.plan.loader import load_plan
     from aarshjul.render.ics import OPPDATERING, PRODID, kalenderbeskrivelse, plan_url, render_ics
 
     sti = Path(__file__).parent.parent / "data" / "plan.yaml" if plan_fil == "REAL" else PLANS / plan_fil

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from aarshjul.ics_manifest import AVLYST_DAGER
+from aarshjul.storage.ics_manifest import AVLYST_DAGER
 
 REAL = Path(__file__).resolve().parent.parent / "data" / "plan.yaml"
 WINDOW = ["--fra", "01.08.2026", "--til", "31.07.2027"]

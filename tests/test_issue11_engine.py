@@ -8,9 +8,9 @@ import textwrap
 from datetime import date
 from pathlib import Path
 
-from aarshjul.expand import expand
+from aarshjul.engine.expand import expand
 from aarshjul.model import Plan
-from aarshjul.plan import load_plan
+from aarshjul.plan.loader import load_plan
 
 HEAD = """\
 plan:

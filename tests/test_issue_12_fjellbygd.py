@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from conftest import PLANS
 
-from aarshjul.check import find_warnings
-from aarshjul.expand import expand
+from aarshjul.engine.check import find_warnings
+from aarshjul.engine.expand import expand
 from aarshjul.model import Forekomst, Plan
-from aarshjul.plan import load_plan
-from aarshjul.planfile import load_plan_cached
+from aarshjul.plan.loader import load_plan
+from aarshjul.plan.planfile import load_plan_cached
 
 FJELLBYGD = PLANS / "fjellbygd" / "plan.yaml"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from aarshjul.check import find_warnings
+from aarshjul.engine.check import find_warnings
 from aarshjul.errors import PlanError
-from aarshjul.expand import expand
-from aarshjul.plan import load_plan
+from aarshjul.engine.expand import expand
+from aarshjul.plan.loader import load_plan
 
 HEAD = """\
 plan:

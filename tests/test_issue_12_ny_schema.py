@@ -14,12 +14,12 @@ import pytest
 import yaml
 from conftest import HERE, PLANS, REPO
 
-from aarshjul import naar
-from aarshjul import plan as plan_module
-from aarshjul.check import find_warnings
+from aarshjul.plan import naar
+from aarshjul.plan import loader as plan_module
+from aarshjul.engine.check import find_warnings
 from aarshjul.errors import PlanError
-from aarshjul.plan import load_plan
-from aarshjul.schema import plan_schema
+from aarshjul.plan.loader import load_plan
+from aarshjul.plan.schema import plan_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 _INT = re.compile(r"^[-+]?\d+$")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aarshjul.errors import PlanError
-from aarshjul.ferier import Feriekalender, ferie_grunn, les_skolerute
+from aarshjul.engine.ferier import Feriekalender, ferie_grunn, les_skolerute
 from aarshjul.model import Ferie
 
 

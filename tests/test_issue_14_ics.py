@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from aarshjul.expand import expand
-from aarshjul.ics_manifest import AVLYST_DAGER, MANIFEST, Manifest, dato_naa, mappe_filer
-from aarshjul.plan import load_plan
+from aarshjul.engine.expand import expand
+from aarshjul.storage.ics_manifest import AVLYST_DAGER, MANIFEST, Manifest, dato_naa, mappe_filer
+from aarshjul.plan.loader import load_plan
 
 REAL = Path(__file__).resolve().parent.parent / "data" / "plan.yaml"
 FRA, TIL = date(2026, 8, 1), date(2027, 8, 1)
@@ -303,7 +303,7 @@ def test_manifest_json_is_what_json_dumps_writes(data: dict[str, object]) -> Non
     what it leaves to json (lists, bools, floats)."""
     import json
 
-    from aarshjul.ics_manifest import json_tekst
+    from aarshjul.storage.ics_manifest import json_tekst
 
     assert json_tekst(data) == json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
 
@@ -311,7 +311,7 @@ def test_manifest_json_is_what_json_dumps_writes(data: dict[str, object]) -> Non
 def test_manifest_of_the_real_plan_is_what_json_dumps_writes(tmp_path: Path) -> None:
     import json
 
-    from aarshjul.ics_manifest import json_tekst
+    from aarshjul.storage.ics_manifest import json_tekst
 
     publiser(REAL, tmp_path / "ut", date(2026, 12, 1))
     tekst = (tmp_path / "ut" / MANIFEST).read_text(encoding="utf-8")

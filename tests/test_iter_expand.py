@@ -9,10 +9,10 @@ from datetime import date
 
 import pytest
 
-from aarshjul import expand as expand_module
-from aarshjul.expand import expand, iter_expand, rolle
+from aarshjul.engine import expand as expand_module
+from aarshjul.engine.expand import expand, iter_expand, rolle
 from aarshjul.model import Enkeltdato, Ukentlig
-from aarshjul.select import iter_upcoming, upcoming
+from aarshjul.engine.select import iter_upcoming, upcoming
 
 
 def _reference(plan, fra: date, til: date, virksomheter=None) -> list:  # type: ignore[no-untyped-def]

@@ -14,12 +14,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import aarshjul.render.json as json_render
-from aarshjul.expand import expand
-from aarshjul.followup import Oppfoelging, Status
+from aarshjul.engine.expand import expand
+from aarshjul.engine.followup import Oppfoelging, Status
 from aarshjul.model import Forekomst, HendelseType, Rolle
 from aarshjul.render.json import FOREKOMST_KEYS, dumps, forekomst_obj, iter_objekter, iter_rader, render_rader
-from aarshjul.select import Rad, best_rolle, upcoming
-from aarshjul.store import KVITTERT, Kvittering
+from aarshjul.engine.select import Rad, best_rolle, upcoming
+from aarshjul.storage.store import KVITTERT, Kvittering
 
 scalars = st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.text()
 values = scalars | st.lists(st.text(), max_size=4) | st.lists(scalars, max_size=3)

@@ -7,9 +7,9 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from aarshjul.expand import expand
+from aarshjul.engine.expand import expand
 from aarshjul.model import Plan
-from aarshjul.plan import load_plan
+from aarshjul.plan.loader import load_plan
 
 
 def test_samba_meetings_2026_27_have_month_keys(real_plan: Plan) -> None:

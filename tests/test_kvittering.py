@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from aarshjul import store
-from aarshjul.store import KVITTERT, ny_kvittering
+from aarshjul.storage import store
+from aarshjul.storage.store import KVITTERT, ny_kvittering
 
 PMTO_ID = "pmto.evaluering.2027-03-31"
 PMTO_NOKKEL = "pmto.evaluering.2027-03"
@@ -107,7 +107,7 @@ def test_unknown_id_is_an_error_with_suggestions(run, db: Path) -> None:  # type
     ],
 )
 def test_user_text_is_checked(run, db: Path, option: str, verdi: str, ord_: str) -> None:  # type: ignore[no-untyped-def]
-    from aarshjul.privacy import er_foedselsnummer
+    from aarshjul.plan.privacy import er_foedselsnummer
 
     if option == "--merknad":
         verdi = verdi.replace("01019012345", _et_foedselsnummer())
@@ -119,7 +119,7 @@ def test_user_text_is_checked(run, db: Path, option: str, verdi: str, ord_: str)
 
 def _et_foedselsnummer() -> str:
     """The first 11-digit number born 01.01.90 with valid control digits (synthetic)."""
-    from aarshjul.privacy import er_foedselsnummer
+    from aarshjul.plan.privacy import er_foedselsnummer
 
     return next(f"010190{i:03d}{k:02d}" for i in range(1000) for k in range(100) if er_foedselsnummer(f"010190{i:03d}{k:02d}"))
 
@@ -192,7 +192,7 @@ def test_late_sign_off_is_reported_late(run, db: Path) -> None:  # type: ignore[
 def test_a_holiday_moved_deadline_keeps_its_sign_off_after_the_day_rule_is_edited(
     run, db: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from aarshjul.planfile import default_plan_path
+    from aarshjul.plan.planfile import default_plan_path
 
     tekst = default_plan_path().read_text(encoding="utf-8")
     plan = tmp_path / "plan.yaml"
@@ -217,7 +217,7 @@ def test_a_holiday_moved_deadline_keeps_its_sign_off_after_the_day_rule_is_edite
 
 
 def test_check_reports_sign_offs_whose_occurrence_is_gone(run, db: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from aarshjul.planfile import default_plan_path
+    from aarshjul.plan.planfile import default_plan_path
 
     tekst = default_plan_path().read_text(encoding="utf-8")
     plan = tmp_path / "plan.yaml"

@@ -12,12 +12,12 @@ from conftest import PLANS
 from dateutil.relativedelta import relativedelta
 from test_bad_input import COMMANDS, WRITES_FILE, argv, assert_refused, require
 
-from aarshjul import expand as expand_module
+from aarshjul.engine import expand as expand_module
 from aarshjul.errors import PlanError
-from aarshjul.expand import expand
+from aarshjul.engine.expand import expand
 from aarshjul.model import Enkeltdato, Relativ
-from aarshjul.plan import load_plan
-from aarshjul.refs import MAX_KJEDE
+from aarshjul.plan.loader import load_plan
+from aarshjul.plan.refs import MAX_KJEDE
 
 
 def chain_plan(path: Path, n: int, root: str = "{dato: 01.09.2026}", typ: str = "møte") -> Path:
@@ -168,7 +168,7 @@ FNR = "15076500565"  # the textbook example; valid control digits
     ],
 )  # fmt: skip
 def test_a_foedselsnummer_is_found_however_it_is_spelt(spelt: str) -> None:
-    from aarshjul.privacy import finn_personnummer
+    from aarshjul.plan.privacy import finn_personnummer
 
     assert finn_personnummer(f"Gjelder eleven {spelt} og foreldrene")
 
@@ -184,14 +184,14 @@ def test_a_foedselsnummer_is_found_however_it_is_spelt(spelt: str) -> None:
     ],
 )
 def test_numbers_that_are_not_a_foedselsnummer_are_left_alone(text: str) -> None:
-    from aarshjul.privacy import finn_personnummer
+    from aarshjul.plan.privacy import finn_personnummer
 
     assert not finn_personnummer(text)
 
 
 def test_user_text_with_a_foedselsnummer_is_refused_without_repeating_it() -> None:
     from aarshjul.errors import UsageError
-    from aarshjul.privacy import check_user_text
+    from aarshjul.plan.privacy import check_user_text
 
     check_user_text("Gjennomført i møte 15.12.2026", "--merknad")
     with pytest.raises(UsageError) as e:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import PLANS, REPO
 
-from aarshjul.output import OutputError, write_atomic
+from aarshjul.storage.output import OutputError, write_atomic
 
 MINI = PLANS / "mini.yaml"
 
@@ -190,7 +190,7 @@ def test_unknown_errno_falls_back_to_its_name() -> None:
 CHILD = r"""
 import os, signal, sys, tempfile, time
 from pathlib import Path
-from aarshjul import interrupts, output
+from aarshjul.storage import interrupts, output
 
 step, signame, target = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 signum = getattr(signal, signame)
@@ -250,7 +250,7 @@ def test_an_ignored_hangup_stays_ignored() -> None:
     """nohup: SIGHUP ignored at start stays ignored after install_signal_handlers."""
     code = (
         "import signal; signal.signal(signal.SIGHUP, signal.SIG_IGN);"
-        "from aarshjul import interrupts; interrupts.install_signal_handlers();"
+        "from aarshjul.storage import interrupts; interrupts.install_signal_handlers();"
         "print(signal.getsignal(signal.SIGHUP) == signal.SIG_IGN,"
         " signal.getsignal(signal.SIGTERM) is interrupts._raise_avbrutt)"
     )
@@ -262,7 +262,7 @@ def test_an_ignored_hangup_stays_ignored() -> None:
 def test_er_lik_is_true_only_for_a_readable_regular_file_with_exactly_those_bytes(tmp_path: Path) -> None:
     """What `ics --alle` and `publiser` leave alone: never a FIFO (not even opened, so
     nothing blocks), a folder, a dangling link or a file that differs in a byte."""
-    from aarshjul.output import er_lik
+    from aarshjul.storage.output import er_lik
 
     fil = tmp_path / "a.ics"
     fil.write_bytes(b"BEGIN:VCALENDAR\r\n")

@@ -194,7 +194,7 @@ def check_ics(data: bytes) -> None:
 def test_table_with_colour_on_a_terminal_still_prints_markup_literally(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """With colour on (a terminal, no NO_COLOR), rich emits its own ESC sequences; the
     plan's text must still not be parsed as markup nor carry its own escapes through."""
-    from aarshjul.commands import leder
+    from aarshjul.cli import leder
 
     if "next" not in existing_commands():
         pytest.skip("kommandoen «next» finnes ikke ennå")

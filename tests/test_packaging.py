@@ -31,7 +31,7 @@ def test_help_and_default_plan_from_another_directory(tmp_path: Path) -> None:
 
 
 def test_default_plan_is_the_repository_plan() -> None:
-    from aarshjul.planfile import default_plan_path
+    from aarshjul.plan.planfile import default_plan_path
 
     path = default_plan_path()
     assert path.name == "plan.yaml"

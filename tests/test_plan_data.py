@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from aarshjul.expand import expand
+from aarshjul.engine.expand import expand
 from aarshjul.model import HendelseType, Plan
 
 

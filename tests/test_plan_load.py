@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from aarshjul.errors import PlanError, UsageError
-from aarshjul.plan import find_virksomhet, load_plan
-from aarshjul.workdays import Arbeidskalender, helligdager
+from aarshjul.plan.loader import find_virksomhet, load_plan
+from aarshjul.engine.workdays import Arbeidskalender, helligdager
 
 GOOD = """\
 plan:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import PLANS, REPO
 
-import aarshjul.planfile as planfile
+import aarshjul.plan.planfile as planfile
 from aarshjul.errors import PlanError
-from aarshjul.plan import load_plan
+from aarshjul.plan.loader import load_plan
 
 
 @pytest.fixture

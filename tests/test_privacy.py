@@ -15,8 +15,8 @@ import typer
 from conftest import PLANS
 
 from aarshjul.errors import PlanError
-from aarshjul.plan import load_plan
-from aarshjul.privacy import EPOST_MELDING, FNR_MELDING, TELEFON_MELDING, er_foedselsnummer, scan_personal_data
+from aarshjul.plan.loader import load_plan
+from aarshjul.plan.privacy import EPOST_MELDING, FNR_MELDING, TELEFON_MELDING, er_foedselsnummer, scan_personal_data
 
 KONTAKT = PLANS / "privacy_kontakt.yaml"
 
@@ -151,7 +151,7 @@ def test_what_counts_as_contact_details(text: str, kinds: list[str]) -> None:
 
 
 def test_real_plans_have_no_warnings() -> None:
-    from aarshjul.planfile import default_plan_path
+    from aarshjul.plan.planfile import default_plan_path
 
     for path in (default_plan_path(), PLANS / "mini.yaml"):
         if path.exists():

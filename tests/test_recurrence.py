@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from aarshjul.expand import expand, waiting
+from aarshjul.engine.expand import expand, waiting
 from aarshjul.model import Plan
-from aarshjul.plan import load_plan
+from aarshjul.plan.loader import load_plan
 
 HEAD = """\
 plan:

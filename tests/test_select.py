@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from aarshjul.model import Plan, Rolle
-from aarshjul.select import kommende_frister, upcoming
+from aarshjul.engine.select import kommende_frister, upcoming
 
 
 def test_deadline_shows_from_its_lead_time(mini_plan: Plan) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import PLANS
 
-from aarshjul.publish import MANIFEST, publish_folder
+from aarshjul.storage.folder import MANIFEST, publish_folder
 from aarshjul.render.site import Abonnement, Nettsted, render_site
 
 TODAY = date(2026, 12, 1)
@@ -61,16 +61,16 @@ def _site(plan, *, url: str | None = URL, keys: tuple[str, ...] | None = None) -
 
 @pytest.fixture(scope="module")
 def real_site() -> dict[str, bytes]:
-    from aarshjul.plan import load_plan
-    from aarshjul.planfile import default_plan_path
+    from aarshjul.plan.loader import load_plan
+    from aarshjul.plan.planfile import default_plan_path
 
     return _site(load_plan(default_plan_path()))
 
 
 @pytest.fixture(scope="module")
 def real() -> object:
-    from aarshjul.plan import load_plan
-    from aarshjul.planfile import default_plan_path
+    from aarshjul.plan.loader import load_plan
+    from aarshjul.plan.planfile import default_plan_path
 
     return load_plan(default_plan_path())
 
@@ -169,7 +169,7 @@ def test_two_renders_are_byte_identical(real, real_site) -> None:  # type: ignor
 
 
 def test_hostile_plan_text_is_escaped_everywhere() -> None:
-    from aarshjul.plan import load_plan
+    from aarshjul.plan.loader import load_plan
 
     plan = load_plan(PLANS / "hostile.yaml")
     filer = _site(plan)
@@ -229,7 +229,7 @@ def test_a_tampered_manifest_cannot_delete_outside_the_folder(tmp_path: Path, re
 
 
 def test_an_interrupted_publish_keeps_the_old_index(tmp_path: Path, real, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import aarshjul.publish as publish
+    import aarshjul.storage.folder as publish
 
     mappe = tmp_path / "nett"
     publish_folder(mappe, _site(real, keys=("skole",)))
@@ -255,7 +255,7 @@ def test_an_interrupted_publish_keeps_the_old_index(tmp_path: Path, real, monkey
 
 
 def test_a_file_in_place_of_the_folder_is_a_clear_error(tmp_path: Path, real) -> None:  # type: ignore[no-untyped-def]
-    from aarshjul.output import OutputError
+    from aarshjul.storage.output import OutputError
 
     fil = tmp_path / "nett"
     fil.write_text("x")
@@ -266,7 +266,7 @@ def test_a_file_in_place_of_the_folder_is_a_clear_error(tmp_path: Path, real) ->
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root kan skrive overalt")
 def test_a_read_only_folder_is_a_clear_error(tmp_path: Path, real) -> None:  # type: ignore[no-untyped-def]
-    from aarshjul.output import OutputError
+    from aarshjul.storage.output import OutputError
 
     mappe = tmp_path / "nett"
     mappe.mkdir()
@@ -329,7 +329,7 @@ def test_mobbing_evaluation_unsigned_is_overdue_in_week_14_of_2027(real) -> None
 
 
 def test_mobbing_evaluation_signed_off_25_03_2027_is_done(real) -> None:  # type: ignore[no-untyped-def]
-    from aarshjul.store import KVITTERT, Kvittering
+    from aarshjul.storage.store import KVITTERT, Kvittering
 
     kv = {"mobbing.evaluering.2027-03": Kvittering("mobbing.evaluering.2027-03", KVITTERT, date(2027, 3, 25))}
     side = _med_kvitteringer(real, date(2027, 4, 6), kv)["virksomhet-barnehage.html"].decode()
@@ -347,7 +347,7 @@ def test_without_a_sign_off_database_nothing_is_said_about_done_or_overdue(real)
 
 
 def test_duties_without_dates_are_listed_for_the_virksomhet_and_the_tiltak(real) -> None:  # type: ignore[no-untyped-def]
-    from aarshjul.select import uten_dato_for
+    from aarshjul.engine.select import uten_dato_for
 
     filer = _site(real)
     plikter = uten_dato_for(real, ["barnehage"])

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from aarshjul import store
-from aarshjul.dbpath import resolve_db_path
-from aarshjul.store import ANGRET, KVITTERT, StoreError, ny_kvittering
+from aarshjul.storage import store
+from aarshjul.storage.dbpath import resolve_db_path
+from aarshjul.storage.store import ANGRET, KVITTERT, StoreError, ny_kvittering
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -157,7 +157,7 @@ _WRITER = textwrap.dedent(
     import sys
     from datetime import date
     from pathlib import Path
-    from aarshjul import store
+    from aarshjul.storage import store
     path, navn = Path(sys.argv[1]), sys.argv[2]
     for i in range(50):
         with store.write_transaction(path) as s:
@@ -192,7 +192,7 @@ _SLOW = textwrap.dedent(
     import sys, time
     from datetime import date
     from pathlib import Path
-    from aarshjul import store
+    from aarshjul.storage import store
     path = Path(sys.argv[1])
     def rows():
         for i in range(10_000):

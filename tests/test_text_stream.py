@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aarshjul.expand import waiting
-from aarshjul.plan import load_plan
+from aarshjul.engine.expand import waiting
+from aarshjul.plan.loader import load_plan
 from aarshjul.render import markdown, text, views
-from aarshjul.select import upcoming
+from aarshjul.engine.select import upcoming
 
 REAL = Path(__file__).resolve().parent.parent / "data" / "plan.yaml"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from test_issue11_engine import make_plan
 
-from aarshjul.expand import expand
+from aarshjul.engine.expand import expand
 from aarshjul.model import Plan
-from aarshjul.select import uten_dato_for
+from aarshjul.engine.select import uten_dato_for
 
 # --- a guess about who --------------------------------------------------------------------
 
@@ -85,7 +85,7 @@ def test_tiltak_text_shows_duties_without_date(run) -> None:
 
 
 def test_check_counts_duties_without_date(real_plan: Plan) -> None:
-    from aarshjul.check import find_warnings, summarize
+    from aarshjul.engine.check import find_warnings, summarize
 
     summary = summarize(real_plan)
     assert summary.uten_dato == sum(len(t.uten_dato) for t in real_plan.tiltak) >= 25

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import PLANS
 
-from aarshjul.expand import expand
+from aarshjul.engine.expand import expand
 from aarshjul.model import Sone
 from aarshjul.render.svg import CX, CY, SONE_COLOUR, Farge, Hjulaar, render_svg
 

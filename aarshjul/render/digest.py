@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, iso_uke
-from aarshjul.expand import expand, rolle, waiting
+from aarshjul.engine.expand import expand, rolle, waiting
 from aarshjul.model import Plan, Rolle, Ventende
 from aarshjul.records import record
 from aarshjul.render.common import (
@@ -37,10 +37,10 @@ from aarshjul.render.common import (
     virksomhet_navn,
     virksomheter_tekst,
 )
-from aarshjul.select import Rad, best_rolle, kommende_frister
+from aarshjul.engine.select import Rad, best_rolle, kommende_frister
 
 if TYPE_CHECKING:
-    from aarshjul.store import Kvittering
+    from aarshjul.storage.store import Kvittering
 
 FORMATER = ("tekst", "markdown", "html")
 WIDTH = 80
@@ -96,7 +96,7 @@ def build_digest(
     per_dag: dict[date, list[Rad]] = {}
     forfalte: tuple[Rad, ...] = ()
     if kvitteringer is not None:
-        from aarshjul import followup
+        from aarshjul.engine import followup
 
         forfalte = tuple(
             Rad(o.forekomst, best_rolle(plan, o.forekomst, wanted), (o.forekomst.dato - start).days, False,
@@ -107,7 +107,7 @@ def build_digest(
     for f in expand(plan, start, slutt, wanted or None):
         o = None
         if kvitteringer is not None:
-            from aarshjul.followup import status_for
+            from aarshjul.engine.followup import status_for
 
             o = status_for(f, kvitteringer, start)
         rad = Rad(f, best_rolle(plan, f, wanted), (f.dato - start).days, False, oppfoelging=o)
@@ -216,7 +216,7 @@ def _detaljer(d: Digest, rad: Rad) -> list[str]:
     f = rad.forekomst
     deler = [TYPE_NAVN[f.type], f"ansvar: {one_line(virksomheter_tekst(d.plan, f.ansvar))}"]
     if rad.oppfoelging is not None and rad.oppfoelging.kvittering is not None:
-        from aarshjul.followup import utfort_tekst
+        from aarshjul.engine.followup import utfort_tekst
 
         sent = " (etter fristen)" if rad.oppfoelging.for_sent else ""
         deler.insert(0, utfort_tekst(rad.oppfoelging.kvittering) + sent)
@@ -250,7 +250,7 @@ def _ventende_detaljer(d: Digest, v: Ventende, r: Rolle | None) -> list[str]:
 def _frist_naar(rad: Rad) -> str:
     """"31.03.2027, om 9 dager"; "31.03.2027, forfalt i 5 dager"."""
     if rad.forfalt:
-        from aarshjul.followup import forfalt_tekst
+        from aarshjul.engine.followup import forfalt_tekst
 
         return f"{format_dato(rad.forekomst.dato)}, {forfalt_tekst(-rad.dager_igjen)}"
     return f"{format_dato(rad.forekomst.dato)}, {dager_igjen_tekst(rad.dager_igjen)}"

@@ -23,7 +23,7 @@ Every occurrence is its own VEVENT (no RRULE): a date moved off a holiday cannot
 expressed as a recurrence. The UID is the occurrence's stable key (Forekomst.nokkel), so
 a meeting moved within its month is the same event with a new date. The output is
 deterministic: the caller passes `stamp` (DTSTAMP) and, when it keeps a manifest
-(aarshjul/ics_manifest.py), each event's SEQUENCE and LAST-MODIFIED, so the same plan and
+(aarshjul/storage/ics_manifest.py), each event's SEQUENCE and LAST-MODIFIED, so the same plan and
 window give the same bytes and a subscribed calendar does not churn.
 """
 
@@ -92,7 +92,7 @@ def kalendernavn(plan: Plan, hvem: str | None = None) -> str:
 
 
 class Versjoner(Protocol):
-    """What was published before (aarshjul/ics_manifest.py): SEQUENCE and LAST-MODIFIED."""
+    """What was published before (aarshjul/storage/ics_manifest.py): SEQUENCE and LAST-MODIFIED."""
 
     def versjon(
         self, uid: str, innhold: bytes, start: date | datetime, slutt: date | datetime, tittel: str
@@ -138,7 +138,7 @@ def render_ics(
     timezone-aware and is written in UTC. `delte` holds VEVENT bytes by forekomst id
     for calls with the same arguments but the forekomster and names: `ics --alle` puts
     each forekomst in several files, so each VEVENT is made once.
-    `utfort` maps a nøkkel to the date it was signed off (aarshjul/store.py).
+    `utfort` maps a nøkkel to the date it was signed off (aarshjul/storage/store.py).
     `baser` holds forekomster by nøkkel outside `forekomster` that an `etter:`
     hendelse may follow (the meeting an evaluation evaluates, before the window).
     """

@@ -21,7 +21,7 @@ from typing import Any
 
 from aarshjul.model import Forekomst, Plan
 from aarshjul.render.common import escape_unsafe
-from aarshjul.select import Rad, TiltakStatus
+from aarshjul.engine.select import Rad, TiltakStatus
 
 FOREKOMST_KEYS = frozenset({
     # the contract from issue 3

@@ -14,7 +14,7 @@ from typing import Any
 from aarshjul.model import Plan, Ventende
 from aarshjul.render import views
 from aarshjul.render.common import markdown_inert, one_line
-from aarshjul.select import Rad, TiltakStatus
+from aarshjul.engine.select import Rad, TiltakStatus
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from aarshjul.dates import format_dato
-from aarshjul.followup import Oppfoelging, Status, forfalt_tekst, utfort_tekst
+from aarshjul.engine.followup import Oppfoelging, Status, forfalt_tekst, utfort_tekst
 from aarshjul.model import HendelseType, Plan
 from aarshjul.records import record
 from aarshjul.render.common import TYPE_NAVN, one_line, virksomheter_tekst

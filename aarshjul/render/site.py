@@ -1,7 +1,7 @@
 """The published website (issue 15): data in, a folder's files out.
 
 `render_site` returns {file name: bytes} for the HTML pages, the stylesheet and the
-wheels; the command adds the ICS files and plan.json, and aarshjul/publish.py writes
+wheels; the command adds the ICS files and plan.json, and aarshjul/storage/folder.py writes
 the folder. Pages are built from the stdlib: every string from the plan goes through
 `e()` (html.escape with quotes) exactly once, at the point it enters the markup, and
 the wheels come from render/svg.py, whose ElementTree output is escaped by
@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, format_skoleaar
-from aarshjul.expand import expand, rolle, waiting
+from aarshjul.engine.expand import expand, rolle, waiting
 from aarshjul.model import Forekomst, Plan, Ventende
 from aarshjul.records import record
 from aarshjul.render.common import (
@@ -34,10 +34,10 @@ from aarshjul.render.common import (
     virksomheter_tekst,
 )
 from aarshjul.render.views import dato_med_ukedag, flyttet, per_uke
-from aarshjul.select import Rad, upcoming
+from aarshjul.engine.select import Rad, upcoming
 
 if TYPE_CHECKING:
-    from aarshjul.store import Kvittering
+    from aarshjul.storage.store import Kvittering
 
 INDEX = "index.html"
 STIL = "stil.css"
@@ -90,7 +90,7 @@ class Nettsted:
     virksomheter: tuple[str, ...]  # keys that get a page, in the plan's order
     abonnementer: Mapping[str, Abonnement]  # virksomhet key (or "alle") -> its calendar
     json_fil: str = "plan.json"
-    # The sign-offs in force (aarshjul/store.py), or None when no sign-off database
+    # The sign-offs in force (aarshjul/storage/store.py), or None when no sign-off database
     # exists: then the pages say nothing about done or overdue.
     kvitteringer: Mapping[str, Kvittering] | None = None
 
@@ -379,7 +379,7 @@ def _antatte(forekomster: Sequence[Forekomst]) -> str:
 
 def _uten_dato_seksjon(site: Nettsted, key: str | None, tiltak_id: str | None) -> str:
     """Duties the plan gives without a date ("løpende", "ved behov"): select.uten_dato_for."""
-    from aarshjul.select import uten_dato_for
+    from aarshjul.engine.select import uten_dato_for
 
     plan = site.plan
     plikter = [p for p in uten_dato_for(plan, [key] if key else None) if tiltak_id in (None, p[0].id)]
@@ -403,10 +403,10 @@ def _uten_dato_seksjon(site: Nettsted, key: str | None, tiltak_id: str | None) -
 
 
 def _forfalt_seksjon(site: Nettsted, key: str) -> str:
-    """Overdue frister and evalueringer, not signed off (aarshjul/followup.py)."""
+    """Overdue frister and evalueringer, not signed off (aarshjul/engine/followup.py)."""
     if site.kvitteringer is None:
         return ""
-    from aarshjul.followup import forfalt_tekst, forfalte
+    from aarshjul.engine.followup import forfalt_tekst, forfalte
 
     plan = site.plan
     ut = ['<section aria-labelledby="forfalt"><h2 id="forfalt">Forfalt</h2>']
@@ -433,7 +433,7 @@ def _utfoert_seksjon(site: Nettsted, key: str) -> str:
     """What was signed off as done in the school year."""
     if site.kvitteringer is None:
         return ""
-    from aarshjul.followup import Status, med_status, utfort_tekst
+    from aarshjul.engine.followup import Status, med_status, utfort_tekst
 
     plan = site.plan
     fra, til = date(site.skoleaar, 8, 1), date(site.skoleaar + 1, 8, 1)
@@ -466,7 +466,7 @@ def _oppfoelging_tekst(site: Nettsted, f: Forekomst) -> str:
     """ "Utført 25.03.2027" or "forfalt i 6 dager" in the month table, with sign-offs in use."""
     if site.kvitteringer is None:
         return ""
-    from aarshjul.followup import Status, forfalt_tekst, status_for, utfort_tekst
+    from aarshjul.engine.followup import Status, forfalt_tekst, status_for, utfort_tekst
 
     o = status_for(f, site.kvitteringer, site.today)
     if o.status is Status.UTFOERT and o.kvittering is not None:

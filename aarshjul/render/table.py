@@ -20,7 +20,7 @@ from rich.text import Text
 
 from aarshjul.model import Plan, Ventende
 from aarshjul.render import views
-from aarshjul.select import Rad, TiltakStatus
+from aarshjul.engine.select import Rad, TiltakStatus
 
 _TITTEL = "bold"
 _UKE = "bold cyan"

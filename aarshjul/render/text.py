@@ -10,7 +10,7 @@ from typing import Any
 
 from aarshjul.model import Plan, Ventende
 from aarshjul.render import views
-from aarshjul.select import Rad, TiltakStatus
+from aarshjul.engine.select import Rad, TiltakStatus
 
 
 def _overskrift(tekst: str) -> list[str]:

@@ -27,7 +27,7 @@ from aarshjul.render.common import (
     virksomhet_navn,
     virksomheter_tekst,
 )
-from aarshjul.select import Rad, TiltakStatus
+from aarshjul.engine.select import Rad, TiltakStatus
 
 ANTATT = "antatt dato"
 ANSVAR_ANTATT = "ansvar antatt"  # who is our assumption, not the plan's word
@@ -163,7 +163,7 @@ def oppfoelging_tekst(rad: Rad) -> str | None:
     o = rad.oppfoelging
     if o is None:
         return None
-    from aarshjul.followup import Status, forfalt_tekst, utfort_tekst
+    from aarshjul.engine.followup import Status, forfalt_tekst, utfort_tekst
 
     if o.kvittering is not None:
         tekst = utfort_tekst(o.kvittering).lower()

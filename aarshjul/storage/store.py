@@ -17,7 +17,7 @@ signing are stored too, for the report and for `check`.
 transaction and recorded in `PRAGMA user_version`. A database from a newer aarshjul
 (user_version above the last step) is refused, never touched.
 
-**Files.** Where the file is: aarshjul/dbpath.py (--db, $AARSHJUL_DB, XDG).
+**Files.** Where the file is: aarshjul/storage/dbpath.py (--db, $AARSHJUL_DB, XDG).
 Opened with journal_mode=WAL and a busy timeout; one transaction per command
 (`write_transaction`). Read-only callers use `read_events`, which opens the file with
 `mode=ro` and never creates it: a missing file means "no sign-offs". Before opening, the

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aarshjul.commands.common import (
+from aarshjul.cli.common import (
     State,
     VirksomhetOption,
     argv_text,
@@ -66,7 +66,7 @@ def wheel_cmd(
 
     Eksempel: aarshjul wheel --virksomhet barnehage -o hjul.svg
     """
-    from aarshjul.expand import expand, waiting
+    from aarshjul.engine.expand import expand, waiting
     from aarshjul.render.svg import Farge, render_svg
 
     if ut is None:

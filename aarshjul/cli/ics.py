@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aarshjul.commands.common import (
+from aarshjul.cli.common import (
     STDOUT_NAVN,
     DbOption,
     State,
@@ -23,7 +23,7 @@ from aarshjul.model import Plan
 
 if TYPE_CHECKING:
 
-    from aarshjul.ics_manifest import Manifest
+    from aarshjul.storage.ics_manifest import Manifest
 
 ICS_MAANEDER = 24  # default window: from 1 August of the current school year
 ICS_ALLE = "alle"  # alle.ics: every virksomhet in one file
@@ -151,14 +151,14 @@ def ics_cmd(
     )
     stamp = datetime.combine(stamp_dato, datetime.min.time(), tzinfo=timezone.utc)
     plan = s.plan()
-    from aarshjul.dbpath import kvitteringer_i_bruk
+    from aarshjul.storage.dbpath import kvitteringer_i_bruk
 
     # Signed-off events say so in SUMMARY and DESCRIPTION ("Utført 25.03.2027", issue 13).
     kvitteringer = kvitteringer_i_bruk(db) or {}
     utfort = {n: k.utfort for n, k in kvitteringer.items() if k.utfort is not None} or None
 
     if not alle:
-        from aarshjul.expand import etter_baser, expand
+        from aarshjul.engine.expand import etter_baser, expand
         from aarshjul.render.common import virksomheter_tekst
         from aarshjul.render.ics import kalenderbeskrivelse, kalendernavn, render_ics
 
@@ -179,11 +179,11 @@ def ics_cmd(
     # whole published folder as it was. Then each file is written as soon as it is made
     # (memory grows with one file, not the folder), and the manifest last.
     filnavn = ics_filnavn_alle(plan)
-    from aarshjul.expand import etter_baser, expand
-    from aarshjul.ics_manifest import MANIFEST, Manifest, dato_naa, mappe_filer
+    from aarshjul.engine.expand import etter_baser, expand
+    from aarshjul.storage.ics_manifest import MANIFEST, Manifest, dato_naa, mappe_filer
 
     alle_forekomster = expand(plan, start, end)
-    from aarshjul.output import ensure_folder, er_lik
+    from aarshjul.storage.output import ensure_folder, er_lik
 
     mappe = ensure_folder(Path(ut), "Med --alle er -o en mappe.")
     manifest = Manifest.les(mappe, dato_naa(s.today))
@@ -222,10 +222,10 @@ def ics_alle_filer(
 ) -> list[tuple[str, bytes, int]]:
     """[(file name, bytes, number of events)] for every virksomhet, then alle.ics: the
     files of `ics --alle`, also written by `publiser` (issue 15). With the folder's
-    manifest (aarshjul/ics_manifest.py) they carry the same SEQUENCE and LAST-MODIFIED
+    manifest (aarshjul/storage/ics_manifest.py) they carry the same SEQUENCE and LAST-MODIFIED
     as `ics --alle` gives; the caller writes `manifest.til_json()` after the files."""
-    from aarshjul.expand import etter_baser, expand
-    from aarshjul.ics_manifest import mappe_filer
+    from aarshjul.engine.expand import etter_baser, expand
+    from aarshjul.storage.ics_manifest import mappe_filer
 
     filnavn = ics_filnavn_alle(plan)
     forekomster = expand(plan, start, end)

@@ -1,7 +1,7 @@
 """Follow-up (oppfølging, issue 13): what is done, overdue, coming or waiting.
 
 Core code: no terminal, no clock, no SQL. Callers pass the plan, today's date and the
-sign-offs in force (``aarshjul.store.read_gjeldende(path)``: nokkel → Kvittering; an
+sign-offs in force (``aarshjul.storage.store.read_gjeldende(path)``: nokkel → Kvittering; an
 empty dict when nobody has signed anything off).
 
 The API other modules use:
@@ -16,7 +16,7 @@ The API other modules use:
 - ``forfalte(plan, today, kvitteringer, virksomheter)``: the overdue list for `next`,
   the digest and `status --forfalt`: frister and evalueringer in the FORFALT_DAGER days
   before `today`, not signed off, oldest first.
-- ``aarshjul.select.med_oppfoelging(plan, rader, kvitteringer, today, fra, virksomheter)``:
+- ``aarshjul.engine.select.med_oppfoelging(plan, rader, kvitteringer, today, fra, virksomheter)``:
   `next`'s rows with their follow-up, the overdue ones first (``Rad.forfalt``),
   signed-off early warnings left out. (In select.py, so that this module does not
   import select: select's Rad refers to Oppfoelging.)
@@ -39,10 +39,10 @@ from enum import StrEnum
 
 from aarshjul.dates import format_dato, format_skoleaar, skoleaar_start
 from aarshjul.errors import UsageError
-from aarshjul.expand import expand, waiting
+from aarshjul.engine.expand import expand, waiting
 from aarshjul.model import Forekomst, Plan, Ventende
 from aarshjul.records import record
-from aarshjul.store import Kvittering
+from aarshjul.storage.store import Kvittering
 
 # How far back `next`, the digest and `status --forfalt` look for overdue deadlines.
 # Every tiltak evaluates at least yearly, so a year catches each one once.

@@ -19,7 +19,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from aarshjul.output import OutputError, ensure_folder, er_lik, write_atomic
+from aarshjul.storage.output import OutputError, ensure_folder, er_lik, write_atomic
 from aarshjul.records import record
 
 MANIFEST = ".aarshjul-nettside.json"

@@ -1,7 +1,7 @@
 """What every command shares: the global State, option types, parsing of dates, formats
 and years, writing output, and the one way errors become messages.
 
-The command modules (aarshjul/commands/*.py) import from here, never from aarshjul.cli;
+The command modules (aarshjul/cli/*.py) import from here, never from aarshjul.cli;
 cli.py builds the app from the commands (KOMMANDOER), so imports run one way:
 cli -> commands.* -> commands.common -> core. Nothing here imports rich or icalendar.
 """
@@ -51,18 +51,18 @@ class State:
 
     @property
     def plan_path(self) -> Path:
-        from aarshjul.planfile import resolve_plan_path
+        from aarshjul.plan.planfile import resolve_plan_path
 
         return resolve_plan_path(self.plan_option)
 
     def plan(self) -> Plan:
         if self._plan is None:
             if BRUK_CACHE:  # set by main(): the console command, not tests (issue 7)
-                from aarshjul.planfile import load_plan_cached
+                from aarshjul.plan.planfile import load_plan_cached
 
                 self._plan = load_plan_cached(self.plan_path)
             else:
-                from aarshjul.plan import load_plan
+                from aarshjul.plan.loader import load_plan
 
                 self._plan = load_plan(self.plan_path)
             if self.command in EXPORTS:
@@ -120,7 +120,7 @@ def resolve_virksomheter(plan: Plan, names: list[str] | None) -> list[str]:
         if name in plan.virksomheter:  # the usual cron line: no need to load plan.py (issue 7)
             key = name
         else:
-            from aarshjul.plan import find_virksomhet
+            from aarshjul.plan.loader import find_virksomhet
 
             key = find_virksomhet(plan, name)
         if key not in keys:
@@ -161,7 +161,7 @@ def write_output(target: str, data: bytes) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    from aarshjul.output import write_atomic
+    from aarshjul.storage.output import write_atomic
 
     write_atomic(Path(target), data)
 
@@ -269,7 +269,7 @@ def parse_year_options(s: State, aar: str | None, skoleaar: str | None) -> tuple
     return skoleaar_start(s.today), True
 
 
-# The sign-off database (issue 13; aarshjul/store.py resolves the path).
+# The sign-off database (issue 13; aarshjul/storage/store.py resolves the path).
 DbOption = Annotated[
     str | None,
     typer.Option(

@@ -27,7 +27,7 @@ import signal
 from collections.abc import Callable, Iterable
 from typing import BinaryIO, TextIO
 
-from aarshjul.interrupts import AVBRYT_SIGNALER
+from aarshjul.storage.interrupts import AVBRYT_SIGNALER
 
 ENV = "AARSHJUL_PROSESSER"
 # hendelser × days in the window from which two processes pay: 2,000 hendelser over two

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aarshjul import naar, plan
+from aarshjul.plan import loader as plan
+from aarshjul.plan import naar
 from aarshjul.dates import MAANEDER, UKEDAGER
 from aarshjul.model import Flytt, HendelseType, Sone
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aarshjul.commands.common import (
+from aarshjul.cli.common import (
     NEXT_DAGER,
     DbOption,
     FormatOption,
@@ -28,7 +28,7 @@ from aarshjul.errors import PlanError
 
 if TYPE_CHECKING:  # annotations only: select/expand load inside the commands
     from aarshjul.model import Plan, Ventende
-    from aarshjul.select import Rad
+    from aarshjul.engine.select import Rad
 
 _RENDER_MODUL = {"tabell": "table", "tekst": "text", "markdown": "markdown"}
 
@@ -84,9 +84,9 @@ def next_cmd(
 
     Eksempel: aarshjul next --virksomhet barnehage --dager 14
     """
-    from aarshjul.dbpath import kvitteringer_i_bruk
-    from aarshjul.expand import waiting
-    from aarshjul.select import iter_upcoming
+    from aarshjul.storage.dbpath import kvitteringer_i_bruk
+    from aarshjul.engine.expand import waiting
+    from aarshjul.engine.select import iter_upcoming
 
     valgt = parse_format(fmt)
     s = state(ctx)
@@ -99,7 +99,7 @@ def next_cmd(
     rader: Iterable[Rad] = iter_upcoming(plan, start, end, keys)
     kvitteringer = kvitteringer_i_bruk(db)
     if kvitteringer is not None:  # sign-offs in use (issue 13): Forfalt first, done marked
-        from aarshjul.select import med_oppfoelging
+        from aarshjul.engine.select import med_oppfoelging
 
         rader = med_oppfoelging(plan, rader, kvitteringer, s.today, start, keys)
     elif valgt == "json" and _json_fra_to_prosesser(plan, start, end, keys):
@@ -111,14 +111,14 @@ def next_cmd(
 def _json_fra_to_prosesser(plan: Plan, start: date, end: date, keys: list[str]) -> bool:
     """A long `next --format json` from two processes (commands/deling.py); False when
     it is short, or two processes cannot be used here: then it is written as usual."""
-    from aarshjul.commands.deling import skal_dele, skriv_delt
+    from aarshjul.cli.deling import skal_dele, skriv_delt
 
     if not skal_dele(sum(len(t.hendelser) for t in plan.tiltak), (end - start).days):
         return False
     import sys
 
     from aarshjul.render.json import LUKK, LUKK_TOM, iter_rader_uten_ramme
-    from aarshjul.select import iter_upcoming
+    from aarshjul.engine.select import iter_upcoming
 
     midt = start + (end - start) // 2  # <= end: the early deadlines all fall in the second half
     return skriv_delt(
@@ -161,8 +161,8 @@ def calendar_cmd(
 
     Eksempel: aarshjul calendar --virksomhet skole --skoleår 2026/27
     """
-    from aarshjul.expand import expand, waiting
-    from aarshjul.select import Rad, best_rolle
+    from aarshjul.engine.expand import expand, waiting
+    from aarshjul.engine.select import Rad, best_rolle
 
     valgt = parse_format(fmt)
     s = state(ctx)
@@ -187,7 +187,7 @@ def tiltak_cmd(ctx: typer.Context, virksomhet: VirksomhetOption = None, fmt: For
 
     Eksempel: aarshjul tiltak --virksomhet ppt
     """
-    from aarshjul.select import tiltak_status
+    from aarshjul.engine.select import tiltak_status
 
     valgt = parse_format(fmt)
     s = state(ctx)
@@ -247,7 +247,7 @@ def check_cmd(ctx: typer.Context, db: DbOption = None) -> None:
 
     Eksempel: aarshjul check --plan data/plan.yaml
     """
-    from aarshjul.check import find_warnings, summarize
+    from aarshjul.engine.check import find_warnings, summarize
     from aarshjul.render.common import one_line, sanitize
 
     s = state(ctx)
@@ -290,13 +290,13 @@ def check_cmd(ctx: typer.Context, db: DbOption = None) -> None:
 
 def _foreldreloese_kvitteringer(plan: Plan, today: date, db: str | None) -> list[str]:
     """Sign-offs whose occurrence left the plan (issue 13): listed, never dropped."""
-    from aarshjul.dbpath import kvitteringer_i_bruk
+    from aarshjul.storage.dbpath import kvitteringer_i_bruk
 
     kvitteringer = kvitteringer_i_bruk(db)
     if not kvitteringer:
         return []
     from aarshjul.dates import format_dato
-    from aarshjul.followup import foreldreloese
+    from aarshjul.engine.followup import foreldreloese
     from aarshjul.render.common import one_line
 
     borte = foreldreloese(plan, kvitteringer, today)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from aarshjul.commands.common import print_text
+from aarshjul.cli.common import print_text
 from aarshjul.errors import AarshjulError
 
 
@@ -22,8 +22,8 @@ def ny_cmd(
 
     Eksempel: aarshjul ny plan.yaml
     """
-    from aarshjul.output import write_atomic
-    from aarshjul.starter import startplan
+    from aarshjul.storage.output import write_atomic
+    from aarshjul.plan.starter import startplan
 
     path = Path(fil)
     if fil == "-":
@@ -45,6 +45,6 @@ def schema_cmd() -> None:
     """
     import json
 
-    from aarshjul.schema import plan_schema
+    from aarshjul.plan.schema import plan_schema
 
     print_text(json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n")

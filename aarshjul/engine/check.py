@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from aarshjul.dates import format_dato, format_skoleaar, skoleaar_start
-from aarshjul.expand import expand, waiting
+from aarshjul.engine.expand import expand, waiting
 from aarshjul.model import HendelseType, Plan
 from aarshjul.records import record
 

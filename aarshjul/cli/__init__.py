@@ -1,7 +1,7 @@
 """The command line: builds the typer app from the commands, speaks bokmål in help
 and usage errors, and is the one error boundary. Nothing else.
 
-Imports run one way: cli -> aarshjul.commands.* -> aarshjul.commands.common -> core.
+Imports run one way: cli -> aarshjul.commands.* -> aarshjul.cli.common -> core.
 The command modules define plain functions; KOMMANDOER below registers them, and a
 console start imports only the module of the command it runs. Heavy modules (rich,
 icalendar) are imported inside the commands that need them, so `aarshjul next --format
@@ -29,8 +29,8 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from aarshjul import __version__
-from aarshjul.commands import common
-from aarshjul.commands.common import State, parse_date_option, report_error, today_in_oslo
+from aarshjul.cli import common
+from aarshjul.cli.common import State, parse_date_option, report_error, today_in_oslo
 from aarshjul.errors import AarshjulError, UsageError
 
 # Every command: (name, module in aarshjul.commands, function). The order is the order
@@ -217,7 +217,7 @@ class _Group(_Norsk, TyperGroup):  # type: ignore[misc]
             raise typer.Exit(e.exit_code) from None
         except KeyboardInterrupt as e:
             # Ctrl-C (or SIGTERM/SIGHUP): no traceback, no "Aborted!", 128 + the signal.
-            from aarshjul.interrupts import exit_code
+            from aarshjul.storage.interrupts import exit_code
 
             raise typer.Exit(exit_code(e)) from None
 
@@ -280,7 +280,7 @@ def _bygg_app(bare: str | None = None) -> typer.Typer:
     ny.callback()(_global)
     valgte = [k for k in KOMMANDOER if k[0] == bare] or KOMMANDOER
     for navn, modul, funksjon in valgte:
-        fn = getattr(importlib.import_module(f"aarshjul.commands.{modul}"), funksjon)
+        fn = getattr(importlib.import_module(f"aarshjul.cli.{modul}"), funksjon)
         ny.command(navn, cls=NorskKommando)(fn)
     return ny
 
@@ -312,7 +312,7 @@ def _invoked_command(argv: list[str]) -> str | None:
 
 def main() -> NoReturn:
     """Console entry point: `aarshjul` and `python -m aarshjul`."""
-    from aarshjul.interrupts import exit_code, install_signal_handlers
+    from aarshjul.storage.interrupts import exit_code, install_signal_handlers
 
     _guard_streams()
     install_signal_handlers()  # SIGTERM/SIGHUP clean up like Ctrl-C (issue 16)

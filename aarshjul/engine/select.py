@@ -6,15 +6,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from aarshjul.expand import expand, iter_expand, rolle, waiting
+from aarshjul.engine.expand import expand, iter_expand, rolle, waiting
 from aarshjul.model import Forekomst, Hendelse, Plan, Rolle, Tiltak, UtenDato, Ventende
 from aarshjul.records import record
 
 if TYPE_CHECKING:  # followup is loaded only when sign-offs are in use (issue 13)
     from collections.abc import Mapping
 
-    from aarshjul.followup import Oppfoelging
-    from aarshjul.store import Kvittering
+    from aarshjul.engine.followup import Oppfoelging
+    from aarshjul.storage.store import Kvittering
 
 MAX_VARSEL = 366  # plan.py caps varsel at 365 days
 
@@ -142,7 +142,7 @@ def med_oppfoelging(
     warning (a deadline after the window) that is already signed off is left out."""
     from dataclasses import replace
 
-    from aarshjul.followup import Status, forfalte, status_for
+    from aarshjul.engine.followup import Status, forfalte, status_for
 
     result = [
         Rad(o.forekomst, best_rolle(plan, o.forekomst, virksomheter), (o.forekomst.dato - today).days, False,

@@ -39,10 +39,10 @@ from aarshjul.model import (
     UtenDato,
     Virksomhet,
 )
-from aarshjul.naar import parse_naar, unntatt_maaneder
-from aarshjul.privacy import FNR_MELDING, finn_personnummer, scan_personal_data
-from aarshjul.refs import Ref, Refs, check_refs
-from aarshjul.yamlnodes import Walker, compose, describe, read_plan_text
+from aarshjul.plan.naar import parse_naar, unntatt_maaneder
+from aarshjul.plan.privacy import FNR_MELDING, finn_personnummer, scan_personal_data
+from aarshjul.plan.refs import Ref, Refs, check_refs
+from aarshjul.plan.yamlnodes import Walker, compose, describe, read_plan_text
 
 MAX_STENGTE = 40  # keeps a run of closed days well inside expand.MARGIN
 
@@ -153,7 +153,7 @@ class _Builder:
         if "ferier_fil" in m:
             ferier.extend(self._ferier_fil(m["ferier_fil"], head))
         if ferier:
-            from aarshjul.ferier import MAKS_FERIE_DAGER, Feriekalender
+            from aarshjul.engine.ferier import MAKS_FERIE_DAGER, Feriekalender
 
             lengste = Feriekalender(ferier).lengste_dager()
             if lengste > MAKS_FERIE_DAGER:
@@ -221,12 +221,12 @@ class _Builder:
         return result
 
     def _ferier_fil(self, node: yaml.Node, head: dict[str, Any]) -> list[Ferie]:
-        """plan.ferier_fil: a skolerute CSV, relative to the plan file (aarshjul/ferier.py)."""
+        """plan.ferier_fil: a skolerute CSV, relative to the plan file (aarshjul/engine/ferier.py)."""
         w = self.w
         value = w.text(node, "plan.ferier_fil")
         if value is None:
             return []
-        from aarshjul.ferier import les_skolerute
+        from aarshjul.engine.ferier import les_skolerute
 
         path = Path(value).expanduser()
         if not path.is_absolute():

@@ -12,7 +12,7 @@ FIFO is written in place, as `cp` does; `/dev/stdout`, `/dev/fd/N` and `/proc/se
 write to that open stream. A block device, a socket, a folder or a dangling link is
 refused with a message.
 
-Interrupts: SIGINT, SIGTERM and SIGHUP all raise (aarshjul.interrupts, installed by
+Interrupts: SIGINT, SIGTERM and SIGHUP all raise (aarshjul.storage.interrupts, installed by
 main), and the signals are held back from the moment the temporary
 file is created until its name is known, so an interrupt at any point removes it.
 """
@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from aarshjul.errors import AarshjulError, os_feil_tekst
-from aarshjul.interrupts import AVBRYT_SIGNALER
+from aarshjul.storage.interrupts import AVBRYT_SIGNALER
 
 
 class OutputError(AarshjulError):

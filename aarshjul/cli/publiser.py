@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from aarshjul.commands.common import DbOption, VirksomhetOption, resolve_virksomheter, state
+from aarshjul.cli.common import DbOption, VirksomhetOption, resolve_virksomheter, state
 from aarshjul.errors import UsageError
 
 ICS_MAANEDER = 24  # the same window as `ics --alle`: from 1 August of the current school year
@@ -64,15 +64,15 @@ def publiser_cmd(
 
     from dateutil.relativedelta import relativedelta
 
-    from aarshjul.commands.ics import ICS_ALLE, ics_alle_filer, ics_filnavn
+    from aarshjul.cli.ics import ICS_ALLE, ics_alle_filer, ics_filnavn
     from aarshjul.dates import skoleaar_start
-    from aarshjul.expand import expand
-    from aarshjul.ics_manifest import MANIFEST, Manifest, dato_naa
-    from aarshjul.output import write_atomic
-    from aarshjul.publish import publish_folder
+    from aarshjul.engine.expand import expand
+    from aarshjul.storage.ics_manifest import MANIFEST, Manifest, dato_naa
+    from aarshjul.storage.output import write_atomic
+    from aarshjul.storage.folder import publish_folder
     from aarshjul.render.json import render_rader
     from aarshjul.render.site import Abonnement, Nettsted, render_site
-    from aarshjul.select import Rad, best_rolle
+    from aarshjul.engine.select import Rad, best_rolle
 
     plan = s.plan()
     valgt = resolve_virksomheter(plan, virksomhet)
@@ -88,7 +88,7 @@ def publiser_cmd(
     ics_data = {navn: data for navn, data, _ in ics}
     ics_navn = {k: ics_filnavn(k) for k in keys} | {ICS_ALLE: f"{ICS_ALLE}.ics"}
     abonnementer = {k: Abonnement(ics_navn[k], f"{base}/{ics_navn[k]}" if base else None) for k in (*keys, ICS_ALLE)}
-    from aarshjul.dbpath import kvitteringer_i_bruk
+    from aarshjul.storage.dbpath import kvitteringer_i_bruk
 
     kvitteringer = kvitteringer_i_bruk(db)
     filer = render_site(Nettsted(plan, s.today, aar, keys, abonnementer, kvitteringer=kvitteringer))

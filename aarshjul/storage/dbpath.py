@@ -1,7 +1,7 @@
 """Where the sign-off database is, and whether it exists: the cheap part of the store.
 
 `next` and `digest` ask this on every start; only when the file exists do they import
-aarshjul/store.py (and with it sqlite3), so a machine without sign-offs starts as fast
+aarshjul/storage/store.py (and with it sqlite3), so a machine without sign-offs starts as fast
 as before (issue 7, issue 13). This module imports nothing of aarshjul.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from aarshjul.store import Kvittering
+    from aarshjul.storage.store import Kvittering
 
 DB_ENV = "AARSHJUL_DB"
 DB_FILNAVN = "kvitteringer.sqlite"
@@ -44,6 +44,6 @@ def kvitteringer_i_bruk(option: str | None) -> dict[str, Kvittering] | None:
     except OSError:
         if not option and not os.environ.get(DB_ENV):
             return None
-    from aarshjul.store import read_gjeldende
+    from aarshjul.storage.store import read_gjeldende
 
     return read_gjeldende(path)

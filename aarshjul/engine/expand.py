@@ -36,12 +36,12 @@ from aarshjul.model import (
     Ukenummer,
     Ventende,
 )
-from aarshjul.workdays import Arbeidskalender
+from aarshjul.engine.workdays import Arbeidskalender
 
 if TYPE_CHECKING:
     from dateutil.relativedelta import relativedelta
 
-    from aarshjul.ferier import Feriekalender
+    from aarshjul.engine.ferier import Feriekalender
 
 # How far beyond the window raw dates are computed. A date moves at most past a run
 # of non-working days (Easter: 5 days; plus closed days the plan lists, capped in plan.py).
@@ -333,7 +333,7 @@ class _Expander:
         self.ferier: Feriekalender | None = None
         self.margin = MARGIN
         if plan.ferier:
-            from aarshjul.ferier import Feriekalender
+            from aarshjul.engine.ferier import Feriekalender
 
             self.ferier = Feriekalender(plan.ferier)
             self.margin = MARGIN + timedelta(days=self.ferier.lengste_dager())
@@ -478,7 +478,7 @@ class _Expander:
         (workdays.Arbeidskalender.flyttet_grunn)."""
         if ferier is None or not any(ferier.ferie_navn(d) for d in _dager(raw, final)):
             return self.kalender.flyttet_grunn(raw, final)
-        from aarshjul.ferier import ferie_grunn
+        from aarshjul.engine.ferier import ferie_grunn
 
         deler: list[str] = []
         for d in _dager(raw, final):

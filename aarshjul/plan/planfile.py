@@ -51,7 +51,7 @@ def default_plan_path() -> Path:
     """The plan shipped in the wheel, or data/plan.yaml in a source checkout."""
     # A plain path beside this module, not importlib.resources: the wheel installs as
     # files on disk, and importing importlib.resources costs ~2 ms per start (issue 7).
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     shipped = package / "data" / "plan.yaml"
     if shipped.is_file():
         return shipped
@@ -130,7 +130,7 @@ def _ferier_fil_uendret(plan: Plan) -> bool:
 
 
 def _load(path: Path) -> Plan:
-    from aarshjul.plan import load_plan
+    from aarshjul.plan.loader import load_plan
 
     return load_plan(path)
 

@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from aarshjul.errors import Problem
 from aarshjul.model import Enkeltdato, EtterDato, NavngittDato, Relativ, Tiltak, Virksomhet
-from aarshjul.yamlnodes import AAR_MAX, AAR_MIN, Walker
+from aarshjul.plan.yamlnodes import AAR_MAX, AAR_MIN, Walker
 
 # How many hendelser may follow one another (`etter:`). Real chains have two or three;
 # each step widens the window the expander must compute (expand.MARGIN per step).

@@ -33,8 +33,8 @@ from aarshjul.model import (
     Ukentlig,
     Ukenummer,
 )
-from aarshjul.refs import Ref, Refs
-from aarshjul.yamlnodes import Walker, er_heltall
+from aarshjul.plan.refs import Ref, Refs
+from aarshjul.plan.yamlnodes import Walker, er_heltall
 
 NAAR_KEYS = (
     "måneder", "dag", "hvert_år", "startår", "startskoleår", "unntatt_måneder",
@@ -245,7 +245,7 @@ def _rrule(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentakelse 
     start = w.dato(m["start"], f"{what}: start") if "start" in m else _DEFAULT_RRULE_START
     if regel is None or start is None:
         return None
-    from aarshjul.expand import rrule_problem  # the expander owns dateutil.rrule
+    from aarshjul.engine.expand import rrule_problem  # the expander owns dateutil.rrule
 
     problem = rrule_problem(regel, start)
     if problem:

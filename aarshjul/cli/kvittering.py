@@ -1,7 +1,7 @@
 """Sign-off and follow-up (issue 13): kvitter, angre, status, rapport.
 
-The store is aarshjul/store.py (SQLite); what is done or overdue is decided by
-aarshjul/followup.py. This module only reads options, resolves ids and prints.
+The store is aarshjul/storage/store.py (SQLite); what is done or overdue is decided by
+aarshjul/engine/followup.py. This module only reads options, resolves ids and prints.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aarshjul.commands.common import (
+from aarshjul.cli.common import (
     DbOption,
     State,
     VirksomhetOption,
@@ -28,9 +28,9 @@ from aarshjul.commands.common import (
 from aarshjul.errors import UsageError
 
 if TYPE_CHECKING:
-    from aarshjul.followup import Oppfoelging
+    from aarshjul.engine.followup import Oppfoelging
     from aarshjul.model import Plan
-    from aarshjul.store import Kvittering
+    from aarshjul.storage.store import Kvittering
 
 SkoleaarOption = Annotated[
     str | None,
@@ -49,19 +49,19 @@ _KONTROLL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u20
 
 
 def _db(option: str | None) -> Path:
-    from aarshjul.dbpath import resolve_db_path
+    from aarshjul.storage.dbpath import resolve_db_path
 
     return resolve_db_path(option)
 
 
 def gjeldende(db: str | None) -> dict[str, Kvittering]:
     """The sign-offs in force; {} without a database file (sqlite3 is then never imported)."""
-    from aarshjul.store import db_exists
+    from aarshjul.storage.store import db_exists
 
     path = _db(db)
     if not db_exists(path):
         return {}
-    from aarshjul.store import read_gjeldende
+    from aarshjul.storage.store import read_gjeldende
 
     return read_gjeldende(path)
 
@@ -79,7 +79,7 @@ def _brukertekst(verdi: str | None, option: str) -> str | None:
         raise UsageError(f"{option} inneholder kontrolltegn eller linjeskift; skriv teksten på én linje.")
     import unicodedata
 
-    from aarshjul.privacy import FNR_MELDING, scan_personal_data
+    from aarshjul.plan.privacy import FNR_MELDING, scan_personal_data
 
     # Check the text as a reader sees it: fullwidth or other digits folded (NFKC), and
     # once more with separators between digits removed ("010190-123 45").
@@ -148,8 +148,8 @@ def kvitter_cmd(
         return
     if not ider:
         raise UsageError("Skriv hvilken forekomst som er gjort, f.eks. «aarshjul kvitter pmto.evaluering 2026/27».")
-    from aarshjul.followup import finn_forekomst, utfort_tekst
-    from aarshjul.store import KVITTERT, ny_kvittering, write_transaction
+    from aarshjul.engine.followup import finn_forekomst, utfort_tekst
+    from aarshjul.storage.store import KVITTERT, ny_kvittering, write_transaction
 
     utfort = parse_date_option(dato, "--dato") if dato else s.today
     if utfort > s.today:
@@ -184,8 +184,8 @@ def angre_cmd(
     Eksempel: aarshjul angre pmto.evaluering.2027-03-31
     """
     from aarshjul.errors import AarshjulError
-    from aarshjul.followup import finn_forekomst
-    from aarshjul.store import ANGRET, db_exists, ny_kvittering, write_transaction
+    from aarshjul.engine.followup import finn_forekomst
+    from aarshjul.storage.store import ANGRET, db_exists, ny_kvittering, write_transaction
 
     s = state(ctx)
     path = _db(db)
@@ -224,7 +224,7 @@ RAPPORT_FORMATER = ("markdown", "html", "csv", "json")
 
 def _vindu(s: State, skoleaar: str | None, fra: str | None, til: str | None) -> tuple[date, date, str]:
     """[start, end) and how to name it: a school year (default: the current one) or --fra/--til."""
-    from aarshjul.commands.common import parse_year_options
+    from aarshjul.cli.common import parse_year_options
     from aarshjul.dates import format_dato, format_skoleaar
 
     if fra is not None or til is not None:
@@ -250,8 +250,8 @@ def _rader(
     today: date,
     typer_: set[str],
 ) -> list[Oppfoelging]:
-    from aarshjul.expand import expand
-    from aarshjul.followup import med_status, venter
+    from aarshjul.engine.expand import expand
+    from aarshjul.engine.followup import med_status, venter
 
     forekomster = [f for f in expand(plan, start, end, keys or None) if f.type.value in typer_]
     rader = med_status(forekomster, i_kraft, today)
@@ -287,7 +287,7 @@ def status_cmd(
 
     Eksempel: aarshjul status --virksomhet ppt --skoleår 2026/27
     """
-    from aarshjul.followup import FORFALT_DAGER, Status
+    from aarshjul.engine.followup import FORFALT_DAGER, Status
     from aarshjul.render import oppfoelging as r
     from aarshjul.render.views import for_hvem
 
@@ -384,7 +384,7 @@ def _til_dict(k: Kvittering) -> dict[str, Any]:
 
 
 def _eksport(path: Path, fmt: str, output: str) -> None:
-    from aarshjul.store import read_events
+    from aarshjul.storage.store import read_events
 
     valgt = fmt.strip().lower()
     if valgt not in ("json", "csv"):
@@ -408,7 +408,7 @@ def _eksport(path: Path, fmt: str, output: str) -> None:
 
 
 def _import(path: Path, fil: Path) -> None:
-    from aarshjul.store import write_transaction
+    from aarshjul.storage.store import write_transaction
 
     nye = les_eksport(fil)
     with write_transaction(path) as store:
@@ -456,7 +456,7 @@ def les_eksport(fil: Path) -> list[Kvittering]:
 
 
 def _kvittering(fil: Path, linje: int, rad: dict[str, Any]) -> Kvittering:
-    from aarshjul.store import ANGRET, KVITTERT, Kvittering
+    from aarshjul.storage.store import ANGRET, KVITTERT, Kvittering
 
     hvor = f"{fil}:{linje}" if linje else str(fil)
 
