@@ -98,6 +98,9 @@ def virksomheter_i(plan: Path, env: dict[str, str]) -> list[str]:
 
 def snapshot(ut: Path) -> None:
     ut.mkdir(parents=True)
+    # Relative paths from here on, so that two snapshots in two folders print the same text.
+    os.chdir(ut)
+    ut = Path(".")
     tmp = ut / "_tmp"
     tmp.mkdir()
     skriv_storby(tmp / "storby.yaml")
