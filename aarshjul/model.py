@@ -74,7 +74,7 @@ class NavngittDato:
 
 @record
 class Ferie:
-    """A school holiday meetings avoid (aarshjul/engine/ferier.py): a period, or ISO weeks every year."""
+    """A school holiday meetings avoid (aarshjul/plan/ferier.py): a period, or ISO weeks every year."""
 
     navn: str
     fra: date | None = None
@@ -244,7 +244,7 @@ class Plan:
     url: str | None = None  # where the plan itself can be read
     stengte_dager: tuple[tuple[int, int], ...] = ()  # (month, day) every year
     stengte_datoer: tuple[date, ...] = ()  # one-off closed days
-    ferier: tuple[Ferie, ...] = ()  # school holidays meetings avoid (aarshjul/engine/ferier.py)
+    ferier: tuple[Ferie, ...] = ()  # school holidays meetings avoid (aarshjul/plan/ferier.py)
     # The skolerute file the ferier were read from, with (size, mtime_ns) when read, so
     # the start-up cache (planfile.py) notices an edit to it.
     ferier_fil: Path | None = None
@@ -353,3 +353,28 @@ class Ventende:
     dato_navn: str
     innen_tekst: str
     antatt: str | None = None
+
+
+# What a sign-off row says it is (the store's `handling` column).
+KVITTERT = "kvittert"
+ANGRET = "angret"
+
+
+@record
+class Kvittering:
+    """One row of the store: a sign-off (handling "kvittert") or a withdrawal ("angret")."""
+
+    nokkel: str  # Forekomst.nokkel
+    handling: str  # KVITTERT or ANGRET
+    utfort: date | None  # the day it was done (sign-offs only)
+    av: str | None = None
+    merknad: str | None = None
+    lenke: str | None = None
+    forekomst_id: str | None = None  # Forekomst.id when it was signed off
+    forekomst_dato: date | None = None  # the occurrence's date when it was signed off
+    registrert: str = ""  # UTC timestamp, ISO 8601 with microseconds: the order of events
+    uid: str = ""  # unique per row, kept by export/import
+
+    @property
+    def er_kvittert(self) -> bool:
+        return self.handling == KVITTERT

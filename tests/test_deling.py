@@ -17,9 +17,9 @@ import pytest
 from conftest import PLANS, REPO
 
 from aarshjul.cli import deling
+from aarshjul.engine.select import iter_upcoming, upcoming
 from aarshjul.plan.loader import load_plan
 from aarshjul.render.json import LUKK, LUKK_TOM, iter_rader, iter_rader_uten_ramme
-from aarshjul.engine.select import iter_upcoming, upcoming
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork finnes ikke på denne plattformen")
 

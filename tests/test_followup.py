@@ -11,7 +11,8 @@ import pytest
 
 from aarshjul.engine.followup import Status, finn_forekomst, forfalte, status_for
 from aarshjul.engine.select import med_oppfoelging
-from aarshjul.storage.store import KVITTERT, ny_kvittering
+from aarshjul.model import KVITTERT
+from aarshjul.storage.store import ny_kvittering
 
 PMTO_ID = "pmto.evaluering.2027-03-31"
 PMTO_NOKKEL = "pmto.evaluering.2027-03"

@@ -389,8 +389,8 @@ def test_alle_refuses_a_reserved_windows_name_and_writes_nothing(tmp_path: Path,
 
 
 def test_file_names_are_safe() -> None:
-    from aarshjul.cli.ics import ics_filnavn
     from aarshjul.errors import UsageError
+    from aarshjul.services.ics_export import ics_filnavn
 
     assert ics_filnavn("barnehage") == "barnehage.ics"
     assert ics_filnavn("skole-nord_2") == "skole-nord_2.ics"
@@ -584,7 +584,6 @@ def test_vevents_and_manifest_hashes_with_a_manifest_are_what_icalendar_writes(t
     from icalendar import Event
 
     from aarshjul.engine.expand import expand
-    from aarshjul.storage.ics_manifest import Manifest
     from aarshjul.plan.loader import load_plan
     from aarshjul.render.ics import (
         _add,
@@ -598,6 +597,7 @@ def test_vevents_and_manifest_hashes_with_a_manifest_are_what_icalendar_writes(t
         render_ics,
         uid,
     )  # fmt: skip
+    from aarshjul.storage.ics_manifest import Manifest
 
     stamp = datetime(2026, 8, 1, tzinfo=timezone.utc)
     naa = datetime(2026, 12, 1, tzinfo=timezone.utc)

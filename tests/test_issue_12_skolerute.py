@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from aarshjul.errors import PlanError
-from aarshjul.engine.ferier import Feriekalender, ferie_grunn, les_skolerute
 from aarshjul.model import Ferie
+from aarshjul.plan.ferier import Feriekalender, ferie_grunn, les_skolerute
 
 
 def _csv(tmp_path: Path, text: str, name: str = "skolerute.csv") -> Path:

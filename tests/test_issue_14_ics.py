@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from aarshjul.engine.expand import expand
-from aarshjul.storage.ics_manifest import AVLYST_DAGER, MANIFEST, Manifest, dato_naa, mappe_filer
 from aarshjul.plan.loader import load_plan
+from aarshjul.services.ics_export import lag_mappe_filer
+from aarshjul.storage.ics_manifest import AVLYST_DAGER, MANIFEST, Manifest, dato_naa
 
 REAL = Path(__file__).resolve().parent.parent / "data" / "plan.yaml"
 FRA, TIL = date(2026, 8, 1), date(2027, 8, 1)
@@ -30,8 +31,8 @@ def publiser(plan_path: Path, mappe: Path, idag: date) -> dict[str, bytes]:
     filnavn = {"barnehage": "barnehage.ics", "skole": "skole.ics"}
     mappe.mkdir(exist_ok=True)
     ut = {}
-    for navn, data, _ in mappe_filer(
-        plan, forekomster, filnavn, alle_filnavn="alle.ics", stamp=STAMP, fra=FRA, til=TIL, manifest=manifest
+    for navn, data, _ in lag_mappe_filer(
+        plan, forekomster, filnavn, stamp=STAMP, fra=FRA, til=TIL, manifest=manifest
     ):
         (mappe / navn).write_bytes(data)
         ut[navn] = data
@@ -196,8 +197,8 @@ def test_one_tiltak_owning_many_virksomheter_stays_linear(tmp_path: Path) -> Non
     forekomster = expand(plan, FRA, TIL)
     filnavn = {f"v{i}": f"v{i}.ics" for i in range(n)}
     storrelser = []
-    for navn, data, antall in mappe_filer(
-        plan, forekomster, filnavn, alle_filnavn="alle.ics", stamp=STAMP, fra=FRA, til=TIL
+    for navn, data, antall in lag_mappe_filer(
+        plan, forekomster, filnavn, stamp=STAMP, fra=FRA, til=TIL
     ):
         assert antall == 2, navn
         storrelser.append(len(data))
@@ -336,10 +337,10 @@ def test_a_folder_reads_the_plans_etter_rules_once_not_once_per_file(monkeypatch
     monkeypatch.setattr(ics, "_ETTER", [])
     plan = load_plan(REAL)
     filnavn = {k: f"{k}.ics" for k in plan.virksomheter}
-    filer = list(mappe_filer(plan, expand(plan, FRA, TIL), filnavn, alle_filnavn="alle.ics", stamp=STAMP, fra=FRA, til=TIL))
+    filer = list(lag_mappe_filer(plan, expand(plan, FRA, TIL), filnavn, stamp=STAMP, fra=FRA, til=TIL))
     assert len(filer) > 20
     assert kall == [plan]
     # Another plan gets its own rules.
     andre = load_plan(REAL)
-    list(mappe_filer(andre, expand(andre, FRA, TIL), {}, alle_filnavn="alle.ics", stamp=STAMP, fra=FRA, til=TIL))
+    list(lag_mappe_filer(andre, expand(andre, FRA, TIL), {}, stamp=STAMP, fra=FRA, til=TIL))
     assert kall == [plan, andre]

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 import aarshjul.render.json as json_render
 from aarshjul.engine.expand import expand
 from aarshjul.engine.followup import Oppfoelging, Status
-from aarshjul.model import Forekomst, HendelseType, Rolle
+from aarshjul.engine.roles import best_rolle
+from aarshjul.engine.select import Rad, upcoming
+from aarshjul.model import KVITTERT, Forekomst, HendelseType, Kvittering, Rolle
 from aarshjul.render.json import FOREKOMST_KEYS, dumps, forekomst_obj, iter_objekter, iter_rader, render_rader
-from aarshjul.engine.select import Rad, best_rolle, upcoming
-from aarshjul.storage.store import KVITTERT, Kvittering
 
 scalars = st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.text()
 values = scalars | st.lists(st.text(), max_size=4) | st.lists(scalars, max_size=3)
@@ -53,7 +53,7 @@ def test_empty_result_is_an_empty_array() -> None:
 def _kalender(plan: Any, keys: list[str]) -> list[Rad]:
     today = date(2026, 12, 1)
     return [
-        Rad(f, best_rolle(plan, f, keys), (f.dato - today).days, False)
+        Rad(f, best_rolle(plan, (f,), keys), (f.dato - today).days, False)
         for f in expand(plan, date(2026, 8, 1), date(2027, 8, 1), keys or None)
     ]
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from aarshjul.model import KVITTERT
 from aarshjul.storage import store
-from aarshjul.storage.store import KVITTERT, ny_kvittering
+from aarshjul.storage.store import ny_kvittering
 
 PMTO_ID = "pmto.evaluering.2027-03-31"
 PMTO_NOKKEL = "pmto.evaluering.2027-03"

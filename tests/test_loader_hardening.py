@@ -13,11 +13,12 @@ from dateutil.relativedelta import relativedelta
 from test_bad_input import COMMANDS, WRITES_FILE, argv, assert_refused, require
 
 from aarshjul.engine import expand as expand_module
-from aarshjul.errors import PlanError
 from aarshjul.engine.expand import expand
+from aarshjul.errors import PlanError
 from aarshjul.model import Enkeltdato, Relativ
 from aarshjul.plan.loader import load_plan
 from aarshjul.plan.refs import MAX_KJEDE
+from aarshjul.plan.rrule import rrule_problem
 
 
 def chain_plan(path: Path, n: int, root: str = "{dato: 01.09.2026}", typ: str = "møte") -> Path:
@@ -140,7 +141,7 @@ def test_a_one_off_date_plus_innen_beyond_2200_is_refused(tmp_path: Path) -> Non
     ],
 )
 def test_rrules_are_checked_for_what_a_plan_needs(regel: str, expected: str) -> None:
-    problem = expand_module.rrule_problem(regel, date(2026, 8, 1))
+    problem = rrule_problem(regel, date(2026, 8, 1))
     assert problem is not None and expected in problem, problem
     for english in ("invalid", "must", "value", "UTC"):
         assert english not in problem
@@ -149,7 +150,7 @@ def test_rrules_are_checked_for_what_a_plan_needs(regel: str, expected: str) -> 
 @pytest.mark.parametrize("regel", ["FREQ=MONTHLY;BYMONTH=9,11,2,4;BYDAY=2WE", "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;",
                                    "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", "FREQ=DAILY;UNTIL=20260805"])  # fmt: skip
 def test_rrules_a_plan_uses_still_pass(regel: str) -> None:
-    assert expand_module.rrule_problem(regel, date(2026, 8, 1)) is None
+    assert rrule_problem(regel, date(2026, 8, 1)) is None
 
 
 # --- fødselsnummer in parsed values, invisible characters (issue 16) -------------------
@@ -243,4 +244,4 @@ def test_an_empty_plan_option_is_an_error_not_the_shipped_plan(run) -> None:  # 
 
 
 def test_an_rrule_starting_on_29_february_is_searched_without_error() -> None:
-    assert expand_module.rrule_problem("FREQ=MONTHLY;BYMONTH=9,11,2,4;BYDAY=2WE", date(2020, 2, 29)) is None
+    assert rrule_problem("FREQ=MONTHLY;BYMONTH=9,11,2,4;BYDAY=2WE", date(2020, 2, 29)) is None

@@ -21,11 +21,12 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato
-from aarshjul.errors import PlanError
 from aarshjul.engine.expand import arbeidskalender, expand
+from aarshjul.engine.roles import best_rolle
+from aarshjul.engine.select import Rad, kommende_frister, upcoming
+from aarshjul.errors import PlanError
 from aarshjul.model import Flytt, Plan
 from aarshjul.plan.loader import load_plan
-from aarshjul.engine.select import Rad, best_rolle, kommende_frister, upcoming
 
 FIRST = date(2018, 1, 1)
 LAST = date(2032, 12, 31)
@@ -172,7 +173,7 @@ def test_upcoming_is_the_window_then_its_early_deadlines(folder: Path, text: str
     plan = load(folder, text)
     a, b, _ = window
     for wanted in (None, ["a"]):
-        old = [Rad(f, best_rolle(plan, f, wanted), (f.dato - a).days, False) for f in expand(plan, a, b, wanted)]
+        old = [Rad(f, best_rolle(plan, (f,), wanted), (f.dato - a).days, False) for f in expand(plan, a, b, wanted)]
         old += [replace(r, tidlig_varsel=True) for r in kommende_frister(plan, a, wanted) if r.forekomst.dato >= b]
         assert upcoming(plan, a, b, wanted) == old
 

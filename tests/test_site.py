@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import PLANS
 
-from aarshjul.storage.folder import MANIFEST, publish_folder
 from aarshjul.render.site import Abonnement, Nettsted, render_site
+from aarshjul.storage.folder import MANIFEST, publish_folder
 
 TODAY = date(2026, 12, 1)
 URL = "https://intranett.example.no/aarshjul"
@@ -329,7 +329,7 @@ def test_mobbing_evaluation_unsigned_is_overdue_in_week_14_of_2027(real) -> None
 
 
 def test_mobbing_evaluation_signed_off_25_03_2027_is_done(real) -> None:  # type: ignore[no-untyped-def]
-    from aarshjul.storage.store import KVITTERT, Kvittering
+    from aarshjul.model import KVITTERT, Kvittering
 
     kv = {"mobbing.evaluering.2027-03": Kvittering("mobbing.evaluering.2027-03", KVITTERT, date(2027, 3, 25))}
     side = _med_kvitteringer(real, date(2027, 4, 6), kv)["virksomhet-barnehage.html"].decode()

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from aarshjul.model import ANGRET, KVITTERT
 from aarshjul.storage import store
 from aarshjul.storage.dbpath import resolve_db_path
-from aarshjul.storage.store import ANGRET, KVITTERT, StoreError, ny_kvittering
+from aarshjul.storage.store import StoreError, ny_kvittering
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -29,8 +29,7 @@ from aarshjul.errors import UsageError
 
 if TYPE_CHECKING:
     from aarshjul.engine.followup import Oppfoelging
-    from aarshjul.model import Plan
-    from aarshjul.storage.store import Kvittering
+    from aarshjul.model import Kvittering, Plan
 
 SkoleaarOption = Annotated[
     str | None,
@@ -149,7 +148,8 @@ def kvitter_cmd(
     if not ider:
         raise UsageError("Skriv hvilken forekomst som er gjort, f.eks. «aarshjul kvitter pmto.evaluering 2026/27».")
     from aarshjul.engine.followup import finn_forekomst, utfort_tekst
-    from aarshjul.storage.store import KVITTERT, ny_kvittering, write_transaction
+    from aarshjul.model import KVITTERT
+    from aarshjul.storage.store import ny_kvittering, write_transaction
 
     utfort = parse_date_option(dato, "--dato") if dato else s.today
     if utfort > s.today:
@@ -183,9 +183,10 @@ def angre_cmd(
 
     Eksempel: aarshjul angre pmto.evaluering.2027-03-31
     """
-    from aarshjul.errors import AarshjulError
     from aarshjul.engine.followup import finn_forekomst
-    from aarshjul.storage.store import ANGRET, db_exists, ny_kvittering, write_transaction
+    from aarshjul.errors import AarshjulError
+    from aarshjul.model import ANGRET
+    from aarshjul.storage.store import db_exists, ny_kvittering, write_transaction
 
     s = state(ctx)
     path = _db(db)
@@ -456,7 +457,7 @@ def les_eksport(fil: Path) -> list[Kvittering]:
 
 
 def _kvittering(fil: Path, linje: int, rad: dict[str, Any]) -> Kvittering:
-    from aarshjul.storage.store import ANGRET, KVITTERT, Kvittering
+    from aarshjul.model import ANGRET, KVITTERT, Kvittering
 
     hvor = f"{fil}:{linje}" if linje else str(fil)
 

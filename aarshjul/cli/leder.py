@@ -27,8 +27,8 @@ from aarshjul.cli.common import (
 from aarshjul.errors import PlanError
 
 if TYPE_CHECKING:  # annotations only: select/expand load inside the commands
-    from aarshjul.model import Plan, Ventende
     from aarshjul.engine.select import Rad
+    from aarshjul.model import Plan, Ventende
 
 _RENDER_MODUL = {"tabell": "table", "tekst": "text", "markdown": "markdown"}
 
@@ -84,9 +84,9 @@ def next_cmd(
 
     Eksempel: aarshjul next --virksomhet barnehage --dager 14
     """
-    from aarshjul.storage.dbpath import kvitteringer_i_bruk
     from aarshjul.engine.expand import waiting
     from aarshjul.engine.select import iter_upcoming
+    from aarshjul.storage.dbpath import kvitteringer_i_bruk
 
     valgt = parse_format(fmt)
     s = state(ctx)
@@ -117,8 +117,8 @@ def _json_fra_to_prosesser(plan: Plan, start: date, end: date, keys: list[str]) 
         return False
     import sys
 
-    from aarshjul.render.json import LUKK, LUKK_TOM, iter_rader_uten_ramme
     from aarshjul.engine.select import iter_upcoming
+    from aarshjul.render.json import LUKK, LUKK_TOM, iter_rader_uten_ramme
 
     midt = start + (end - start) // 2  # <= end: the early deadlines all fall in the second half
     return skriv_delt(
@@ -162,7 +162,8 @@ def calendar_cmd(
     Eksempel: aarshjul calendar --virksomhet skole --skoleår 2026/27
     """
     from aarshjul.engine.expand import expand, waiting
-    from aarshjul.engine.select import Rad, best_rolle
+    from aarshjul.engine.roles import best_rolle
+    from aarshjul.engine.select import Rad
 
     valgt = parse_format(fmt)
     s = state(ctx)
@@ -171,7 +172,7 @@ def calendar_cmd(
     plan = s.plan()
     keys = resolve_virksomheter(plan, virksomhet)
     rader = [
-        Rad(f, best_rolle(plan, f, keys), (f.dato - s.today).days, False)
+        Rad(f, best_rolle(plan, (f,), keys), (f.dato - s.today).days, False)
         for f in expand(plan, start, end, keys or None)
     ]
     ventende = waiting(plan, keys or None)

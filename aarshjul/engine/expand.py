@@ -9,7 +9,6 @@ All dates are plain `date`s: plan dates are all-day, so no time zone or DST appl
 from __future__ import annotations
 
 import calendar
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
@@ -18,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from aarshjul import keys
 from aarshjul.dates import skoleaar_start
+from aarshjul.engine.roles import rolle
+from aarshjul.engine.workdays import Arbeidskalender
 from aarshjul.model import (
     Dagregel,
     Enkeltdato,
@@ -29,19 +30,18 @@ from aarshjul.model import (
     Maanedlig,
     Plan,
     Relativ,
-    Rolle,
     RRegel,
     Tiltak,
     Ukentlig,
     Ukenummer,
     Ventende,
 )
-from aarshjul.engine.workdays import Arbeidskalender
+from aarshjul.plan.rrule import rrule_text
 
 if TYPE_CHECKING:
     from dateutil.relativedelta import relativedelta
 
-    from aarshjul.engine.ferier import Feriekalender
+    from aarshjul.plan.ferier import Feriekalender
 
 # How far beyond the window raw dates are computed. A date moves at most past a run
 # of non-working days (Easter: 5 days; plus closed days the plan lists, capped in plan.py).
@@ -51,7 +51,6 @@ MARGIN = timedelta(days=70)
 # A ferie move never searches further than this (the loader caps a run of ferie days at
 # ferier.MAKS_FERIE_DAGER); past it the occurrence is dropped rather than looping.
 _MAKS_FLYTT_DAGER = 400
-_ALLOWED_FREQ = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 
 
 def arbeidskalender(plan: Plan) -> Arbeidskalender:
@@ -230,100 +229,6 @@ def waiting(plan: Plan, virksomheter: Iterable[str] | None = None) -> list[Vente
     return result
 
 
-def rolle(plan: Plan, item: Forekomst | Ventende | Hendelse, virksomhet: str) -> Rolle | None:
-    """ansvarlig when named in ansvar; deltar when named in deltakere or a member of a
-    group (samordningsgruppa) that is named in either."""
-    if virksomhet in item.ansvar:
-        return Rolle.ANSVARLIG
-    if virksomhet in item.deltakere:
-        return Rolle.DELTAR
-    for key in (*item.ansvar, *item.deltakere):
-        group = plan.virksomheter.get(key)
-        if group is not None and virksomhet in group.medlemmer:
-            return Rolle.DELTAR
-    return None
-
-
-# The RRULE parts (RFC 5545 3.3.10) a plan of dates can use. BYHOUR/BYMINUTE/BYSECOND
-# are times (a large set made 835 MB in 100 s, issue 16); BYEASTER is dateutil's own.
-_RRULE_PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO",
-                "BYDAY", "BYSETPOS", "WKST")  # fmt: skip
-_RRULE_TIDER = ("BYHOUR", "BYMINUTE", "BYSECOND")
-# A rule must match at least once this many years after its start: BYMONTH=2;BYMONTHDAY=30
-# never does, and searching for it ran until year 9999 (35 s).
-_RRULE_SOEK_AAR = 10
-
-
-def rrule_problem(regel: str, start: date) -> str | None:
-    """Why a raw RRULE cannot be used, in bokmål, or None when it can.
-
-    Checked before anything expands it: dates, not times; a positive INTERVAL; COUNT and
-    UNTIL sane; and at least one date within _RRULE_SOEK_AAR years of start.
-    """
-    from dateutil.rrule import rrule, rrulestr
-
-    text = _rrule_text(regel)
-    parts: dict[str, str] = {}
-    for part in text.upper().split(";"):
-        name, er, value = part.partition("=")
-        name, value = name.strip(), value.strip()
-        if name == "DTSTART":
-            return "start-datoen skrives som «start:», ikke i regelen"
-        if name in _RRULE_TIDER:
-            return f"{name} er et klokkeslett; en plan har datoer (klokkeslettet skrives som «tid:»)"
-        if not er or name not in _RRULE_PARTS:
-            return f"ukjent del «{part.strip()}»; gyldige er {', '.join(_RRULE_PARTS)}"
-        if name in parts:
-            return f"{name} står to ganger"
-        parts[name] = value
-    if parts.get("FREQ") not in _ALLOWED_FREQ:
-        return f"FREQ må være en av {', '.join(_ALLOWED_FREQ)}"
-    for name, low, high in (("INTERVAL", 1, 1000), ("COUNT", 1, 10000)):
-        tall = parts.get(name)
-        if tall is not None and not (tall.isascii() and tall.isdigit() and low <= int(tall) <= high):
-            return f"{name} må være et helt tall fra {low} til {high}, ikke «{tall}»"
-    if "COUNT" in parts and "UNTIL" in parts:
-        return "bruk enten COUNT eller UNTIL, ikke begge"
-    dtstart = datetime.combine(start, datetime.min.time())
-    limit = dtstart + timedelta(days=366 * _RRULE_SOEK_AAR)  # (29 February + 10 years is no date)
-    until = parts.get("UNTIL")
-    if until is not None:
-        if until.endswith("Z"):  # a UTC time; a plan's dates have no time zone
-            return "UNTIL skrives som en dato uten tidssone, f.eks. UNTIL=20270630"
-        digits = until.split("T")[0]
-        try:
-            slutt = datetime.strptime(digits, "%Y%m%d") if digits.isascii() and len(digits) == 8 else None
-        except ValueError:
-            slutt = None
-        if slutt is None or not 1900 <= slutt.year <= 2200:
-            return f"UNTIL skal være en dato ÅÅÅÅMMDD mellom 1900 og 2200, ikke «{until}»"
-        limit = min(limit, slutt.replace(hour=23, minute=59, second=59))
-    try:
-        rule = rrulestr(text, dtstart=dtstart)
-        if not isinstance(rule, rrule):
-            return "skriv én regel på én linje"
-        first = next(iter(rule.replace(count=None, until=limit)), None)
-    except (ValueError, TypeError) as e:
-        return _rrule_feil(e)
-    if first is None:
-        return f"regelen gir ingen dato de første {_RRULE_SOEK_AAR} årene etter start {start.strftime('%d.%m.%Y')}"
-    return None
-
-
-def _rrule_text(regel: str) -> str:
-    """The rule without «RRULE:» and empty parts («FREQ=DAILY;» is common and harmless)."""
-    text = regel.strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[6:]
-    return ";".join(p for p in text.split(";") if p.strip())
-
-
-def _rrule_feil(e: Exception) -> str:
-    """dateutil's reason in bokmål: «invalid 'BYDAY': XX» names the part and the value."""
-    m = re.match(r"invalid '?(\w+)'?: ?(.*)", str(e))
-    if m and m[1].upper() in _RRULE_PARTS:
-        return f"ugyldig verdi i {m[1].upper()}: «{m[2][:60]}»"
-    return "regelen kan ikke leses; sjekk verdiene (se RFC 5545, avsnitt 3.3.10)"
 
 
 class _Expander:
@@ -333,7 +238,7 @@ class _Expander:
         self.ferier: Feriekalender | None = None
         self.margin = MARGIN
         if plan.ferier:
-            from aarshjul.engine.ferier import Feriekalender
+            from aarshjul.plan.ferier import Feriekalender
 
             self.ferier = Feriekalender(plan.ferier)
             self.margin = MARGIN + timedelta(days=self.ferier.lengste_dager())
@@ -478,7 +383,7 @@ class _Expander:
         (workdays.Arbeidskalender.flyttet_grunn)."""
         if ferier is None or not any(ferier.ferie_navn(d) for d in _dager(raw, final)):
             return self.kalender.flyttet_grunn(raw, final)
-        from aarshjul.engine.ferier import ferie_grunn
+        from aarshjul.plan.ferier import ferie_grunn
 
         deler: list[str] = []
         for d in _dager(raw, final):
@@ -636,7 +541,7 @@ def _dager(raw: date, final: date) -> Iterator[date]:
 def _rrule_dates(regel: RRegel, lo: date, hi: date) -> Iterator[date]:
     from dateutil.rrule import rrulestr
 
-    rule = rrulestr(_rrule_text(regel.regel), dtstart=datetime.combine(regel.start, datetime.min.time()))
+    rule = rrulestr(rrule_text(regel.regel), dtstart=datetime.combine(regel.start, datetime.min.time()))
     lo_dt = datetime.combine(lo, datetime.min.time())
     hi_dt = datetime.combine(hi, datetime.max.time())
     for dt in rule.between(lo_dt, hi_dt, inc=True):

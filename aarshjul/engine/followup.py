@@ -38,11 +38,10 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from aarshjul.dates import format_dato, format_skoleaar, skoleaar_start
-from aarshjul.errors import UsageError
 from aarshjul.engine.expand import expand, waiting
-from aarshjul.model import Forekomst, Plan, Ventende
+from aarshjul.errors import UsageError
+from aarshjul.model import Forekomst, Kvittering, Plan, Ventende
 from aarshjul.records import record
-from aarshjul.storage.store import Kvittering
 
 # How far back `next`, the digest and `status --forfalt` look for overdue deadlines.
 # Every tiltak evaluates at least yearly, so a year catches each one once.

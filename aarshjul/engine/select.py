@@ -6,15 +6,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from aarshjul.engine.expand import expand, iter_expand, rolle, waiting
-from aarshjul.model import Forekomst, Hendelse, Plan, Rolle, Tiltak, UtenDato, Ventende
+from aarshjul.engine.expand import expand, iter_expand, waiting
+from aarshjul.engine.roles import best_rolle, tiltak_rolle
+from aarshjul.model import Forekomst, Plan, Rolle, Tiltak, UtenDato, Ventende
 from aarshjul.records import record
 
 if TYPE_CHECKING:  # followup is loaded only when sign-offs are in use (issue 13)
     from collections.abc import Mapping
 
     from aarshjul.engine.followup import Oppfoelging
-    from aarshjul.storage.store import Kvittering
+    from aarshjul.model import Kvittering
 
 MAX_VARSEL = 366  # plan.py caps varsel at 365 days
 
@@ -55,15 +56,6 @@ def _rad_lager() -> Callable[[Forekomst, Rolle | None, int, bool], Rad]:
     return lag
 
 
-def best_rolle(plan: Plan, forekomst: Forekomst, virksomheter: Sequence[str] | None) -> Rolle | None:
-    if not virksomheter:
-        return None
-    roller = {rolle(plan, forekomst, v) for v in virksomheter}
-    if Rolle.ANSVARLIG in roller:
-        return Rolle.ANSVARLIG
-    return Rolle.DELTAR if Rolle.DELTAR in roller else None
-
-
 def varsel_begynt(forekomst: Forekomst, dag: date) -> bool:
     """A deadline whose lead time has begun on `dag` and which is not yet past."""
     return (
@@ -78,7 +70,7 @@ def kommende_frister(plan: Plan, dag: date, virksomheter: Sequence[str] | None =
     rader = []
     for f in expand(plan, dag, dag + timedelta(days=MAX_VARSEL), virksomheter or None):
         if varsel_begynt(f, dag):
-            rader.append(Rad(f, best_rolle(plan, f, virksomheter), (f.dato - dag).days, False))
+            rader.append(Rad(f, best_rolle(plan, (f,), virksomheter), (f.dato - dag).days, False))
     return rader
 
 
@@ -123,9 +115,9 @@ def iter_upcoming(
     ny = _rad_lager()
     for f in iter_expand(plan, lo, hi, wanted) if lo < hi else ():
         if f.dato < til:
-            yield ny(f, best_rolle(plan, f, wanted) if wanted else None, (f.dato - fra).days, False)
+            yield ny(f, best_rolle(plan, (f,), wanted) if wanted else None, (f.dato - fra).days, False)
         elif varsel_begynt(f, fra):
-            tidlige.append(ny(f, best_rolle(plan, f, wanted), (f.dato - fra).days, True))
+            tidlige.append(ny(f, best_rolle(plan, (f,), wanted), (f.dato - fra).days, True))
     yield from tidlige
 
 
@@ -145,7 +137,7 @@ def med_oppfoelging(
     from aarshjul.engine.followup import Status, forfalte, status_for
 
     result = [
-        Rad(o.forekomst, best_rolle(plan, o.forekomst, virksomheter), (o.forekomst.dato - today).days, False,
+        Rad(o.forekomst, best_rolle(plan, (o.forekomst,), virksomheter), (o.forekomst.dato - today).days, False,
             oppfoelging=o, forfalt=True)  # fmt: skip
         for o in forfalte(plan, today, kvitteringer, virksomheter)
         if o.forekomst is not None and o.forekomst.dato < fra
@@ -176,25 +168,6 @@ class TiltakStatus:
     uten_dato: tuple[tuple[UtenDato, Rolle | None], ...] = ()
 
 
-def tiltak_rolle(plan: Plan, tiltak: Tiltak, virksomheter: Sequence[str]) -> Rolle | None:
-    """The best role any of the virksomheter has in the tiltak or one of its hendelser."""
-    roller: set[Rolle] = set()
-    items: tuple[Tiltak | Hendelse | UtenDato, ...] = (tiltak, *tiltak.hendelser, *tiltak.uten_dato)
-    for item in items:
-        for v in virksomheter:
-            if v in item.ansvar:
-                roller.add(Rolle.ANSVARLIG)
-            elif v in item.deltakere or any(
-                v in plan.virksomheter[k].medlemmer
-                for k in (*item.ansvar, *item.deltakere)
-                if k in plan.virksomheter
-            ):
-                roller.add(Rolle.DELTAR)
-    if Rolle.ANSVARLIG in roller:
-        return Rolle.ANSVARLIG
-    return Rolle.DELTAR if roller else None
-
-
 def tiltak_status(plan: Plan, dag: date, virksomheter: Sequence[str] | None = None) -> list[TiltakStatus]:
     """Every tiltak (with virksomheter: those they take part in) and what comes next.
 
@@ -203,7 +176,7 @@ def tiltak_status(plan: Plan, dag: date, virksomheter: Sequence[str] | None = No
     neste: dict[str, Rad] = {}
     for f in expand(plan, dag, dag + TILTAK_HORISONT, virksomheter or None):
         if f.tiltak_id not in neste:
-            neste[f.tiltak_id] = Rad(f, best_rolle(plan, f, virksomheter), (f.dato - dag).days, False)
+            neste[f.tiltak_id] = Rad(f, best_rolle(plan, (f,), virksomheter), (f.dato - dag).days, False)
     ventende = waiting(plan, virksomheter or None)
     result = []
     for tiltak in plan.tiltak:
@@ -213,7 +186,7 @@ def tiltak_status(plan: Plan, dag: date, virksomheter: Sequence[str] | None = No
         mine = tuple(v for v in ventende if v.tiltak_id == tiltak.id)
         plikter = tuple(
             (u, ur) for u in tiltak.uten_dato
-            for ur in [uten_dato_rolle(plan, u, virksomheter) if virksomheter else None]
+            for ur in [best_rolle(plan, (u,), virksomheter) if virksomheter else None]
             if not virksomheter or ur is not None
         )  # fmt: skip
         result.append(TiltakStatus(tiltak, r, neste.get(tiltak.id), mine, plikter))
@@ -221,20 +194,6 @@ def tiltak_status(plan: Plan, dag: date, virksomheter: Sequence[str] | None = No
 
 
 # --- duties without a date (issue 11) ----------------------------------------------------
-
-
-def uten_dato_rolle(plan: Plan, plikt: UtenDato, virksomheter: Sequence[str]) -> Rolle | None:
-    """The best role of any of the virksomheter in a duty without date (groups count, as
-    for forekomster: a member of samordningsgruppa takes part in the group's duties)."""
-    roller = set()
-    for v in virksomheter:
-        if v in plikt.ansvar:
-            return Rolle.ANSVARLIG
-        if v in plikt.deltakere or any(
-            v in plan.virksomheter[k].medlemmer for k in (*plikt.ansvar, *plikt.deltakere) if k in plan.virksomheter
-        ):
-            roller.add(Rolle.DELTAR)
-    return Rolle.DELTAR if roller else None
 
 
 def uten_dato_for(
@@ -249,7 +208,7 @@ def uten_dato_for(
     result = []
     for tiltak in plan.tiltak:
         for plikt in tiltak.uten_dato:
-            r = uten_dato_rolle(plan, plikt, virksomheter) if virksomheter else None
+            r = best_rolle(plan, (plikt,), virksomheter) if virksomheter else None
             if virksomheter and r is None:
                 continue
             result.append((tiltak, plikt, r))

@@ -153,7 +153,7 @@ class _Builder:
         if "ferier_fil" in m:
             ferier.extend(self._ferier_fil(m["ferier_fil"], head))
         if ferier:
-            from aarshjul.engine.ferier import MAKS_FERIE_DAGER, Feriekalender
+            from aarshjul.plan.ferier import MAKS_FERIE_DAGER, Feriekalender
 
             lengste = Feriekalender(ferier).lengste_dager()
             if lengste > MAKS_FERIE_DAGER:
@@ -221,12 +221,12 @@ class _Builder:
         return result
 
     def _ferier_fil(self, node: yaml.Node, head: dict[str, Any]) -> list[Ferie]:
-        """plan.ferier_fil: a skolerute CSV, relative to the plan file (aarshjul/engine/ferier.py)."""
+        """plan.ferier_fil: a skolerute CSV, relative to the plan file (aarshjul/plan/ferier.py)."""
         w = self.w
         value = w.text(node, "plan.ferier_fil")
         if value is None:
             return []
-        from aarshjul.engine.ferier import les_skolerute
+        from aarshjul.plan.ferier import les_skolerute
 
         path = Path(value).expanduser()
         if not path.is_absolute():

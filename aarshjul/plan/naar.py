@@ -245,7 +245,7 @@ def _rrule(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentakelse 
     start = w.dato(m["start"], f"{what}: start") if "start" in m else _DEFAULT_RRULE_START
     if regel is None or start is None:
         return None
-    from aarshjul.engine.expand import rrule_problem  # the expander owns dateutil.rrule
+    from aarshjul.plan.rrule import rrule_problem
 
     problem = rrule_problem(regel, start)
     if problem:

@@ -21,7 +21,9 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, iso_uke
-from aarshjul.engine.expand import expand, rolle, waiting
+from aarshjul.engine.expand import expand, waiting
+from aarshjul.engine.roles import best_rolle
+from aarshjul.engine.select import Rad, kommende_frister
 from aarshjul.model import Plan, Rolle, Ventende
 from aarshjul.records import record
 from aarshjul.render.common import (
@@ -37,10 +39,9 @@ from aarshjul.render.common import (
     virksomhet_navn,
     virksomheter_tekst,
 )
-from aarshjul.engine.select import Rad, best_rolle, kommende_frister
 
 if TYPE_CHECKING:
-    from aarshjul.storage.store import Kvittering
+    from aarshjul.model import Kvittering
 
 FORMATER = ("tekst", "markdown", "html")
 WIDTH = 80
@@ -99,7 +100,7 @@ def build_digest(
         from aarshjul.engine import followup
 
         forfalte = tuple(
-            Rad(o.forekomst, best_rolle(plan, o.forekomst, wanted), (o.forekomst.dato - start).days, False,
+            Rad(o.forekomst, best_rolle(plan, (o.forekomst,), wanted), (o.forekomst.dato - start).days, False,
                 oppfoelging=o, forfalt=True)  # fmt: skip
             for o in followup.forfalte(plan, start, kvitteringer, wanted)
             if o.forekomst is not None
@@ -110,7 +111,7 @@ def build_digest(
             from aarshjul.engine.followup import status_for
 
             o = status_for(f, kvitteringer, start)
-        rad = Rad(f, best_rolle(plan, f, wanted), (f.dato - start).days, False, oppfoelging=o)
+        rad = Rad(f, best_rolle(plan, (f,), wanted), (f.dato - start).days, False, oppfoelging=o)
         per_dag.setdefault(f.dato, []).append(rad)
     # A deadline belongs in this digest when its varsel opens on any day of the period,
     # not only on its Monday: whoever reads one digest a week then never gets less
@@ -120,7 +121,7 @@ def build_digest(
         for r in kommende_frister(plan, slutt - timedelta(days=1), wanted)
         if r.forekomst.dato >= slutt and (kvitteringer is None or r.forekomst.nokkel not in kvitteringer)
     )
-    ventende = tuple((v, _best_rolle_ventende(plan, v, wanted)) for v in waiting(plan, wanted or None))
+    ventende = tuple((v, best_rolle(plan, (v,), wanted)) for v in waiting(plan, wanted or None))
     return Digest(
         plan=plan,
         start=start,
@@ -131,13 +132,6 @@ def build_digest(
         ventende=ventende,
         forfalte=forfalte,
     )
-
-
-def _best_rolle_ventende(plan: Plan, v: Ventende, wanted: tuple[str, ...]) -> Rolle | None:
-    roller = {rolle(plan, v, w) for w in wanted}
-    if Rolle.ANSVARLIG in roller:
-        return Rolle.ANSVARLIG
-    return Rolle.DELTAR if Rolle.DELTAR in roller else None
 
 
 def render(digest: Digest, fmt: str) -> str:

@@ -19,9 +19,9 @@ from json.encoder import encode_basestring  # the C one when _json is there (CPy
 from operator import attrgetter
 from typing import Any
 
+from aarshjul.engine.select import Rad, TiltakStatus
 from aarshjul.model import Forekomst, Plan
 from aarshjul.render.common import escape_unsafe
-from aarshjul.engine.select import Rad, TiltakStatus
 
 FOREKOMST_KEYS = frozenset({
     # the contract from issue 3

@@ -22,7 +22,9 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, format_skoleaar
-from aarshjul.engine.expand import expand, rolle, waiting
+from aarshjul.engine.expand import expand, waiting
+from aarshjul.engine.roles import rolle
+from aarshjul.engine.select import Rad, upcoming
 from aarshjul.model import Forekomst, Plan, Ventende
 from aarshjul.records import record
 from aarshjul.render.common import (
@@ -34,10 +36,9 @@ from aarshjul.render.common import (
     virksomheter_tekst,
 )
 from aarshjul.render.views import dato_med_ukedag, flyttet, per_uke
-from aarshjul.engine.select import Rad, upcoming
 
 if TYPE_CHECKING:
-    from aarshjul.storage.store import Kvittering
+    from aarshjul.model import Kvittering
 
 INDEX = "index.html"
 STIL = "stil.css"

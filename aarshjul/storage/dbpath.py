@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from aarshjul.storage.store import Kvittering
+    from aarshjul.model import Kvittering
 
 DB_ENV = "AARSHJUL_DB"
 DB_FILNAVN = "kvitteringer.sqlite"

@@ -19,8 +19,8 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from aarshjul.storage.output import OutputError, ensure_folder, er_lik, write_atomic
 from aarshjul.records import record
+from aarshjul.storage.output import OutputError, ensure_folder, er_lik, write_atomic
 
 MANIFEST = ".aarshjul-nettside.json"
 MANIFEST_VERSJON = 1

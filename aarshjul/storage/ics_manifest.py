@@ -26,12 +26,11 @@ why, the command prints it): the next run starts the numbering again from what i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from json.encoder import encode_basestring as _json_streng  # what json.dumps(ensure_ascii=False) uses
 from pathlib import Path
 
-from aarshjul.model import Forekomst, Plan
 from aarshjul.records import record
 
 # SHA-256 without hashlib: importing hashlib loads OpenSSL (~2 ms of an `ics --alle` run
@@ -276,67 +275,3 @@ def _poster(data: object) -> dict[str, dict[str, object]]:
 def dato_naa(idag: date) -> datetime:
     """The run's LAST-MODIFIED: the start of its own day, in UTC (deterministic per day)."""
     return datetime.combine(idag, datetime.min.time(), tzinfo=timezone.utc)
-
-
-
-def mappe_filer(
-    plan: Plan,
-    forekomster: Sequence[Forekomst],
-    filnavn: Mapping[str, str],
-    *,
-    alle_filnavn: str,
-    stamp: datetime,
-    fra: date,
-    til: date,
-    manifest: Manifest | None = None,
-    utfort: Mapping[str, date] | None = None,
-    baser: Mapping[str, Forekomst] | None = None,
-) -> Iterator[tuple[str, bytes, int]]:
-    """The files of a published folder, one at a time: (file name, bytes, events).
-
-    One file per virksomhet in `filnavn` (virksomhet key -> file name) with the
-    forekomster where it is ansvarlig or deltar (expand.rolle), then `alle_filnavn` with
-    every forekomst. Which virksomheter a forekomst belongs to is worked out once per
-    forekomst, and each VEVENT is made once for all its files, so the work grows with
-    the output (issue 16: one tiltak owning 5,000 virksomheter). Files are yielded as
-    they are made, so the caller can write each before the next is made.
-    """
-    from aarshjul.render.ics import kalenderbeskrivelse, kalendernavn, render_ics, uid
-
-    per_virksomhet: dict[str, list[Forekomst]] = {key: [] for key in filnavn}
-    for f in forekomster:
-        for key in _roller(plan, f):
-            liste = per_virksomhet.get(key)
-            if liste is not None:
-                liste.append(f)
-    delte: dict[str, bytes] = {}
-    uids = {f.id: uid(plan, f) for f in forekomster}
-    # Every file names an evaluated meeting the same way, also where the meeting is in
-    # another virksomhet's file only: each VEVENT is made once for all its files.
-    alle_baser = {f.nokkel: f for f in forekomster if f.nokkel}
-    if baser:
-        alle_baser = {**baser, **alle_baser}
-    deler: list[tuple[str, str, Sequence[Forekomst]]] = [
-        (navn, plan.virksomheter[key].navn if key in plan.virksomheter else key, per_virksomhet[key])
-        for key, navn in filnavn.items()
-    ]
-    deler.append((alle_filnavn, "alle virksomheter", forekomster))
-    for navn, hvem, fs in deler:
-        avlyste = manifest.fil(navn, (uids[f.id] for f in fs)) if manifest is not None else []
-        data = render_ics(
-            plan, fs, calname=kalendernavn(plan, hvem), stamp=stamp, delte=delte,
-            kalenderbeskrivelse=kalenderbeskrivelse(plan, hvem, fra, til),
-            utfort=utfort, versjoner=manifest, baser=alle_baser, avlyste=avlyste,
-        )  # fmt: skip
-        yield navn, data, len(fs)
-
-
-def _roller(plan: Plan, f: Forekomst) -> set[str]:
-    """Every virksomhet with a rolle in f: named in ansvar or deltakere, or a member of a
-    group named there (the same as expand.rolle, for all virksomheter at once)."""
-    keys = {*f.ansvar, *f.deltakere}
-    for key in (*f.ansvar, *f.deltakere):
-        gruppe = plan.virksomheter.get(key)
-        if gruppe is not None:
-            keys.update(gruppe.medlemmer)
-    return keys

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aarshjul.errors import AarshjulError
-from aarshjul.records import record
+from aarshjul.model import Kvittering
 
 if TYPE_CHECKING:
     import sqlite3
@@ -42,8 +42,6 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_S = 30.0
 _HEADER = b"SQLite format 3\x00"
 
-KVITTERT = "kvittert"
-ANGRET = "angret"
 
 # Append-only. Step 1 is the first released schema; step 2 gives every row a uid so
 # that an export imported twice adds nothing (INSERT OR IGNORE on the unique index).
@@ -84,26 +82,6 @@ class StoreError(AarshjulError):
     """The sign-off database cannot be read or written; the message says which file and why."""
 
     exit_code = 1
-
-
-@record
-class Kvittering:
-    """One row of the store: a sign-off (handling "kvittert") or a withdrawal ("angret")."""
-
-    nokkel: str  # Forekomst.nokkel
-    handling: str  # KVITTERT or ANGRET
-    utfort: date | None  # the day it was done (sign-offs only)
-    av: str | None = None
-    merknad: str | None = None
-    lenke: str | None = None
-    forekomst_id: str | None = None  # Forekomst.id when it was signed off
-    forekomst_dato: date | None = None  # the occurrence's date when it was signed off
-    registrert: str = ""  # UTC timestamp, ISO 8601 with microseconds: the order of events
-    uid: str = ""  # unique per row, kept by export/import
-
-    @property
-    def er_kvittert(self) -> bool:
-        return self.handling == KVITTERT
 
 
 def ny_kvittering(
