@@ -6,11 +6,9 @@ aarshjul/engine/followup.py. This module only reads options, resolves ids and pr
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -28,8 +26,7 @@ from aarshjul.cli.common import (
 from aarshjul.errors import UsageError
 
 if TYPE_CHECKING:
-    from aarshjul.engine.followup import Oppfoelging
-    from aarshjul.model import Kvittering, Plan
+    pass
 
 SkoleaarOption = Annotated[
     str | None,
@@ -43,57 +40,10 @@ OutputOption = Annotated[
     str, typer.Option("--output", "-o", metavar="FIL", help="Skriv til filen (atomisk) i stedet for skjermen.")
 ]
 
-MAKS_TEKST = 2000
-_KONTROLL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
 def _db(option: str | None) -> Path:
     from aarshjul.storage.dbpath import resolve_db_path
 
     return resolve_db_path(option)
-
-
-def gjeldende(db: str | None) -> dict[str, Kvittering]:
-    """The sign-offs in force; {} without a database file (sqlite3 is then never imported)."""
-    from aarshjul.storage.store import db_exists
-
-    path = _db(db)
-    if not db_exists(path):
-        return {}
-    from aarshjul.storage.store import read_gjeldende
-
-    return read_gjeldende(path)
-
-
-def _brukertekst(verdi: str | None, option: str) -> str | None:
-    """--av, --merknad, --lenke: one line of text, no fødselsnummer (privacy.py)."""
-    if verdi is None:
-        return None
-    tekst = verdi.strip()
-    if not tekst:
-        return None
-    if len(tekst) > MAKS_TEKST:
-        raise UsageError(f"{option} er for lang ({len(tekst)} tegn); høyst {MAKS_TEKST}.")
-    if _KONTROLL.search(tekst):
-        raise UsageError(f"{option} inneholder kontrolltegn eller linjeskift; skriv teksten på én linje.")
-    import unicodedata
-
-    from aarshjul.plan.privacy import FNR_MELDING, scan_personal_data
-
-    # Check the text as a reader sees it: fullwidth or other digits folded (NFKC), and
-    # once more with separators between digits removed ("010190-123 45").
-    normal = unicodedata.normalize("NFKC", tekst)
-    sammen = re.sub(r"(?<=\d)[\s.\-–/]+(?=\d)", "", normal)
-    if scan_personal_data(normal, None)[0] or scan_personal_data(sammen, None)[0]:
-        raise UsageError(f"{option} {FNR_MELDING} Skriv rolle eller virksomhet, ikke personnummer.")
-    return tekst
-
-
-def _lenke(verdi: str | None) -> str | None:
-    tekst = _brukertekst(verdi, "--lenke")
-    if tekst is not None and (not tekst.startswith(("https://", "http://")) or " " in tekst):
-        raise UsageError(f"--lenke må være en nettadresse som begynner med https:// (fikk «{tekst}»).")
-    return tekst
 
 
 def _meld_opprettet(path: Path) -> None:
@@ -147,29 +97,17 @@ def kvitter_cmd(
         return
     if not ider:
         raise UsageError("Skriv hvilken forekomst som er gjort, f.eks. «aarshjul kvitter pmto.evaluering 2026/27».")
-    from aarshjul.engine.followup import finn_forekomst, utfort_tekst
-    from aarshjul.model import KVITTERT
-    from aarshjul.storage.store import ny_kvittering, write_transaction
-
-    utfort = parse_date_option(dato, "--dato") if dato else s.today
-    if utfort > s.today:
-        raise UsageError(f"--dato {utfort:%d.%m.%Y} er etter i dag; kvitter når det er gjort.")
-    av_, merknad_, lenke_ = _brukertekst(av, "--av"), _brukertekst(merknad, "--merknad"), _lenke(lenke)
-    plan = s.plan()
-    forekomster = [finn_forekomst(plan, i, s.today) for i in ider]
-    nye = [
-        ny_kvittering(
-            f.nokkel, KVITTERT, utfort, av=av_, merknad=merknad_, lenke=lenke_, forekomst_id=f.id, forekomst_dato=f.dato
-        )
-        for f in forekomster
-    ]
-    with write_transaction(path) as store:
-        if store.created:
-            _meld_opprettet(path)
-        store.append(nye)
+    from aarshjul.engine.followup import utfort_tekst
     from aarshjul.render.common import one_line
+    from aarshjul.services.signoff import kvitter
 
-    for f, k in zip(forekomster, nye):
+    forekomster, lagret = kvitter(
+        s.plan, path, ider, s.today, utfort=parse_date_option(dato, "--dato") if dato else None,
+        av=av, merknad=merknad, lenke=lenke,
+    )  # fmt: skip
+    if lagret.opprettet:
+        _meld_opprettet(path)
+    for f, k in zip(forekomster, lagret.kvitteringer):
         hva = f"{one_line(f.tiltak_navn)} – {one_line(f.tittel)} ({f.dato:%d.%m.%Y})"
         typer.echo(f"Kvittert: {hva}: {utfort_tekst(k)}.")
 
@@ -183,37 +121,10 @@ def angre_cmd(
 
     Eksempel: aarshjul angre pmto.evaluering.2027-03-31
     """
-    from aarshjul.engine.followup import finn_forekomst
-    from aarshjul.errors import AarshjulError
-    from aarshjul.model import ANGRET
-    from aarshjul.storage.store import db_exists, ny_kvittering, write_transaction
+    from aarshjul.services.signoff import angre
 
     s = state(ctx)
-    path = _db(db)
-    if not db_exists(path):
-        raise UsageError(f"Ingen kvitteringer å angre: {path} finnes ikke.")
-    plan = s.plan()
-    with write_transaction(path) as store:
-        i_kraft = store.gjeldende()
-        nye = []
-        for tekst in ider:
-            # A sign-off whose occurrence left the plan can still be withdrawn by its key.
-            k = i_kraft.get(tekst.strip()) or next(
-                (k for k in i_kraft.values() if k.forekomst_id == tekst.strip()), None
-            )
-            if k is None:
-                try:
-                    nokkel = finn_forekomst(plan, tekst, s.today).nokkel
-                except AarshjulError:
-                    raise
-                k = i_kraft.get(nokkel)
-                if k is None:
-                    raise UsageError(f"«{tekst}» er ikke kvittert; ingenting å angre.")
-            nye.append(
-                ny_kvittering(k.nokkel, ANGRET, None, forekomst_id=k.forekomst_id, forekomst_dato=k.forekomst_dato)
-            )
-        store.append(nye)
-    for k in nye:
+    for k in angre(s.plan, _db(db), ider, s.today):
         typer.echo(f"Angret kvitteringen for {k.forekomst_id or k.nokkel}.")
 
 
@@ -240,23 +151,6 @@ def _vindu(s: State, skoleaar: str | None, fra: str | None, til: str | None) -> 
         return start, end, f"{format_dato(start)}–{format_dato(end - timedelta(days=1))}"
     aar, _ = parse_year_options(s, None, skoleaar)
     return date(aar, 8, 1), date(aar + 1, 8, 1), f"skoleåret {format_skoleaar(aar)}"
-
-
-def _rader(
-    plan: Plan,
-    start: date,
-    end: date,
-    keys: Sequence[str],
-    i_kraft: dict[str, Kvittering],
-    today: date,
-    typer_: set[str],
-) -> list[Oppfoelging]:
-    from aarshjul.engine.expand import expand
-    from aarshjul.engine.followup import med_status, venter
-
-    forekomster = [f for f in expand(plan, start, end, keys or None) if f.type.value in typer_]
-    rader = med_status(forekomster, i_kraft, today)
-    return rader + [o for o in venter(plan, keys) if o.ventende is not None and o.ventende.type.value in typer_]
 
 
 def status_cmd(
@@ -291,6 +185,7 @@ def status_cmd(
     from aarshjul.engine.followup import FORFALT_DAGER, Status
     from aarshjul.render import oppfoelging as r
     from aarshjul.render.views import for_hvem
+    from aarshjul.services.signoff import kvitteringer_i_bruk, oppfoelging
 
     valgt = (fmt or "tabell").strip().lower()
     if valgt not in STATUS_FORMATER:
@@ -303,7 +198,7 @@ def status_cmd(
         start, end, navn = _vindu(s, skoleaar, fra, til)
     plan = s.plan()
     keys = resolve_virksomheter(plan, virksomhet)
-    rader = _rader(plan, start, end, keys, gjeldende(db), s.today, {"frist", "evaluering", "møte"})
+    rader = oppfoelging(plan, start, end, keys, kvitteringer_i_bruk(db) or {}, s.today, {"frist", "evaluering", "møte"})
     if forfalt:
         rader = [o for o in rader if o.status is Status.FORFALT]
         if not rader:
@@ -347,6 +242,7 @@ def rapport_cmd(
     Eksempel: aarshjul rapport --skoleår 2026/27 --format html -o fellesevaluering.html
     """
     from aarshjul.render import oppfoelging as r
+    from aarshjul.services.signoff import kvitteringer_i_bruk, oppfoelging
 
     valgt = fmt.strip().lower()
     if valgt not in RAPPORT_FORMATER:
@@ -355,7 +251,7 @@ def rapport_cmd(
     start, end, navn = _vindu(s, skoleaar, fra, til)
     plan = s.plan()
     keys = resolve_virksomheter(plan, virksomhet)
-    rader = _rader(plan, start, end, keys, gjeldende(db), s.today, {"frist", "evaluering"})
+    rader = oppfoelging(plan, start, end, keys, kvitteringer_i_bruk(db) or {}, s.today, {"frist", "evaluering"})
     overskrift = f"Fellesevaluering {navn}"
     if valgt == "json":
         tekst = r.render_rapport_json(plan, rader, start, end)
@@ -370,129 +266,18 @@ def rapport_cmd(
 
 # --- export and import ---------------------------------------------------------------
 
-EKSPORT_FELT = (
-    "uid", "nokkel", "handling", "utfort", "av", "merknad", "lenke", "forekomst_id", "forekomst_dato", "registrert",
-)  # fmt: skip
-
-
-def _til_dict(k: Kvittering) -> dict[str, Any]:
-    return {
-        "uid": k.uid, "nokkel": k.nokkel, "handling": k.handling,
-        "utfort": k.utfort.isoformat() if k.utfort else None, "av": k.av, "merknad": k.merknad, "lenke": k.lenke,
-        "forekomst_id": k.forekomst_id, "forekomst_dato": k.forekomst_dato.isoformat() if k.forekomst_dato else None,
-        "registrert": k.registrert,
-    }  # fmt: skip
-
 
 def _eksport(path: Path, fmt: str, output: str) -> None:
-    from aarshjul.storage.store import read_events
+    from aarshjul.services.signoff import eksport
 
-    valgt = fmt.strip().lower()
-    if valgt not in ("json", "csv"):
-        raise UsageError(f"Ukjent eksportformat «{fmt}». Velg json eller csv.")
-    rader = [_til_dict(k) for k in read_events(path)]
-    if valgt == "json":
-        from aarshjul.render.json import dumps
-
-        data = dumps(rader)
-    else:
-        import csv
-        import io
-
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=EKSPORT_FELT, delimiter=";", lineterminator="\r\n")
-        w.writeheader()
-        for rad in rader:
-            w.writerow({k: "" if v is None else v for k, v in rad.items()})
-        data = "\ufeff" + buf.getvalue()
-    write_output(output, data.encode("utf-8"))
+    write_output(output, eksport(path, fmt).encode("utf-8"))
 
 
 def _import(path: Path, fil: Path) -> None:
-    from aarshjul.storage.store import write_transaction
+    from aarshjul.services.signoff import importer
 
-    nye = les_eksport(fil)
-    with write_transaction(path) as store:
-        if store.created:
-            _meld_opprettet(path)
-        lagt_til = store.append(nye)
-    typer.echo(f"Importerte {lagt_til} av {len(nye)} kvitteringer fra {fil} ({len(nye) - lagt_til} fantes fra før).")
-
-
-_UID = re.compile(r"^[0-9a-f]{32}$")
-_STEMPEL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
-
-
-def les_eksport(fil: Path) -> list[Kvittering]:
-    """Parse an export (JSON or CSV, told apart by content); UsageError with file:line."""
-    try:
-        raw = fil.read_bytes()
-    except OSError as e:
-        raise UsageError(f"{fil}: kan ikke lese filen ({e.strerror}).") from None
-    try:
-        tekst = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(f"{fil}: er ikke UTF-8; bruk en fil laget av «aarshjul kvitter --eksport».") from None
-    rader: list[tuple[int, dict[str, Any]]] = []
-    if tekst.lstrip().startswith("["):
-        import json
-
-        try:
-            data = json.loads(tekst)
-        except json.JSONDecodeError as e:
-            raise UsageError(f"{fil}:{e.lineno}: ugyldig JSON ({e.msg}).") from None
-        if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
-            raise UsageError(f"{fil}: JSON-eksporten skal være en liste med objekter.")
-        linjer = [i + 1 for i, line in enumerate(tekst.splitlines()) if line.strip() == "{"]
-        rader = [(linjer[i] if i < len(linjer) else 0, x) for i, x in enumerate(data)]
-    else:
-        import csv
-
-        reader = csv.DictReader(tekst.splitlines(), delimiter=";")
-        mangler = set(EKSPORT_FELT) - set(reader.fieldnames or ())
-        if mangler:
-            raise UsageError(f"{fil}:1: CSV-filen mangler kolonnene {', '.join(sorted(mangler))}.")
-        rader = [(reader.line_num, dict(rad)) for rad in reader]
-    return [_kvittering(fil, linje, rad) for linje, rad in rader]
-
-
-def _kvittering(fil: Path, linje: int, rad: dict[str, Any]) -> Kvittering:
-    from aarshjul.model import ANGRET, KVITTERT, Kvittering
-
-    hvor = f"{fil}:{linje}" if linje else str(fil)
-
-    def felt(navn: str) -> str | None:
-        v = rad.get(navn)
-        if v is None or v == "":
-            return None
-        if not isinstance(v, str):
-            raise UsageError(f"{hvor}: «{navn}» skal være tekst.")
-        return v
-
-    def dato(navn: str) -> date | None:
-        v = felt(navn)
-        if v is None:
-            return None
-        try:
-            return date.fromisoformat(v)
-        except ValueError:
-            raise UsageError(f"{hvor}: «{navn}» er ikke en dato (åååå-mm-dd): «{v}».") from None
-
-    uid, nokkel, handling, registrert = felt("uid"), felt("nokkel"), felt("handling"), felt("registrert")
-    if uid is None or not _UID.match(uid):
-        raise UsageError(f"{hvor}: «uid» mangler eller er ugyldig.")
-    if not nokkel:
-        raise UsageError(f"{hvor}: «nokkel» mangler.")
-    if handling not in (KVITTERT, ANGRET):
-        raise UsageError(f"{hvor}: «handling» må være {KVITTERT} eller {ANGRET}.")
-    if registrert is None or not _STEMPEL.match(registrert):
-        raise UsageError(f"{hvor}: «registrert» mangler eller er ikke et tidsstempel (2027-03-25T09:00:00.000000Z).")
-    try:
-        av, merknad = _brukertekst(felt("av"), "«av»"), _brukertekst(felt("merknad"), "«merknad»")
-        lenke = _brukertekst(felt("lenke"), "«lenke»")
-    except UsageError as e:
-        raise UsageError(f"{hvor}: {e.message}") from None
-    return Kvittering(
-        nokkel=nokkel, handling=handling, utfort=dato("utfort"), av=av, merknad=merknad, lenke=lenke,
-        forekomst_id=felt("forekomst_id"), forekomst_dato=dato("forekomst_dato"), registrert=registrert, uid=uid,
-    )  # fmt: skip
+    lagret, lagt_til = importer(path, fil)
+    if lagret.opprettet:
+        _meld_opprettet(path)
+    n = len(lagret.kvitteringer)
+    typer.echo(f"Importerte {lagt_til} av {n} kvitteringer fra {fil} ({n - lagt_til} fantes fra før).")
