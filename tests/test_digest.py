@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aarshjul.dates import iso_uke
+from aarshjul.engine.digest import build_digest
 from aarshjul.render.common import one_line
 from aarshjul.render.digest import (
-    build_digest,
     md_escape,
     og_liste,
     periode_tekst,

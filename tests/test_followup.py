@@ -65,7 +65,8 @@ def test_unknown_id_names_the_closest(real_plan) -> None:  # type: ignore[no-unt
 
 
 def test_digest_of_week_14_of_2027_has_pmto_forfalt_5_days(real_plan) -> None:  # type: ignore[no-untyped-def]
-    from aarshjul.render.digest import build_digest, render_text
+    from aarshjul.engine.digest import build_digest
+    from aarshjul.render.digest import render_text
 
     annen = {"samba.mote.2027-03": ny_kvittering("samba.mote.2027-03", KVITTERT, date(2027, 3, 16))}
     d = build_digest(real_plan, date(2027, 4, 5), 1, ["barnevern"], annen)

@@ -52,7 +52,8 @@ def digest_cmd(
 
     Eksempel: aarshjul digest --virksomhet barnehage --stille-hvis-tom
     """
-    from aarshjul.render.digest import FORMATER, MAX_UKER, build_digest, render
+    from aarshjul.engine.digest import MAX_UKER, build_digest
+    from aarshjul.render.digest import FORMATER, render
 
     s = state(ctx)
     if fmt not in FORMATER:

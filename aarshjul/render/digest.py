@@ -1,7 +1,7 @@
-"""The weekly digest (issue 5): what happens this week, deadlines coming up, what waits.
+"""The weekly digest as text, markdown or HTML.
 
-`build_digest` chooses the content; `render_text`, `render_markdown` and `render_html`
-turn it into a str. Nothing here reads the clock or the terminal: the caller passes the
+engine/digest.py chooses the content (`build_digest`); `render_text`, `render_markdown`
+and `render_html` turn it into a str. Nothing here reads the clock or the terminal: the caller passes the
 period's first day. The text version is what cron mails (no ANSI, at most 80 columns),
 markdown is for chat, HTML for e-mail (inline styles only, every plan text escaped).
 
@@ -16,16 +16,13 @@ from __future__ import annotations
 import html
 import re
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, iso_uke
-from aarshjul.engine.expand import expand, waiting
-from aarshjul.engine.roles import best_rolle
-from aarshjul.engine.select import Rad, kommende_frister
-from aarshjul.model import Plan, Rolle, Ventende
-from aarshjul.records import record
+from aarshjul.engine.digest import Digest
+from aarshjul.engine.select import Rad
+from aarshjul.model import Rolle, Ventende
 from aarshjul.render.common import (
     ROLLE_NAVN,
     TYPE_NAVN,
@@ -40,98 +37,10 @@ from aarshjul.render.common import (
     virksomheter_tekst,
 )
 
-if TYPE_CHECKING:
-    from aarshjul.model import Kvittering
-
 FORMATER = ("tekst", "markdown", "html")
 WIDTH = 80
 ANTATT_MERKE = "antatt dato – må bekreftes"
 ANSVAR_ANTATT_MERKE = "ansvar antatt – må bekreftes"
-MAX_UKER = 52
-
-
-@record
-class Digest:
-    """Everything one digest shows, chosen from the plan for [start, slutt)."""
-
-    plan: Plan
-    start: date  # a Monday
-    slutt: date  # exclusive: the Monday after the last week
-    virksomheter: tuple[str, ...]  # keys; empty = the whole plan
-    dager: tuple[tuple[date, tuple[Rad, ...]], ...]  # days with something on them
-    frister: tuple[Rad, ...]  # deadlines after the period whose varsel has begun
-    ventende: tuple[tuple[Ventende, Rolle | None], ...]
-    # Overdue deadlines before the period, not signed off (issue 13); only when sign-offs
-    # are in use (build_digest got kvitteringer). Days are counted from the period's start.
-    forfalte: tuple[Rad, ...] = ()
-
-    @property
-    def is_empty(self) -> bool:
-        """Nothing in the period, nothing overdue and no deadline coming up (waiting items
-        do not count: they wait every week, and cron should stay silent in a quiet week)."""
-        return not self.dager and not self.frister and not self.forfalte
-
-
-def week_start(d: date) -> date:
-    """The Monday of d's ISO week."""
-    return d - timedelta(days=d.weekday())
-
-
-def build_digest(
-    plan: Plan,
-    fra: date,
-    uker: int = 1,
-    virksomheter: Sequence[str] = (),
-    kvitteringer: Mapping[str, Kvittering] | None = None,
-) -> Digest:
-    """The digest for `uker` ISO weeks from the week that contains `fra`.
-
-    With kvitteringer (sign-offs in force, nokkel → Kvittering; issue 13), the digest
-    starts with what is overdue, marks what is done, and leaves signed-off deadlines out
-    of "Kommende frister"."""
-    if not 1 <= uker <= MAX_UKER:
-        raise ValueError(f"uker must be 1..{MAX_UKER}, got {uker}")
-    start = week_start(fra)
-    slutt = start + timedelta(weeks=uker)
-    wanted = tuple(virksomheter)
-    per_dag: dict[date, list[Rad]] = {}
-    forfalte: tuple[Rad, ...] = ()
-    if kvitteringer is not None:
-        from aarshjul.engine import followup
-
-        forfalte = tuple(
-            Rad(o.forekomst, best_rolle(plan, (o.forekomst,), wanted), (o.forekomst.dato - start).days, False,
-                oppfoelging=o, forfalt=True)  # fmt: skip
-            for o in followup.forfalte(plan, start, kvitteringer, wanted)
-            if o.forekomst is not None
-        )
-    for f in expand(plan, start, slutt, wanted or None):
-        o = None
-        if kvitteringer is not None:
-            from aarshjul.engine.followup import status_for
-
-            o = status_for(f, kvitteringer, start)
-        rad = Rad(f, best_rolle(plan, (f,), wanted), (f.dato - start).days, False, oppfoelging=o)
-        per_dag.setdefault(f.dato, []).append(rad)
-    # A deadline belongs in this digest when its varsel opens on any day of the period,
-    # not only on its Monday: whoever reads one digest a week then never gets less
-    # warning than varsel. Days are counted from the period's first day, as above.
-    frister = tuple(
-        Rad(r.forekomst, r.rolle, (r.forekomst.dato - start).days, True)
-        for r in kommende_frister(plan, slutt - timedelta(days=1), wanted)
-        if r.forekomst.dato >= slutt and (kvitteringer is None or r.forekomst.nokkel not in kvitteringer)
-    )
-    ventende = tuple((v, best_rolle(plan, (v,), wanted)) for v in waiting(plan, wanted or None))
-    return Digest(
-        plan=plan,
-        start=start,
-        slutt=slutt,
-        virksomheter=wanted,
-        dager=tuple((d, tuple(rader)) for d, rader in sorted(per_dag.items())),
-        frister=frister,
-        ventende=ventende,
-        forfalte=forfalte,
-    )
 
 
 def render(digest: Digest, fmt: str) -> str:
