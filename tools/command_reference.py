@@ -48,7 +48,7 @@ def command_names() -> list[str]:
 def help_texts(commands: list[tuple[str, ...]]) -> list[str]:
     """`aarshjul ARGS --help` for each ARGS, with trailing spaces removed."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AARSHJUL_")}
-    env.update(COLUMNS="100", NO_COLOR="1", PYTHONPATH=str(REPO))
+    env.update(COLUMNS="100", NO_COLOR="1", PYTHONPATH=str(REPO), PYTHONIOENCODING="utf-8")
     children = [
         subprocess.Popen(
             [sys.executable, "-c", CONSOLE, *args, "--help"],
