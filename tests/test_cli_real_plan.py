@@ -26,10 +26,10 @@ def test_check_accepts_the_real_plan(run) -> None:
 
 
 def test_readme_session_is_real_output(run) -> None:
-    """The README shows `aarshjul next --virksomhet barnehage` on 25.11.2026; keep it true."""
+    """docs/bruk.md shows `aarshjul next --virksomhet barnehage` on 25.11.2026; keep it true."""
     from conftest import REPO
 
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "docs" / "bruk.md").read_text(encoding="utf-8")
     start = readme.index("$ aarshjul next --virksomhet barnehage\n") + len("$ aarshjul next --virksomhet barnehage\n")
     shown = readme[start : readme.index("```", start)]
     r = run("next", "--virksomhet", "barnehage")

@@ -123,7 +123,7 @@ def test_calendar_header_for_publishing(ics) -> None:  # type: ignore[no-untyped
     assert str(cal["VERSION"]) == "2.0"
     assert str(cal["PRODID"]) == "-//aarshjul//aarshjul 0.1//NO"  # not the kommune's name
     assert str(cal["CALSCALE"]) == "GREGORIAN"
-    assert "METHOD" not in cal  # PUBLISH wants an ORGANIZER (RFC 5546); README «Outlook»
+    assert "METHOD" not in cal  # PUBLISH wants an ORGANIZER (RFC 5546); docs/kalender-outlook.md
     assert str(cal["X-WR-CALNAME"]) == "Årshjul Testplan – Barnehage"
     assert str(cal["NAME"]) == "Årshjul Testplan – Barnehage"
     assert str(cal["DESCRIPTION"]) == (

@@ -403,8 +403,9 @@ def test_digest_marks_pmto_done_and_drops_it_from_kommende_frister(run, db: Path
 def test_readme_session_is_real_output(run, db: Path) -> None:  # type: ignore[no-untyped-def]
     from conftest import REPO
 
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    seksjon = readme.split("\n## Kvittering og oppfølging\n", 1)[1].split("\n## ", 1)[0]
+    readme = (REPO / "docs" / "kvitteringer.md").read_text(encoding="utf-8")
+    assert readme.startswith("# Kvittering og oppfølging\n")
+    seksjon = readme.split("\n## ", 1)[0]
     r = run("kvitter", "pmto.evaluering 2026/27", "--dato", "25.03.2027", "--av", "Virksomhetsleder barnevern",
             "--merknad", "Evaluert i lærende møte", "--db", str(db), today="05.04.2027")  # fmt: skip
     assert f"\n{r.stdout}$ aarshjul status --virksomhet pmto" in seksjon
