@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import PLANS
 
-from aarshjul.render.site import Abonnement, Nettsted, render_site
+from aarshjul.render.site import Abonnement, render_site
+from aarshjul.services.publish import lag_nettsted
 from aarshjul.storage.folder import MANIFEST, publish_folder
 
 TODAY = date(2026, 12, 1)
@@ -52,7 +53,7 @@ def _les(data: bytes) -> _Side:
 def _site(plan, *, url: str | None = URL, keys: tuple[str, ...] | None = None) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
     keys = tuple(plan.virksomheter) if keys is None else keys
     ab = {k: Abonnement(f"{k}.ics", f"{url}/{k}.ics" if url else None) for k in (*keys, "alle")}
-    filer = render_site(Nettsted(plan, TODAY, 2026, keys, ab))
+    filer = render_site(lag_nettsted(plan, TODAY, keys, ab, None))
     # What the command adds beside the pages.
     filer.update({f"{k}.ics": b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n" for k in (*keys, "alle")})
     filer["plan.json"] = b"[]\n"
@@ -315,7 +316,7 @@ def test_only_an_http_plan_url_becomes_a_link(real) -> None:  # type: ignore[no-
 
 def _med_kvitteringer(plan, today: date, kvitteringer):  # type: ignore[no-untyped-def]
     ab = {k: Abonnement(f"{k}.ics", None) for k in ("barnehage", "alle")}
-    return render_site(Nettsted(plan, today, 2026, ("barnehage",), ab, kvitteringer=kvitteringer))
+    return render_site(lag_nettsted(plan, today, ("barnehage",), ab, kvitteringer))
 
 
 def test_mobbing_evaluation_unsigned_is_overdue_in_week_14_of_2027(real) -> None:  # type: ignore[no-untyped-def]

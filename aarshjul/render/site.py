@@ -1,7 +1,8 @@
-"""The published website (issue 15): data in, a folder's files out.
+"""The published website: data in, a folder's files out.
 
 `render_site` returns {file name: bytes} for the HTML pages, the stylesheet and the
-wheels; the command adds the ICS files and plan.json, and aarshjul/storage/folder.py writes
+wheels, from a Nettsted whose rows services/publish.py chose (nothing here expands or
+selects); the service adds the ICS files and plan.json, and aarshjul/storage/folder.py writes
 the folder. Pages are built from the stdlib: every string from the plan goes through
 `e()` (html.escape with quotes) exactly once, at the point it enters the markup, and
 the wheels come from render/svg.py, whose ElementTree output is escaped by
@@ -19,13 +20,11 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, format_skoleaar
-from aarshjul.engine.expand import expand, waiting
-from aarshjul.engine.roles import rolle
-from aarshjul.engine.select import Rad, upcoming
-from aarshjul.model import Forekomst, Plan, Ventende
+from aarshjul.engine.followup import Oppfoelging
+from aarshjul.engine.select import Rad
+from aarshjul.model import Forekomst, Plan, Rolle, Tiltak, UtenDato, Ventende
 from aarshjul.records import record
 from aarshjul.render.common import (
     ROLLE_NAVN,
@@ -36,9 +35,6 @@ from aarshjul.render.common import (
     virksomheter_tekst,
 )
 from aarshjul.render.views import dato_med_ukedag, flyttet, per_uke
-
-if TYPE_CHECKING:
-    from aarshjul.model import Kvittering
 
 INDEX = "index.html"
 STIL = "stil.css"
@@ -82,18 +78,34 @@ class Abonnement:
 
 
 @record
+class Omfang:
+    """What the pages show for everyone (key None) or for one virksomhet, chosen by
+    services/publish.py: the renderer only writes it."""
+
+    # Every forekomst of a school year (by start year), with the virksomhet's role and,
+    # when sign-offs are in use, its follow-up status.
+    aar: Mapping[int, Sequence[Rad]]
+    kommende: Sequence[Rad]  # the next days, then deadlines whose varsel has begun
+    ventende: Sequence[Ventende]
+    uten_dato: Sequence[tuple[Tiltak, UtenDato, Rolle | None]]
+    forfalte: Sequence[Oppfoelging] = ()  # overdue and not signed off (with sign-offs in use)
+
+
+@record
 class Nettsted:
-    """What the site shows: the plan, the day it is published for, and which pages."""
+    """What the site shows: the plan, the day it is published for, which pages, and for
+    each page its rows."""
 
     plan: Plan
     today: date
     skoleaar: int  # start year of the current school year
     virksomheter: tuple[str, ...]  # keys that get a page, in the plan's order
     abonnementer: Mapping[str, Abonnement]  # virksomhet key (or "alle") -> its calendar
+    omfang: Mapping[str | None, Omfang]  # None: everyone; a key: that virksomhet's page
     json_fil: str = "plan.json"
-    # The sign-offs in force (aarshjul/storage/store.py), or None when no sign-off database
-    # exists: then the pages say nothing about done or overdue.
-    kvitteringer: Mapping[str, Kvittering] | None = None
+    # Whether a sign-off database exists: without one the pages say nothing about done
+    # or overdue.
+    oppfoelging_i_bruk: bool = False
 
 
 def render_site(site: Nettsted) -> dict[str, bytes]:
@@ -129,7 +141,7 @@ def _index(site: Nettsted, filer: Mapping[str, str | bytes]) -> str:
         _virksomhet_liste(site),
         _abonnement_seksjon(site, "alle", "alle virksomheter"),
         _maaned_seksjon(site, aar, None),
-        _ventende_seksjon(site, waiting(plan)),
+        _ventende_seksjon(site, site.omfang[None].ventende),
         _data_seksjon(site),
     ]
     return _page(site, f"{_plan_tittel(plan)}", deler, brodsmuler=())
@@ -164,7 +176,7 @@ def _virksomhet_page(site: Nettsted, key: str, filer: Mapping[str, str | bytes])
         _maaned_seksjon(site, site.skoleaar, key),
         _utfoert_seksjon(site, key),
         _uten_dato_seksjon(site, key, None),
-        _ventende_seksjon(site, waiting(plan, [key])),
+        _ventende_seksjon(site, site.omfang[key].ventende),
     ]
     return _page(site, virksomhet_navn(plan, key), deler, brodsmuler=((INDEX, "Forsiden"),))
 
@@ -173,8 +185,7 @@ def _tiltak_page(site: Nettsted, tiltak_id: str) -> str:
     plan = site.plan
     tiltak = plan.finn_tiltak(tiltak_id)
     assert tiltak is not None
-    fra, til = date(site.skoleaar, 8, 1), date(site.skoleaar + 1, 8, 1)
-    forekomster = [f for f in expand(plan, fra, til) if f.tiltak_id == tiltak_id]
+    forekomster = [r.forekomst for r in site.omfang[None].aar[site.skoleaar] if r.forekomst.tiltak_id == tiltak_id]
     fakta = [("Kilde", e(kilde_tekst(tiltak.kilde)))]
     if tiltak.sone is not None:
         fakta.append(("Sone", e(tiltak.sone.value)))
@@ -204,7 +215,7 @@ def _tiltak_page(site: Nettsted, tiltak_id: str) -> str:
         else:
             deler.append("<p>Ingen datoer dette skoleåret.</p>")
     deler.append(_uten_dato_seksjon(site, None, tiltak_id))
-    deler.append(_ventende_seksjon(site, [v for v in waiting(plan) if v.tiltak_id == tiltak_id]))
+    deler.append(_ventende_seksjon(site, [v for v in site.omfang[None].ventende if v.tiltak_id == tiltak_id]))
     return _page(site, tiltak.navn, deler, brodsmuler=((INDEX, "Forsiden"),))
 
 
@@ -230,24 +241,22 @@ def _hjul_svg(site: Nettsted, aar: int, key: str | None) -> bytes:
     from aarshjul.render.svg import Hjulaar, render_svg
 
     plan = site.plan
-    hjulaar = Hjulaar.skoleaar_fra(aar)
-    keys = [key] if key else []
+    omfang = site.omfang[key]
     return render_svg(
         plan,
-        expand(plan, hjulaar.fra, hjulaar.til, keys or None),
-        aar=hjulaar,
+        [r.forekomst for r in omfang.aar[aar]],
+        aar=Hjulaar.skoleaar_fra(aar),
         today=site.today,
         tittel=_hjul_tittel(plan),
-        virksomheter=keys,
-        ventende=waiting(plan, keys or None),
+        virksomheter=[key] if key else [],
+        ventende=omfang.ventende,
     )
 
 
 def _kommende_seksjon(site: Nettsted, key: str | None, dager: int, anker: str) -> str:
     plan = site.plan
     fra, til = site.today, site.today + timedelta(days=dager)
-    keys = [key] if key else None
-    rader = upcoming(plan, fra, til, keys)
+    rader = site.omfang[key].kommende
     hvem = "alle virksomheter" if key is None else e(virksomhet_navn(plan, key))
     ut = [
         f'<section aria-labelledby="neste-{anker}"><h2 id="neste-{anker}">De neste {dager} dagene</h2>',
@@ -297,9 +306,8 @@ def _rad_liste(site: Nettsted, rader: Sequence[Rad], key: str | None) -> str:
 def _maaned_seksjon(site: Nettsted, aar: int, key: str | None) -> str:
     """Every forekomst of the school year by month: the wheel's text alternative."""
     plan = site.plan
-    fra, til = date(aar, 8, 1), date(aar + 1, 8, 1)
-    keys = [key] if key else None
-    forekomster = expand(plan, fra, til, keys)
+    rader = site.omfang[key].aar[aar]
+    forekomster = [r.forekomst for r in rader]
     hvem = "alle virksomheter" if key is None else e(virksomhet_navn(plan, key))
     ut = [
         f'<section aria-labelledby="{_maaned_id(aar)}">'
@@ -311,7 +319,7 @@ def _maaned_seksjon(site: Nettsted, aar: int, key: str | None) -> str:
     brukt: set[str] = set()
     m_aar, mnd = aar, 8
     for _ in range(12):
-        mine = [f for f in forekomster if (f.dato.year, f.dato.month) == (m_aar, mnd)]
+        mine = [r for r in rader if (r.forekomst.dato.year, r.forekomst.dato.month) == (m_aar, mnd)]
         ut.append(f"<h3>{MAANEDER[mnd - 1].capitalize()} {m_aar}</h3>")
         if not mine:
             ut.append("<p>Ingenting denne måneden.</p>")
@@ -319,16 +327,16 @@ def _maaned_seksjon(site: Nettsted, aar: int, key: str | None) -> str:
             ut.append('<table class="liste"><thead><tr>')
             ut.append("".join(f'<th scope="col">{k}</th>' for k in kolonner))
             ut.append("</tr></thead><tbody>")
-            for f in mine:
+            for rad in mine:
+                f = rad.forekomst
                 if key:
-                    r = rolle(plan, f, key)
-                    hvem_celle = ROLLE_NAVN[r] if r is not None else ""
+                    hvem_celle = ROLLE_NAVN[rad.rolle] if rad.rolle is not None else ""
                 else:
                     hvem_celle = e(virksomheter_tekst(plan, f.ansvar))
                 merknad = [
                     m
                     for m in (
-                        _oppfoelging_tekst(site, f),
+                        _oppfoelging_tekst(rad),
                         f"sted: {e(f.sted)}" if f.sted else "",
                         _flyttet_tekst(plan, f),
                         _antatt_html(f) if f.antatt else "",
@@ -380,10 +388,8 @@ def _antatte(forekomster: Sequence[Forekomst]) -> str:
 
 def _uten_dato_seksjon(site: Nettsted, key: str | None, tiltak_id: str | None) -> str:
     """Duties the plan gives without a date ("løpende", "ved behov"): select.uten_dato_for."""
-    from aarshjul.engine.select import uten_dato_for
-
     plan = site.plan
-    plikter = [p for p in uten_dato_for(plan, [key] if key else None) if tiltak_id in (None, p[0].id)]
+    plikter = [p for p in site.omfang[key].uten_dato if tiltak_id in (None, p[0].id)]
     if not plikter:
         return ""
     ut = [
@@ -405,13 +411,12 @@ def _uten_dato_seksjon(site: Nettsted, key: str | None, tiltak_id: str | None) -
 
 def _forfalt_seksjon(site: Nettsted, key: str) -> str:
     """Overdue frister and evalueringer, not signed off (aarshjul/engine/followup.py)."""
-    if site.kvitteringer is None:
+    if not site.oppfoelging_i_bruk:
         return ""
-    from aarshjul.engine.followup import forfalt_tekst, forfalte
+    from aarshjul.engine.followup import forfalt_tekst
 
-    plan = site.plan
     ut = ['<section aria-labelledby="forfalt"><h2 id="forfalt">Forfalt</h2>']
-    liste = [o for o in forfalte(plan, site.today, site.kvitteringer, [key]) if o.forekomst is not None]
+    liste = [o for o in site.omfang[key].forfalte if o.forekomst is not None]
     if not liste:
         ut.append("<p>Ingen frister eller evalueringer er forfalt.</p>")
     else:
@@ -432,16 +437,14 @@ def _forfalt_seksjon(site: Nettsted, key: str) -> str:
 
 def _utfoert_seksjon(site: Nettsted, key: str) -> str:
     """What was signed off as done in the school year."""
-    if site.kvitteringer is None:
+    if not site.oppfoelging_i_bruk:
         return ""
-    from aarshjul.engine.followup import Status, med_status, utfort_tekst
+    from aarshjul.engine.followup import Status, utfort_tekst
 
-    plan = site.plan
-    fra, til = date(site.skoleaar, 8, 1), date(site.skoleaar + 1, 8, 1)
     gjort = [
         o
-        for o in med_status(expand(plan, fra, til, [key]), site.kvitteringer, site.today)
-        if o.status is Status.UTFOERT and o.forekomst is not None and o.kvittering is not None
+        for o in (r.oppfoelging for r in site.omfang[key].aar[site.skoleaar])
+        if o is not None and o.status is Status.UTFOERT and o.forekomst is not None and o.kvittering is not None
     ]
     ut = [
         f'<section aria-labelledby="utfoert"><h2 id="utfoert">Utført i skoleåret {format_skoleaar(site.skoleaar)}</h2>'
@@ -463,13 +466,13 @@ def _utfoert_seksjon(site: Nettsted, key: str) -> str:
     return "".join(ut)
 
 
-def _oppfoelging_tekst(site: Nettsted, f: Forekomst) -> str:
+def _oppfoelging_tekst(rad: Rad) -> str:
     """ "Utført 25.03.2027" or "forfalt i 6 dager" in the month table, with sign-offs in use."""
-    if site.kvitteringer is None:
+    o = rad.oppfoelging
+    if o is None:
         return ""
-    from aarshjul.engine.followup import Status, forfalt_tekst, status_for, utfort_tekst
+    from aarshjul.engine.followup import Status, forfalt_tekst, utfort_tekst
 
-    o = status_for(f, site.kvitteringer, site.today)
     if o.status is Status.UTFOERT and o.kvittering is not None:
         return f"<strong>{e(utfort_tekst(o.kvittering))}</strong>"
     if o.status is Status.FORFALT:
