@@ -36,9 +36,11 @@ SkoleaarOption = Annotated[
 ]
 FraOption = Annotated[str | None, typer.Option("--fra", metavar="DATO", help="Første dag (dd.mm.åååå).")]
 TilOption = Annotated[str | None, typer.Option("--til", metavar="DATO", help="Siste dag (tas med).")]
+# -o is --ut in every command; --output, its name here before, still works (crontabs).
 OutputOption = Annotated[
-    str, typer.Option("--output", "-o", metavar="FIL", help="Skriv til filen (atomisk) i stedet for skjermen.")
+    str, typer.Option("-o", "--ut", metavar="FIL", help="Skriv til filen (atomisk) i stedet for skjermen.")
 ]
+OutputAlias = Annotated[str | None, typer.Option("--output", hidden=True)]
 
 def _db(option: str | None) -> Path:
     from aarshjul.storage.dbpath import resolve_db_path
@@ -72,6 +74,7 @@ def kvitter_cmd(
         ),
     ] = None,
     output: OutputOption = "-",
+    output_alias: OutputAlias = None,
     db: DbOption = None,
 ) -> None:
     """Kvitter ut at en frist, evaluering eller et møte er gjort.
@@ -91,7 +94,7 @@ def kvitter_cmd(
         if eksport is not None and importer is not None:
             raise UsageError("Bruk enten --eksport eller --importer, ikke begge.")
         if eksport is not None:
-            _eksport(path, eksport, output)
+            _eksport(path, eksport, output_alias or output)
         else:
             _import(path, Path(importer or ""))
         return
@@ -230,6 +233,7 @@ def rapport_cmd(
         ),
     ] = "markdown",
     output: OutputOption = "-",
+    output_alias: OutputAlias = None,
     db: DbOption = None,
 ) -> None:
     """Fellesevalueringen for rådmannsledelsen: hver evaluering og frist i perioden per tiltak.
@@ -261,7 +265,7 @@ def rapport_cmd(
         tekst = r.render_rapport_html(plan, rader, overskrift)
     else:
         tekst = r.render_rapport_markdown(plan, rader, overskrift)
-    write_output(output, tekst.encode("utf-8"))
+    write_output(output_alias or output, tekst.encode("utf-8"))
 
 
 # --- export and import ---------------------------------------------------------------
