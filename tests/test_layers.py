@@ -101,3 +101,30 @@ def test_console_start_imports_only_the_invoked_command_module() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['aarshjul.cli.common', 'aarshjul.cli.leder']"
+
+
+# What computes dates or chooses rows: a renderer gets their results and never calls them.
+COMPUTING = {
+    "aarshjul.engine.expand": None,  # the whole module
+    "aarshjul.engine.digest": {"build_digest"},
+    "aarshjul.engine.select": {"upcoming", "iter_upcoming", "kommende_frister", "tiltak_status", "uten_dato_for",
+                               "med_oppfoelging"},
+    "aarshjul.engine.followup": {"forfalte", "status_for", "med_status", "venter", "finn_forekomst"},
+    "aarshjul.engine.roles": None,
+}
+
+
+def test_renderers_never_expand_or_select() -> None:
+    wrong = []
+    for module, fil in _modules().items():
+        if layer_of(module) != "render":
+            continue
+        for node in ast.walk(ast.parse(fil.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in COMPUTING:
+                forbidden = COMPUTING[node.module]
+                names = {a.name for a in node.names}
+                if forbidden is None or names & forbidden:
+                    wrong.append(f"{module}: from {node.module} import {', '.join(sorted(names))}")
+            elif isinstance(node, ast.Import):
+                wrong += [f"{module}: import {a.name}" for a in node.names if a.name in COMPUTING]
+    assert not wrong, "\n".join(wrong)
