@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
 """Run every command in every format and keep what it prints, to compare two versions.
 
-    python tools/snapshot.py OUT            # with the `aarshjul` on PATH
-    diff -r OUT-before OUT-after            # byte for byte
+    python tools/snapshot.py OUT                  # with the `aarshjul` on PATH
+    python tools/snapshot.py --compare OLD NEW    # byte for byte, but the clock
+
+To compare two commits, install each into its own venv (`pip install .` from a
+checkout of it) and run this script with that venv's bin first on PATH. --compare
+ignores only what depends on the clock (a sign-off's `registrert` time) and the path
+of the checkout the plans were read from.
 
 Plans: the shipped plan, every plan in tests/plans/ (and the fjellbygd folder), and the
 synthetic big-city plan from bench/storby.py. Windows: the school years 2026/27 and
@@ -15,6 +20,7 @@ database per plan, then status, rapport and the export read it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -156,5 +162,32 @@ def snapshot(ut: Path) -> None:
     shutil.rmtree(tmp)
 
 
+_REGISTRERT = re.compile(rb'"registrert": "[0-9T:.Z-]+"')
+
+
+def compare(gammel: Path, ny: Path) -> int:
+    """Print every file that differs (after normalising the clock and checkout paths);
+    return how many."""
+    ulike = 0
+    navn = {p.relative_to(gammel) for p in gammel.rglob("*") if p.is_file()}
+    navn |= {p.relative_to(ny) for p in ny.rglob("*") if p.is_file()}
+    for rel in sorted(navn):
+        if rel.parts[0] == "_tmp":
+            continue
+        a, b = gammel / rel, ny / rel
+        if not (a.is_file() and b.is_file()) or _normal(a) != _normal(b):
+            ulike += 1
+            print(f"ulik: {rel}")
+    print(f"{len(navn)} filer sammenlignet, {ulike} ulike.")
+    return ulike
+
+
+def _normal(path: Path) -> bytes:
+    data = _REGISTRERT.sub(b'"registrert": "..."', path.read_bytes())
+    return re.sub(rb"/[\w./-]*?/(data/plan\.yaml|tests/plans/)", rb"REPO/\1", data)
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--compare":
+        sys.exit(1 if compare(Path(sys.argv[2]), Path(sys.argv[3])) else 0)
     snapshot(Path(sys.argv[1]))
