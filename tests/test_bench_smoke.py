@@ -17,7 +17,8 @@ TARGETS = (
     "publiser -o TOM_MAPPE: tid",
     "publiser -o TOM_MAPPE: maks minne",
     "publiser på nytt, uendret: tid",
-    "ics --alle -o MAPPE: tid",
+    "ics --alle -o TOM_MAPPE: tid",
+    "ics --alle -o SAMME_MAPPE: tid",
 )
 VERDICTS = ("oppfylt (", "IKKE OPPFYLT: ", "ikke vurdert: ", "hoppet over")
 
@@ -46,7 +47,8 @@ def test_quick_benchmark_prints_every_target_row() -> None:
     assert "Maskin:" in out and "Vertens tempo før:" in out and "Vertens tempo etter:" in out
     for row in ("python -c pass (gulv)", "aarshjul next --virksomhet barnehage --format tekst", "aarshjul --help"):
         assert row in out
-    for row in ("publiser -o TOM_MAPPE ", "publiser -o SAMME_MAPPE (uendret)", "ics --alle -o MAPPE (natten før"):
+    for row in ("publiser -o TOM_MAPPE ", "publiser -o SAMME_MAPPE (uendret)", "ics --alle -o TOM_MAPPE ",
+                "ics --alle -o SAMME_MAPPE (natten før)"):
         assert row in out
     assert "0 nye eller endret" in out  # the second publish found nothing to change
 
