@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The workloads that count for aarshjul, each against its target.
 
-    .venv/bin/python bench/run.py            # the full run: ~6 minutes on 2 cores
+    .venv/bin/python bench/run.py            # the full run: ~5 minutes on 2 cores
     .venv/bin/python bench/run.py --quick    # smoke version: a few seconds, rough numbers, small city
 
 Run it with the python of a venv where aarshjul is installed (`pip install -e '.[test]'`
@@ -413,7 +413,7 @@ def om_natten(args: argparse.Namespace, tmp: Path, env: dict[str, str], program:
     print("-" * len(head))
     for navn, ms, tekst in rader:
         spenn = f"{min(m.sekunder for m in ms):.2f}–{max(m.sekunder for m in ms):.2f} s"
-        print(f"{navn:<{w}}  {median_s(ms):>6.2f} s  {spenn:>13}  {maks_mib(ms):>6.0f} MiB  {tekst}")
+        print(f"{navn:<{w}}  {median_s(ms):>6.2f} s  {spenn:>13}  {maks_mib(ms):>6.0f} MiB  {tekst}".rstrip())
     print()
 
     maal = storby_maal(tom, igjen, ics_tom, ics)
