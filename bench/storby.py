@@ -33,8 +33,9 @@ def _bydel_enheter(b: int) -> list[str]:
             + [f"helsestasjon_{b:02d}", f"barnevern_{b:02d}", f"ppt_{b:02d}"])
 
 
-def storby_linjer() -> Iterator[str]:
-    """The plan's lines, each with its newline."""
+def storby_linjer(bydeler: int = BYDELER, tiltak: int = TILTAK) -> Iterator[str]:
+    """The plan's lines, each with its newline. Fewer bydeler and tiltak give the same
+    shape smaller (bench/run.py --quick); the defaults are the big city."""
     yield from (linje + "\n" for linje in (
         "plan:",
         "  navn: Handlingsplan for tidlig innsats (syntetisk storby)",
@@ -45,7 +46,7 @@ def storby_linjer() -> Iterator[str]:
         '  stengte_dager: ["24.12", "31.12"]',
         "virksomheter:",
     ))
-    for b in range(1, BYDELER + 1):
+    for b in range(1, bydeler + 1):
         enheter = _bydel_enheter(b)
         for s in range(1, SKOLER + 1):
             yield f"  skole_{b:02d}_{s:02d}: {{navn: Skole {s} i bydel {b}, leder: Rektor}}\n"
@@ -60,8 +61,8 @@ def storby_linjer() -> Iterator[str]:
                f"medlemmer: [{', '.join(enheter[SKOLER:SKOLER + BARNEHAGER])}]}}\n")
     yield "tiltak:\n"
     grupper = ("bydel", "skoler", "barnehager")
-    for t in range(1, TILTAK + 1):
-        b, k = (t - 1) % BYDELER + 1, (t - 1) // BYDELER
+    for t in range(1, tiltak + 1):
+        b, k = (t - 1) % bydeler + 1, (t - 1) // bydeler
         ansvar = f"{grupper[k % 3]}_{b:02d}"
         deltar = f"{grupper[(k + 1) % 3]}_{b:02d}"
         m1, m2 = _MAANED[t % 12], _MAANED[(t + 6) % 12]
@@ -102,9 +103,9 @@ def storby_linjer() -> Iterator[str]:
         ))
 
 
-def skriv_storby(path: Path) -> None:
+def skriv_storby(path: Path, bydeler: int = BYDELER, tiltak: int = TILTAK) -> None:
     with path.open("w", encoding="utf-8") as fh:
-        fh.writelines(storby_linjer())
+        fh.writelines(storby_linjer(bydeler, tiltak))
 
 
 if __name__ == "__main__":
