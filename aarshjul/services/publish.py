@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aarshjul.model import Kvittering, Plan
+from aarshjul.model import Forekomst, Kvittering, Plan
 
 if TYPE_CHECKING:
     from aarshjul.render.site import Abonnement, Nettsted, Omfang
@@ -76,42 +76,61 @@ def lag_nettsted(
     kvitteringer: Mapping[str, Kvittering] | None,
 ) -> Nettsted:
     """Choose what every page shows: the front page and the school-year pages (everyone,
-    this school year and the next) and one page per virksomhet in keys (this school year)."""
-    from aarshjul.dates import skoleaar_start
-    from aarshjul.render.site import Nettsted
+    this school year and the next) and one page per virksomhet in keys (this school year).
 
-    aar = skoleaar_start(today)
-    omfang: dict[str | None, Omfang] = {None: _omfang(plan, today, None, (aar, aar + 1), kvitteringer)}
-    for key in keys:
-        omfang[key] = _omfang(plan, today, key, (aar,), kvitteringer)
-    return Nettsted(plan, today, aar, keys, abonnementer, omfang, oppfoelging_i_bruk=kvitteringer is not None)
-
-
-def _omfang(
-    plan: Plan, today: date, key: str | None, skoleaar: tuple[int, ...],
-    kvitteringer: Mapping[str, Kvittering] | None,
-) -> Omfang:
+    The plan is expanded once for everyone; a virksomhet's rows are those where it has a
+    role, which is what expanding for it alone gives (engine/expand.py filters by the same
+    rule). A big city's nightly publish (bench/storby.py: 570 pages) expanded the year
+    three times per page before.
+    """
     from datetime import timedelta
 
+    from aarshjul.dates import skoleaar_start
     from aarshjul.engine.expand import expand, waiting
     from aarshjul.engine.followup import forfalte, status_for
-    from aarshjul.engine.roles import rolle
+    from aarshjul.engine.roles import med_rolle, rolle
     from aarshjul.engine.select import Rad, upcoming, uten_dato_for
-    from aarshjul.render.site import DAGER_ALLE, DAGER_VIRKSOMHET, Omfang
+    from aarshjul.render.site import DAGER_ALLE, DAGER_VIRKSOMHET, Nettsted, Omfang
 
-    keys = [key] if key else None
-    rader: dict[int, list[Rad]] = {}
-    for a in skoleaar:
-        rader[a] = [
-            Rad(f, rolle(plan, f, key) if key else None, (f.dato - today).days, False,
+    aar = skoleaar_start(today)
+    alle: dict[int, list[Rad]] = {
+        a: [
+            Rad(f, None, (f.dato - today).days, False,
                 oppfoelging=status_for(f, kvitteringer, today) if kvitteringer is not None else None)
-            for f in expand(plan, date(a, 8, 1), date(a + 1, 8, 1), keys)
+            for f in expand(plan, date(a, 8, 1), date(a + 1, 8, 1))
         ]  # fmt: skip
-    dager = DAGER_VIRKSOMHET if key else DAGER_ALLE
-    return Omfang(
-        aar=rader,
-        kommende=upcoming(plan, today, today + timedelta(days=dager), keys),
-        ventende=waiting(plan, keys),
-        uten_dato=uten_dato_for(plan, keys),
-        forfalte=forfalte(plan, today, kvitteringer, keys) if kvitteringer is not None and key else (),
-    )
+        for a in (aar, aar + 1)
+    }
+    omfang: dict[str | None, Omfang] = {
+        None: Omfang(
+            aar=alle,
+            kommende=upcoming(plan, today, today + timedelta(days=DAGER_ALLE)),
+            ventende=waiting(plan),
+            uten_dato=uten_dato_for(plan),
+        )
+    }
+    kommende = upcoming(plan, today, today + timedelta(days=DAGER_VIRKSOMHET))
+    overdue = forfalte(plan, today, kvitteringer) if kvitteringer is not None else []
+    roller: dict[tuple[tuple[str, ...], tuple[str, ...]], set[str]] = {}
+
+    def har_rolle(f: Forekomst, key: str) -> bool:
+        hvem = (f.ansvar, f.deltakere)
+        if hvem not in roller:
+            roller[hvem] = med_rolle(plan, f)
+        return key in roller[hvem]
+
+    for key in keys:
+        omfang[key] = Omfang(
+            aar={aar: [
+                Rad(r.forekomst, rolle(plan, r.forekomst, key), r.dager_igjen, False, oppfoelging=r.oppfoelging)
+                for r in alle[aar] if har_rolle(r.forekomst, key)
+            ]},  # fmt: skip
+            kommende=[
+                Rad(r.forekomst, rolle(plan, r.forekomst, key), r.dager_igjen, r.tidlig_varsel)
+                for r in kommende if har_rolle(r.forekomst, key)
+            ],
+            ventende=waiting(plan, [key]),
+            uten_dato=uten_dato_for(plan, [key]),
+            forfalte=[o for o in overdue if o.forekomst is not None and har_rolle(o.forekomst, key)],
+        )
+    return Nettsted(plan, today, aar, keys, abonnementer, omfang, oppfoelging_i_bruk=kvitteringer is not None)
