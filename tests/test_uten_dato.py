@@ -7,7 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from test_issue11_engine import make_plan
+from test_engine_rules import make_plan
 
 from aarshjul.engine.expand import expand
 from aarshjul.model import Plan

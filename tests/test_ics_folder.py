@@ -1,4 +1,4 @@
-"""Issue 14: an Outlook user reads the calendar at a glance and sees plan changes land.
+"""`ics --alle -o MAPPE`: an Outlook user reads the calendar at a glance and sees plan changes land.
 
 Pinned to the real plan (data/plan.yaml), school year 2026/27.
 """
@@ -173,7 +173,8 @@ def test_signed_off_event_says_so(tmp_path: Path) -> None:
 
 
 def test_one_tiltak_owning_many_virksomheter_stays_linear(tmp_path: Path) -> None:
-    """Issue 16: 5,000 virksomheter on one tiltak. Each DESCRIPTION names at most 10."""
+    """Many virksomheter on one tiltak: each DESCRIPTION names at most 10, so a file's size
+    does not grow with the number of owners (a hostile or huge plan stays cheap)."""
     n = 300
     linjer = [
         "plan: {navn: Stor plan, kommune: Testkommune, uid_domene: test.example.no}",
@@ -322,7 +323,8 @@ def test_manifest_of_the_real_plan_is_what_json_dumps_writes(tmp_path: Path) -> 
 
 
 def test_a_folder_reads_the_plans_etter_rules_once_not_once_per_file(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Issue 16: the work per file grows with the file, not with the plan."""
+    """The work per file grows with the file, not with the plan (a plan with many
+    virksomheter must not cost files × plan)."""
     import aarshjul.render.ics as ics
 
     kall = []

@@ -1,4 +1,4 @@
-"""Issue 12: the new plan keys — ferier, unngå_ferier, uker, etter "dd.mm", sted,
+"""The plan keys another kommune needs — ferier, unngå_ferier, uker, etter "dd.mm", sted,
 kortnavn/url, uten_evaluering — and check's file-line order."""
 
 from __future__ import annotations

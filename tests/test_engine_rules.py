@@ -1,4 +1,4 @@
-"""Engine behaviour behind issue 11: guesses stay visible, nothing before the plan exists,
+"""Engine rules a leader relies on: guesses stay visible, nothing before the plan exists,
 duties without dates, and why a date moved."""
 
 from __future__ import annotations

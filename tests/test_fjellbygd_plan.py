@@ -1,4 +1,4 @@
-"""Issue 12: a second, fictional kommune's plan (tests/plans/fjellbygd/) written from the docs.
+"""A second, fictional kommune's plan (tests/plans/fjellbygd/) written from the docs alone.
 
 It uses sted, ferier (ISO weeks, periods and a skolerute CSV), `etter: "15.08"`, `uker:`,
 a non-chapter kilde and a tiltak without evaluation on purpose. The dates are checked
