@@ -61,7 +61,8 @@ def run(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactor
     from aarshjul.cli import app
 
     monkeypatch.delenv("AARSHJUL_PLAN", raising=False)
-    # No sign-off database unless a test passes --db: never the user's own (issue 13).
+    # No sign-off database unless a test passes --db: never the user's own, which a
+    # test that signs off would otherwise write into.
     monkeypatch.setenv("AARSHJUL_DB", str(tmp_path_factory.mktemp("db") / "ingen.sqlite"))
     monkeypatch.delenv("NO_COLOR", raising=False)
     runner = CliRunner()

@@ -1,4 +1,4 @@
-"""Issue 16: what one long value can cost is bounded, counted in work, not wall-clock.
+"""What one long value can cost is bounded, counted in work, not wall-clock.
 
 A 40,000-character name took 47 s in the wheel (labels shortened one character at a
 time) and a 4 MB title minutes in `next`. Shown text is cut to MAKS_LINJE before any

@@ -1,4 +1,4 @@
-"""Issue 16: hostile arguments, full and closed streams and real signals on every command:
+"""Hostile arguments, full and closed streams and real signals on every command:
 a bokmål message where one can be written, a non-zero exit, never a traceback."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ STDOUT_RUNS = {
     "ics": ["ics", "-o", "-"],
     "digest": ["digest", "--format", "html"],
     "wheel": ["wheel", "-o", "-"],
-    # issue 13's commands, with a database that does not exist (read-only: never created)
+    # the sign-off commands, with a database that does not exist (read-only: never created)
     "status": ["status", "--db", "/finnes/ikke/kvitteringer.db"],
     "rapport": ["rapport", "--db", "/finnes/ikke/kvitteringer.db"],
 }
@@ -70,8 +70,8 @@ def test_closed_stdout_is_a_message_and_exit_1(name: str) -> None:
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="/dev/full finnes ikke")
 def test_ics_to_a_file_with_stdout_full_writes_the_file_and_says_so(tmp_path: Path) -> None:
-    """`ics -o FIL` prints nothing on stdout (progress goes to a terminal's stderr only,
-    issue 14), so a full stdout does not matter: the file is written, exit 0."""
+    """`ics -o FIL` prints nothing on stdout (progress goes to a terminal's stderr only),
+    so a full stdout does not matter: the file is written, exit 0."""
     target = tmp_path / "f.ics"
     result = sh(f"ics -o {shlex.quote(str(target))} >/dev/full")
     no_traceback(result)

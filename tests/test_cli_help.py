@@ -1,4 +1,4 @@
-"""--help (issue 3): bokmål, an example, and the Norwegian aliases in the command list."""
+"""--help: bokmål, an example, and the Norwegian aliases in the command list."""
 
 from __future__ import annotations
 

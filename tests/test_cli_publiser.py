@@ -1,4 +1,4 @@
-"""`aarshjul publiser` as a user runs it (issue 15), on the shipped plan on 01.12.2026."""
+"""`aarshjul publiser` as a user runs it, on the shipped plan on 01.12.2026."""
 
 from __future__ import annotations
 

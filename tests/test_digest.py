@@ -1,4 +1,4 @@
-"""The weekly digest for cron (issue 5): golden output for fixed weeks, escaping, silence."""
+"""The weekly digest for cron: golden output for fixed weeks, escaping, silence."""
 
 from __future__ import annotations
 
@@ -240,7 +240,7 @@ def test_deadline_before_lead_time(run) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_deadline_whose_lead_time_opens_during_the_week(run) -> None:  # type: ignore[no-untyped-def]
-    """Issue 11: whoever reads one digest a week never gets less warning than varsel.
+    """Whoever reads one digest a week never gets less warning than varsel.
 
     Week 11 (Monday 15.03.2027): PMTO's evaluation is due 31.03, varsel 14 days, so the
     varsel opens Wednesday 17.03. It is in week 11's digest (16 days ahead), not first in
@@ -383,7 +383,7 @@ def test_hostile_plan_text_is_plain(run) -> None:  # type: ignore[no-untyped-def
 
 
 def test_md_escape() -> None:
-    assert md_escape("[klikk](https://evil.example)") == r"\[klikk\](https\://evil\.example)"  # issue 16: no autolink
+    assert md_escape("[klikk](https://evil.example)") == r"\[klikk\](https\://evil\.example)"  # no autolink: a link in a plan's text must not become clickable
     assert md_escape("*fet* _kursiv_ `kode` <b> a|b ~~x~~ & \\") == (
         r"\*fet\* \_kursiv\_ \`kode\` \<b\> a\|b \~\~x\~\~ \& \\"
     )

@@ -1,4 +1,4 @@
-"""Issue 6: output files are replaced atomically or not at all, and Ctrl-C exits quietly.
+"""Output files are replaced atomically or not at all, and Ctrl-C exits quietly.
 
 For both file writers (ics, wheel): a failure at any step of writing, a bug in the
 renderer or Ctrl-C half-way leaves an existing file exactly as it was and no temporary

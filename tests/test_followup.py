@@ -1,4 +1,4 @@
-"""Follow-up core (issue 13): status rules, the overdue list, ids, on the real plan.
+"""Follow-up core: status rules, the overdue list, ids, on the real plan.
 
 PMTO's yearly evaluation is due by the end of March: 31.03.2027 (a Wednesday).
 """

@@ -1,4 +1,4 @@
-"""Issue 16: structure-aware fuzzing of every command on valid-looking plans.
+"""Structure-aware fuzzing of every command on valid-looking plans.
 
 Hypothesis builds plans the way a user writes them: random virksomheter (with aliases,
 members, external ones), tiltak and hendelser, every `når` form (måneder + dag rules,

@@ -1,4 +1,4 @@
-"""Issue 4: the ICS export, read back with icalendar as Outlook and Google would read it."""
+"""The ICS export, read back with icalendar as Outlook and Google would read it."""
 
 from __future__ import annotations
 
@@ -334,7 +334,7 @@ def test_alle_writes_one_file_per_virksomhet_and_creates_the_folder(tmp_path: Pa
         ".aarshjul-ics.json", "alle.ics", "barnehage.ics", "barnevern.ics", "helsestasjon.ics", "ppt.ics",
         "raadmannsledelsen.ics", "samordningsgruppa.ics", "skole.ics",
     ]  # fmt: skip
-    # Progress only for a person at a terminal, on stderr: nothing on stdout (issue 14).
+    # Progress only for a person at a terminal, on stderr: nothing on stdout, so cron mails nothing.
     assert result.stdout == "" and result.stderr == ""
     skole = Calendar.from_ical((mappe / "skole.ics").read_bytes())
     assert str(skole["X-WR-CALNAME"]) == "Årshjul Testplan – Skole"
@@ -518,7 +518,8 @@ def test_read_only_folder_is_a_clear_error(tmp_path: Path, run, mini_path) -> No
 
 
 def test_cli_does_not_import_icalendar_until_ics_runs() -> None:
-    """Every cron line starts a fresh process; icalendar is for `ics` only (issue 7)."""
+    """Every cron line starts a fresh process; icalendar is for `ics` only: importing it costs
+    every other command's start-up."""
     import subprocess
     import sys
 
@@ -528,7 +529,7 @@ def test_cli_does_not_import_icalendar_until_ics_runs() -> None:
     assert out.stdout.strip() == "[]"
 
 
-# --- the fast serializer is icalendar's output (issue 17) ------------------------------
+# --- the fast serializer is icalendar's output -------------------------------------------
 
 
 @settings(max_examples=300)

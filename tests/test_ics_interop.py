@@ -1,4 +1,4 @@
-"""Issue 14: a plan change reaches real calendar clients, importers and subscribers alike.
+"""A plan change reaches real calendar clients, importers and subscribers alike.
 
 Two clients from PyPI (test extras), driven as a user would:
 

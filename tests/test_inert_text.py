@@ -1,4 +1,4 @@
-"""Issue 16: free text from the plan stays inert and well-formed in every output format.
+"""Free text from the plan stays inert and well-formed in every output format.
 
 tests/plans/invisible.yaml carries bidi overrides and isolates, zero-width characters,
 a BOM, a tag character, U+FFFE/U+FFFF, a noncharacter, NEL and a C1 CSI, plus URLs,

@@ -1,4 +1,4 @@
-"""iter_expand: expand's forekomster one by one, made only on their way out (issue 17)."""
+"""iter_expand: expand's forekomster one by one, made only on their way out."""
 
 from __future__ import annotations
 

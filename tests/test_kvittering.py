@@ -1,4 +1,4 @@
-"""Sign-off, status and the fellesevaluering report (issue 13), on the real plan.
+"""Sign-off, status and the fellesevaluering report, on the real plan.
 
 PMTO's yearly evaluation is due by the end of March: 31.03.2027 (a Wednesday). In
 2029 it is due 28.03.2029: 29.03 is skjærtorsdag, 30.03 langfredag, 31.03 a Saturday.

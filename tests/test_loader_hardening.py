@@ -1,4 +1,4 @@
-"""Issue 16, loader side: plans that passed `check` and then crashed or hung the commands."""
+"""The loader's side of hostile input: plans that passed `check` and then crashed or hung the commands."""
 
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ def test_rrules_a_plan_uses_still_pass(regel: str) -> None:
     assert expand_module.rrule_problem(regel, date(2026, 8, 1)) is None
 
 
-# --- fødselsnummer in parsed values, invisible characters (issue 16) -------------------
+# --- fødselsnummer in parsed values, invisible characters ------------------------------
 
 FNR = "15076500565"  # the textbook example; valid control digits
 

@@ -1,4 +1,4 @@
-"""Issue 16: `-o` never renames over what is not a regular file, and interrupts (real
+"""`-o` never renames over what is not a regular file, and interrupts (real
 signals: SIGINT, SIGTERM, SIGHUP) never leave a temporary file behind.
 
 Special files are written in place (a FIFO, a character device, /dev/stdout) or refused

@@ -1,4 +1,4 @@
-"""Issue 6: text from the plan is data in every command and every format.
+"""Text from the plan is data in every command and every format.
 
 tests/plans/hostile.yaml puts rich markup, terminal escapes, ICS specials and
 HTML/SVG elements into every text of a valid plan. Each renderer tests its own

@@ -1,4 +1,4 @@
-"""The shipped plan says what the handlingsplan says (issue 11).
+"""The shipped plan says what the handlingsplan says.
 
 Each test names the plan's words (section and quote) it pins, so a reader can check
 data/plan.yaml against ../shared/seeds (the plan text) in one pass. docs/plikter.md lists

@@ -1,4 +1,4 @@
-"""Issue 6: the plan names roles, never persons.
+"""The plan names roles, never persons.
 
 A fødselsnummer (D- and H-nummer too) anywhere in the file refuses the plan, so every
 command refuses it (tests/test_bad_input.py runs them all on bad_plans/foedselsnummer.yaml).

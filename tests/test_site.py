@@ -1,4 +1,4 @@
-"""The published website (issue 15): page set, links, escaping, determinism, the folder.
+"""The published website: page set, links, escaping, determinism, the folder.
 
 The accessibility check (axe-core in Chromium) is tests/a11y/, run by .ci/run.
 """
@@ -310,7 +310,7 @@ def test_only_an_http_plan_url_becomes_a_link(real) -> None:  # type: ignore[no-
     assert '<a href="https://www.sel.kommune.no/plan">Les hele planen</a>' in trygg
 
 
-# --- sign-offs (issue 13): overdue and done, only when a sign-off database exists ----------
+# --- sign-offs: overdue and done, only when a sign-off database exists ----------
 
 
 def _med_kvitteringer(plan, today: date, kvitteringer):  # type: ignore[no-untyped-def]

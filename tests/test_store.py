@@ -1,4 +1,4 @@
-"""The sign-off store (issue 13): events, migrations, concurrency, damage and interrupts."""
+"""The sign-off store: events, migrations, concurrency, damage and interrupts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`next --format tekst|markdown` is written chunk by chunk (issue 17), with the same text."""
+"""`next --format tekst|markdown` is written chunk by chunk, with the same text."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 11: a guess about *who* stays visible (ansvar_antatt), and duties without dates
+"""A guess about *who* stays visible (ansvar_antatt), and duties without dates
 (uten_dato) are shown by `tiltak`, counted by `check`, and never invented into dates."""
 
 from __future__ import annotations

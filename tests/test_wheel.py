@@ -1,4 +1,4 @@
-"""The årshjul as SVG (issue 8): markers against expand(), month order, needle, escaping,
+"""The årshjul as SVG: markers against expand(), month order, needle, escaping,
 determinism and the command line. Chromium is not needed (tools/render_wheel_png.sh is
 the manual look at the picture)."""
 
@@ -173,7 +173,7 @@ def test_no_needle_when_today_is_outside_the_year(run, mini_path) -> None:  # ty
 def test_default_is_the_current_school_year(run, mini_path) -> None:  # type: ignore[no-untyped-def]
     root = svg_of(run("hjul", "-o", "-", plan=mini_path, today="15.03.2027"))
     assert texts(root, "centre-year") == ["Skoleåret 2026/27"]
-    assert texts(root, "centre-tittel") == ["Årshjul"]  # mini.yaml has no kortnavn (issue 12)
+    assert texts(root, "centre-tittel") == ["Årshjul"]  # mini.yaml has no kortnavn
     assert texts(root, "centre-virksomhet") == ["Alle virksomheter"]
     title = root.find("s:title", NS)
     assert title is not None and title.text == "Årshjul – Alle virksomheter – Skoleåret 2026/27"
