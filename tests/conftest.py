@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,19 @@ def run(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactor
         return runner.invoke(app, [*argv, *args], **kw)
 
     return _run
+
+
+def default_signals() -> None:
+    """preexec_fn for a child that a test interrupts with a signal.
+
+    A child inherits ignored signals: under `nohup` SIGINT and SIGHUP are ignored, and in
+    a background job of a non-interactive shell SIGINT is. Python then installs no
+    KeyboardInterrupt handler, the signal the test sends does nothing, and the test waits
+    for a child that never stops. Back to the default action, the child behaves as when
+    started from a terminal."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def assert_golden(path: Path, data: bytes, update: bool) -> None:

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, REPO
+from conftest import PLANS, REPO, default_signals
 
 MINI = PLANS / "mini.yaml"
 TODAY = "25.11.2026"
@@ -209,7 +209,7 @@ def test_a_signal_to_a_running_command_exits_128_plus_n_quietly(tmp_path: Path, 
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "AARSHJUL_CACHE": "0"}
     child = subprocess.Popen(
         [sys.executable, "-m", "aarshjul", "--plan", str(fifo), "--today", TODAY, "ics", "-o", str(tmp_path / "ut.ics")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_signals,
     )  # fmt: skip
     writer = None
     try:

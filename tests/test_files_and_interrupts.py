@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from conftest import PLANS, REPO
+from conftest import PLANS, REPO, default_signals
 from otheruser import run_as_other_user, skip_unless_other_user_can_run
 
 MINI = PLANS / "mini.yaml"
@@ -244,7 +244,7 @@ def test_sigint_to_a_real_process_exits_130_quietly(tmp_path: Path) -> None:
     env.pop("AARSHJUL_PLAN", None)
     child = subprocess.Popen(
         [sys.executable, "-m", "aarshjul", "--plan", str(fifo), "--today", "25.11.2026", "next"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_signals,
     )  # fmt: skip
     writer = None
     try:

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, REPO
+from conftest import PLANS, REPO, default_signals
 
 from aarshjul.storage.output import OutputError, write_atomic
 
@@ -228,7 +228,7 @@ def test_a_real_signal_while_writing_leaves_no_temporary_file(tmp_path: Path, st
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, step, signame, str(target)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_signals,
     )  # fmt: skip
     try:
         if step == "fsync":

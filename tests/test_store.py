@@ -13,6 +13,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
+from conftest import default_signals
 
 from aarshjul.storage import store
 from aarshjul.storage.dbpath import resolve_db_path
@@ -210,13 +211,20 @@ def test_ctrl_c_mid_write_leaves_a_consistent_database(tmp_path: Path) -> None:
     path = tmp_path / "k.sqlite"
     _kvitter(path, "pmto.evaluering.2027-03")
     p = subprocess.Popen(
-        [sys.executable, "-c", _SLOW, str(path)], env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    assert p.stdout is not None
-    assert p.stdout.readline().strip() == b"midt i"
-    time.sleep(0.05)
-    p.send_signal(signal.SIGINT)
-    _, err = p.communicate(timeout=60)
+        [sys.executable, "-c", _SLOW, str(path)],
+        env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_signals,
+    )  # fmt: skip
+    try:
+        assert p.stdout is not None
+        assert p.stdout.readline().strip() == b"midt i"
+        time.sleep(0.05)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+    finally:
+        # The child writes for 100 s; a failed assertion above must not leave it running.
+        if p.poll() is None:
+            p.kill()
+            p.wait()
     assert p.returncode != 0 and b"KeyboardInterrupt" in err
     # The interrupted transaction left nothing; what was there before is intact.
     assert [k.nokkel for k in store.read_events(path)] == ["pmto.evaluering.2027-03"]
