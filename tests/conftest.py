@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,6 +79,35 @@ def run(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactor
         return runner.invoke(app, [*argv, *args], **kw)
 
     return _run
+
+
+# --- expectations from a new process ------------------------------------------------------
+# "Render twice and compare" in one process cannot see state that outlives a call (a
+# module-level cache keyed on too little); a new interpreter has none of it.
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env["AARSHJUL_DB"] = str(tmp_path / "ingen.sqlite")  # as the run fixture: no sign-off database
+    env.pop("AARSHJUL_PLAN", None)
+    return env
+
+
+def python_in_new_process(tmp_path: Path, code: str) -> bytes:
+    """stdout of `python -c code`; the code may import tests' helpers (tests/ is on the path)."""
+    env = _env(tmp_path)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), str(HERE)])
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    return result.stdout
+
+
+def aarshjul_in_new_process(tmp_path: Path, *args: str, today: str = "25.11.2026") -> bytes:
+    """stdout of `python -m aarshjul --today TODAY args`, the run fixture's command in a new process."""
+    cmd = [sys.executable, "-m", "aarshjul", "--today", today, *args]
+    result = subprocess.run(cmd, capture_output=True, env=_env(tmp_path), timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    return result.stdout
 
 
 def default_signals() -> None:

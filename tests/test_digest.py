@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN, PLANS, assert_golden
+from conftest import GOLDEN, PLANS, assert_golden, python_in_new_process
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -407,9 +407,21 @@ def test_hostile_markdown_renders_as_text(run) -> None:  # type: ignore[no-untyp
 # --- text, markdown and html come from the same Digest ---------------------------------
 
 
-def test_renderers_are_pure(mini_plan) -> None:  # type: ignore[no-untyped-def]
+def test_renderers_are_pure(mini_plan, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The text depends on the Digest alone: here, after whatever ran before in this
+    process, and on a second call, it is what a new process renders from the same plan."""
+    code = (
+        "import sys; from datetime import date; from conftest import PLANS;"
+        " from aarshjul.plan.loader import load_plan;"
+        " from aarshjul.render.digest import build_digest, render_text;"
+        " d = build_digest(load_plan(PLANS / 'mini.yaml'), date(2026, 12, 1), 1, ['skole']);"
+        " sys.stdout.buffer.write(render_text(d).encode('utf-8'))"
+    )
+    expected = python_in_new_process(tmp_path, code).decode("utf-8")
     d = build_digest(mini_plan, date(2026, 12, 1), 1, ["skole"])
-    assert render_text(d) == render_text(d)
+    assert render_text(d) == expected
+    assert render_text(d) == expected  # rendering used nothing up
+    assert "SAMBA" in expected
     assert "Tirsdag 1. desember" in render_markdown(d) and "Tirsdag 1. desember" in render_html(d)
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import PLANS
+from conftest import PLANS, aarshjul_in_new_process, python_in_new_process
 
 from aarshjul.engine.expand import expand
 from aarshjul.model import Sone
@@ -220,9 +220,10 @@ def test_hostile_virksomhet_name_in_the_centre(run) -> None:  # type: ignore[no-
     assert " ".join(texts(root, "centre-virksomhet")) == 'Barnehage <i>&amp;</i> "SFO"'
 
 
-def test_same_input_same_bytes(run, mini_path) -> None:  # type: ignore[no-untyped-def]
+def test_same_input_same_bytes(run, mini_path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The same plan and options give the same bytes here and in a new process."""
     a = run("wheel", "--skoleår", "2026/27", "-o", "-", plan=mini_path).stdout_bytes
-    b = run("wheel", "--skoleår", "2026/27", "-o", "-", plan=mini_path).stdout_bytes
+    b = aarshjul_in_new_process(tmp_path, "--plan", str(mini_path), "wheel", "--skoleår", "2026/27", "-o", "-")
     assert a == b and a.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<svg')
     # Coordinates are rounded to at most two decimals.
     for el in ET.fromstring(a).iter():
@@ -231,14 +232,26 @@ def test_same_input_same_bytes(run, mini_path) -> None:  # type: ignore[no-untyp
                 assert not re.search(r"\d\.\d{3}", value), (el.tag, key, value)
 
 
-def test_render_svg_is_pure(mini_plan) -> None:  # type: ignore[no-untyped-def]
+def test_render_svg_is_pure(mini_plan, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The picture depends on its arguments alone: here, after whatever ran before in this
+    process, and on a second call, it is what a new process draws from the same plan."""
     aar = Hjulaar.kalenderaar(2027)
     fs = expand(mini_plan, aar.fra, aar.til)
 
     def lag(today: date) -> bytes:
         return render_svg(mini_plan, fs, aar=aar, today=today, farge=Farge.TYPE)
 
-    assert lag(date(2030, 1, 1)) == lag(date(2030, 1, 1))
+    code = (
+        "import sys; from datetime import date; from conftest import PLANS;"
+        " from aarshjul.engine.expand import expand; from aarshjul.plan.loader import load_plan;"
+        " from aarshjul.render.svg import Farge, Hjulaar, render_svg;"
+        " plan = load_plan(PLANS / 'mini.yaml'); aar = Hjulaar.kalenderaar(2027);"
+        " fs = expand(plan, aar.fra, aar.til);"
+        " sys.stdout.buffer.write(render_svg(plan, fs, aar=aar, today=date(2030, 1, 1), farge=Farge.TYPE))"
+    )
+    expected = python_in_new_process(tmp_path, code)
+    assert lag(date(2030, 1, 1)) == expected
+    assert lag(date(2030, 1, 1)) == expected  # drawing used nothing up
     assert lag(date(2030, 1, 1)) != lag(date(2027, 6, 1))  # only the needle and its legend differ
     root = ET.fromstring(lag(date(2030, 1, 1)))
     assert root.get("viewBox") == "0 0 1200 850"
