@@ -42,14 +42,14 @@ def mini_path() -> Path:
 
 
 @pytest.fixture
-def mini_plan(mini_path: Path):  # type: ignore[no-untyped-def]
+def mini_plan(mini_path: Path):
     from aarshjul.plan.loader import load_plan
 
     return load_plan(mini_path)
 
 
 @pytest.fixture
-def real_plan():  # type: ignore[no-untyped-def]
+def real_plan():
     from aarshjul.plan.loader import load_plan
     from aarshjul.plan.planfile import default_plan_path
 
@@ -57,7 +57,7 @@ def real_plan():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
     """run("next", "--virksomhet", "barnehage", plan=..., today=...) -> click Result."""
     from typer.testing import CliRunner
 
@@ -70,7 +70,7 @@ def run(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactor
     monkeypatch.delenv("NO_COLOR", raising=False)
     runner = CliRunner()
 
-    def _run(*args: str, plan: Path | str | None = None, today: str | None = "25.11.2026", **kw):  # type: ignore[no-untyped-def]
+    def _run(*args: str, plan: Path | str | None = None, today: str | None = "25.11.2026", **kw):
         argv: list[str] = []
         if plan is not None:
             argv += ["--plan", str(plan)]

@@ -307,7 +307,7 @@ def test_file_without_read_permission_for_real() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_norwegian_aliases_give_the_same_answer(run) -> None:  # type: ignore[no-untyped-def]
+def test_norwegian_aliases_give_the_same_answer(run) -> None:
     aliases = {"neste": "next", "kalender": "calendar", "sjekk": "check", "hjul": "wheel"}
     for alias, command in aliases.items():
         if command not in existing_commands():

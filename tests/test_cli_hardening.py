@@ -119,14 +119,14 @@ DATE_EXTRA = {
 }
 
 
-def existing(run, command: str) -> None:  # type: ignore[no-untyped-def]
+def existing(run, command: str) -> None:
     if run(command, "--help").exit_code != 0:
         pytest.skip(f"«{command}» finnes ikke ennå")
 
 
 @pytest.mark.parametrize("value", EXTREME_DATES)
 @pytest.mark.parametrize(("command", "option"), DATE_RUNS)
-def test_dates_far_out_are_refused_in_bokmaal(run, command: str, option: str, value: str) -> None:  # type: ignore[no-untyped-def]
+def test_dates_far_out_are_refused_in_bokmaal(run, command: str, option: str, value: str) -> None:
     existing(run, command)
     extra = list(DATE_EXTRA.get(command, []))
     if command in ("status", "rapport"):  # --fra and --til go together there
@@ -138,14 +138,14 @@ def test_dates_far_out_are_refused_in_bokmaal(run, command: str, option: str, va
 
 
 @pytest.mark.parametrize("value", EXTREME_DATES)
-def test_today_far_out_is_refused(run, value: str) -> None:  # type: ignore[no-untyped-def]
+def test_today_far_out_is_refused(run, value: str) -> None:
     result = run("next", plan=MINI, today=value)
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(f"Feil: --today: «{value}» er utenfor årene 1900–2200.")
 
 
 @pytest.mark.parametrize("value", ["01.01.1900", "31.12.2200"])
-def test_the_edges_of_the_bound_still_work(run, value: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_edges_of_the_bound_still_work(run, value: str) -> None:
     for args in (["next", "--fra", value], ["ics", "--fra", value, "-o", "-"], ["digest", "--fra", value]):
         result = run(*args, plan=MINI)
         assert result.exit_code == 0, (args, result.output)
@@ -160,14 +160,14 @@ def test_the_edges_of_the_bound_still_work(run, value: str) -> None:  # type: ig
         (["next", "--dager"], "--dager"),
     ],
 )
-def test_only_ascii_digits_count_as_numbers(run, args: list[str], option: str, digit: str) -> None:  # type: ignore[no-untyped-def]
+def test_only_ascii_digits_count_as_numbers(run, args: list[str], option: str, digit: str) -> None:
     result = run(*args, f"202{digit}" if option == "--år" else digit, plan=MINI)
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.stderr.startswith(f"Feil: {option}")
 
 
-def test_an_int_option_speaks_bokmaal(run) -> None:  # type: ignore[no-untyped-def]
+def test_an_int_option_speaks_bokmaal(run) -> None:
     result = run("ics", "--måneder", "x", "-o", "-", plan=MINI)
     assert result.exit_code == 2
     assert "is not a valid" not in result.stderr

@@ -35,7 +35,7 @@ OLD = b"den forrige eksporten, som abonnentene har\n"
 def existing_commands() -> set[str]:
     from aarshjul.cli import app
 
-    return set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    return set(typer.main.get_command(app).commands)
 
 
 def require(command: str) -> None:
@@ -54,7 +54,7 @@ def old_file(folder: Path, command: str, mode: int = 0o640) -> Path:
     return path
 
 
-def no_traceback(result) -> None:  # type: ignore[no-untyped-def]
+def no_traceback(result) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
@@ -62,7 +62,7 @@ def no_traceback(result) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("command", WRITERS)
-def test_success_replaces_the_file_and_keeps_its_mode(run, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_success_replaces_the_file_and_keeps_its_mode(run, tmp_path: Path, command: str) -> None:
     require(command)
     path = old_file(tmp_path, command)
     result = run(*argv(command, path), plan=MINI)
@@ -77,7 +77,7 @@ def test_success_replaces_the_file_and_keeps_its_mode(run, tmp_path: Path, comma
 @pytest.mark.parametrize("command", WRITERS)
 def test_os_failure_while_writing_leaves_the_old_file(
     run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, step: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     require(command)
     path = old_file(tmp_path, command)
 
@@ -95,7 +95,7 @@ def test_os_failure_while_writing_leaves_the_old_file(
 
 
 @pytest.mark.parametrize("command", WRITERS)
-def test_renderer_bug_leaves_the_old_file(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_renderer_bug_leaves_the_old_file(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     require(command)
     import importlib
 
@@ -113,7 +113,7 @@ def test_renderer_bug_leaves_the_old_file(run, tmp_path: Path, monkeypatch: pyte
 
 
 @pytest.mark.parametrize("command", WRITERS)
-def test_ctrl_c_while_writing_leaves_the_old_file(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_c_while_writing_leaves_the_old_file(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     require(command)
     path = old_file(tmp_path, command)
     real_fsync = os.fsync
@@ -132,7 +132,7 @@ def test_ctrl_c_while_writing_leaves_the_old_file(run, tmp_path: Path, monkeypat
 
 
 @pytest.mark.parametrize("command", WRITERS)
-def test_missing_folder_is_a_clear_error(run, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_missing_folder_is_a_clear_error(run, tmp_path: Path, command: str) -> None:
     require(command)
     target = tmp_path / "finnes-ikke" / WRITERS[command][0]
     result = run(*argv(command, target), plan=MINI)
@@ -145,7 +145,7 @@ def test_missing_folder_is_a_clear_error(run, tmp_path: Path, command: str) -> N
 
 
 @pytest.mark.parametrize("command", WRITERS)
-def test_folder_as_target_is_a_clear_error(run, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_folder_as_target_is_a_clear_error(run, tmp_path: Path, command: str) -> None:
     require(command)
     result = run(*argv(command, tmp_path), plan=MINI)
     assert result.exit_code == 2, result.output
@@ -154,7 +154,7 @@ def test_folder_as_target_is_a_clear_error(run, tmp_path: Path, command: str) ->
 
 
 @pytest.mark.parametrize("command", WRITERS)
-def test_read_only_folder_is_a_clear_error(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_read_only_folder_is_a_clear_error(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     """Through CliRunner: real mode bits when not root; as root (which may write anyway)
     the denial is simulated where write_atomic creates its temporary file."""
     require(command)
@@ -203,7 +203,7 @@ def test_read_only_folder_for_real(command: str) -> None:
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_ctrl_c_inside_a_command_exits_130_quietly(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_c_inside_a_command_exits_130_quietly(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     """KeyboardInterrupt while the plan is read (every command reads it)."""
     require(command)
     import aarshjul.plan.loader
@@ -219,7 +219,7 @@ def test_ctrl_c_inside_a_command_exits_130_quietly(run, tmp_path: Path, monkeypa
 
 
 @pytest.mark.parametrize("command", ["next", "calendar", "ics", "wheel"])
-def test_ctrl_c_inside_expand_exits_130_quietly(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_c_inside_expand_exits_130_quietly(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     require(command)
     import aarshjul.engine.expand
 

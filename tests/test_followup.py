@@ -17,7 +17,7 @@ PMTO_ID = "pmto.evaluering.2027-03-31"
 PMTO_NOKKEL = "pmto.evaluering.2027-03"
 
 
-def test_pmto_due_31_03_2027_has_a_month_key(real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_pmto_due_31_03_2027_has_a_month_key(real_plan) -> None:
     f = finn_forekomst(real_plan, PMTO_ID, date(2026, 12, 1))
     assert (f.dato, f.nokkel) == (date(2027, 3, 31), PMTO_NOKKEL)
     assert finn_forekomst(real_plan, PMTO_NOKKEL, date(2026, 12, 1)) == f
@@ -25,7 +25,7 @@ def test_pmto_due_31_03_2027_has_a_month_key(real_plan) -> None:  # type: ignore
     assert finn_forekomst(real_plan, "pmto.evaluering.2026-27", date(2026, 12, 1)) == f
 
 
-def test_status_rules(real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_status_rules(real_plan) -> None:
     f = finn_forekomst(real_plan, PMTO_ID, date(2026, 12, 1))
     assert status_for(f, {}, date(2027, 3, 31)).status is Status.KOMMENDE
     o = status_for(f, {}, date(2027, 4, 5))
@@ -41,7 +41,7 @@ def test_status_rules(real_plan) -> None:  # type: ignore[no-untyped-def]
     assert status_for(samba, {}, date(2027, 4, 5)).status is Status.PASSERT
 
 
-def test_forfalte_lists_the_unsigned_deadline_oldest_first(real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_forfalte_lists_the_unsigned_deadline_oldest_first(real_plan) -> None:
     rader = forfalte(real_plan, date(2027, 4, 5), {}, ["pmto"])
     assert PMTO_ID in [o.forekomst.id for o in rader if o.forekomst]
     datoer = [o.forekomst.dato for o in rader if o.forekomst]
@@ -50,7 +50,7 @@ def test_forfalte_lists_the_unsigned_deadline_oldest_first(real_plan) -> None:  
     assert PMTO_ID not in [o.forekomst.id for o in forfalte(real_plan, date(2027, 4, 5), signed, ["pmto"]) if o.forekomst]
 
 
-def test_unknown_id_names_the_closest(real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_id_names_the_closest(real_plan) -> None:
     from aarshjul.errors import UsageError
 
     with pytest.raises(UsageError, match=r"Ukjent forekomst «pmto.evaluering.2027-03-30».*pmto.evaluering.2027-03-31"):
@@ -63,7 +63,7 @@ def test_unknown_id_names_the_closest(real_plan) -> None:  # type: ignore[no-unt
 
 
 
-def test_digest_of_week_14_of_2027_has_pmto_forfalt_5_days(real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_digest_of_week_14_of_2027_has_pmto_forfalt_5_days(real_plan) -> None:
     from aarshjul.render.digest import build_digest, render_text
 
     annen = {"samba.mote.2027-03": ny_kvittering("samba.mote.2027-03", KVITTERT, date(2027, 3, 16))}
@@ -75,7 +75,7 @@ def test_digest_of_week_14_of_2027_has_pmto_forfalt_5_days(real_plan) -> None:  
     assert build_digest(real_plan, date(2027, 4, 5), 1, ["barnevern"]).forfalte == ()
 
 
-def test_next_rows_with_follow_up(real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_next_rows_with_follow_up(real_plan) -> None:
     from aarshjul.engine.select import upcoming
 
     signed = {PMTO_NOKKEL: ny_kvittering(PMTO_NOKKEL, KVITTERT, date(2027, 3, 25))}

@@ -80,7 +80,7 @@ def test_the_expander_needs_no_recursion_for_a_deep_chain(tmp_path: Path) -> Non
     assert got[-1].hendelse_id == "h999" and got[-1].dato.year == 2030
 
 
-def _direct(plan, fra: date, til: date) -> list:  # type: ignore[no-untyped-def]
+def _direct(plan, fra: date, til: date) -> list:
     """What expand gave before the memo: every hendelse expanded on its own, recursively."""
     expander = expand_module._Expander(plan)
     result = [f for t in plan.tiltak for h in t.hendelser for f in expander.forekomster(t, h, fra, til)]
@@ -90,12 +90,12 @@ def _direct(plan, fra: date, til: date) -> list:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(("fra", "til"), [(date(2026, 8, 1), date(2027, 8, 1)), (date(2018, 1, 1), date(2031, 1, 1)),
                                           (date(2027, 3, 20), date(2027, 4, 10))])  # fmt: skip
-def test_the_memo_changes_nothing_on_the_real_plan(real_plan, fra: date, til: date) -> None:  # type: ignore[no-untyped-def]
+def test_the_memo_changes_nothing_on_the_real_plan(real_plan, fra: date, til: date) -> None:
     assert any(isinstance(h.naar, Relativ) for t in real_plan.tiltak for h in t.hendelser)
     assert expand(real_plan, fra, til) == _direct(real_plan, fra, til)
 
 
-def test_the_memo_changes_nothing_on_the_mini_plan(mini_plan) -> None:  # type: ignore[no-untyped-def]
+def test_the_memo_changes_nothing_on_the_mini_plan(mini_plan) -> None:
     assert expand(mini_plan, date(2018, 8, 1), date(2028, 8, 1)) == _direct(mini_plan, date(2018, 8, 1), date(2028, 8, 1))
 
 
@@ -201,7 +201,7 @@ def test_user_text_with_a_foedselsnummer_is_refused_without_repeating_it() -> No
     assert "00565" not in e.value.message
 
 
-def test_the_real_plan_has_no_foedselsnummer_in_its_values(real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_the_real_plan_has_no_foedselsnummer_in_its_values(real_plan) -> None:
     assert real_plan.navn  # load_plan ran the parsed-value scan and refused nothing
 
 
@@ -235,7 +235,7 @@ def test_libyaml_never_speaks_english_to_the_user(tmp_path: Path, bad: str) -> N
         assert english not in message, message
 
 
-def test_an_empty_plan_option_is_an_error_not_the_shipped_plan(run) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_plan_option_is_an_error_not_the_shipped_plan(run) -> None:
     result = run("next", plan="")
     assert result.exit_code == 2
     assert result.stdout == ""

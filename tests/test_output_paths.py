@@ -33,7 +33,7 @@ def cli(*args: str, **kw: object) -> subprocess.CompletedProcess[bytes]:
     kw.setdefault("stderr", subprocess.PIPE)
     return subprocess.run(
         [sys.executable, "-m", "aarshjul", "--plan", str(MINI), "--today", "25.11.2026", *args],
-        env=env, timeout=60, **kw,  # type: ignore[call-overload]
+        env=env, timeout=60, **kw,
     )  # fmt: skip
 
 

@@ -32,7 +32,7 @@ tiltak:
 """
 
 
-def _plan(tmp_path: Path, hendelser: str, plan: str = "", tiltak: str = ""):  # type: ignore[no-untyped-def]
+def _plan(tmp_path: Path, hendelser: str, plan: str = "", tiltak: str = ""):
     text = HEAD.format(
         plan=textwrap.indent(textwrap.dedent(plan), "  ") if plan else "",
         tiltak=textwrap.indent(textwrap.dedent(tiltak), "    ") if tiltak else "",

@@ -164,7 +164,7 @@ def test_real_plans_have_no_warnings() -> None:
 def commands() -> set[str]:
     from aarshjul.cli import app
 
-    return set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    return set(typer.main.get_command(app).commands)
 
 
 WARNINGS = [
@@ -178,7 +178,7 @@ WARNINGS = [
     "args",
     [("ics", "-o", "{out}.ics"), ("ics", "-o", "-"), ("digest",), ("wheel", "-o", "{out}.svg")],
 )
-def test_exports_repeat_the_warnings_on_stderr(run, tmp_path: Path, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_exports_repeat_the_warnings_on_stderr(run, tmp_path: Path, args: tuple[str, ...]) -> None:
     if args[0] not in commands():
         pytest.skip(f"kommandoen «{args[0]}» finnes ikke ennå")
     argv = [a.format(out=tmp_path / "ut") for a in args]
@@ -189,7 +189,7 @@ def test_exports_repeat_the_warnings_on_stderr(run, tmp_path: Path, args: tuple[
 
 
 @pytest.mark.parametrize("command", ["next", "calendar", "tiltak", "virksomheter"])
-def test_terminal_commands_do_not_repeat_them(run, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_terminal_commands_do_not_repeat_them(run, command: str) -> None:
     if command not in commands():
         pytest.skip(f"kommandoen «{command}» finnes ikke ennå")
     result = run(command, plan=KONTAKT)
@@ -197,7 +197,7 @@ def test_terminal_commands_do_not_repeat_them(run, command: str) -> None:  # typ
     assert "Advarsel" not in result.stderr
 
 
-def test_aliases_resolve_for_the_warnings(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_aliases_resolve_for_the_warnings(run, tmp_path: Path) -> None:
     if "wheel" not in commands():
         pytest.skip("kommandoen «wheel» finnes ikke ennå")
     result = run("hjul", "-o", str(tmp_path / "h.svg"), plan=KONTAKT)
@@ -205,7 +205,7 @@ def test_aliases_resolve_for_the_warnings(run, tmp_path: Path) -> None:  # type:
     assert result.stderr.splitlines() == WARNINGS
 
 
-def test_check_lists_the_warnings(run) -> None:  # type: ignore[no-untyped-def]
+def test_check_lists_the_warnings(run) -> None:
     if "check" not in commands():
         pytest.skip("kommandoen «check» finnes ikke ennå")
     result = run("check", plan=KONTAKT)

@@ -89,7 +89,7 @@ def test_innen_utgangen_av_is_last_working_day_of_month(mini_plan: Plan) -> None
 def test_hendelse_carries_its_own_ansvar(mini_plan: Plan) -> None:
     f = next(f for f in expand(mini_plan, date(2027, 1, 1), date(2027, 12, 31)) if f.tiltak_id == "pmto")
     assert f.ansvar == ("barnevern", "helsestasjon", "skole")
-    assert mini_plan.finn_tiltak("pmto").ansvar == ("ppt",)  # type: ignore[union-attr]
+    assert mini_plan.finn_tiltak("pmto").ansvar == ("ppt",)
 
 
 # --- every N years -------------------------------------------------------------------

@@ -132,7 +132,7 @@ def _newer(path: Path) -> None:
     ],
     ids=["csv_file", "corrupt", "newer_schema"],
 )
-def test_bad_files_are_refused_and_left_untouched(tmp_path: Path, lag, ord_: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_files_are_refused_and_left_untouched(tmp_path: Path, lag, ord_: str) -> None:
     path = tmp_path / "k.sqlite"
     lag(path)
     for side in tmp_path.glob("k.sqlite-*"):
