@@ -258,9 +258,9 @@ def test_table_width_does_not_depend_on_the_terminal(run) -> None:
 
 def test_table_in_colour_for_a_terminal_keeps_markup_literal() -> None:
     from aarshjul.engine.expand import waiting
+    from aarshjul.engine.select import upcoming
     from aarshjul.plan.loader import load_plan
     from aarshjul.render.table import render_next
-    from aarshjul.engine.select import upcoming
 
     plan = load_plan(HOSTILE)
     fra, til = date(2026, 11, 25), date(2026, 12, 25)

@@ -587,7 +587,6 @@ def test_vevents_and_manifest_hashes_with_a_manifest_are_what_icalendar_writes(t
     from icalendar import Event
 
     from aarshjul.engine.expand import expand
-    from aarshjul.storage.ics_manifest import Manifest
     from aarshjul.plan.loader import load_plan
     from aarshjul.render.ics import (
         _add,
@@ -601,6 +600,7 @@ def test_vevents_and_manifest_hashes_with_a_manifest_are_what_icalendar_writes(t
         render_ics,
         uid,
     )  # fmt: skip
+    from aarshjul.storage.ics_manifest import Manifest
 
     stamp = datetime(2026, 8, 1, tzinfo=timezone.utc)
     naa = datetime(2026, 12, 1, tzinfo=timezone.utc)

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from aarshjul.engine.expand import expand
-from aarshjul.storage.ics_manifest import AVLYST_DAGER, MANIFEST, Manifest, dato_naa, mappe_filer
 from aarshjul.plan.loader import load_plan
+from aarshjul.storage.ics_manifest import AVLYST_DAGER, MANIFEST, Manifest, dato_naa, mappe_filer
 
 REAL = Path(__file__).resolve().parent.parent / "data" / "plan.yaml"
 FRA, TIL = date(2026, 8, 1), date(2027, 8, 1)

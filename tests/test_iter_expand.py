@@ -11,8 +11,8 @@ import pytest
 
 from aarshjul.engine import expand as expand_module
 from aarshjul.engine.expand import expand, iter_expand, rolle
-from aarshjul.model import Enkeltdato, Ukentlig
 from aarshjul.engine.select import iter_upcoming, upcoming
+from aarshjul.model import Enkeltdato, Ukentlig
 
 
 def _reference(plan, fra: date, til: date, virksomheter=None) -> list:

@@ -13,8 +13,8 @@ from dateutil.relativedelta import relativedelta
 from test_bad_input import ONE_COMMAND, WRITES_FILE, argv, assert_refused, loader_message
 
 from aarshjul.engine import expand as expand_module
-from aarshjul.errors import PlanError
 from aarshjul.engine.expand import expand
+from aarshjul.errors import PlanError
 from aarshjul.model import Enkeltdato, Relativ
 from aarshjul.plan.loader import load_plan
 from aarshjul.plan.refs import MAX_KJEDE

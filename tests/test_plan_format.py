@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from aarshjul.engine.check import find_warnings
-from aarshjul.errors import PlanError
 from aarshjul.engine.expand import expand
+from aarshjul.errors import PlanError
 from aarshjul.plan.loader import load_plan
 
 HEAD = """\

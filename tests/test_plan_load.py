@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from aarshjul.engine.workdays import Arbeidskalender, helligdager
 from aarshjul.errors import PlanError, UsageError
 from aarshjul.plan.loader import find_virksomhet, load_plan
-from aarshjul.engine.workdays import Arbeidskalender, helligdager
 
 GOOD = """\
 plan:

@@ -21,11 +21,11 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato
-from aarshjul.errors import PlanError
 from aarshjul.engine.expand import arbeidskalender, expand
+from aarshjul.engine.select import Rad, best_rolle, kommende_frister, upcoming
+from aarshjul.errors import PlanError
 from aarshjul.model import Flytt, Plan
 from aarshjul.plan.loader import load_plan
-from aarshjul.engine.select import Rad, best_rolle, kommende_frister, upcoming
 
 FIRST = date(2018, 1, 1)
 LAST = date(2032, 12, 31)

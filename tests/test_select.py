@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from aarshjul.model import Plan, Rolle
 from aarshjul.engine.select import kommende_frister, upcoming
+from aarshjul.model import Plan, Rolle
 
 
 def test_deadline_shows_from_its_lead_time(mini_plan: Plan) -> None:

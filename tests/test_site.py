@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import PLANS, python_in_new_process
 
-from aarshjul.storage.folder import MANIFEST, publish_folder
 from aarshjul.render.site import Abonnement, Nettsted, render_site
+from aarshjul.storage.folder import MANIFEST, publish_folder
 
 TODAY = date(2026, 12, 1)
 URL = "https://intranett.example.no/aarshjul"

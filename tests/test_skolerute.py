@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from aarshjul.errors import PlanError
 from aarshjul.engine.ferier import Feriekalender, ferie_grunn, les_skolerute
+from aarshjul.errors import PlanError
 from aarshjul.model import Ferie
 
 

@@ -14,10 +14,10 @@ import pytest
 import yaml
 from conftest import HERE, PLANS, REPO
 
-from aarshjul.plan import naar
-from aarshjul.plan import loader as plan_module
 from aarshjul.engine.check import find_warnings
 from aarshjul.errors import PlanError
+from aarshjul.plan import loader as plan_module
+from aarshjul.plan import naar
 from aarshjul.plan.loader import load_plan
 from aarshjul.plan.schema import plan_schema
 

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aarshjul.engine.expand import waiting
+from aarshjul.engine.select import upcoming
 from aarshjul.plan.loader import load_plan
 from aarshjul.render import markdown, text, views
-from aarshjul.engine.select import upcoming
 
 REAL = Path(__file__).resolve().parent.parent / "data" / "plan.yaml"
 

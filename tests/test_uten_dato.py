@@ -10,8 +10,8 @@ from pathlib import Path
 from test_engine_rules import make_plan
 
 from aarshjul.engine.expand import expand
-from aarshjul.model import Plan
 from aarshjul.engine.select import uten_dato_for
+from aarshjul.model import Plan
 
 # --- a guess about who --------------------------------------------------------------------
 
