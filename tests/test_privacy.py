@@ -1,7 +1,8 @@
 """The plan names roles, never persons.
 
 A fødselsnummer (D- and H-nummer too) anywhere in the file refuses the plan, so every
-command refuses it (tests/test_bad_input.py runs them all on bad_plans/foedselsnummer.yaml).
+command refuses it (tests/test_bad_input.py: the loader refuses bad_plans/foedselsnummer.yaml,
+and every command reports what the loader refuses).
 E-mail addresses and phone numbers are warnings on Plan.advarsler, listed by `check`
 and repeated on stderr by the exports.
 """
