@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,14 +42,14 @@ def mini_path() -> Path:
 
 
 @pytest.fixture
-def mini_plan(mini_path: Path):  # type: ignore[no-untyped-def]
+def mini_plan(mini_path: Path):
     from aarshjul.plan.loader import load_plan
 
     return load_plan(mini_path)
 
 
 @pytest.fixture
-def real_plan():  # type: ignore[no-untyped-def]
+def real_plan():
     from aarshjul.plan.loader import load_plan
     from aarshjul.plan.planfile import default_plan_path
 
@@ -54,19 +57,20 @@ def real_plan():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
     """run("next", "--virksomhet", "barnehage", plan=..., today=...) -> click Result."""
     from typer.testing import CliRunner
 
     from aarshjul.cli import app
 
     monkeypatch.delenv("AARSHJUL_PLAN", raising=False)
-    # No sign-off database unless a test passes --db: never the user's own (issue 13).
+    # No sign-off database unless a test passes --db: never the user's own, which a
+    # test that signs off would otherwise write into.
     monkeypatch.setenv("AARSHJUL_DB", str(tmp_path_factory.mktemp("db") / "ingen.sqlite"))
     monkeypatch.delenv("NO_COLOR", raising=False)
     runner = CliRunner()
 
-    def _run(*args: str, plan: Path | str | None = None, today: str | None = "25.11.2026", **kw):  # type: ignore[no-untyped-def]
+    def _run(*args: str, plan: Path | str | None = None, today: str | None = "25.11.2026", **kw):
         argv: list[str] = []
         if plan is not None:
             argv += ["--plan", str(plan)]
@@ -75,6 +79,48 @@ def run(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactor
         return runner.invoke(app, [*argv, *args], **kw)
 
     return _run
+
+
+# --- expectations from a new process ------------------------------------------------------
+# "Render twice and compare" in one process cannot see state that outlives a call (a
+# module-level cache keyed on too little); a new interpreter has none of it.
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env["AARSHJUL_DB"] = str(tmp_path / "ingen.sqlite")  # as the run fixture: no sign-off database
+    env.pop("AARSHJUL_PLAN", None)
+    return env
+
+
+def python_in_new_process(tmp_path: Path, code: str) -> bytes:
+    """stdout of `python -c code`; the code may import tests' helpers (tests/ is on the path)."""
+    env = _env(tmp_path)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), str(HERE)])
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    return result.stdout
+
+
+def aarshjul_in_new_process(tmp_path: Path, *args: str, today: str = "25.11.2026") -> bytes:
+    """stdout of `python -m aarshjul --today TODAY args`, the run fixture's command in a new process."""
+    cmd = [sys.executable, "-m", "aarshjul", "--today", today, *args]
+    result = subprocess.run(cmd, capture_output=True, env=_env(tmp_path), timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    return result.stdout
+
+
+def default_signals() -> None:
+    """preexec_fn for a child that a test interrupts with a signal.
+
+    A child inherits ignored signals: under `nohup` SIGINT and SIGHUP are ignored, and in
+    a background job of a non-interactive shell SIGINT is. Python then installs no
+    KeyboardInterrupt handler, the signal the test sends does nothing, and the test waits
+    for a child that never stops. Back to the default action, the child behaves as when
+    started from a terminal."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def assert_golden(path: Path, data: bytes, update: bool) -> None:

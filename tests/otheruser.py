@@ -1,4 +1,5 @@
-"""Run `python -m aarshjul` as a process that is not root (issue 6 tests).
+"""Run `python -m aarshjul` as a process that is not root (for the tests of unreadable plans and
+unwritable outputs).
 
 Root reads and writes files whatever their permission bits, so tests of "no read
 permission" and "read-only folder" need another user. When we are root and setpriv

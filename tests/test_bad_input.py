@@ -1,8 +1,14 @@
-"""Issue 6: every command against every bad plan file.
+"""A bad plan file is refused the same way by every command.
 
 Each case must give a short bokmål message naming the file (and line and column where
 the loader knows them), exit 2 (`check`: 1), print no traceback and nothing on stdout,
-and leave the output file of `ics`/`wheel` untouched.
+and leave the output file of `ics`/`wheel`/`publiser` untouched.
+
+Every command gets its plan from one function, `load_plan` (through State.plan), so the
+faults are not multiplied by the commands: each bad plan goes once through the loader
+and once through one command (ONE_COMMAND), and each command is run once on one bad
+plan (test_every_command_reports_a_bad_plan_the_same_way), where its message must be
+exactly the loader's.
 
 The committed corpus is tests/bad_plans/ (one fault per file, described in its first
 line); the cases that cannot be committed (a huge file, a directory, a missing file, a
@@ -24,12 +30,21 @@ import typer
 from conftest import REPO
 from otheruser import run_as_other_user, skip_unless_other_user_can_run
 
+from aarshjul.errors import PlanError
+from aarshjul.plan.loader import load_plan
+from aarshjul.render.common import sanitize
+
 BAD = Path(__file__).parent / "bad_plans"
 
 # Every command of the CLI. A command missing from aarshjul.cli.app fails
 # test_every_command_exists loudly; the parametrized tests skip it meanwhile.
 COMMANDS = ("next", "calendar", "tiltak", "virksomheter", "check", "ics", "digest", "wheel", "publiser")
 WRITES_FILE = {"ics": "ut.ics", "wheel": "ut.svg", "publiser": "nett"}
+# The command each bad plan is run through: a file writer, so that every fault is also
+# shown to write nothing.
+ONE_COMMAND = "ics"
+# The plan each command is run on: a fault with both a line and a column.
+ONE_PLAN = "unknown_key_ansvarr.yaml"
 
 # file in tests/bad_plans -> (fragment of the message, line, column); None = not known.
 CASES: dict[str, tuple[str, int | None, int | None]] = {
@@ -65,7 +80,7 @@ CASES: dict[str, tuple[str, int | None, int | None]] = {
     "deep_nesting.yaml": ("for mange lister og samlinger inni hverandre", 2, 1006),
     "top_level_list.yaml": ("Planen skal være en samling av «nøkkel: verdi», ikke en liste", 2, 1),
     "foedselsnummer.yaml": ("ser ut som et fødselsnummer; planen skal bare navngi roller, ikke personer", 26, 44),
-    # Issue 16, loader side: each of these was a traceback or a year beyond 2200 before.
+    # Each of these was once a traceback, or a year beyond 2200, in every command.
     "unicode_digit_varsel.yaml": ("varsel skal være et helt tall fra 0 til 365, ikke «²»", 21, 17),
     "unicode_digit_minimum.yaml": ("minimum_per_år skal være et helt tall fra 1 til 366, ikke «³»", 21, 25),
     "unicode_digit_innen.yaml": ("ukjent tidsrom «² uker»", 24, 35),
@@ -98,7 +113,7 @@ def existing_commands() -> set[str]:
     from aarshjul.cli import app
 
     group = typer.main.get_command(app)
-    return set(group.commands)  # type: ignore[attr-defined]
+    return set(group.commands)
 
 
 def require(command: str) -> None:
@@ -113,7 +128,7 @@ def argv(command: str, out: Path) -> list[str]:
     return [command]
 
 
-def assert_refused(result, command: str, plan: Path | str, fragment: str,  # type: ignore[no-untyped-def]
+def assert_refused(result, command: str, plan: Path | str, fragment: str,
                    line: int | None, column: int | None) -> None:  # fmt: skip
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output
@@ -135,6 +150,13 @@ def assert_refused(result, command: str, plan: Path | str, fragment: str,  # typ
     assert "\x1b" not in output
 
 
+def loader_message(plan: Path) -> str:
+    """What the CLI prints for a plan load_plan refuses: one line per problem."""
+    with pytest.raises(PlanError) as e:
+        load_plan(plan)
+    return "".join(f"Feil i planen: {sanitize(str(problem))}\n" for problem in e.value.problems)
+
+
 def test_every_command_exists() -> None:
     missing = [c for c in COMMANDS if c not in existing_commands()]
     assert not missing, f"kommandoer som mangler i aarshjul.cli.app: {', '.join(missing)}"
@@ -146,15 +168,35 @@ def test_corpus_is_complete() -> None:
     assert len(files) >= 20
 
 
-@pytest.mark.parametrize("command", COMMANDS)
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_bad_plan(run, tmp_path: Path, command: str, name: str) -> None:  # type: ignore[no-untyped-def]
-    require(command)
+def test_bad_plan(run, tmp_path: Path, name: str) -> None:
+    """Each fault once through the loader and once through ONE_COMMAND."""
     fragment, line, column = CASES[name]
     plan = BAD / name
+    message = loader_message(plan)
+    out = tmp_path / WRITES_FILE[ONE_COMMAND]
+    result = run(*argv(ONE_COMMAND, out), plan=plan)
+    assert_refused(result, ONE_COMMAND, plan, fragment, line, column)
+    assert result.stderr == message
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_reports_a_bad_plan_the_same_way(run, tmp_path: Path, command: str) -> None:
+    """Every command prints exactly the loader's message (`check` adds its count), exits
+    2 (`check`: 1) with nothing on stdout, and writes nothing: neither a new file nor over
+    an existing export."""
+    require(command)
+    fragment, line, column = CASES[ONE_PLAN]
+    plan = BAD / ONE_PLAN
+    message = loader_message(plan)
+    if command == "check":
+        message += "Planen er ikke gyldig (1 feil).\n"
     out = tmp_path / WRITES_FILE.get(command, "ut")
     result = run(*argv(command, out), plan=plan)
     assert_refused(result, command, plan, fragment, line, column)
+    assert result.stderr == message
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
     if command in WRITES_FILE:
@@ -162,11 +204,12 @@ def test_bad_plan(run, tmp_path: Path, command: str, name: str) -> None:  # type
         out.write_bytes(OLD)
         result = run(*argv(command, out), plan=plan)
         assert_refused(result, command, plan, fragment, line, column)
+        assert result.stderr == message
         assert out.read_bytes() == OLD
         assert list(tmp_path.iterdir()) == [out]
 
 
-# --- generated cases ---------------------------------------------------------------
+# --- generated cases: each once through ONE_COMMAND ------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -182,79 +225,67 @@ def huge_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_huge_file(run, tmp_path: Path, huge_plan: Path, command: str) -> None:  # type: ignore[no-untyped-def]
-    require(command)
-    out = tmp_path / WRITES_FILE.get(command, "ut")
-    result = run(*argv(command, out), plan=huge_plan)
-    assert_refused(result, command, huge_plan, "filen er 30 MB; en plan kan være høyst 5 MB", None, None)
+def test_huge_file(run, tmp_path: Path, huge_plan: Path) -> None:
+    out = tmp_path / WRITES_FILE[ONE_COMMAND]
+    result = run(*argv(ONE_COMMAND, out), plan=huge_plan)
+    assert_refused(result, ONE_COMMAND, huge_plan, "filen er 30 MB; en plan kan være høyst 5 MB", None, None)
     assert not out.exists()
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_endless_device(run, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_endless_device(run, tmp_path: Path) -> None:
     """/dev/zero has size 0 and never ends: the loader must not read it into memory."""
-    require(command)
     device = Path("/dev/zero")
     if not device.exists():
         pytest.skip("/dev/zero finnes ikke på denne plattformen")
-    out = tmp_path / WRITES_FILE.get(command, "ut")
-    result = run(*argv(command, out), plan=device)
-    assert_refused(result, command, device, "filen er større enn 5 MB, høyst for en plan", None, None)
+    out = tmp_path / WRITES_FILE[ONE_COMMAND]
+    result = run(*argv(ONE_COMMAND, out), plan=device)
+    assert_refused(result, ONE_COMMAND, device, "filen er større enn 5 MB, høyst for en plan", None, None)
     assert not out.exists()
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_directory_instead_of_file(run, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
-    require(command)
+def test_directory_instead_of_file(run, tmp_path: Path) -> None:
     folder = tmp_path / "planer"
     folder.mkdir()
-    out = tmp_path / WRITES_FILE.get(command, "ut")
-    result = run(*argv(command, out), plan=folder)
-    assert_refused(result, command, folder, "er en mappe, ikke en fil", None, None)
+    out = tmp_path / WRITES_FILE[ONE_COMMAND]
+    result = run(*argv(ONE_COMMAND, out), plan=folder)
+    assert_refused(result, ONE_COMMAND, folder, "er en mappe, ikke en fil", None, None)
     assert not out.exists()
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_missing_file(run, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
-    require(command)
+def test_missing_file(run, tmp_path: Path) -> None:
     missing = tmp_path / "finnes-ikke" / "plan.yaml"
-    out = tmp_path / WRITES_FILE.get(command, "ut")
-    result = run(*argv(command, out), plan=missing)
-    assert_refused(result, command, missing, "filen finnes ikke", None, None)
+    out = tmp_path / WRITES_FILE[ONE_COMMAND]
+    result = run(*argv(ONE_COMMAND, out), plan=missing)
+    assert_refused(result, ONE_COMMAND, missing, "filen finnes ikke", None, None)
     assert not out.exists()
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_missing_file_from_environment(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
-    require(command)
+def test_missing_file_from_environment(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     missing = tmp_path / "plan.yaml"
     monkeypatch.setenv("AARSHJUL_PLAN", str(missing))
-    out = tmp_path / WRITES_FILE.get(command, "ut")
-    result = run(*argv(command, out))
-    assert_refused(result, command, missing, "filen finnes ikke", None, None)
+    out = tmp_path / WRITES_FILE[ONE_COMMAND]
+    result = run(*argv(ONE_COMMAND, out))
+    assert_refused(result, ONE_COMMAND, missing, "filen finnes ikke", None, None)
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_file_without_read_permission(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
-    """Every command through CliRunner. Root reads any file whatever its mode bits, so
-    there the denial is simulated at Path.open; the real thing is in the next test."""
-    require(command)
+def test_file_without_read_permission(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through CliRunner. Root reads any file whatever its mode bits, so there the
+    denial is simulated at Path.open; the real thing is in the next test."""
     plan = tmp_path / "plan.yaml"
     shutil.copy(BAD.parent / "plans" / "mini.yaml", plan)
     plan.chmod(0)
     if os.geteuid() == 0:
         real_open = Path.open
 
-        def denied(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def denied(self: Path, *args, **kwargs):
             if self == plan:
                 raise PermissionError(13, "Permission denied", str(self))
             return real_open(self, *args, **kwargs)
 
         monkeypatch.setattr(Path, "open", denied)
-    out = tmp_path / WRITES_FILE.get(command, "ut")
-    result = run(*argv(command, out), plan=plan)
-    assert_refused(result, command, plan, "mangler lesetilgang til filen", None, None)
+    out = tmp_path / WRITES_FILE[ONE_COMMAND]
+    result = run(*argv(ONE_COMMAND, out), plan=plan)
+    assert_refused(result, ONE_COMMAND, plan, "mangler lesetilgang til filen", None, None)
     assert not out.exists()
 
 
@@ -276,7 +307,7 @@ def test_file_without_read_permission_for_real() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_norwegian_aliases_give_the_same_answer(run) -> None:  # type: ignore[no-untyped-def]
+def test_norwegian_aliases_give_the_same_answer(run) -> None:
     aliases = {"neste": "next", "kalender": "calendar", "sjekk": "check", "hjul": "wheel"}
     for alias, command in aliases.items():
         if command not in existing_commands():
@@ -319,7 +350,7 @@ def test_readme_feilsoeking_shows_real_output(run, tmp_path: Path, monkeypatch: 
         assert numbers.sub("plan.yaml:L:C:", result.stderr) == numbers.sub("plan.yaml:L:C:", shown)
 
 
-# --- the console command itself (cli.main, with the plan cache of issue 7) ------------
+# --- the console command itself (cli.main, with the plan cache) ------------------------
 
 
 def console(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,4 @@
-"""`aarshjul calendar` (issue 3): the årshjul month by month."""
+"""`aarshjul calendar`: the årshjul month by month."""
 
 from __future__ import annotations
 

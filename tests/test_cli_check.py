@@ -1,4 +1,4 @@
-"""`aarshjul check` (issue 3): a summary and warnings; exit 1 only for plan errors."""
+"""`aarshjul check`: a summary and warnings; exit 1 only for plan errors."""
 
 from __future__ import annotations
 

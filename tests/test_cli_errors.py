@@ -1,4 +1,4 @@
-"""User errors (issue 3): a bokmål message on stderr, exit 2, never a traceback."""
+"""User errors: a bokmål message on stderr, exit 2, never a traceback."""
 
 from __future__ import annotations
 

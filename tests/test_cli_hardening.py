@@ -1,4 +1,4 @@
-"""Issue 16: hostile arguments, full and closed streams and real signals on every command:
+"""Hostile arguments, full and closed streams and real signals on every command:
 a bokmål message where one can be written, a non-zero exit, never a traceback."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, REPO
+from conftest import PLANS, REPO, default_signals
 
 MINI = PLANS / "mini.yaml"
 TODAY = "25.11.2026"
@@ -28,7 +28,7 @@ STDOUT_RUNS = {
     "ics": ["ics", "-o", "-"],
     "digest": ["digest", "--format", "html"],
     "wheel": ["wheel", "-o", "-"],
-    # issue 13's commands, with a database that does not exist (read-only: never created)
+    # the sign-off commands, with a database that does not exist (read-only: never created)
     "status": ["status", "--db", "/finnes/ikke/kvitteringer.db"],
     "rapport": ["rapport", "--db", "/finnes/ikke/kvitteringer.db"],
 }
@@ -70,8 +70,8 @@ def test_closed_stdout_is_a_message_and_exit_1(name: str) -> None:
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="/dev/full finnes ikke")
 def test_ics_to_a_file_with_stdout_full_writes_the_file_and_says_so(tmp_path: Path) -> None:
-    """`ics -o FIL` prints nothing on stdout (progress goes to a terminal's stderr only,
-    issue 14), so a full stdout does not matter: the file is written, exit 0."""
+    """`ics -o FIL` prints nothing on stdout (progress goes to a terminal's stderr only),
+    so a full stdout does not matter: the file is written, exit 0."""
     target = tmp_path / "f.ics"
     result = sh(f"ics -o {shlex.quote(str(target))} >/dev/full")
     no_traceback(result)
@@ -119,14 +119,14 @@ DATE_EXTRA = {
 }
 
 
-def existing(run, command: str) -> None:  # type: ignore[no-untyped-def]
+def existing(run, command: str) -> None:
     if run(command, "--help").exit_code != 0:
         pytest.skip(f"«{command}» finnes ikke ennå")
 
 
 @pytest.mark.parametrize("value", EXTREME_DATES)
 @pytest.mark.parametrize(("command", "option"), DATE_RUNS)
-def test_dates_far_out_are_refused_in_bokmaal(run, command: str, option: str, value: str) -> None:  # type: ignore[no-untyped-def]
+def test_dates_far_out_are_refused_in_bokmaal(run, command: str, option: str, value: str) -> None:
     existing(run, command)
     extra = list(DATE_EXTRA.get(command, []))
     if command in ("status", "rapport"):  # --fra and --til go together there
@@ -138,14 +138,14 @@ def test_dates_far_out_are_refused_in_bokmaal(run, command: str, option: str, va
 
 
 @pytest.mark.parametrize("value", EXTREME_DATES)
-def test_today_far_out_is_refused(run, value: str) -> None:  # type: ignore[no-untyped-def]
+def test_today_far_out_is_refused(run, value: str) -> None:
     result = run("next", plan=MINI, today=value)
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(f"Feil: --today: «{value}» er utenfor årene 1900–2200.")
 
 
 @pytest.mark.parametrize("value", ["01.01.1900", "31.12.2200"])
-def test_the_edges_of_the_bound_still_work(run, value: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_edges_of_the_bound_still_work(run, value: str) -> None:
     for args in (["next", "--fra", value], ["ics", "--fra", value, "-o", "-"], ["digest", "--fra", value]):
         result = run(*args, plan=MINI)
         assert result.exit_code == 0, (args, result.output)
@@ -160,14 +160,14 @@ def test_the_edges_of_the_bound_still_work(run, value: str) -> None:  # type: ig
         (["next", "--dager"], "--dager"),
     ],
 )
-def test_only_ascii_digits_count_as_numbers(run, args: list[str], option: str, digit: str) -> None:  # type: ignore[no-untyped-def]
+def test_only_ascii_digits_count_as_numbers(run, args: list[str], option: str, digit: str) -> None:
     result = run(*args, f"202{digit}" if option == "--år" else digit, plan=MINI)
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.stderr.startswith(f"Feil: {option}")
 
 
-def test_an_int_option_speaks_bokmaal(run) -> None:  # type: ignore[no-untyped-def]
+def test_an_int_option_speaks_bokmaal(run) -> None:
     result = run("ics", "--måneder", "x", "-o", "-", plan=MINI)
     assert result.exit_code == 2
     assert "is not a valid" not in result.stderr
@@ -209,7 +209,7 @@ def test_a_signal_to_a_running_command_exits_128_plus_n_quietly(tmp_path: Path, 
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "AARSHJUL_CACHE": "0"}
     child = subprocess.Popen(
         [sys.executable, "-m", "aarshjul", "--plan", str(fifo), "--today", TODAY, "ics", "-o", str(tmp_path / "ut.ics")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_signals,
     )  # fmt: skip
     writer = None
     try:

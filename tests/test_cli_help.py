@@ -1,4 +1,4 @@
-"""--help (issue 3): bokmål, an example, and the Norwegian aliases in the command list."""
+"""--help: bokmål, an example, and the Norwegian aliases in the command list."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_readme_documents_every_command_and_the_json_contract() -> None:
     assert "$ aarshjul next --virksomhet barnehage\n" in readme
 
 
-def test_top_level_help_and_usage_errors_are_bokmaal(run) -> None:  # type: ignore[no-untyped-def]
+def test_top_level_help_and_usage_errors_are_bokmaal(run) -> None:
     result = run("--help", today=None)
     assert result.exit_code == 0
     assert "Bruk:" in result.stdout and "Kommandoer:" in result.stdout
@@ -79,7 +79,7 @@ def test_top_level_help_and_usage_errors_are_bokmaal(run) -> None:  # type: igno
 
 
 @pytest.mark.parametrize("kommando", ["ics", "digest", "wheel"])
-def test_export_commands_help_is_bokmaal(run, kommando: str) -> None:  # type: ignore[no-untyped-def]
+def test_export_commands_help_is_bokmaal(run, kommando: str) -> None:
     result = run(kommando, "--help", today=None)
     assert result.exit_code == 0
     assert result.stdout.startswith("Bruk:")
@@ -87,7 +87,7 @@ def test_export_commands_help_is_bokmaal(run, kommando: str) -> None:  # type: i
     assert "Options:" not in result.stdout
 
 
-def test_plan_option_works_after_the_command_too(run, mini_path) -> None:  # type: ignore[no-untyped-def]
+def test_plan_option_works_after_the_command_too(run, mini_path) -> None:
     before = run("--plan", str(mini_path), "next", "-v", "skole", "--format", "json")
     after = run("next", "-v", "skole", "--format", "json", "--plan", str(mini_path))
     assert before.exit_code == after.exit_code == 0

@@ -1,4 +1,4 @@
-"""`aarshjul next` (issue 3): the window week by week, in every format.
+"""`aarshjul next`: the window week by week, in every format.
 
 Dates are pinned from tests/plans/mini.yaml with --today 25.11.2026 (conftest's default).
 """
@@ -121,7 +121,8 @@ def test_moved_date_says_from_what_and_why(run) -> None:
     r = run("next", "-v", "skole", "--format", "tekst", plan=MINI, today="20.03.2024")
     assert r.exit_code == 0
     assert "  onsdag 27.03.2024  PMTO – Evaluering av PMTO" in r.stdout
-    # Every skipped weekday is named, not only the rule's own day (issue 11).
+    # Every skipped weekday is named, not only the rule's own day: a leader
+    # must see why the meeting is not where the rule puts it.
     assert "om 7 dager · flyttet fra 31.03.2024 (1. påskedag; 29.03 er langfredag; 28.03 er skjærtorsdag)" in r.stdout
 
 

@@ -1,4 +1,4 @@
-"""The leader commands against the real plan, data/plan.yaml (issue 3)."""
+"""The leader commands against the real plan, data/plan.yaml."""
 
 from __future__ import annotations
 

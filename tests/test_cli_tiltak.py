@@ -1,4 +1,4 @@
-"""`aarshjul tiltak` and `aarshjul virksomheter` (issue 3)."""
+"""`aarshjul tiltak` and `aarshjul virksomheter`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The weekly digest for cron (issue 5): golden output for fixed weeks, escaping, silence."""
+"""The weekly digest for cron: golden output for fixed weeks, escaping, silence."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN, PLANS, assert_golden
+from conftest import GOLDEN, PLANS, assert_golden, python_in_new_process
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -31,13 +31,13 @@ HOSTILE = PLANS / "digest_hostile.yaml"
 EXT = {"tekst": "txt", "markdown": "md", "html": "html"}
 
 
-def digest(run, plan: Path, *args: str, today: str = "25.11.2026") -> bytes:  # type: ignore[no-untyped-def]
+def digest(run, plan: Path, *args: str, today: str = "25.11.2026") -> bytes:
     result = run("digest", *args, plan=plan, today=today)
     assert result.exit_code == 0, result.output
     return result.stdout_bytes
 
 
-def golden(run, update_golden: bool, name: str, plan: Path, *args: str, fmt: str = "tekst") -> str:  # type: ignore[no-untyped-def]
+def golden(run, update_golden: bool, name: str, plan: Path, *args: str, fmt: str = "tekst") -> str:
     data = digest(run, plan, *args, "--format", fmt)
     assert_golden(GOLDEN / f"digest_{name}.{EXT[fmt]}", data, update_golden)
     return data.decode("utf-8")
@@ -79,14 +79,14 @@ def test_og_liste() -> None:
     assert og_liste(["Barnehage", "Skole", "PPT"]) == "Barnehage, Skole og PPT"
 
 
-def test_default_week_is_the_one_containing_today(run) -> None:  # type: ignore[no-untyped-def]
+def test_default_week_is_the_one_containing_today(run) -> None:
     text = digest(run, MINI, today="25.11.2026").decode()
     assert text.startswith("Uke 48 · 23.–29. november 2026\n")
     # Any day of week 49 gives the same digest as its Monday.
     assert digest(run, MINI, today="06.12.2026") == digest(run, MINI, "--fra", "30.11.2026")
 
 
-def test_several_weeks(run) -> None:  # type: ignore[no-untyped-def]
+def test_several_weeks(run) -> None:
     text = digest(run, MINI, "--fra", "25.11.2026", "--uker", "2").decode()
     assert text.startswith("Uke 48–49 · 23. november–6. desember 2026\n")
     assert "Tirsdag 1. desember" in text and "Torsdag 26. november" in text
@@ -95,7 +95,7 @@ def test_several_weeks(run) -> None:  # type: ignore[no-untyped-def]
     assert "Torsdag 7. januar 2027" in text
 
 
-def test_virksomheter_in_heading(run) -> None:  # type: ignore[no-untyped-def]
+def test_virksomheter_in_heading(run) -> None:
     text = digest(run, MINI, "--fra", "30.11.2026", "-v", "bhg", "-v", "skole").decode()
     assert text.startswith("Uke 49 · 30. november–6. desember 2026 for Barnehage og Skole\n")
 
@@ -104,7 +104,7 @@ def test_virksomheter_in_heading(run) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("fmt", ["tekst", "markdown", "html"])
-def test_samba_week(run, update_golden: bool, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def test_samba_week(run, update_golden: bool, fmt: str) -> None:
     out = golden(run, update_golden, "uke49", MINI, "--fra", "01.12.2026", fmt=fmt)
     assert "Uke 49 · 30. november–6. desember 2026" in out
     assert "Tirsdag 1. desember" in out and "Torsdag 3. desember" in out
@@ -115,7 +115,7 @@ def test_samba_week(run, update_golden: bool, fmt: str) -> None:  # type: ignore
     assert "Kommende frister" not in out
 
 
-def test_samba_week_text(run) -> None:  # type: ignore[no-untyped-def]
+def test_samba_week_text(run) -> None:
     text = digest(run, MINI, "--fra", "30.11.2026").decode()
     assert_plain_text(text)
     assert (
@@ -124,7 +124,7 @@ def test_samba_week_text(run) -> None:  # type: ignore[no-untyped-def]
     ) in text
 
 
-def test_samba_week_for_skole_shows_role(run, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
+def test_samba_week_for_skole_shows_role(run, update_golden: bool) -> None:
     text = golden(run, update_golden, "uke49_skole", MINI, "--fra", "30.11.2026", "-v", "skole")
     assert text.startswith("Uke 49 · 30. november–6. desember 2026 for Skole\n")
     assert "rolle: deltar" in text
@@ -139,7 +139,7 @@ def test_samba_week_for_skole_shows_role(run, update_golden: bool) -> None:  # t
 # Week 28 of 2027 (12.–18.07.2027): Ressursteam pauses in July, nothing else happens.
 
 
-def test_empty_week(run, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
+def test_empty_week(run, update_golden: bool) -> None:
     text = golden(run, update_golden, "tom", MINI, "--fra", "12.07.2027", "-v", "barnehage")
     assert text == (
         "Uke 28 · 12.–18. juli 2027 for Barnehage\n"
@@ -150,14 +150,14 @@ def test_empty_week(run, update_golden: bool) -> None:  # type: ignore[no-untype
     )
 
 
-def test_empty_week_still_shows_waiting_items(run) -> None:  # type: ignore[no-untyped-def]
+def test_empty_week_still_shows_waiting_items(run) -> None:
     text = digest(run, MINI, "--fra", "12.07.2027").decode()
     assert "Ingenting denne uken.\n\nVenter på dato\n" in text
 
 
 @pytest.mark.parametrize("fmt", ["tekst", "markdown", "html"])
 @pytest.mark.parametrize("virksomhet", [(), ("-v", "barnehage")])
-def test_empty_week_silent(run, fmt: str, virksomhet: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_empty_week_silent(run, fmt: str, virksomhet: tuple[str, ...]) -> None:
     # Waiting items wait every week; they alone do not make cron send a mail.
     result = run(
         "digest", "--fra", "12.07.2027", *virksomhet, "--format", fmt, "--stille-hvis-tom", plan=MINI
@@ -167,7 +167,7 @@ def test_empty_week_silent(run, fmt: str, virksomhet: tuple[str, ...]) -> None: 
     assert result.stderr_bytes in (b"", None)
 
 
-def test_silent_only_when_empty(run) -> None:  # type: ignore[no-untyped-def]
+def test_silent_only_when_empty(run) -> None:
     # A week with a meeting, and a quiet week with a deadline coming up, both print.
     assert b"SAMBA" in digest(run, MINI, "--fra", "30.11.2026", "--stille-hvis-tom")
     quiet = digest(run, MINI, "--fra", "22.03.2027", "--stille-hvis-tom").decode()
@@ -178,7 +178,7 @@ def test_silent_only_when_empty(run) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("fmt", ["tekst", "markdown", "html"])
-def test_new_year_week(run, update_golden: bool, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def test_new_year_week(run, update_golden: bool, fmt: str) -> None:
     out = golden(run, update_golden, "uke53", NYTTAAR, "--fra", "31.12.2026", fmt=fmt)
     assert "Uke 53 · 28. desember 2026–3. januar 2027" in out
     # The year is shown on each day when the period spans New Year.
@@ -193,7 +193,7 @@ def test_new_year_week(run, update_golden: bool, fmt: str) -> None:  # type: ign
         assert_plain_text(out)
 
 
-def test_new_year_week_in_mini_is_empty(run) -> None:  # type: ignore[no-untyped-def]
+def test_new_year_week_in_mini_is_empty(run) -> None:
     text = digest(run, MINI, "--fra", "28.12.2026").decode()
     assert text.startswith("Uke 53 · 28. desember 2026–3. januar 2027\n")
     assert "Ingenting denne uken." in text
@@ -201,7 +201,7 @@ def test_new_year_week_in_mini_is_empty(run) -> None:  # type: ignore[no-untyped
     assert result.exit_code == 0 and result.stdout_bytes == b""
 
 
-def test_deadline_of_next_week_shown_as_kommende(run) -> None:  # type: ignore[no-untyped-def]
+def test_deadline_of_next_week_shown_as_kommende(run) -> None:
     # Week 52: the Årsrapport deadline (30.12.2026, varsel 14) is 9 days after Monday 21.12.
     text = digest(run, NYTTAAR, "--fra", "21.12.2026", "-v", "barnehage").decode()
     assert "Ingenting denne uken.\n\nKommende frister\n" in text
@@ -218,7 +218,7 @@ def test_deadline_of_next_week_shown_as_kommende(run) -> None:  # type: ignore[n
 # PMTO evaluering 31.03.2027, varsel 14 (the default): the varsel begins 17.03.2027.
 
 
-def test_deadline_inside_lead_time(run, update_golden: bool) -> None:  # type: ignore[no-untyped-def]
+def test_deadline_inside_lead_time(run, update_golden: bool) -> None:
     text = golden(run, update_golden, "uke12_skole", MINI, "--fra", "22.03.2027", "-v", "skole")
     assert text.startswith("Uke 12 · 22.–28. mars 2027 for Skole\n")
     assert "Kommende frister\n" in text
@@ -228,19 +228,19 @@ def test_deadline_inside_lead_time(run, update_golden: bool) -> None:  # type: i
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "html"])
-def test_deadline_inside_lead_time_other_formats(run, update_golden: bool, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def test_deadline_inside_lead_time_other_formats(run, update_golden: bool, fmt: str) -> None:
     out = golden(run, update_golden, "uke12_skole", MINI, "--fra", "22.03.2027", "-v", "skole", fmt=fmt)
     assert "Kommende frister" in out and "31.03.2027, om 9 dager" in out
 
 
-def test_deadline_before_lead_time(run) -> None:  # type: ignore[no-untyped-def]
+def test_deadline_before_lead_time(run) -> None:
     # Week 10 (Monday 08.03): the varsel begins 17.03, after the week.
     text = digest(run, MINI, "--fra", "08.03.2027", "-v", "skole").decode()
     assert "PMTO" not in text and "Kommende frister" not in text
 
 
-def test_deadline_whose_lead_time_opens_during_the_week(run) -> None:  # type: ignore[no-untyped-def]
-    """Issue 11: whoever reads one digest a week never gets less warning than varsel.
+def test_deadline_whose_lead_time_opens_during_the_week(run) -> None:
+    """Whoever reads one digest a week never gets less warning than varsel.
 
     Week 11 (Monday 15.03.2027): PMTO's evaluation is due 31.03, varsel 14 days, so the
     varsel opens Wednesday 17.03. It is in week 11's digest (16 days ahead), not first in
@@ -253,13 +253,13 @@ def test_deadline_whose_lead_time_opens_during_the_week(run) -> None:  # type: i
     assert "PMTO" not in digest(run, MINI, "--fra", "14.03.2027", "-v", "skole").decode()
 
 
-def test_deadline_inside_the_period_is_listed_once(run) -> None:  # type: ignore[no-untyped-def]
+def test_deadline_inside_the_period_is_listed_once(run) -> None:
     text = digest(run, MINI, "--fra", "22.03.2027", "--uker", "2", "-v", "skole").decode()
     assert "Onsdag 31. mars" in text
     assert text.count("Evaluering av PMTO") == 1 and "Kommende frister" not in text
 
 
-def test_build_digest_is_empty(mini_plan) -> None:  # type: ignore[no-untyped-def]
+def test_build_digest_is_empty(mini_plan) -> None:
     assert build_digest(mini_plan, date(2027, 7, 14), 1, ["barnehage"]).is_empty
     assert not build_digest(mini_plan, date(2027, 3, 22), 1, ["skole"]).is_empty
     assert not build_digest(mini_plan, date(2026, 12, 1)).is_empty
@@ -342,12 +342,12 @@ def check_html(document: str) -> _Checker:
         (NYTTAAR, ("--fra", "31.12.2026")),
     ],
 )
-def test_html_is_well_formed(run, plan: Path, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_html_is_well_formed(run, plan: Path, args: tuple[str, ...]) -> None:
     check_html(digest(run, plan, *args, "--format", "html").decode())
 
 
 @pytest.mark.parametrize("fmt", ["tekst", "markdown", "html"])
-def test_hostile_plan_golden(run, update_golden: bool, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_plan_golden(run, update_golden: bool, fmt: str) -> None:
     out = golden(run, update_golden, "hostile", HOSTILE, "--fra", "01.12.2026", fmt=fmt)
     assert "\x1b" not in out and "\x07" not in out
     if fmt == "markdown":
@@ -356,7 +356,7 @@ def test_hostile_plan_golden(run, update_golden: bool, fmt: str) -> None:  # typ
         assert r"\x1b[31mRØD\x1b[0m\x07" in out
 
 
-def test_hostile_plan_html_escapes_everything(run) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_plan_html_escapes_everything(run) -> None:
     document = digest(run, HOSTILE, "--fra", "01.12.2026", "--format", "html").decode()
     checker = check_html(document)
     assert "script" not in checker.tags and "img" not in checker.tags and "h1" in checker.tags
@@ -372,7 +372,7 @@ def test_hostile_plan_html_escapes_everything(run) -> None:  # type: ignore[no-u
     assert "O&#x27;Brien" in document
 
 
-def test_hostile_plan_text_is_plain(run) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_plan_text_is_plain(run) -> None:
     text = digest(run, HOSTILE, "--fra", "01.12.2026").decode()
     assert_plain_text(text)
     # A word longer than a line starts on its own line before it is cut.
@@ -383,7 +383,7 @@ def test_hostile_plan_text_is_plain(run) -> None:  # type: ignore[no-untyped-def
 
 
 def test_md_escape() -> None:
-    assert md_escape("[klikk](https://evil.example)") == r"\[klikk\](https\://evil\.example)"  # issue 16: no autolink
+    assert md_escape("[klikk](https://evil.example)") == r"\[klikk\](https\://evil\.example)"  # no autolink: a link in a plan's text must not become clickable
     assert md_escape("*fet* _kursiv_ `kode` <b> a|b ~~x~~ & \\") == (
         r"\*fet\* \_kursiv\_ \`kode\` \<b\> a\|b \~\~x\~\~ \& \\"
     )
@@ -391,7 +391,7 @@ def test_md_escape() -> None:
     assert md_escape("SAMBA-møte 7.11 (gul)") == "SAMBA-møte 7.11 (gul)"
 
 
-def test_hostile_markdown_renders_as_text(run) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_markdown_renders_as_text(run) -> None:
     markdown_it = pytest.importorskip("markdown_it")
     md = digest(run, HOSTILE, "--fra", "01.12.2026", "--format", "markdown").decode()
     rendered = markdown_it.MarkdownIt("commonmark").render(md)
@@ -407,9 +407,21 @@ def test_hostile_markdown_renders_as_text(run) -> None:  # type: ignore[no-untyp
 # --- text, markdown and html come from the same Digest ---------------------------------
 
 
-def test_renderers_are_pure(mini_plan) -> None:  # type: ignore[no-untyped-def]
+def test_renderers_are_pure(mini_plan, tmp_path: Path) -> None:
+    """The text depends on the Digest alone: here, after whatever ran before in this
+    process, and on a second call, it is what a new process renders from the same plan."""
+    code = (
+        "import sys; from datetime import date; from conftest import PLANS;"
+        " from aarshjul.plan.loader import load_plan;"
+        " from aarshjul.render.digest import build_digest, render_text;"
+        " d = build_digest(load_plan(PLANS / 'mini.yaml'), date(2026, 12, 1), 1, ['skole']);"
+        " sys.stdout.buffer.write(render_text(d).encode('utf-8'))"
+    )
+    expected = python_in_new_process(tmp_path, code).decode("utf-8")
     d = build_digest(mini_plan, date(2026, 12, 1), 1, ["skole"])
-    assert render_text(d) == render_text(d)
+    assert render_text(d) == expected
+    assert render_text(d) == expected  # rendering used nothing up
+    assert "SAMBA" in expected
     assert "Tirsdag 1. desember" in render_markdown(d) and "Tirsdag 1. desember" in render_html(d)
 
 
@@ -426,7 +438,7 @@ def test_renderers_are_pure(mini_plan) -> None:  # type: ignore[no-untyped-def]
         (("-v", "skolen-nord"), "Ukjent virksomhet «skolen-nord»."),
     ],
 )
-def test_usage_errors(run, args: tuple[str, ...], message: str) -> None:  # type: ignore[no-untyped-def]
+def test_usage_errors(run, args: tuple[str, ...], message: str) -> None:
     result = run("digest", *args, plan=MINI)
     assert result.exit_code == 2
     assert message in result.stderr
@@ -434,7 +446,7 @@ def test_usage_errors(run, args: tuple[str, ...], message: str) -> None:  # type
     assert "Traceback" not in result.output
 
 
-def test_help_has_example(run) -> None:  # type: ignore[no-untyped-def]
+def test_help_has_example(run) -> None:
     result = run("digest", "--help", plan=MINI)
     assert result.exit_code == 0
     assert "Eksempel: aarshjul digest --virksomhet barnehage --stille-hvis-tom" in result.stdout
@@ -457,7 +469,7 @@ def test_md_escape_round_trips_through_commonmark(tekst: str) -> None:
 
 
 @functools.cache
-def _mini():  # type: ignore[no-untyped-def]
+def _mini():
     from aarshjul.plan.loader import load_plan
 
     return load_plan(MINI)

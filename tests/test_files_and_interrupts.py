@@ -1,4 +1,4 @@
-"""Issue 6: output files are replaced atomically or not at all, and Ctrl-C exits quietly.
+"""Output files are replaced atomically or not at all, and Ctrl-C exits quietly.
 
 For both file writers (ics, wheel): a failure at any step of writing, a bug in the
 renderer or Ctrl-C half-way leaves an existing file exactly as it was and no temporary
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from conftest import PLANS, REPO
+from conftest import PLANS, REPO, default_signals
 from otheruser import run_as_other_user, skip_unless_other_user_can_run
 
 MINI = PLANS / "mini.yaml"
@@ -35,7 +35,7 @@ OLD = b"den forrige eksporten, som abonnentene har\n"
 def existing_commands() -> set[str]:
     from aarshjul.cli import app
 
-    return set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    return set(typer.main.get_command(app).commands)
 
 
 def require(command: str) -> None:
@@ -54,7 +54,7 @@ def old_file(folder: Path, command: str, mode: int = 0o640) -> Path:
     return path
 
 
-def no_traceback(result) -> None:  # type: ignore[no-untyped-def]
+def no_traceback(result) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
@@ -62,7 +62,7 @@ def no_traceback(result) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("command", WRITERS)
-def test_success_replaces_the_file_and_keeps_its_mode(run, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_success_replaces_the_file_and_keeps_its_mode(run, tmp_path: Path, command: str) -> None:
     require(command)
     path = old_file(tmp_path, command)
     result = run(*argv(command, path), plan=MINI)
@@ -77,7 +77,7 @@ def test_success_replaces_the_file_and_keeps_its_mode(run, tmp_path: Path, comma
 @pytest.mark.parametrize("command", WRITERS)
 def test_os_failure_while_writing_leaves_the_old_file(
     run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, step: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     require(command)
     path = old_file(tmp_path, command)
 
@@ -95,7 +95,7 @@ def test_os_failure_while_writing_leaves_the_old_file(
 
 
 @pytest.mark.parametrize("command", WRITERS)
-def test_renderer_bug_leaves_the_old_file(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_renderer_bug_leaves_the_old_file(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     require(command)
     import importlib
 
@@ -113,7 +113,7 @@ def test_renderer_bug_leaves_the_old_file(run, tmp_path: Path, monkeypatch: pyte
 
 
 @pytest.mark.parametrize("command", WRITERS)
-def test_ctrl_c_while_writing_leaves_the_old_file(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_c_while_writing_leaves_the_old_file(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     require(command)
     path = old_file(tmp_path, command)
     real_fsync = os.fsync
@@ -132,7 +132,7 @@ def test_ctrl_c_while_writing_leaves_the_old_file(run, tmp_path: Path, monkeypat
 
 
 @pytest.mark.parametrize("command", WRITERS)
-def test_missing_folder_is_a_clear_error(run, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_missing_folder_is_a_clear_error(run, tmp_path: Path, command: str) -> None:
     require(command)
     target = tmp_path / "finnes-ikke" / WRITERS[command][0]
     result = run(*argv(command, target), plan=MINI)
@@ -145,7 +145,7 @@ def test_missing_folder_is_a_clear_error(run, tmp_path: Path, command: str) -> N
 
 
 @pytest.mark.parametrize("command", WRITERS)
-def test_folder_as_target_is_a_clear_error(run, tmp_path: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_folder_as_target_is_a_clear_error(run, tmp_path: Path, command: str) -> None:
     require(command)
     result = run(*argv(command, tmp_path), plan=MINI)
     assert result.exit_code == 2, result.output
@@ -154,7 +154,7 @@ def test_folder_as_target_is_a_clear_error(run, tmp_path: Path, command: str) ->
 
 
 @pytest.mark.parametrize("command", WRITERS)
-def test_read_only_folder_is_a_clear_error(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_read_only_folder_is_a_clear_error(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     """Through CliRunner: real mode bits when not root; as root (which may write anyway)
     the denial is simulated where write_atomic creates its temporary file."""
     require(command)
@@ -203,7 +203,7 @@ def test_read_only_folder_for_real(command: str) -> None:
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_ctrl_c_inside_a_command_exits_130_quietly(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_c_inside_a_command_exits_130_quietly(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     """KeyboardInterrupt while the plan is read (every command reads it)."""
     require(command)
     import aarshjul.plan.loader
@@ -219,7 +219,7 @@ def test_ctrl_c_inside_a_command_exits_130_quietly(run, tmp_path: Path, monkeypa
 
 
 @pytest.mark.parametrize("command", ["next", "calendar", "ics", "wheel"])
-def test_ctrl_c_inside_expand_exits_130_quietly(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_c_inside_expand_exits_130_quietly(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     require(command)
     import aarshjul.engine.expand
 
@@ -244,7 +244,7 @@ def test_sigint_to_a_real_process_exits_130_quietly(tmp_path: Path) -> None:
     env.pop("AARSHJUL_PLAN", None)
     child = subprocess.Popen(
         [sys.executable, "-m", "aarshjul", "--plan", str(fifo), "--today", "25.11.2026", "next"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_signals,
     )  # fmt: skip
     writer = None
     try:

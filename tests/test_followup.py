@@ -1,4 +1,4 @@
-"""Follow-up core (issue 13): status rules, the overdue list, ids, on the real plan.
+"""Follow-up core: status rules, the overdue list, ids, on the real plan.
 
 PMTO's yearly evaluation is due by the end of March: 31.03.2027 (a Wednesday).
 """
@@ -18,7 +18,7 @@ PMTO_ID = "pmto.evaluering.2027-03-31"
 PMTO_NOKKEL = "pmto.evaluering.2027-03"
 
 
-def test_pmto_due_31_03_2027_has_a_month_key(real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_pmto_due_31_03_2027_has_a_month_key(real_plan) -> None:
     f = finn_forekomst(real_plan, PMTO_ID, date(2026, 12, 1))
     assert (f.dato, f.nokkel) == (date(2027, 3, 31), PMTO_NOKKEL)
     assert finn_forekomst(real_plan, PMTO_NOKKEL, date(2026, 12, 1)) == f
@@ -26,7 +26,7 @@ def test_pmto_due_31_03_2027_has_a_month_key(real_plan) -> None:  # type: ignore
     assert finn_forekomst(real_plan, "pmto.evaluering.2026-27", date(2026, 12, 1)) == f
 
 
-def test_status_rules(real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_status_rules(real_plan) -> None:
     f = finn_forekomst(real_plan, PMTO_ID, date(2026, 12, 1))
     assert status_for(f, {}, date(2027, 3, 31)).status is Status.KOMMENDE
     o = status_for(f, {}, date(2027, 4, 5))
@@ -42,7 +42,7 @@ def test_status_rules(real_plan) -> None:  # type: ignore[no-untyped-def]
     assert status_for(samba, {}, date(2027, 4, 5)).status is Status.PASSERT
 
 
-def test_forfalte_lists_the_unsigned_deadline_oldest_first(real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_forfalte_lists_the_unsigned_deadline_oldest_first(real_plan) -> None:
     rader = forfalte(real_plan, date(2027, 4, 5), {}, ["pmto"])
     assert PMTO_ID in [o.forekomst.id for o in rader if o.forekomst]
     datoer = [o.forekomst.dato for o in rader if o.forekomst]
@@ -51,7 +51,7 @@ def test_forfalte_lists_the_unsigned_deadline_oldest_first(real_plan) -> None:  
     assert PMTO_ID not in [o.forekomst.id for o in forfalte(real_plan, date(2027, 4, 5), signed, ["pmto"]) if o.forekomst]
 
 
-def test_unknown_id_names_the_closest(real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_id_names_the_closest(real_plan) -> None:
     from aarshjul.errors import UsageError
 
     with pytest.raises(UsageError, match=r"Ukjent forekomst «pmto.evaluering.2027-03-30».*pmto.evaluering.2027-03-31"):
@@ -64,7 +64,7 @@ def test_unknown_id_names_the_closest(real_plan) -> None:  # type: ignore[no-unt
 
 
 
-def test_digest_of_week_14_of_2027_has_pmto_forfalt_5_days(real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_digest_of_week_14_of_2027_has_pmto_forfalt_5_days(real_plan) -> None:
     from aarshjul.engine.digest import build_digest
     from aarshjul.render.digest import render_text
 
@@ -77,7 +77,7 @@ def test_digest_of_week_14_of_2027_has_pmto_forfalt_5_days(real_plan) -> None:  
     assert build_digest(real_plan, date(2027, 4, 5), 1, ["barnevern"]).forfalte == ()
 
 
-def test_next_rows_with_follow_up(real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_next_rows_with_follow_up(real_plan) -> None:
     from aarshjul.engine.select import upcoming
 
     signed = {PMTO_NOKKEL: ny_kvittering(PMTO_NOKKEL, KVITTERT, date(2027, 3, 25))}

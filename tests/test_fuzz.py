@@ -1,4 +1,4 @@
-"""Issue 16: structure-aware fuzzing of every command on valid-looking plans.
+"""Structure-aware fuzzing of every command on valid-looking plans.
 
 Hypothesis builds plans the way a user writes them: random virksomheter (with aliases,
 members, external ones), tiltak and hendelser, every `når` form (måneder + dag rules,
@@ -267,19 +267,19 @@ _FUZZ = settings(
 
 @_FUZZ
 @given(generated=plans())
-def test_every_command_on_a_generated_plan(run_cli, folder: Path, generated: tuple[str, int]) -> None:  # type: ignore[no-untyped-def]
+def test_every_command_on_a_generated_plan(run_cli, folder: Path, generated: tuple[str, int]) -> None:
     _every_command(run_cli, folder, generated)
 
 
 @_FUZZ
 @given(generated=plans(hostile=True))
-def test_every_command_on_a_plan_with_wild_dates_offsets_and_chains(run_cli, folder: Path, generated: tuple[str, int]) -> None:  # type: ignore[no-untyped-def]
+def test_every_command_on_a_plan_with_wild_dates_offsets_and_chains(run_cli, folder: Path, generated: tuple[str, int]) -> None:
     """Years 1–9999, offsets of up to 1000 years, etter-chains of up to 30: the loader
     refuses what is out of bounds with a PlanError, and what it accepts runs everywhere."""
     _every_command(run_cli, folder, generated)
 
 
-def _every_command(run_cli, folder: Path, generated: tuple[str, int]) -> None:  # type: ignore[no-untyped-def]
+def _every_command(run_cli, folder: Path, generated: tuple[str, int]) -> None:
     from icalendar import Calendar
 
     from aarshjul.engine.expand import expand
@@ -332,7 +332,7 @@ def _every_command(run_cli, folder: Path, generated: tuple[str, int]) -> None:  
 
 
 @pytest.fixture(scope="module")
-def run_cli():  # type: ignore[no-untyped-def]
+def run_cli():
     """Like conftest's run, but usable across hypothesis examples (no monkeypatch)."""
     from typer.testing import CliRunner
 
@@ -340,7 +340,7 @@ def run_cli():  # type: ignore[no-untyped-def]
 
     runner = CliRunner()
 
-    def _run(*args: str, plan: Path):  # type: ignore[no-untyped-def]
+    def _run(*args: str, plan: Path):
         return runner.invoke(app, ["--plan", str(plan), "--today", "01.12.2026", *args])
 
     return _run

@@ -1,4 +1,4 @@
-"""Issue 14: a plan change reaches real calendar clients, importers and subscribers alike.
+"""A plan change reaches real calendar clients, importers and subscribers alike.
 
 Two clients from PyPI (test extras), driven as a user would:
 
@@ -87,7 +87,7 @@ def plan(tmp_path: Path) -> Path:
 
 def dato(verdi: object) -> date:
     d = getattr(verdi, "dt", verdi)
-    return d.date() if hasattr(d, "date") else d  # type: ignore[return-value]
+    return d.date() if hasattr(d, "date") else d
 
 
 # --- khal: an importer ----------------------------------------------------------------
@@ -130,7 +130,7 @@ def khal_samba(cfg: Path) -> list[tuple[str, str, str, str]]:
     ut = khal(cfg, "list", "--format", "{uid}|{start-date}|{title}|{cancelled}", "--day-format", "",
               "01.08.2026", "365d")  # fmt: skip
     rader = [tuple(linje.split("|")) for linje in ut.splitlines() if linje.startswith("samba.mote.")]
-    return sorted(rader)  # type: ignore[arg-type]
+    return sorted(rader)
 
 
 def test_khal_reimport_moves_meetings_and_cancels_the_dropped_one(plan: Path, tmp_path: Path) -> None:
@@ -202,10 +202,10 @@ def samba_moter(items: dict[str, object]) -> dict[date, str]:
     """date -> STATUS ('' when none) of every SAMBA meeting among the items."""
     ut: dict[date, str] = {}
     for e in items.values():
-        if str(e["SUMMARY"]).endswith("SAMBA-møte"):  # type: ignore[index]
-            d = dato(e["DTSTART"])  # type: ignore[index]
+        if str(e["SUMMARY"]).endswith("SAMBA-møte"):
+            d = dato(e["DTSTART"])
             assert d not in ut, f"SAMBA-møtet {d} to ganger"
-            ut[d] = str(e.get("STATUS", ""))  # type: ignore[attr-defined]
+            ut[d] = str(e.get("STATUS", ""))
     return ut
 
 
@@ -267,8 +267,8 @@ fileext = ".ics"
     assert len(nye) == len(foer.keys() - etter.keys()) == len(endret)
     # What changed says so: SEQUENCE 1 and LAST-MODIFIED the day of the edit.
     for n in nye:
-        assert int(etter[n]["SEQUENCE"]) == 1, n  # type: ignore[index]
-        assert etter[n]["LAST-MODIFIED"].dt.date() == ANDRE_DAG, n  # type: ignore[index]
+        assert int(etter[n]["SEQUENCE"]) == 1, n
+        assert etter[n]["LAST-MODIFIED"].dt.date() == ANDRE_DAG, n
 
     # 60 days later the cancelled meeting leaves the file, and the subscriber drops it.
     publiser(plan, ut, ETTER_FRIST)

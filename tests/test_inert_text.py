@@ -1,4 +1,4 @@
-"""Issue 16: free text from the plan stays inert and well-formed in every output format.
+"""Free text from the plan stays inert and well-formed in every output format.
 
 tests/plans/invisible.yaml carries bidi overrides and isolates, zero-width characters,
 a BOM, a tag character, U+FFFE/U+FFFF, a noncharacter, NEL and a C1 CSI, plus URLs,
@@ -50,7 +50,7 @@ TEXT_RUNS = [
 
 
 @pytest.mark.parametrize("args", TEXT_RUNS, ids=lambda a: "-".join(a))
-def test_invisible_characters_are_shown_escaped(run, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_invisible_characters_are_shown_escaped(run, args: tuple[str, ...]) -> None:
     result = run(*args, plan=PLAN, today=TODAY)
     assert result.exit_code == 0, result.output
     _no_hidden(result.stdout)
@@ -59,14 +59,14 @@ def test_invisible_characters_are_shown_escaped(run, args: tuple[str, ...]) -> N
         assert "\\u202e" in result.stdout  # the trick shows instead of reversing the line
 
 
-def test_the_wheel_is_well_formed_xml_with_hidden_characters(run) -> None:  # type: ignore[no-untyped-def]
+def test_the_wheel_is_well_formed_xml_with_hidden_characters(run) -> None:
     result = run("wheel", "--år", "2026", "--tittel", "Hjul \ufffe\u202e\ud800", "-o", "-", plan=PLAN, today=TODAY)
     assert result.exit_code == 0, result.output
     _no_hidden(result.stdout)
     ET.fromstring(result.stdout_bytes)  # raises on U+FFFE, C0 or a lone surrogate
 
 
-def test_ics_parses_and_hides_nothing(run) -> None:  # type: ignore[no-untyped-def]
+def test_ics_parses_and_hides_nothing(run) -> None:
     from icalendar import Calendar
 
     result = run("ics", "--fra", "01.11.2026", "--til", "31.12.2026", "-o", "-", plan=PLAN, today=TODAY)
@@ -87,7 +87,7 @@ class _Strict(HTMLParser):
         self.text.append(data)
 
 
-def test_digest_html_parses_and_hides_nothing(run) -> None:  # type: ignore[no-untyped-def]
+def test_digest_html_parses_and_hides_nothing(run) -> None:
     result = run("digest", "--fra", "01.12.2026", "--format", "html", plan=PLAN, today=TODAY)
     assert result.exit_code == 0, result.output
     p = _Strict()
@@ -98,7 +98,7 @@ def test_digest_html_parses_and_hides_nothing(run) -> None:  # type: ignore[no-u
 
 
 @pytest.mark.parametrize("command", [("next",), ("calendar", "--år", "2026"), ("tiltak",)])
-def test_json_keeps_the_data_but_escapes_it_on_screen(run, command: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_json_keeps_the_data_but_escapes_it_on_screen(run, command: tuple[str, ...]) -> None:
     result = run(*command, "--format", "json", plan=PLAN, today=TODAY)
     assert result.exit_code == 0, result.output
     _no_hidden(result.stdout)
@@ -192,7 +192,7 @@ def test_markdown_still_reads_as_written() -> None:
     ],
     ids=lambda a: "-".join(a),
 )
-def test_markdown_output_links_nothing(run, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_output_links_nothing(run, args: tuple[str, ...]) -> None:
     result = run(*args, plan=PLAN, today=TODAY)
     assert result.exit_code == 0, result.output
     for html in (_gfm(result.stdout), _linkify(result.stdout)):
@@ -201,7 +201,7 @@ def test_markdown_output_links_nothing(run, args: tuple[str, ...]) -> None:  # t
     assert "evil" in result.stdout
 
 
-def test_the_real_plan_markdown_is_unchanged_by_link_escaping(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_real_plan_markdown_is_unchanged_by_link_escaping(run, tmp_path: Path) -> None:
     """The real plan has no URLs: its markdown has no stray backslashes before . or :"""
     result = run("calendar", "--skoleår", "2026/27", "--format", "markdown", today="01.12.2026")
     assert result.exit_code == 0, result.output

@@ -1,4 +1,4 @@
-"""iter_expand: expand's forekomster one by one, made only on their way out (issue 17)."""
+"""iter_expand: expand's forekomster one by one, made only on their way out."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from aarshjul.engine.select import iter_upcoming, upcoming
 from aarshjul.model import Enkeltdato, Ukentlig
 
 
-def _reference(plan, fra: date, til: date, virksomheter=None) -> list:  # type: ignore[no-untyped-def]
+def _reference(plan, fra: date, til: date, virksomheter=None) -> list:
     """expand as it was defined before iter_expand: every hendelse on its own, filtered
     forekomst by forekomst, then one sort by (dato, tid or 00:00, id)."""
     expander = expand_module._Expander(plan)
@@ -30,7 +30,7 @@ def _reference(plan, fra: date, til: date, virksomheter=None) -> list:  # type: 
 @pytest.mark.parametrize(("fra", "til"), [(date(2026, 8, 1), date(2027, 8, 1)), (date(2018, 1, 1), date(2031, 1, 1)),
                                           (date(2027, 3, 20), date(2027, 4, 10))])  # fmt: skip
 @pytest.mark.parametrize("virksomheter", [None, ("barnehage",), ("ppt", "nav"), ()])
-def test_iter_expand_gives_what_expand_gave_on_the_real_plan(real_plan, fra, til, virksomheter) -> None:  # type: ignore[no-untyped-def]
+def test_iter_expand_gives_what_expand_gave_on_the_real_plan(real_plan, fra, til, virksomheter) -> None:
     got = list(iter_expand(real_plan, fra, til, virksomheter))
     assert got == _reference(real_plan, fra, til, virksomheter)
     assert got == expand(real_plan, fra, til, virksomheter)
@@ -38,13 +38,13 @@ def test_iter_expand_gives_what_expand_gave_on_the_real_plan(real_plan, fra, til
         assert got, "the window holds forekomster, so the comparison says something"
 
 
-def test_samba_2026_27_in_august_december_march_may(real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_samba_2026_27_in_august_december_march_may(real_plan) -> None:
     samba = [f for f in iter_expand(real_plan, date(2026, 8, 1), date(2027, 8, 1)) if f.tiltak_id == "samba"
              and f.type.value == "møte"]  # fmt: skip
     assert [f.dato.month for f in samba] == [8, 12, 3, 5]
 
 
-def test_same_day_order_is_by_time_then_full_id(mini_plan) -> None:  # type: ignore[no-untyped-def]
+def test_same_day_order_is_by_time_then_full_id(mini_plan) -> None:
     """Four hendelser on one day: those without a time count as 00:00 and come first, by
     id (b before c, whatever the plan order); then 08:00 and 09:00."""
     from datetime import time
@@ -63,7 +63,7 @@ def test_same_day_order_is_by_time_then_full_id(mini_plan) -> None:  # type: ign
     assert got == ["b", "c", "z", "a"]
 
 
-def test_ids_with_dots_are_sorted_by_the_whole_id(mini_plan) -> None:  # type: ignore[no-untyped-def]
+def test_ids_with_dots_are_sorted_by_the_whole_id(mini_plan) -> None:
     """A Plan built in code may have ids load_plan refuses: prefix "t.b." begins "t.b.0.",
     and "t.b.0.2027-01-12" sorts before "t.b.2027-01-12" although "t.b." < "t.b.0.". The
     shortcut (sort hendelser by prefix) would get this wrong; iter_expand sorts by id."""
@@ -80,7 +80,7 @@ def test_ids_with_dots_are_sorted_by_the_whole_id(mini_plan) -> None:  # type: i
     assert got == sorted(got)
 
 
-def test_a_forekomst_let_go_is_freed_at_once(mini_plan) -> None:  # type: ignore[no-untyped-def]
+def test_a_forekomst_let_go_is_freed_at_once(mini_plan) -> None:
     """What the streaming is for: a caller that writes each forekomst and drops it holds
     one at a time. Twenty years of weekly meetings: every forekomst but the one in hand
     is gone (by reference counting, with the cycle collector off as cli.main has it)."""
@@ -104,7 +104,7 @@ def test_a_forekomst_let_go_is_freed_at_once(mini_plan) -> None:  # type: ignore
             gc.enable()
 
 
-def test_iter_upcoming_is_upcoming(real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_iter_upcoming_is_upcoming(real_plan) -> None:
     fra, til = date(2027, 5, 8), date(2027, 5, 22)  # two early deadlines for barnehage then
     rader = list(iter_upcoming(real_plan, fra, til, ["barnehage"]))
     assert rader == upcoming(real_plan, fra, til, ["barnehage"])
@@ -113,12 +113,12 @@ def test_iter_upcoming_is_upcoming(real_plan) -> None:  # type: ignore[no-untype
     assert tidlige == sorted(tidlige) and any(tidlige) and not all(tidlige)
 
 
-def _alene(plan, tiltak, hendelse, fra: date, til: date) -> list:  # type: ignore[no-untyped-def]
+def _alene(plan, tiltak, hendelse, fra: date, til: date) -> list:
     """The hendelse expanded in a plan of its own: nothing shared with another hendelse."""
     return expand(replace(plan, tiltak=(replace(tiltak, hendelser=(hendelse,)),)), fra, til)
 
 
-def test_hendelser_with_one_rule_share_its_dates_and_nothing_else(mini_plan) -> None:  # type: ignore[no-untyped-def]
+def test_hendelser_with_one_rule_share_its_dates_and_nothing_else(mini_plan) -> None:
     """The dates of equal rules are computed once per expansion. Whatever else decides a
     date is part of the rule's key: flytt, the valid period, the months left out. Each
     hendelse gets what it gets alone, with its own title and antatt."""
@@ -153,7 +153,7 @@ def test_hendelser_with_one_rule_share_its_dates_and_nothing_else(mini_plan) -> 
     assert {f.tittel for f in b} == {"Samme regel"} and {f.antatt for f in b} == {"antatt her"}
 
 
-def test_every_hendelse_of_the_real_plan_gets_what_it_gets_alone(real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_every_hendelse_of_the_real_plan_gets_what_it_gets_alone(real_plan) -> None:
     """Sharing dates between equal rules changes nothing on the shipped plan: each
     hendelse without `etter:` (those need their base) expanded alone gives its part of
     the whole plan's school years 2026/27 and 2027/28."""

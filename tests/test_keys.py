@@ -1,5 +1,6 @@
 """The stable occurrence key (aarshjul/keys.py): one occurrence per periode, and the key
-survives a holiday move or an edited day rule (issues 13 and 14)."""
+survives a holiday move or an edited day rule, so a sign-off and an Outlook event stay
+with their occurrence."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Sign-off, status and the fellesevaluering report (issue 13), on the real plan.
+"""Sign-off, status and the fellesevaluering report, on the real plan.
 
 PMTO's yearly evaluation is due by the end of March: 31.03.2027 (a Wednesday). In
 2029 it is due 28.03.2029: 29.03 is skjærtorsdag, 30.03 langfredag, 31.03 a Saturday.
@@ -27,7 +27,7 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "data" / "kvitteringer.sqlite"
 
 
-def _kvitter_pmto(run, db: Path, *extra: str):  # type: ignore[no-untyped-def]
+def _kvitter_pmto(run, db: Path, *extra: str):
     r = run("kvitter", PMTO_ID, "--dato", "25.03.2027", "--av", "Virksomhetsleder barnevern",
             "--merknad", "Evaluert i lærende møte", "--lenke", "https://sel.kommune.no/pmto-2027",
             "--db", str(db), *extra, today="25.03.2027")  # fmt: skip
@@ -38,7 +38,7 @@ def _kvitter_pmto(run, db: Path, *extra: str):  # type: ignore[no-untyped-def]
 # --- kvitter, angre, status ---------------------------------------------------------------
 
 
-def test_kvitter_creates_the_db_and_says_where(run, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_kvitter_creates_the_db_and_says_where(run, db: Path) -> None:
     r = _kvitter_pmto(run, db)
     assert r.stderr == f"Opprettet kvitteringsdatabasen: {db}\n"
     assert r.stdout == "Kvittert: PMTO – Årlig evaluering av PMTO (31.03.2027): Utført 25.03.2027.\n"
@@ -46,14 +46,14 @@ def test_kvitter_creates_the_db_and_says_where(run, db: Path) -> None:  # type: 
     assert r.stderr == ""
 
 
-def test_read_only_commands_never_create_the_db(run, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_read_only_commands_never_create_the_db(run, db: Path) -> None:
     for args in (("status",), ("rapport",), ("kvitter", "--eksport", "json")):
         r = run(*args, "--db", str(db), today="05.04.2027")
         assert r.exit_code == 0, r.stderr
     assert not db.parent.exists()
 
 
-def test_pmto_signed_off_is_utfort_in_status(run, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_pmto_signed_off_is_utfort_in_status(run, db: Path) -> None:
     _kvitter_pmto(run, db)
     r = run("status", "--virksomhet", "pmto", "--skoleår", "2026/27", "--format", "json", "--db", str(db),
             today="05.04.2027")  # fmt: skip
@@ -70,7 +70,7 @@ def test_pmto_signed_off_is_utfort_in_status(run, db: Path) -> None:  # type: ig
     assert "Utført 25.03.2027 av Virksomhetsleder barnevern: Evaluert i lærende møte" in r.stdout
 
 
-def test_angre_keeps_history_and_makes_it_forfalt(run, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_angre_keeps_history_and_makes_it_forfalt(run, db: Path) -> None:
     _kvitter_pmto(run, db)
     r = run("angre", "pmto.evaluering 2026/27", "--db", str(db), today="05.04.2027")
     assert r.exit_code == 0, r.stderr
@@ -83,7 +83,7 @@ def test_angre_keeps_history_and_makes_it_forfalt(run, db: Path) -> None:  # typ
     assert r.exit_code == 2 and "er ikke kvittert" in r.stderr
 
 
-def test_status_forfalt_is_quiet_when_nothing_is_overdue(run, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_status_forfalt_is_quiet_when_nothing_is_overdue(run, db: Path) -> None:
     # The day before PMTO's deadline nothing of PMTO's is overdue yet (the 2026 one is signed off).
     run("kvitter", "pmto.evaluering 2025/26", "--db", str(db), today="30.03.2027")
     r = run("status", "--forfalt", "--virksomhet", "pmto", "--format", "tekst", "--db", str(db), today="30.03.2027")
@@ -92,7 +92,7 @@ def test_status_forfalt_is_quiet_when_nothing_is_overdue(run, db: Path) -> None:
     assert r.exit_code == 0 and "forfalt i 1 dag" in r.stdout and "Årlig evaluering av PMTO" in r.stdout
 
 
-def test_unknown_id_is_an_error_with_suggestions(run, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_id_is_an_error_with_suggestions(run, db: Path) -> None:
     r = run("kvitter", "pmto.evaluering.2027-03-30", "--db", str(db), today="05.04.2027")
     assert r.exit_code == 2
     assert "Ukjent forekomst «pmto.evaluering.2027-03-30»" in r.stderr and PMTO_ID in r.stderr
@@ -107,7 +107,7 @@ def test_unknown_id_is_an_error_with_suggestions(run, db: Path) -> None:  # type
         ("--lenke", "javascript:alert(1)", "https://"),
     ],
 )
-def test_user_text_is_checked(run, db: Path, option: str, verdi: str, ord_: str) -> None:  # type: ignore[no-untyped-def]
+def test_user_text_is_checked(run, db: Path, option: str, verdi: str, ord_: str) -> None:
     from aarshjul.plan.privacy import er_foedselsnummer
 
     if option == "--merknad":
@@ -125,7 +125,7 @@ def _et_foedselsnummer() -> str:
     return next(f"010190{i:03d}{k:02d}" for i in range(1000) for k in range(100) if er_foedselsnummer(f"010190{i:03d}{k:02d}"))
 
 
-def test_user_text_is_escaped_in_every_output(run, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_user_text_is_escaped_in_every_output(run, db: Path) -> None:
     merknad = "<script>alert(1)</script> *fet* | =HYPERLINK(\"x\")"
     r = run("kvitter", PMTO_ID, "--dato", "25.03.2027", "--merknad", merknad, "--av", "=1+1", "--db", str(db),
             today="25.03.2027")  # fmt: skip
@@ -143,7 +143,7 @@ def test_user_text_is_escaped_in_every_output(run, db: Path) -> None:  # type: i
 # --- rapport ------------------------------------------------------------------------------
 
 
-def test_rapport_shows_pmto_done_and_the_totals(run, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_rapport_shows_pmto_done_and_the_totals(run, db: Path) -> None:
     _kvitter_pmto(run, db)
     r = run("rapport", "--skoleår", "2026/27", "--format", "json", "--db", str(db), today="05.04.2027")
     assert r.exit_code == 0, r.stderr
@@ -161,14 +161,14 @@ def test_rapport_shows_pmto_done_and_the_totals(run, db: Path) -> None:  # type:
     assert "| 31.03.2027 | Årlig evaluering av PMTO | utført | 25.03.2027 | Virksomhetsleder barnevern |" in md
 
 
-def test_rapport_is_in_plan_order(run, db: Path, real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_rapport_is_in_plan_order(run, db: Path, real_plan) -> None:
     data = json.loads(run("rapport", "--format", "json", "--db", str(db), today="05.04.2027").stdout)
     navn = [t["navn"] for t in data["tiltak"]]
     plan_orden = [t.navn for t in real_plan.tiltak]
     assert navn == [n for n in plan_orden if n in navn] and len(navn) >= 10
 
 
-def test_rapport_csv_is_for_norwegian_excel(run, db: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_rapport_csv_is_for_norwegian_excel(run, db: Path, tmp_path: Path) -> None:
     _kvitter_pmto(run, db)
     ut = tmp_path / "rapport.csv"
     r = run("rapport", "--skoleår", "2026/27", "--format", "csv", "-o", str(ut), "--db", str(db), today="05.04.2027")
@@ -180,7 +180,7 @@ def test_rapport_csv_is_for_norwegian_excel(run, db: Path, tmp_path: Path) -> No
     assert pmto[:3] == ["PMTO", pmto[1], "31.03.2027"] and pmto[5] == "utført" and pmto[7] == "25.03.2027"
 
 
-def test_late_sign_off_is_reported_late(run, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_late_sign_off_is_reported_late(run, db: Path) -> None:
     run("kvitter", PMTO_ID, "--dato", "02.04.2027", "--db", str(db), today="05.04.2027")
     md = run("rapport", "--skoleår", "2026/27", "--db", str(db), today="05.04.2027").stdout
     assert "| 31.03.2027 | Årlig evaluering av PMTO | utført for sent | 02.04.2027 |" in md
@@ -192,7 +192,7 @@ def test_late_sign_off_is_reported_late(run, db: Path) -> None:  # type: ignore[
 
 def test_a_holiday_moved_deadline_keeps_its_sign_off_after_the_day_rule_is_edited(
     run, db: Path, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from aarshjul.plan.planfile import default_plan_path
 
     tekst = default_plan_path().read_text(encoding="utf-8")
@@ -217,7 +217,7 @@ def test_a_holiday_moved_deadline_keeps_its_sign_off_after_the_day_rule_is_edite
     assert "Kvitteringer uten forekomst" not in r.stdout  # the sign-off still has its occurrence
 
 
-def test_check_reports_sign_offs_whose_occurrence_is_gone(run, db: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_check_reports_sign_offs_whose_occurrence_is_gone(run, db: Path, tmp_path: Path) -> None:
     from aarshjul.plan.planfile import default_plan_path
 
     tekst = default_plan_path().read_text(encoding="utf-8")
@@ -237,7 +237,7 @@ def test_check_reports_sign_offs_whose_occurrence_is_gone(run, db: Path, tmp_pat
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
-def test_export_import_round_trip_and_twice_adds_nothing(run, db: Path, tmp_path: Path, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def test_export_import_round_trip_and_twice_adds_nothing(run, db: Path, tmp_path: Path, fmt: str) -> None:
     _kvitter_pmto(run, db)
     run("kvitter", "samba.mote.2027-03", "--merknad", "Referat; «lagret»", "--db", str(db), today="05.04.2027")
     run("angre", "samba.mote.2027-03", "--db", str(db), today="05.04.2027")
@@ -254,7 +254,7 @@ def test_export_import_round_trip_and_twice_adds_nothing(run, db: Path, tmp_path
     assert len(store.read_events(ny)) == 3
 
 
-def test_import_of_a_bad_file_names_the_line(run, db: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_of_a_bad_file_names_the_line(run, db: Path, tmp_path: Path) -> None:
     fil = tmp_path / "feil.csv"
     fil.write_text(
         "\ufeffuid;nokkel;handling;utfort;av;merknad;lenke;forekomst_id;forekomst_dato;registrert\r\n"
@@ -269,7 +269,7 @@ def test_import_of_a_bad_file_names_the_line(run, db: Path, tmp_path: Path) -> N
 # --- files that cannot be used --------------------------------------------------------------
 
 
-def test_non_sqlite_file_is_a_clear_error_and_untouched(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_non_sqlite_file_is_a_clear_error_and_untouched(run, tmp_path: Path) -> None:
     fil = tmp_path / "kvitteringer.sqlite"
     fil.write_text("dette er et regneark\n", encoding="utf-8")
     for args in (("kvitter", PMTO_ID), ("status",), ("next",)):
@@ -281,7 +281,7 @@ def test_non_sqlite_file_is_a_clear_error_and_untouched(run, tmp_path: Path) -> 
     assert fil.read_text(encoding="utf-8") == "dette er et regneark\n"
 
 
-def test_newer_schema_is_refused(run, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_newer_schema_is_refused(run, db: Path) -> None:
     import sqlite3
 
     _kvitter_pmto(run, db)
@@ -337,7 +337,7 @@ def test_read_only_file_or_folder_as_another_user(mappe: int, fil: int) -> None:
 # --- next and digest ----------------------------------------------------------------------
 
 
-def test_next_marks_pmto_done_and_drops_it_from_early_deadlines(run, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_next_marks_pmto_done_and_drops_it_from_early_deadlines(run, db: Path) -> None:
     args = ("next", "--virksomhet", "barnevern", "--dager", "3", "--format", "tekst", "--db", str(db))
     before = run(*args, today="25.03.2027").stdout
     assert "Frister som nærmer seg" in before and "onsdag 31.03.2027  PMTO – Årlig evaluering av PMTO" in before
@@ -352,7 +352,7 @@ def test_next_marks_pmto_done_and_drops_it_from_early_deadlines(run, db: Path) -
     assert "  onsdag 31.03.2027  PMTO – Årlig evaluering av PMTO\n      Evaluering · utført 25.03.2027 ·" in tekst
 
 
-def test_next_starts_with_forfalt(run, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_next_starts_with_forfalt(run, db: Path) -> None:
     run("kvitter", "samba.mote.2027-03", "--db", str(db), today="05.04.2027")  # follow-up in use
     tekst = run("next", "--virksomhet", "barnevern", "--format", "tekst", "--db", str(db), today="05.04.2027").stdout
     lines = tekst.splitlines()
@@ -364,13 +364,13 @@ def test_next_starts_with_forfalt(run, db: Path) -> None:  # type: ignore[no-unt
     assert md.index("## Forfalt") < md.index("## Uke 14")
 
 
-def test_next_without_a_database_has_no_forfalt_section(run, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_next_without_a_database_has_no_forfalt_section(run, db: Path) -> None:
     tekst = run("next", "--virksomhet", "barnevern", "--format", "tekst", "--db", str(db), today="05.04.2027").stdout
     assert "Forfalt" not in tekst
     assert not db.parent.exists()
 
 
-def test_digest_week_14_of_2027_lists_pmto_as_forfalt(run, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_digest_week_14_of_2027_lists_pmto_as_forfalt(run, db: Path) -> None:
     _kvitter_pmto(run, db)
     run("angre", PMTO_ID, "--db", str(db), today="05.04.2027")  # unsigned again
     r = run("digest", "--virksomhet", "barnevern", "--fra", "05.04.2027", "--db", str(db), today="05.04.2027")
@@ -387,7 +387,7 @@ def test_digest_week_14_of_2027_lists_pmto_as_forfalt(run, db: Path) -> None:  #
     assert "### Forfalt" in md and "- 31.03.2027, forfalt i 5 dager: **PMTO – Årlig evaluering av PMTO**" in md
 
 
-def test_digest_marks_pmto_done_and_drops_it_from_kommende_frister(run, db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_digest_marks_pmto_done_and_drops_it_from_kommende_frister(run, db: Path) -> None:
     args = ("digest", "--virksomhet", "barnevern", "--db", str(db))
     before = run(*args, "--fra", "22.03.2027", today="22.03.2027").stdout
     assert "31.03.2027, om 9 dager: PMTO – Årlig evaluering av PMTO" in before
@@ -426,16 +426,16 @@ def test_readme_session_is_real_output(run, db: Path) -> None:  # type: ignore[n
     lambda n: f"{n[:2]}.{n[2:4]}.{n[4:6]} {n[6:9]} {n[9:]}",  # dots and spaces
     lambda n: n.translate({ord(c): 0xFF10 + int(c) for c in "0123456789"}),  # fullwidth digits
 ], ids=["dash", "dots_spaces", "fullwidth"])  # fmt: skip
-def test_a_disguised_foedselsnummer_is_refused(run, db: Path, skriv) -> None:  # type: ignore[no-untyped-def]
+def test_a_disguised_foedselsnummer_is_refused(run, db: Path, skriv) -> None:
     r = run("kvitter", PMTO_ID, "--av", f"Gjelder {skriv(_et_foedselsnummer())}", "--db", str(db), today="05.04.2027")
     assert r.exit_code == 2 and "fødselsnummer" in r.stderr
     assert not db.exists()
 
 
-def test_ics_says_utfort_in_summary_and_description(run, db: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ics_says_utfort_in_summary_and_description(run, db: Path, tmp_path: Path) -> None:
     from icalendar import Calendar
 
-    def pmto(ics: bytes):  # type: ignore[no-untyped-def]
+    def pmto(ics: bytes):
         cal = Calendar.from_ical(ics)
         return next(e for e in cal.walk("VEVENT") if str(e["UID"]).startswith(f"{PMTO_NOKKEL}@"))
 

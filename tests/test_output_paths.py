@@ -1,4 +1,4 @@
-"""Issue 16: `-o` never renames over what is not a regular file, and interrupts (real
+"""`-o` never renames over what is not a regular file, and interrupts (real
 signals: SIGINT, SIGTERM, SIGHUP) never leave a temporary file behind.
 
 Special files are written in place (a FIFO, a character device, /dev/stdout) or refused
@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, REPO
+from conftest import PLANS, REPO, default_signals
 
 from aarshjul.storage.output import OutputError, write_atomic
 
@@ -33,7 +33,7 @@ def cli(*args: str, **kw: object) -> subprocess.CompletedProcess[bytes]:
     kw.setdefault("stderr", subprocess.PIPE)
     return subprocess.run(
         [sys.executable, "-m", "aarshjul", "--plan", str(MINI), "--today", "25.11.2026", *args],
-        env=env, timeout=60, **kw,  # type: ignore[call-overload]
+        env=env, timeout=60, **kw,
     )  # fmt: skip
 
 
@@ -228,7 +228,7 @@ def test_a_real_signal_while_writing_leaves_no_temporary_file(tmp_path: Path, st
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, step, signame, str(target)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_signals,
     )  # fmt: skip
     try:
         if step == "fsync":

@@ -1,4 +1,4 @@
-"""Issue 6: text from the plan is data in every command and every format.
+"""Text from the plan is data in every command and every format.
 
 tests/plans/hostile.yaml puts rich markup, terminal escapes, ICS specials and
 HTML/SVG elements into every text of a valid plan. Each renderer tests its own
@@ -67,7 +67,7 @@ CASES: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = [
 def existing_commands() -> set[str]:
     from aarshjul.cli import app
 
-    return set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    return set(typer.main.get_command(app).commands)
 
 
 def test_every_command_is_covered() -> None:
@@ -115,7 +115,7 @@ def one_line(text: str) -> str:
 
 
 @pytest.mark.parametrize(("args", "kind", "literals"), CASES, ids=[" ".join(c[0][:3]) for c in CASES])
-def test_plan_text_stays_text(run, args: tuple[str, ...], kind: str, literals: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_plan_text_stays_text(run, args: tuple[str, ...], kind: str, literals: tuple[str, ...]) -> None:
     if args[0] not in existing_commands():
         pytest.skip(f"kommandoen «{args[0]}» finnes ikke ennå")
     result = run(*args, plan=HOSTILE)
@@ -191,7 +191,7 @@ def check_ics(data: bytes) -> None:
     assert len(events) == 8
 
 
-def test_table_with_colour_on_a_terminal_still_prints_markup_literally(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_table_with_colour_on_a_terminal_still_prints_markup_literally(run, monkeypatch: pytest.MonkeyPatch) -> None:
     """With colour on (a terminal, no NO_COLOR), rich emits its own ESC sequences; the
     plan's text must still not be parsed as markup nor carry its own escapes through."""
     from aarshjul.cli import leder

@@ -1,4 +1,4 @@
-"""The shipped plan works from any directory, and `python -m aarshjul` runs (issue 2)."""
+"""The shipped plan works from any directory, and `python -m aarshjul` runs."""
 
 from __future__ import annotations
 

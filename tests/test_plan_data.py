@@ -1,4 +1,4 @@
-"""The shipped plan says what the handlingsplan says (issue 11).
+"""The shipped plan says what the handlingsplan says.
 
 Each test names the plan's words (section and quote) it pins, so a reader can check
 data/plan.yaml against ../shared/seeds (the plan text) in one pass. docs/plikter.md lists
@@ -14,7 +14,7 @@ from aarshjul.engine.expand import expand
 from aarshjul.model import HendelseType, Plan
 
 
-def _hendelse(plan: Plan, tiltak_id: str, hendelse_id: str):  # type: ignore[no-untyped-def]
+def _hendelse(plan: Plan, tiltak_id: str, hendelse_id: str):
     tiltak = plan.finn_tiltak(tiltak_id)
     assert tiltak is not None, tiltak_id
     return next(h for h in tiltak.hendelser if h.id == hendelse_id)
@@ -36,16 +36,16 @@ def test_kompetanseheving_is_three_rows_with_their_owners(real_plan: Plan) -> No
     assert aarlig.antatt is not None and "en gang i året" in aarlig.antatt
     evaluering = _hendelse(real_plan, "kompetanseheving", "aarlig_evaluering")
     assert evaluering.type is HendelseType.EVALUERING
-    assert evaluering.naar.etter == "kompetanseheving.aarlig"  # type: ignore[union-attr]
-    assert evaluering.naar.innen_tekst == "1 måned"  # type: ignore[union-attr]
+    assert evaluering.naar.etter == "kompetanseheving.aarlig"
+    assert evaluering.naar.innen_tekst == "1 måned"
 
     seminar = _hendelse(real_plan, "kompetanseheving", "arbeidsseminar")
     assert seminar.tittel == "Felles arbeidsseminar for å implementere kompetanseheving"
     assert seminar.ansvar == ("samordningsgruppa",)
     assert seminar.minimum_per_aar == 4
     seminar_eval = _hendelse(real_plan, "kompetanseheving", "arbeidsseminar_evaluering")
-    assert seminar_eval.naar.etter == "kompetanseheving.arbeidsseminar"  # type: ignore[union-attr]
-    assert seminar_eval.naar.innen_tekst == "6 måneder"  # type: ignore[union-attr]
+    assert seminar_eval.naar.etter == "kompetanseheving.arbeidsseminar"
+    assert seminar_eval.naar.innen_tekst == "6 måneder"
     assert seminar_eval.ansvar == ("samordningsgruppa",)
 
     # Row 3 is no dated hendelse: the lærende møter belong to each unit's own leader, not

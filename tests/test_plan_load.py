@@ -32,7 +32,7 @@ tiltak:
 """
 
 
-def load_text(tmp_path: Path, text: str | bytes):  # type: ignore[no-untyped-def]
+def load_text(tmp_path: Path, text: str | bytes):
     path = tmp_path / "plan.yaml"
     if isinstance(text, bytes):
         path.write_bytes(text)
@@ -49,7 +49,7 @@ def problems(tmp_path: Path, text: str | bytes) -> list[str]:
 
 def test_good_plan_loads(tmp_path: Path) -> None:
     plan = load_text(tmp_path, GOOD)
-    assert plan.tiltak[0].hendelser[0].naar.maaneder == (3,)  # type: ignore[union-attr]
+    assert plan.tiltak[0].hendelser[0].naar.maaneder == (3,)
 
 
 def test_unknown_month_names_line_and_column(tmp_path: Path) -> None:
@@ -71,7 +71,7 @@ def test_yaml_11_traps_stay_strings(tmp_path: Path) -> None:
     assert plan.virksomheter["skole"].navn == "010"
     timed = load_text(tmp_path, GOOD + "        tid: 09:00-11:30\n")
     h = timed.tiltak[0].hendelser[0]
-    assert (h.tid.hour, h.tid.minute, h.slutt.minute) == (9, 0, 30)  # type: ignore[union-attr]
+    assert (h.tid.hour, h.tid.minute, h.slutt.minute) == (9, 0, 30)
 
 
 @pytest.mark.parametrize(

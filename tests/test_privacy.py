@@ -1,7 +1,8 @@
-"""Issue 6: the plan names roles, never persons.
+"""The plan names roles, never persons.
 
 A fødselsnummer (D- and H-nummer too) anywhere in the file refuses the plan, so every
-command refuses it (tests/test_bad_input.py runs them all on bad_plans/foedselsnummer.yaml).
+command refuses it (tests/test_bad_input.py: the loader refuses bad_plans/foedselsnummer.yaml,
+and every command reports what the loader refuses).
 E-mail addresses and phone numbers are warnings on Plan.advarsler, listed by `check`
 and repeated on stderr by the exports.
 """
@@ -164,7 +165,7 @@ def test_real_plans_have_no_warnings() -> None:
 def commands() -> set[str]:
     from aarshjul.cli import app
 
-    return set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    return set(typer.main.get_command(app).commands)
 
 
 WARNINGS = [
@@ -178,7 +179,7 @@ WARNINGS = [
     "args",
     [("ics", "-o", "{out}.ics"), ("ics", "-o", "-"), ("digest",), ("wheel", "-o", "{out}.svg")],
 )
-def test_exports_repeat_the_warnings_on_stderr(run, tmp_path: Path, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+def test_exports_repeat_the_warnings_on_stderr(run, tmp_path: Path, args: tuple[str, ...]) -> None:
     if args[0] not in commands():
         pytest.skip(f"kommandoen «{args[0]}» finnes ikke ennå")
     argv = [a.format(out=tmp_path / "ut") for a in args]
@@ -189,7 +190,7 @@ def test_exports_repeat_the_warnings_on_stderr(run, tmp_path: Path, args: tuple[
 
 
 @pytest.mark.parametrize("command", ["next", "calendar", "tiltak", "virksomheter"])
-def test_terminal_commands_do_not_repeat_them(run, command: str) -> None:  # type: ignore[no-untyped-def]
+def test_terminal_commands_do_not_repeat_them(run, command: str) -> None:
     if command not in commands():
         pytest.skip(f"kommandoen «{command}» finnes ikke ennå")
     result = run(command, plan=KONTAKT)
@@ -197,7 +198,7 @@ def test_terminal_commands_do_not_repeat_them(run, command: str) -> None:  # typ
     assert "Advarsel" not in result.stderr
 
 
-def test_aliases_resolve_for_the_warnings(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_aliases_resolve_for_the_warnings(run, tmp_path: Path) -> None:
     if "wheel" not in commands():
         pytest.skip("kommandoen «wheel» finnes ikke ennå")
     result = run("hjul", "-o", str(tmp_path / "h.svg"), plan=KONTAKT)
@@ -205,7 +206,7 @@ def test_aliases_resolve_for_the_warnings(run, tmp_path: Path) -> None:  # type:
     assert result.stderr.splitlines() == WARNINGS
 
 
-def test_check_lists_the_warnings(run) -> None:  # type: ignore[no-untyped-def]
+def test_check_lists_the_warnings(run) -> None:
     if "check" not in commands():
         pytest.skip("kommandoen «check» finnes ikke ennå")
     result = run("check", plan=KONTAKT)

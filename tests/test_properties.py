@@ -1,4 +1,4 @@
-"""Issue 6: properties of the engine on generated plans and windows (hypothesis).
+"""Properties of the engine on generated plans and windows (hypothesis).
 
 Plans are generated as YAML text and read with load_plan, so the loader is exercised
 too: every recurrence form (måneder + dag, innen_utgangen_av, ukentlig, dato, etter,
@@ -168,8 +168,9 @@ def test_expansion_is_sorted_unique_inside_and_splits(folder: Path, text: str, w
 
 @given(text=plans(), window=windows())
 def test_upcoming_is_the_window_then_its_early_deadlines(folder: Path, text: str, window: tuple[date, date, date]) -> None:
-    """upcoming expands once (issue 17); its rows are still exactly those of expanding the
-    window, then kommende_frister's deadlines after the window, marked tidlig_varsel."""
+    """upcoming expands once, not once for the window and again for its early deadlines;
+    its rows are still exactly those of expanding the window, then kommende_frister's
+    deadlines after the window, marked tidlig_varsel."""
     plan = load(folder, text)
     a, b, _ = window
     for wanted in (None, ["a"]):

@@ -1,4 +1,4 @@
-"""The recurrence forms the plan needs, each pinned to concrete dates (issue 2)."""
+"""The recurrence forms the plan needs, each pinned to concrete dates."""
 
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ def test_innen_utgangen_av_is_last_working_day_of_month(mini_plan: Plan) -> None
 def test_hendelse_carries_its_own_ansvar(mini_plan: Plan) -> None:
     f = next(f for f in expand(mini_plan, date(2027, 1, 1), date(2027, 12, 31)) if f.tiltak_id == "pmto")
     assert f.ansvar == ("barnevern", "helsestasjon", "skole")
-    assert mini_plan.finn_tiltak("pmto").ansvar == ("ppt",)  # type: ignore[union-attr]
+    assert mini_plan.finn_tiltak("pmto").ansvar == ("ppt",)
 
 
 # --- every N years -------------------------------------------------------------------
@@ -289,7 +289,7 @@ def test_filter_by_virksomhet_sees_ansvar_and_deltakelse(mini_plan: Plan, virkso
 
 
 def test_order_is_date_then_time_then_id_whatever_the_plan_order(tmp_path: Path) -> None:
-    """expand sorts by (dato, tid or 00:00, id) (issue 17: in three stable passes): on one
+    """expand sorts by (dato, tid or 00:00, id), in three stable passes: on one
     day the untimed and 00:00 first by id, then 09:00 by id, then 13:00, though neither
     the plan's order nor the ids' give that; the day before comes first."""
     plan = make_plan(tmp_path, """\

@@ -1,4 +1,4 @@
-"""The published website (issue 15): page set, links, escaping, determinism, the folder.
+"""The published website: page set, links, escaping, determinism, the folder.
 
 The accessibility check (axe-core in Chromium) is tests/a11y/, run by .ci/run.
 """
@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import PLANS
+from conftest import PLANS, python_in_new_process
 
 from aarshjul.render.site import Abonnement, render_site
 from aarshjul.services.publish import lag_nettsted
@@ -50,7 +50,7 @@ def _les(data: bytes) -> _Side:
     return side
 
 
-def _site(plan, *, url: str | None = URL, keys: tuple[str, ...] | None = None) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+def _site(plan, *, url: str | None = URL, keys: tuple[str, ...] | None = None) -> dict[str, bytes]:
     keys = tuple(plan.virksomheter) if keys is None else keys
     ab = {k: Abonnement(f"{k}.ics", f"{url}/{k}.ics" if url else None) for k in (*keys, "alle")}
     filer = render_site(lag_nettsted(plan, TODAY, keys, ab, None))
@@ -76,7 +76,7 @@ def real() -> object:
     return load_plan(default_plan_path())
 
 
-def test_page_set_is_index_school_years_virksomheter_and_tiltak(real_site, real) -> None:  # type: ignore[no-untyped-def]
+def test_page_set_is_index_school_years_virksomheter_and_tiltak(real_site, real) -> None:
     sider = {n for n in real_site if n.endswith(".html")}
     forventet = {"index.html", "skoleaar-2027-28.html"}
     forventet |= {f"virksomhet-{k}.html" for k in real.virksomheter}
@@ -86,7 +86,7 @@ def test_page_set_is_index_school_years_virksomheter_and_tiltak(real_site, real)
     assert {"hjul-2026-27.svg", "hjul-2027-28.svg", "hjul-2026-27-barnehage.svg"} <= set(real_site)
 
 
-def test_every_internal_link_and_anchor_resolves(real_site) -> None:  # type: ignore[no-untyped-def]
+def test_every_internal_link_and_anchor_resolves(real_site) -> None:
     sider = {n: _les(d) for n, d in real_site.items() if n.endswith(".html")}
     sjekket = 0
     for navn, side in sider.items():
@@ -105,7 +105,7 @@ def test_every_internal_link_and_anchor_resolves(real_site) -> None:  # type: ig
     assert sjekket > 1000
 
 
-def test_each_page_has_lang_one_h1_and_headings_in_order(real_site) -> None:  # type: ignore[no-untyped-def]
+def test_each_page_has_lang_one_h1_and_headings_in_order(real_site) -> None:
     for navn, data in real_site.items():
         if not navn.endswith(".html"):
             continue
@@ -119,7 +119,7 @@ def test_each_page_has_lang_one_h1_and_headings_in_order(real_site) -> None:  # 
         assert not [t for t, _ in side.tagger if t == "script"], navn
 
 
-def test_index_wheel_and_table_show_samba_in_august_december_march_may(real_site) -> None:  # type: ignore[no-untyped-def]
+def test_index_wheel_and_table_show_samba_in_august_december_march_may(real_site) -> None:
     index = _les(real_site["index.html"])
     # The wheel is in the page with its own title and description (role=img).
     svg = next(a for t, a in index.tagger if t == "svg")
@@ -133,7 +133,7 @@ def test_index_wheel_and_table_show_samba_in_august_december_march_may(real_site
     assert "Skoleåret 2026/27 måned for måned" in tekst
 
 
-def test_virksomhet_page_has_role_kilde_assumed_and_subscription(real_site) -> None:  # type: ignore[no-untyped-def]
+def test_virksomhet_page_has_role_kilde_assumed_and_subscription(real_site) -> None:
     data = real_site["virksomhet-barnehage.html"].decode()
     side = _les(real_site["virksomhet-barnehage.html"])
     assert "mobbing.evaluering.2027-03" in side.ider  # PMTO and mobbing evaluations: 31.03.2027
@@ -150,7 +150,7 @@ def test_virksomhet_page_has_role_kilde_assumed_and_subscription(real_site) -> N
     assert 'class="antatt"' in data and "antatt dato" in data
 
 
-def test_without_url_only_the_download_is_offered(real) -> None:  # type: ignore[no-untyped-def]
+def test_without_url_only_the_download_is_offered(real) -> None:
     filer = _site(real, url=None, keys=("barnehage",))
     data = filer["virksomhet-barnehage.html"].decode()
     assert "webcal://" not in data and "https://" not in data
@@ -158,15 +158,29 @@ def test_without_url_only_the_download_is_offered(real) -> None:  # type: ignore
     assert "--url" in data
 
 
-def test_only_the_chosen_virksomheter_get_pages(real) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_chosen_virksomheter_get_pages(real) -> None:
     filer = _site(real, keys=("skole",))
     assert [n for n in filer if n.startswith("virksomhet-")] == ["virksomhet-skole.html"]
     assert 'href="virksomhet-skole.html"' in filer["index.html"].decode()
     assert "virksomhet-barnehage.html" not in filer["index.html"].decode()
 
 
-def test_two_renders_are_byte_identical(real, real_site) -> None:  # type: ignore[no-untyped-def]
-    assert _site(real) == real_site
+def test_a_render_is_byte_identical_to_one_in_a_new_process(real, real_site, tmp_path: Path) -> None:
+    """The same plan and day give the same files, whatever else this process rendered,
+    and a second render here too."""
+    import hashlib
+    import json
+
+    code = (
+        "import hashlib, json, sys; from test_site import _site;"
+        " from aarshjul.plan.loader import load_plan; from aarshjul.plan.planfile import default_plan_path;"
+        " filer = _site(load_plan(default_plan_path()));"
+        " print(json.dumps({n: hashlib.sha256(d).hexdigest() for n, d in filer.items()}))"
+    )
+    expected = json.loads(python_in_new_process(tmp_path, code))
+    assert len(expected) > 20
+    for filer in (real_site, _site(real)):
+        assert {n: hashlib.sha256(d).hexdigest() for n, d in filer.items()} == expected
 
 
 def test_hostile_plan_text_is_escaped_everywhere() -> None:
@@ -190,7 +204,7 @@ def test_hostile_plan_text_is_escaped_everywhere() -> None:
 # --- the folder ----------------------------------------------------------------------
 
 
-def test_publish_writes_index_last_and_an_unchanged_rerun_touches_nothing(tmp_path: Path, real_site) -> None:  # type: ignore[no-untyped-def]
+def test_publish_writes_index_last_and_an_unchanged_rerun_touches_nothing(tmp_path: Path, real_site) -> None:
     mappe = tmp_path / "nett"
     første = publish_folder(mappe, real_site)
     assert første.skrevet[-1] == "index.html"
@@ -201,7 +215,7 @@ def test_publish_writes_index_last_and_an_unchanged_rerun_touches_nothing(tmp_pa
     assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in mappe.iterdir()} == foer
 
 
-def test_foreign_files_are_left_alone_and_stale_own_files_removed(tmp_path: Path, real) -> None:  # type: ignore[no-untyped-def]
+def test_foreign_files_are_left_alone_and_stale_own_files_removed(tmp_path: Path, real) -> None:
     mappe = tmp_path / "nett"
     mappe.mkdir()
     (mappe / "logo.png").write_bytes(b"\x89PNG")
@@ -216,7 +230,7 @@ def test_foreign_files_are_left_alone_and_stale_own_files_removed(tmp_path: Path
     assert "logo.png" not in (mappe / MANIFEST).read_text()
 
 
-def test_a_tampered_manifest_cannot_delete_outside_the_folder(tmp_path: Path, real) -> None:  # type: ignore[no-untyped-def]
+def test_a_tampered_manifest_cannot_delete_outside_the_folder(tmp_path: Path, real) -> None:
     mappe = tmp_path / "nett"
     mappe.mkdir()
     utenfor = tmp_path / "viktig.txt"
@@ -229,7 +243,7 @@ def test_a_tampered_manifest_cannot_delete_outside_the_folder(tmp_path: Path, re
     assert utenfor.read_text() == "behold" and (mappe / "skjult").is_dir() and (mappe / ".htaccess").exists()
 
 
-def test_an_interrupted_publish_keeps_the_old_index(tmp_path: Path, real, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_interrupted_publish_keeps_the_old_index(tmp_path: Path, real, monkeypatch: pytest.MonkeyPatch) -> None:
     import aarshjul.storage.folder as publish
 
     mappe = tmp_path / "nett"
@@ -255,7 +269,7 @@ def test_an_interrupted_publish_keeps_the_old_index(tmp_path: Path, real, monkey
     assert (mappe / "index.html").read_bytes() == nye["index.html"]
 
 
-def test_a_file_in_place_of_the_folder_is_a_clear_error(tmp_path: Path, real) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_in_place_of_the_folder_is_a_clear_error(tmp_path: Path, real) -> None:
     from aarshjul.storage.output import OutputError
 
     fil = tmp_path / "nett"
@@ -266,7 +280,7 @@ def test_a_file_in_place_of_the_folder_is_a_clear_error(tmp_path: Path, real) ->
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root kan skrive overalt")
-def test_a_read_only_folder_is_a_clear_error(tmp_path: Path, real) -> None:  # type: ignore[no-untyped-def]
+def test_a_read_only_folder_is_a_clear_error(tmp_path: Path, real) -> None:
     from aarshjul.storage.output import OutputError
 
     mappe = tmp_path / "nett"
@@ -302,7 +316,7 @@ def test_wheel_markers_and_ring_lines_have_3_to_1_against_the_rings() -> None:
             assert _kontrast(farge, fyll) >= 3.0, (sone, fyll)
 
 
-def test_only_an_http_plan_url_becomes_a_link(real) -> None:  # type: ignore[no-untyped-def]
+def test_only_an_http_plan_url_becomes_a_link(real) -> None:
     from dataclasses import replace
 
     farlig = _site(replace(real, url="javascript:alert(1)"), keys=())["index.html"].decode()
@@ -311,15 +325,15 @@ def test_only_an_http_plan_url_becomes_a_link(real) -> None:  # type: ignore[no-
     assert '<a href="https://www.sel.kommune.no/plan">Les hele planen</a>' in trygg
 
 
-# --- sign-offs (issue 13): overdue and done, only when a sign-off database exists ----------
+# --- sign-offs: overdue and done, only when a sign-off database exists ----------
 
 
-def _med_kvitteringer(plan, today: date, kvitteringer):  # type: ignore[no-untyped-def]
+def _med_kvitteringer(plan, today: date, kvitteringer):
     ab = {k: Abonnement(f"{k}.ics", None) for k in ("barnehage", "alle")}
     return render_site(lag_nettsted(plan, today, ("barnehage",), ab, kvitteringer))
 
 
-def test_mobbing_evaluation_unsigned_is_overdue_in_week_14_of_2027(real) -> None:  # type: ignore[no-untyped-def]
+def test_mobbing_evaluation_unsigned_is_overdue_in_week_14_of_2027(real) -> None:
     side = _med_kvitteringer(real, date(2027, 4, 6), {})["virksomhet-barnehage.html"].decode()
     forfalt = side.split('<h2 id="forfalt">Forfalt</h2>', 1)[1].split("</section>", 1)[0]
     assert "onsdag 31.03.2027" in forfalt and "forfalt i 6 dager" in forfalt
@@ -329,7 +343,7 @@ def test_mobbing_evaluation_unsigned_is_overdue_in_week_14_of_2027(real) -> None
     assert "Ingenting er kvittert ut som gjort ennå." in side
 
 
-def test_mobbing_evaluation_signed_off_25_03_2027_is_done(real) -> None:  # type: ignore[no-untyped-def]
+def test_mobbing_evaluation_signed_off_25_03_2027_is_done(real) -> None:
     from aarshjul.model import KVITTERT, Kvittering
 
     kv = {"mobbing.evaluering.2027-03": Kvittering("mobbing.evaluering.2027-03", KVITTERT, date(2027, 3, 25))}
@@ -342,12 +356,12 @@ def test_mobbing_evaluation_signed_off_25_03_2027_is_done(real) -> None:  # type
     assert "Utført 25.03.2027" in rad
 
 
-def test_without_a_sign_off_database_nothing_is_said_about_done_or_overdue(real) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_sign_off_database_nothing_is_said_about_done_or_overdue(real) -> None:
     side = _med_kvitteringer(real, date(2027, 4, 6), None)["virksomhet-barnehage.html"].decode()
     assert 'id="forfalt"' not in side and 'id="utfoert"' not in side and "forfalt i" not in side
 
 
-def test_duties_without_dates_are_listed_for_the_virksomhet_and_the_tiltak(real) -> None:  # type: ignore[no-untyped-def]
+def test_duties_without_dates_are_listed_for_the_virksomhet_and_the_tiltak(real) -> None:
     from aarshjul.engine.select import uten_dato_for
 
     filer = _site(real)

@@ -1,4 +1,4 @@
-"""The sign-off store (issue 13): events, migrations, concurrency, damage and interrupts."""
+"""The sign-off store: events, migrations, concurrency, damage and interrupts."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
+from conftest import default_signals
 
 from aarshjul.model import ANGRET, KVITTERT
 from aarshjul.storage import store
@@ -132,7 +133,7 @@ def _newer(path: Path) -> None:
     ],
     ids=["csv_file", "corrupt", "newer_schema"],
 )
-def test_bad_files_are_refused_and_left_untouched(tmp_path: Path, lag, ord_: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_files_are_refused_and_left_untouched(tmp_path: Path, lag, ord_: str) -> None:
     path = tmp_path / "k.sqlite"
     lag(path)
     for side in tmp_path.glob("k.sqlite-*"):
@@ -211,13 +212,20 @@ def test_ctrl_c_mid_write_leaves_a_consistent_database(tmp_path: Path) -> None:
     path = tmp_path / "k.sqlite"
     _kvitter(path, "pmto.evaluering.2027-03")
     p = subprocess.Popen(
-        [sys.executable, "-c", _SLOW, str(path)], env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    assert p.stdout is not None
-    assert p.stdout.readline().strip() == b"midt i"
-    time.sleep(0.05)
-    p.send_signal(signal.SIGINT)
-    _, err = p.communicate(timeout=60)
+        [sys.executable, "-c", _SLOW, str(path)],
+        env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_signals,
+    )  # fmt: skip
+    try:
+        assert p.stdout is not None
+        assert p.stdout.readline().strip() == b"midt i"
+        time.sleep(0.05)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+    finally:
+        # The child writes for 100 s; a failed assertion above must not leave it running.
+        if p.poll() is None:
+            p.kill()
+            p.wait()
     assert p.returncode != 0 and b"KeyboardInterrupt" in err
     # The interrupted transaction left nothing; what was there before is intact.
     assert [k.nokkel for k in store.read_events(path)] == ["pmto.evaluering.2027-03"]

@@ -1,4 +1,4 @@
-"""`next --format tekst|markdown` is written chunk by chunk (issue 17), with the same text."""
+"""`next --format tekst|markdown` is written chunk by chunk, with the same text."""
 
 from __future__ import annotations
 
@@ -46,8 +46,8 @@ def test_streamed_next_is_the_whole_text(modul: object, fra: date, til: date, hv
     plan = load_plan(REAL)
     rader = upcoming(plan, fra, til, hvem)
     kw = dict(fra=fra, til=til, virksomheter=hvem)
-    biter = list(modul.iter_next(plan, rader, waiting(plan, hvem or None), **kw))  # type: ignore[attr-defined]
-    hel = modul.render_next(plan, rader, waiting(plan, hvem or None), **kw)  # type: ignore[attr-defined]
+    biter = list(modul.iter_next(plan, rader, waiting(plan, hvem or None), **kw))
+    hel = modul.render_next(plan, rader, waiting(plan, hvem or None), **kw)
     assert "".join(biter) == hel and hel.endswith("\n") and not hel.endswith("\n\n")
     if len(rader) > 300:  # a school year for everyone: more than one chunk
         assert len(biter) > 1

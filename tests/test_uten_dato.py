@@ -1,4 +1,4 @@
-"""Issue 11: a guess about *who* stays visible (ansvar_antatt), and duties without dates
+"""A guess about *who* stays visible (ansvar_antatt), and duties without dates
 (uten_dato) are shown by `tiltak`, counted by `check`, and never invented into dates."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from test_issue11_engine import make_plan
+from test_engine_rules import make_plan
 
 from aarshjul.engine.expand import expand
 from aarshjul.engine.select import uten_dato_for

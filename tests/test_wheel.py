@@ -1,4 +1,4 @@
-"""The årshjul as SVG (issue 8): markers against expand(), month order, needle, escaping,
+"""The årshjul as SVG: markers against expand(), month order, needle, escaping,
 determinism and the command line. Chromium is not needed (tools/render_wheel_png.sh is
 the manual look at the picture)."""
 
@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import PLANS
+from conftest import PLANS, aarshjul_in_new_process, python_in_new_process
 
 from aarshjul.engine.expand import expand
 from aarshjul.model import Sone
@@ -21,7 +21,7 @@ NS = {"s": "http://www.w3.org/2000/svg"}
 HOSTILE = PLANS / "wheel_hostile.yaml"
 
 
-def svg_of(result) -> ET.Element:  # type: ignore[no-untyped-def]
+def svg_of(result) -> ET.Element:
     assert result.exit_code == 0, result.stderr
     return ET.fromstring(result.stdout_bytes)
 
@@ -63,7 +63,7 @@ def texts(root: ET.Element, klasse: str) -> list[str]:
 # --- markers match the expansion ----------------------------------------------------
 
 
-def test_markers_are_the_school_years_forekomster(run, mini_path, mini_plan) -> None:  # type: ignore[no-untyped-def]
+def test_markers_are_the_school_years_forekomster(run, mini_path, mini_plan) -> None:
     root = svg_of(run("wheel", "--skoleår", "2026/27", "-o", "-", plan=mini_path))
     expected = [f.id for f in expand(mini_plan, date(2026, 8, 1), date(2027, 8, 1))]
     assert sorted(marker_ids(root)) == sorted(expected)
@@ -71,7 +71,7 @@ def test_markers_are_the_school_years_forekomster(run, mini_path, mini_plan) -> 
     assert "samba.mote.2026-12-01" in marker_ids(root)  # SAMBA-møte tirsdag 01.12.2026
 
 
-def test_markers_for_one_virksomhet_in_a_year(run, mini_path, mini_plan) -> None:  # type: ignore[no-untyped-def]
+def test_markers_for_one_virksomhet_in_a_year(run, mini_path, mini_plan) -> None:
     root = svg_of(run("wheel", "--virksomhet", "bhg", "--år", "2027", "-o", "-", plan=mini_path))
     expected = [f.id for f in expand(mini_plan, date(2027, 1, 1), date(2028, 1, 1), ["barnehage"])]
     assert sorted(marker_ids(root)) == sorted(expected)
@@ -81,7 +81,7 @@ def test_markers_for_one_virksomhet_in_a_year(run, mini_path, mini_plan) -> None
     assert texts(root, "centre-virksomhet") == ["Barnehage"]
 
 
-def test_assumed_dates_are_hollow(run, mini_path) -> None:  # type: ignore[no-untyped-def]
+def test_assumed_dates_are_hollow(run, mini_path) -> None:
     root = svg_of(run("wheel", "--skoleår", "2026/27", "-o", "-", plan=mini_path))
     by_id = {el.get("data-id"): el for el in markers(root)}
     mote = by_id["samba.mote.2026-12-01"]  # antatt: "Planen sier bare måned."
@@ -91,7 +91,7 @@ def test_assumed_dates_are_hollow(run, mini_path) -> None:  # type: ignore[no-un
     assert "antatt dato: Planen sier bare måned." in "".join(mote.itertext())
 
 
-def test_marker_angle_is_day_accurate(run, mini_path) -> None:  # type: ignore[no-untyped-def]
+def test_marker_angle_is_day_accurate(run, mini_path) -> None:
     root = svg_of(run("wheel", "--skoleår", "2026/27", "-o", "-", plan=mini_path))
     by_id = {el.get("data-id"): el for el in markers(root)}
     # 01.12.2026 is day 122 of the school year (from 01.08.2026), drawn mid-day.
@@ -102,7 +102,7 @@ def test_marker_angle_is_day_accurate(run, mini_path) -> None:  # type: ignore[n
     assert vinkel(x, y) == pytest.approx(360 * 75.5 / 365, abs=0.05)
 
 
-def test_real_plan_every_virksomhet_and_barnehage(run, real_plan) -> None:  # type: ignore[no-untyped-def]
+def test_real_plan_every_virksomhet_and_barnehage(run, real_plan) -> None:
     for args, keys in (((), None), (("--virksomhet", "barnehage"), ["barnehage"])):
         root = svg_of(run("wheel", *args, "--skoleår", "2026/27", "-o", "-"))
         expected = [f.id for f in expand(real_plan, date(2026, 8, 1), date(2027, 8, 1), keys)]
@@ -124,7 +124,7 @@ def assert_readable(root: ET.Element, *, alle_i_noekkelen: bool = True) -> None:
     paa_hjulet = {t.get("data-ring") for t in root.iter(f"{{{NS['s']}}}text") if t.get("class") == "ring-label"}
     assert paa_hjulet in (ringer, set())  # every ring named on the wheel, or none when too narrow
     forklaring = next(g for g in root.iter() if g.get("class") == "legend")
-    legend_top = float(forklaring.find("s:line", NS).get("y1", ""))  # type: ignore[union-attr]
+    legend_top = float(forklaring.find("s:line", NS).get("y1", ""))
     noekkel = next(g for g in root.iter() if g.get("class") == "key")
     assert max(float(t.get("y", "0")) for t in noekkel.iter(f"{{{NS['s']}}}text")) < legend_top - 4
 
@@ -132,7 +132,7 @@ def assert_readable(root: ET.Element, *, alle_i_noekkelen: bool = True) -> None:
 # --- months, needle, centre -------------------------------------------------------
 
 
-def test_school_year_starts_with_august_at_the_top(run, mini_path) -> None:  # type: ignore[no-untyped-def]
+def test_school_year_starts_with_august_at_the_top(run, mini_path) -> None:
     labels = month_labels(svg_of(run("wheel", "--skoleår", "2026/27", "-o", "-", plan=mini_path)))
     assert [m for m, _ in labels] == [
         "august", "september", "oktober", "november", "desember", "januar",
@@ -143,7 +143,7 @@ def test_school_year_starts_with_august_at_the_top(run, mini_path) -> None:  # t
     assert angles == sorted(angles)  # clockwise
 
 
-def test_calendar_year_starts_with_january_at_the_top(run, mini_path) -> None:  # type: ignore[no-untyped-def]
+def test_calendar_year_starts_with_january_at_the_top(run, mini_path) -> None:
     root = svg_of(run("wheel", "--år", "2027", "-o", "-", plan=mini_path))
     labels = month_labels(root)
     assert [m for m, _ in labels][:3] == ["januar", "februar", "mars"]
@@ -153,7 +153,7 @@ def test_calendar_year_starts_with_january_at_the_top(run, mini_path) -> None:  
     assert texts(root, "centre-year") == ["Kalenderåret 2027"]
 
 
-def test_needle_when_today_is_inside_the_year(run, mini_path) -> None:  # type: ignore[no-untyped-def]
+def test_needle_when_today_is_inside_the_year(run, mini_path) -> None:
     root = svg_of(run("wheel", "--skoleår", "2026/27", "-o", "-", plan=mini_path, today="25.11.2026"))
     naal = [g for g in root.iter() if g.get("class") == "needle"]
     assert len(naal) == 1 and naal[0].get("data-dato") == "2026-11-25"
@@ -164,16 +164,16 @@ def test_needle_when_today_is_inside_the_year(run, mini_path) -> None:  # type: 
     assert any("Nålen: i dag 25.11.2026" in "".join(t.itertext()) for t in root.iter(f"{{{NS['s']}}}text"))
 
 
-def test_no_needle_when_today_is_outside_the_year(run, mini_path) -> None:  # type: ignore[no-untyped-def]
+def test_no_needle_when_today_is_outside_the_year(run, mini_path) -> None:
     root = svg_of(run("wheel", "--år", "2027", "-o", "-", plan=mini_path, today="25.11.2026"))
     assert not [g for g in root.iter() if g.get("class") == "needle"]
     assert not any("Nålen" in "".join(t.itertext()) for t in root.iter(f"{{{NS['s']}}}text"))
 
 
-def test_default_is_the_current_school_year(run, mini_path) -> None:  # type: ignore[no-untyped-def]
+def test_default_is_the_current_school_year(run, mini_path) -> None:
     root = svg_of(run("hjul", "-o", "-", plan=mini_path, today="15.03.2027"))
     assert texts(root, "centre-year") == ["Skoleåret 2026/27"]
-    assert texts(root, "centre-tittel") == ["Årshjul"]  # mini.yaml has no kortnavn (issue 12)
+    assert texts(root, "centre-tittel") == ["Årshjul"]  # mini.yaml has no kortnavn
     assert texts(root, "centre-virksomhet") == ["Alle virksomheter"]
     title = root.find("s:title", NS)
     assert title is not None and title.text == "Årshjul – Alle virksomheter – Skoleåret 2026/27"
@@ -181,7 +181,7 @@ def test_default_is_the_current_school_year(run, mini_path) -> None:  # type: ig
     assert desc is not None and "Ring 1 er innerst" in (desc.text or "")
 
 
-def test_colour_by_zone(run, mini_path) -> None:  # type: ignore[no-untyped-def]
+def test_colour_by_zone(run, mini_path) -> None:
     root = svg_of(run("wheel", "--skoleår", "2026/27", "--farge", "sone", "-o", "-", plan=mini_path))
     by_id = {el.get("data-id"): el for el in markers(root)}
     assert by_id["samba.evaluering.2027-05-31"].get("fill") == SONE_COLOUR[Sone.GUL]  # SAMBA: sone gul
@@ -193,7 +193,7 @@ def test_colour_by_zone(run, mini_path) -> None:  # type: ignore[no-untyped-def]
 # --- escaping and determinism -----------------------------------------------------------
 
 
-def test_hostile_plan_text_is_escaped(run) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_plan_text_is_escaped(run) -> None:
     hostile_title = '<svg onload=alert(2)> "T" & \'t\''
     result = run("wheel", "--skoleår", "2026/27", "--tittel", hostile_title, "-o", "-", plan=HOSTILE)
     data = result.stdout_bytes
@@ -210,19 +210,20 @@ def test_hostile_plan_text_is_escaped(run) -> None:  # type: ignore[no-untyped-d
     tips = ["".join(el.itertext()) for el in markers(root) if (el.get("data-id") or "").startswith("samba.mote.")]
     assert tips and all("SAMBA-møte ]]> <!-- \\x1b[31m rød -->" in t for t in tips)
     assert all("antatt dato: Planen sier bare <måned> & 'dag'." in t for t in tips)
-    assert "".join(root.find("s:title", NS).itertext()).startswith(hostile_title)  # type: ignore[union-attr]
+    assert "".join(root.find("s:title", NS).itertext()).startswith(hostile_title)
     kilde = texts(root, "source")
     assert kilde == ["Kilde: Plan <b>fet</b> & co, Testkommune"]
 
 
-def test_hostile_virksomhet_name_in_the_centre(run) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_virksomhet_name_in_the_centre(run) -> None:
     root = svg_of(run("wheel", "-v", "barnehage", "-o", "-", plan=HOSTILE))
     assert " ".join(texts(root, "centre-virksomhet")) == 'Barnehage <i>&amp;</i> "SFO"'
 
 
-def test_same_input_same_bytes(run, mini_path) -> None:  # type: ignore[no-untyped-def]
+def test_same_input_same_bytes(run, mini_path, tmp_path: Path) -> None:
+    """The same plan and options give the same bytes here and in a new process."""
     a = run("wheel", "--skoleår", "2026/27", "-o", "-", plan=mini_path).stdout_bytes
-    b = run("wheel", "--skoleår", "2026/27", "-o", "-", plan=mini_path).stdout_bytes
+    b = aarshjul_in_new_process(tmp_path, "--plan", str(mini_path), "wheel", "--skoleår", "2026/27", "-o", "-")
     assert a == b and a.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<svg')
     # Coordinates are rounded to at most two decimals.
     for el in ET.fromstring(a).iter():
@@ -231,27 +232,39 @@ def test_same_input_same_bytes(run, mini_path) -> None:  # type: ignore[no-untyp
                 assert not re.search(r"\d\.\d{3}", value), (el.tag, key, value)
 
 
-def test_render_svg_is_pure(mini_plan) -> None:  # type: ignore[no-untyped-def]
+def test_render_svg_is_pure(mini_plan, tmp_path: Path) -> None:
+    """The picture depends on its arguments alone: here, after whatever ran before in this
+    process, and on a second call, it is what a new process draws from the same plan."""
     aar = Hjulaar.kalenderaar(2027)
     fs = expand(mini_plan, aar.fra, aar.til)
 
     def lag(today: date) -> bytes:
         return render_svg(mini_plan, fs, aar=aar, today=today, farge=Farge.TYPE)
 
-    assert lag(date(2030, 1, 1)) == lag(date(2030, 1, 1))
+    code = (
+        "import sys; from datetime import date; from conftest import PLANS;"
+        " from aarshjul.engine.expand import expand; from aarshjul.plan.loader import load_plan;"
+        " from aarshjul.render.svg import Farge, Hjulaar, render_svg;"
+        " plan = load_plan(PLANS / 'mini.yaml'); aar = Hjulaar.kalenderaar(2027);"
+        " fs = expand(plan, aar.fra, aar.til);"
+        " sys.stdout.buffer.write(render_svg(plan, fs, aar=aar, today=date(2030, 1, 1), farge=Farge.TYPE))"
+    )
+    expected = python_in_new_process(tmp_path, code)
+    assert lag(date(2030, 1, 1)) == expected
+    assert lag(date(2030, 1, 1)) == expected  # drawing used nothing up
     assert lag(date(2030, 1, 1)) != lag(date(2027, 6, 1))  # only the needle and its legend differ
     root = ET.fromstring(lag(date(2030, 1, 1)))
     assert root.get("viewBox") == "0 0 1200 850"
 
 
-def test_a_year_without_forekomster_still_draws_a_wheel(mini_plan) -> None:  # type: ignore[no-untyped-def]
+def test_a_year_without_forekomster_still_draws_a_wheel(mini_plan) -> None:
     root = ET.fromstring(render_svg(mini_plan, [], aar=Hjulaar.skoleaar_fra(2030), today=date(2026, 1, 1)))
     assert markers(root) == []
     assert len(month_labels(root)) == 12
     assert "Ingen hendelser dette året." in "".join(root.itertext())
 
 
-def test_ring_names_on_the_wheel(run, mini_path, mini_plan) -> None:  # type: ignore[no-untyped-def]
+def test_ring_names_on_the_wheel(run, mini_path, mini_plan) -> None:
     root = svg_of(run("wheel", "--skoleår", "2026/27", "-o", "-", plan=mini_path))
     labels = {t.get("data-ring"): "".join(t.itertext()) for t in root.iter(f"{{{NS['s']}}}text")
               if t.get("class") == "ring-label"}  # fmt: skip
@@ -264,7 +277,7 @@ def test_ring_names_on_the_wheel(run, mini_path, mini_plan) -> None:  # type: ig
 # --- command line -------------------------------------------------------------------
 
 
-def test_writes_the_file_given_with_o(run, mini_path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_writes_the_file_given_with_o(run, mini_path, tmp_path: Path) -> None:
     target = tmp_path / "hjul.svg"
     result = run("wheel", "--skoleår", "2026/27", "-o", str(target), plan=mini_path)
     assert result.exit_code == 0, result.stderr
@@ -285,27 +298,27 @@ def test_writes_the_file_given_with_o(run, mini_path, tmp_path: Path) -> None:  
         ((), "-o hjul.svg"),
     ],
 )
-def test_usage_errors_in_bokmaal(run, mini_path, args, message) -> None:  # type: ignore[no-untyped-def]
+def test_usage_errors_in_bokmaal(run, mini_path, args, message) -> None:
     result = run("wheel", *args, plan=mini_path)
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
 
 
-def test_missing_folder_is_an_error(run, mini_path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_folder_is_an_error(run, mini_path, tmp_path: Path) -> None:
     result = run("wheel", "-o", str(tmp_path / "finnes-ikke" / "hjul.svg"), plan=mini_path)
     assert result.exit_code == 2
     assert "finnes ikke" in result.stderr
 
 
-def test_help_is_in_bokmaal_with_an_example(run) -> None:  # type: ignore[no-untyped-def]
+def test_help_is_in_bokmaal_with_an_example(run) -> None:
     result = run("wheel", "--help", today=None)
     assert result.exit_code == 0
     assert "Eksempel: aarshjul wheel --virksomhet barnehage -o hjul.svg" in result.stdout
     assert "--skoleår" in result.stdout and "[default" not in result.stdout
 
 
-def test_many_tiltak_keep_the_key_above_the_legend(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_many_tiltak_keep_the_key_above_the_legend(run, tmp_path: Path) -> None:
     tiltak = "".join(
         f"""
   - id: t{i:02d}

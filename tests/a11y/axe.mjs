@@ -1,4 +1,4 @@
-// Accessibility check for a folder written by `aarshjul publiser` (issue 15).
+// Accessibility check for a folder written by `aarshjul publiser`.
 //
 //   node tests/a11y/axe.mjs MAPPE [--screenshots DOCS]
 //

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Accessibility test of the published website (issue 15): `aarshjul publiser` on the
+# Accessibility test of the published website: `aarshjul publiser` on the
 # shipped plan, then axe-core (WCAG 2.1 A + AA), reflow at 320/640 px and the skip
 # link in headless Chromium on every page (tests/a11y/axe.mjs).
 #

@@ -1,4 +1,4 @@
-"""Issue 12: the new plan keys — ferier, unngå_ferier, uker, etter "dd.mm", sted,
+"""The plan keys another kommune needs — ferier, unngå_ferier, uker, etter "dd.mm", sted,
 kortnavn/url, uten_evaluering — and check's file-line order."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ tiltak:
 """
 
 
-def _plan(tmp_path: Path, hendelser: str, plan: str = "", tiltak: str = ""):  # type: ignore[no-untyped-def]
+def _plan(tmp_path: Path, hendelser: str, plan: str = "", tiltak: str = ""):
     text = HEAD.format(
         plan=textwrap.indent(textwrap.dedent(plan), "  ") if plan else "",
         tiltak=textwrap.indent(textwrap.dedent(tiltak), "    ") if tiltak else "",

@@ -1,4 +1,4 @@
-"""Engine behaviour behind issue 11: guesses stay visible, nothing before the plan exists,
+"""Engine rules a leader relies on: guesses stay visible, nothing before the plan exists,
 duties without dates, and why a date moved."""
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def test_startaar_is_the_first_year_not_only_its_parity(tmp_path: Path) -> None:
 
 
 def test_real_plan_calendars_2017_18_and_2018_19_start_01_08_2018(run) -> None:
-    """Kap. 6: «Handlingsplan 2018-2022»; periode_fra 01.08.2018. The issue found Kvello år 2
+    """Kap. 6: «Handlingsplan 2018-2022»; periode_fra 01.08.2018. These calendars once showed Kvello år 2
     before år 1, a MOT board evaluation in September 2017 and samordningsgruppa meetings
     «ledes av kommunalsjef helse eller oppvekst» «fra høst 2018» before autumn 2018."""
     r = run("calendar", "--skoleår", "2017/18", "--format", "json")

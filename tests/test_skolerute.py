@@ -1,4 +1,4 @@
-"""Issue 12: skolerute CSV files (the open-data layout) become ferier; bad files are clear errors."""
+"""Skolerute CSV files (the open-data layout) become ferier; bad files are clear errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 12: `kilde` is free text; only a chapter reference gets the chapter wording."""
+"""`kilde` is free text (a law, a vedtak or a chapter); only a chapter reference gets the chapter wording."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 12: a second, fictional kommune's plan (tests/plans/fjellbygd/) written from the docs.
+"""A second, fictional kommune's plan (tests/plans/fjellbygd/) written from the docs alone.
 
 It uses sted, ferier (ISO weeks, periods and a skolerute CSV), `etter: "15.08"`, `uker:`,
 a non-chapter kilde and a tiltak without evaluation on purpose. The dates are checked
@@ -111,7 +111,7 @@ def test_other_rules(plan: Plan) -> None:
 
 def test_check_is_clean_and_respects_uten_evaluering(plan: Plan) -> None:
     assert find_warnings(plan, date(2026, 12, 1)) == []
-    assert plan.finn_tiltak("foreldre").uten_evaluering.startswith("Foreldremøtet evalueres")  # type: ignore[union-attr]
+    assert plan.finn_tiltak("foreldre").uten_evaluering.startswith("Foreldremøtet evalueres")
 
 
 def test_next_json_and_text_show_sted(run) -> None:
