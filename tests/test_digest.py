@@ -413,7 +413,7 @@ def test_renderers_are_pure(mini_plan, tmp_path: Path) -> None:
     code = (
         "import sys; from datetime import date; from conftest import PLANS;"
         " from aarshjul.plan.loader import load_plan;"
-        " from aarshjul.render.digest import build_digest, render_text;"
+        " from aarshjul.engine.digest import build_digest; from aarshjul.render.digest import render_text;"
         " d = build_digest(load_plan(PLANS / 'mini.yaml'), date(2026, 12, 1), 1, ['skole']);"
         " sys.stdout.buffer.write(render_text(d).encode('utf-8'))"
     )
