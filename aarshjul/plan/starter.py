@@ -1,8 +1,8 @@
-"""The commented starter plan that `aarshjul ny FIL` writes (issue 12).
+"""The commented starter plan that `aarshjul ny FIL` writes.
 
 A kommune, three virksomheter and one hendelse of every kind of `når` rule, so a new
 user can copy the shape of each. It passes `check` without warnings and validates
-against `aarshjul schema` (tests/test_issue_12_ny_schema.py).
+against `aarshjul schema` (tests/test_starter_plan_and_schema.py).
 """
 
 from __future__ import annotations

@@ -81,12 +81,12 @@ MAKS_NAVN = 10  # virksomheter named in a DESCRIPTION line; the rest are counted
 
 
 def uid(plan: Plan, forekomst: Forekomst) -> str:
-    """The stable key at the plan's domain: "samba.mote.2026-12@sel.kommune.no"."""
+    """The stable key at the plan's domain: "samba.mote.2026-12@kommune.example.no"."""
     return f"{forekomst.nokkel}@{plan.uid_domene}"
 
 
 def kalendernavn(plan: Plan, hvem: str | None = None) -> str:
-    """"Årshjul Tidlig innsats – Barnehage": the plan's short name (or its name), for whom."""
+    """"Årshjul Oppvekst – Barnehage": the plan's short name (or its name), for whom."""
     navn = f"Årshjul {one_line(plan.kortnavn or plan.navn)}"
     return f"{navn} – {one_line(hvem)}" if hvem else navn
 

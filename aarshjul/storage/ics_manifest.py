@@ -8,7 +8,7 @@ which files it was:
 
     {"format": 1,
      "hendelser": {
-       "samba.mote.2026-12@sel.kommune.no": {
+       "samba.mote.2026-12@kommune.example.no": {
          "hash": "9f2c…", "sekvens": 1, "endret": "2026-12-01T00:00:00+00:00",
          "start": "2026-12-15T09:00:00", "slutt": "2026-12-15T11:00:00",
          "tittel": "SAMBA-møte",
