@@ -111,24 +111,26 @@ class Nettsted:
 def render_site(site: Nettsted) -> dict[str, bytes]:
     """Every page, the stylesheet and the wheels, as {file name: bytes}."""
     plan = site.plan
-    filer: dict[str, str | bytes] = {STIL: STYLESHEET}
+    # Each page is encoded as soon as it is made: a big city's site is ~145 MB, and
+    # holding every page as str and as bytes at once doubled the peak (bench/storby.py).
+    filer: dict[str, bytes] = {STIL: STYLESHEET.encode("utf-8")}
     neste_aar = site.skoleaar + 1
     for aar in (site.skoleaar, neste_aar):
         filer[hjul_fil(aar, None)] = _hjul_svg(site, aar, None)
-    filer[INDEX] = _index(site, filer)
-    filer[skoleaar_side(neste_aar)] = _skoleaar_page(site, neste_aar, filer)
+    filer[INDEX] = _index(site, filer).encode("utf-8")
+    filer[skoleaar_side(neste_aar)] = _skoleaar_page(site, neste_aar, filer).encode("utf-8")
     for key in site.virksomheter:
         filer[hjul_fil(site.skoleaar, key)] = _hjul_svg(site, site.skoleaar, key)
-        filer[virksomhet_side(key)] = _virksomhet_page(site, key, filer)
+        filer[virksomhet_side(key)] = _virksomhet_page(site, key, filer).encode("utf-8")
     for tiltak in plan.tiltak:
-        filer[tiltak_side(tiltak.id)] = _tiltak_page(site, tiltak.id)
-    return {navn: data if isinstance(data, bytes) else data.encode("utf-8") for navn, data in filer.items()}
+        filer[tiltak_side(tiltak.id)] = _tiltak_page(site, tiltak.id).encode("utf-8")
+    return filer
 
 
 # --- the pages --------------------------------------------------------------------------
 
 
-def _index(site: Nettsted, filer: Mapping[str, str | bytes]) -> str:
+def _index(site: Nettsted, filer: Mapping[str, bytes]) -> str:
     plan = site.plan
     aar = site.skoleaar
     deler = [
@@ -147,7 +149,7 @@ def _index(site: Nettsted, filer: Mapping[str, str | bytes]) -> str:
     return _page(site, f"{_plan_tittel(plan)}", deler, brodsmuler=())
 
 
-def _skoleaar_page(site: Nettsted, aar: int, filer: Mapping[str, str | bytes]) -> str:
+def _skoleaar_page(site: Nettsted, aar: int, filer: Mapping[str, bytes]) -> str:
     plan = site.plan
     tittel = f"Skoleåret {format_skoleaar(aar)}"
     deler = [
@@ -159,7 +161,7 @@ def _skoleaar_page(site: Nettsted, aar: int, filer: Mapping[str, str | bytes]) -
     return _page(site, tittel, deler, brodsmuler=((INDEX, "Forsiden"),))
 
 
-def _virksomhet_page(site: Nettsted, key: str, filer: Mapping[str, str | bytes]) -> str:
+def _virksomhet_page(site: Nettsted, key: str, filer: Mapping[str, bytes]) -> str:
     plan = site.plan
     navn = e(virksomhet_navn(plan, key))
     v = plan.virksomheter[key]
@@ -222,9 +224,9 @@ def _tiltak_page(site: Nettsted, tiltak_id: str) -> str:
 # --- sections -----------------------------------------------------------------------
 
 
-def _hjul_seksjon(site: Nettsted, aar: int, key: str | None, filer: Mapping[str, str | bytes], overskrift: str) -> str:
+def _hjul_seksjon(site: Nettsted, aar: int, key: str | None, filer: Mapping[str, bytes], overskrift: str) -> str:
     svg = filer.get(hjul_fil(aar, key)) or _hjul_svg(site, aar, key)
-    tekst = svg.decode("utf-8") if isinstance(svg, bytes) else svg
+    tekst = svg.decode("utf-8")
     inline = tekst.split("?>", 1)[1].strip() if tekst.startswith("<?xml") else tekst
     tabell = f"#{_maaned_id(aar)}"
     return (
