@@ -27,8 +27,8 @@ from aarshjul.cli.common import (
 from aarshjul.errors import PlanError
 
 if TYPE_CHECKING:  # annotations only: select/expand load inside the commands
-    from aarshjul.model import Plan, Ventende
     from aarshjul.engine.select import Rad
+    from aarshjul.model import Plan, Ventende
 
 _RENDER_MODUL = {"tabell": "table", "tekst": "text", "markdown": "markdown"}
 
@@ -84,9 +84,9 @@ def next_cmd(
 
     Eksempel: aarshjul next --virksomhet barnehage --dager 14
     """
-    from aarshjul.storage.dbpath import kvitteringer_i_bruk
     from aarshjul.engine.expand import waiting
     from aarshjul.engine.select import iter_upcoming
+    from aarshjul.storage.dbpath import kvitteringer_i_bruk
 
     valgt = parse_format(fmt)
     s = state(ctx)
@@ -102,30 +102,8 @@ def next_cmd(
         from aarshjul.engine.select import med_oppfoelging
 
         rader = med_oppfoelging(plan, rader, kvitteringer, s.today, start, keys)
-    elif valgt == "json" and _json_fra_to_prosesser(plan, start, end, keys):
-        return
     ventende = waiting(plan, keys or None)
     _vis(valgt, "next", plan, rader, ventende, fra=start, til=end, virksomheter=keys)
-
-
-def _json_fra_to_prosesser(plan: Plan, start: date, end: date, keys: list[str]) -> bool:
-    """A long `next --format json` from two processes (commands/deling.py); False when
-    it is short, or two processes cannot be used here: then it is written as usual."""
-    from aarshjul.cli.deling import skal_dele, skriv_delt
-
-    if not skal_dele(sum(len(t.hendelser) for t in plan.tiltak), (end - start).days):
-        return False
-    import sys
-
-    from aarshjul.render.json import LUKK, LUKK_TOM, iter_rader_uten_ramme
-    from aarshjul.engine.select import iter_upcoming
-
-    midt = start + (end - start) // 2  # <= end: the early deadlines all fall in the second half
-    return skriv_delt(
-        lambda: iter_rader_uten_ramme(iter_upcoming(plan, start, end, keys, (None, midt))),
-        lambda: iter_rader_uten_ramme(iter_upcoming(plan, start, end, keys, (midt, None))),
-        sys.stdout, LUKK, LUKK_TOM,
-    )  # fmt: skip
 
 
 def _kalenderaar(s: State, aar: str | None, skoleaar: str | None) -> tuple[date, str]:

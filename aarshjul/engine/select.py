@@ -97,7 +97,6 @@ def iter_upcoming(
     fra: date,
     til: date,
     virksomheter: Sequence[str] | None = None,
-    utsnitt: tuple[date | None, date | None] = (None, None),
 ) -> Iterator[Rad]:
     """upcoming's rows one by one, as expand.iter_expand makes them: a renderer that
     writes each row and lets it go holds one row, not the window's (issue 17).
@@ -108,20 +107,11 @@ def iter_upcoming(
     then kommende_frister(fra) after til, without expanding the overlap twice (issue 17:
     a ten-year window expanded its first year again). The early deadlines come last; only
     they are held until the window's rows are out.
-
-    utsnitt = (a, b) gives only the rows of forekomster dated in [a, b) (None: no bound).
-    Cut at a date d <= til, (None, d) and then (d, None) are all the rows, in order: the
-    early deadlines all lie after til. commands/deling.py writes the two from two processes.
     """
     wanted = virksomheter or None
-    lo, hi = fra, max(til, fra + timedelta(days=MAX_VARSEL))
-    if utsnitt[0] is not None:
-        lo = max(lo, utsnitt[0])
-    if utsnitt[1] is not None:
-        hi = min(hi, utsnitt[1])
     tidlige: list[Rad] = []
     ny = _rad_lager()
-    for f in iter_expand(plan, lo, hi, wanted) if lo < hi else ():
+    for f in iter_expand(plan, fra, max(til, fra + timedelta(days=MAX_VARSEL)), wanted):
         if f.dato < til:
             yield ny(f, best_rolle(plan, f, wanted) if wanted else None, (f.dato - fra).days, False)
         elif varsel_begynt(f, fra):

@@ -19,9 +19,9 @@ from json.encoder import encode_basestring  # the C one when _json is there (CPy
 from operator import attrgetter
 from typing import Any
 
+from aarshjul.engine.select import Rad, TiltakStatus
 from aarshjul.model import Forekomst, Plan
 from aarshjul.render.common import escape_unsafe
-from aarshjul.engine.select import Rad, TiltakStatus
 
 FOREKOMST_KEYS = frozenset({
     # the contract from issue 3
@@ -258,22 +258,15 @@ def iter_rader(rader: Iterable[Rad]) -> Iterator[str]:
     each row is put after "[\\n" (the first) or ",\\n", CHUNK_RADER rows to a chunk.
     """
     tom = True
-    for chunk in iter_rader_uten_ramme(rader):
+    for chunk in _rader_uten_ramme(rader):
         yield "[\n" + chunk if tom else chunk
         tom = False
-    yield LUKK_TOM if tom else LUKK
+    yield "[]\n" if tom else "\n]\n"
 
 
-# How an array of rows ends: with rows, and without any.
-LUKK = "\n]\n"
-LUKK_TOM = "[]\n"
-
-
-def iter_rader_uten_ramme(rader: Iterable[Rad]) -> Iterator[str]:
+def _rader_uten_ramme(rader: Iterable[Rad]) -> Iterator[str]:
     """The rows of iter_rader without the brackets around them: the first row as it is,
-    every other after ",\\n". The rows of consecutive parts of one result, written one
-    after another with ",\\n" between non-empty parts and framed once, are the text of the
-    whole (commands/deling.py writes the parts from two processes)."""
+    every other after ",\\n"."""
     maler: dict[tuple[Any, ...], _Mal | None] = {}
     perioder: dict[str, str] = {}  # periode -> its JSON text without quotes
     deler: list[str] = []  # the chunk's pieces
