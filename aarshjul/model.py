@@ -6,7 +6,7 @@ with a recurrence); expand.py turns each Hendelse into dated *Forekomster*.
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import date, time
 from enum import StrEnum
 from pathlib import Path
@@ -14,7 +14,6 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 from aarshjul.errors import Problem
-from aarshjul.records import record
 
 
 class HendelseType(StrEnum):
@@ -51,7 +50,7 @@ class Rolle(StrEnum):
     DELTAR = "deltar"
 
 
-@record
+@dataclass(frozen=True)
 class Virksomhet:
     id: str
     navn: str
@@ -62,7 +61,7 @@ class Virksomhet:
     linje: int | None = None
 
 
-@record
+@dataclass(frozen=True)
 class NavngittDato:
     """A date the plan refers to that may not be known yet ("når stillingen er besatt")."""
 
@@ -72,7 +71,7 @@ class NavngittDato:
     linje: int | None = None
 
 
-@record
+@dataclass(frozen=True)
 class Ferie:
     """A school holiday meetings avoid (aarshjul/engine/ferier.py): a period, or ISO weeks every year."""
 
@@ -86,7 +85,7 @@ class Ferie:
 # --- recurrence rules -----------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True)
 class Dagregel:
     """Which day of a month: the 15th, the first Tuesday, the last working day ...
 
@@ -100,7 +99,7 @@ class Dagregel:
     tekst: str = ""
 
 
-@record
+@dataclass(frozen=True)
 class Maanedlig:
     """Given months every year (or every N years), with a day rule."""
 
@@ -111,18 +110,18 @@ class Maanedlig:
     skoleaar: bool = False  # startaar counts school years (Aug–Jul) instead of calendar years
 
 
-@record
+@dataclass(frozen=True)
 class Ukentlig:
     ukedag: int  # 0 = mandag
     unntatt_maaneder: tuple[int, ...] = ()
 
 
-@record
+@dataclass(frozen=True)
 class Enkeltdato:
     dato: date
 
 
-@record
+@dataclass(frozen=True)
 class Relativ:
     """Each occurrence of another hendelse, plus an offset ("innen en måned etter")."""
 
@@ -131,7 +130,7 @@ class Relativ:
     innen_tekst: str
 
 
-@record
+@dataclass(frozen=True)
 class EtterDato:
     """A fixed offset after a named date that may still be unknown."""
 
@@ -140,7 +139,7 @@ class EtterDato:
     innen_tekst: str
 
 
-@record
+@dataclass(frozen=True)
 class RRegel:
     """A raw RFC 5545 RRULE, for power users."""
 
@@ -148,7 +147,7 @@ class RRegel:
     start: date
 
 
-@record
+@dataclass(frozen=True)
 class Ukenummer:
     """A weekday in given ISO weeks every year (`uker: [9, 40], dag: mandag`); week 53
     only in the years that have one."""
@@ -157,7 +156,7 @@ class Ukenummer:
     ukedag: int  # 0 = mandag
 
 
-@record
+@dataclass(frozen=True)
 class EtterAarsdato:
     """A fixed offset after a day of the year (`etter: "15.08"`, `innen: 3 uker`)."""
 
@@ -170,7 +169,7 @@ class EtterAarsdato:
 Gjentakelse = Maanedlig | Ukentlig | Enkeltdato | Relativ | EtterDato | RRegel | Ukenummer | EtterAarsdato
 
 
-@record
+@dataclass(frozen=True)
 class Hendelse:
     """Something the plan says happens in a tiltak, with its recurrence."""
 
@@ -197,7 +196,7 @@ class Hendelse:
     ansvar_antatt: str | None = None  # the reason, when *who* is our assumption
 
 
-@record
+@dataclass(frozen=True)
 class UtenDato:
     """A duty the plan states without a date ("løpende", "gjennomgående", "ved behov").
 
@@ -214,7 +213,7 @@ class UtenDato:
     linje: int | None = None
 
 
-@record
+@dataclass(frozen=True)
 class Tiltak:
     id: str
     navn: str
@@ -230,7 +229,7 @@ class Tiltak:
     ansvar_antatt: str | None = None  # applies to hendelser/uten_dato without own ansvar
 
 
-@record
+@dataclass(frozen=True)
 class Plan:
     navn: str
     kommune: str
@@ -264,7 +263,7 @@ class Plan:
 # --- expansion results --------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True)
 class Forekomst:
     """One dated occurrence of a Hendelse."""
 
@@ -337,7 +336,7 @@ class Forekomst:
         return ny
 
 
-@record
+@dataclass(frozen=True)
 class Ventende:
     """An occurrence that waits for a named date nobody has filled in yet."""
 

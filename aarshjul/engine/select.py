@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from aarshjul.engine.expand import expand, iter_expand, rolle, waiting
 from aarshjul.model import Forekomst, Hendelse, Plan, Rolle, Tiltak, UtenDato, Ventende
-from aarshjul.records import record
 
 if TYPE_CHECKING:  # followup is loaded only when sign-offs are in use (issue 13)
     from collections.abc import Mapping
@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # followup is loaded only when sign-offs are in use (issue 13
 MAX_VARSEL = 366  # plan.py caps varsel at 365 days
 
 
-@record
+@dataclass(frozen=True)
 class Rad:
     """One line of `next` or the digest."""
 
@@ -153,7 +153,7 @@ def med_oppfoelging(
 TILTAK_HORISONT = timedelta(days=5 * 366)  # far enough for "hvert_år: 2" and more
 
 
-@record
+@dataclass(frozen=True)
 class TiltakStatus:
     """One tiltak with its next forekomst, for `aarshjul tiltak`."""
 

@@ -17,13 +17,13 @@ import html
 import re
 import textwrap
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, iso_uke
 from aarshjul.engine.expand import expand, rolle, waiting
 from aarshjul.model import Plan, Rolle, Ventende
-from aarshjul.records import record
 from aarshjul.render.common import (
     ROLLE_NAVN,
     TYPE_NAVN,
@@ -49,7 +49,7 @@ ANSVAR_ANTATT_MERKE = "ansvar antatt – må bekreftes"
 MAX_UKER = 52
 
 
-@record
+@dataclass(frozen=True)
 class Digest:
     """Everything one digest shows, chosen from the plan for [start, slutt)."""
 

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, format_skoleaar
 from aarshjul.engine.expand import expand, rolle, waiting
 from aarshjul.model import Forekomst, Plan, Ventende
-from aarshjul.records import record
 from aarshjul.render.common import (
     ROLLE_NAVN,
     TYPE_NAVN,
@@ -66,7 +66,7 @@ def hjul_fil(start_aar: int, key: str | None) -> str:
     return f"hjul-{start_aar}-{(start_aar + 1) % 100:02d}{'-' + key if key else ''}.svg"
 
 
-@record
+@dataclass(frozen=True)
 class Abonnement:
     """Where a calendar file can be fetched: the file name, and its address with --url."""
 
@@ -80,7 +80,7 @@ class Abonnement:
         return "webcal://" + self.url.split("://", 1)[1]
 
 
-@record
+@dataclass(frozen=True)
 class Nettsted:
     """What the site shows: the plan, the day it is published for, and which pages."""
 

@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from aarshjul.storage.output import OutputError, ensure_folder, er_lik, write_atomic
-from aarshjul.records import record
 
 MANIFEST = ".aarshjul-nettside.json"
 MANIFEST_VERSJON = 1
 
 
-@record
+@dataclass(frozen=True)
 class Resultat:
     """What a publish did, file names in the order they were handled."""
 

@@ -29,12 +29,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aarshjul.errors import AarshjulError
-from aarshjul.records import record
 
 if TYPE_CHECKING:
     import sqlite3
@@ -86,7 +86,7 @@ class StoreError(AarshjulError):
     exit_code = 1
 
 
-@record
+@dataclass(frozen=True)
 class Kvittering:
     """One row of the store: a sign-off (handling "kvittert") or a withdrawal ("angret")."""
 
