@@ -11,15 +11,6 @@ tekst` from cron starts fast (issue 7).
 from __future__ import annotations
 
 import gc
-
-# Importing typer and the model allocates tens of thousands of long-lived objects, and
-# the cyclic collector would rescan them several times for nothing (~0.3x the bare
-# interpreter's start-up, issue 7). Paused while this module loads; re-enabled at its end,
-# so the imports below come after a statement on purpose.
-# ruff: noqa: E402
-_GC_VAR_PAA = gc.isenabled()
-gc.disable()
-
 import importlib
 import os
 import sys
@@ -426,6 +417,3 @@ def _exit_now(code: int) -> NoReturn:
         code = code or 1
     os._exit(code)
 
-
-if _GC_VAR_PAA:  # the pause at the top of this module ends here; main() pauses again
-    gc.enable()
