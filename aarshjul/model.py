@@ -293,47 +293,10 @@ class Forekomst:
     flyttet_grunn: str | None = None
     sted: str | None = None
     ansvar_antatt: str | None = None
-    # Set only by paa_dato: the template this forekomst is a copy of, whose fields it
-    # shares unchanged (the same objects) except the seven paa_dato sets. None for one
-    # made by __init__ or dataclasses.replace (init=False: replace never copies it). Not
-    # compared, hashed or shown. The JSON renderer keys its row templates by it (issue 17).
-    kopi_av: Forekomst | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
     def sorteringsnokkel(self) -> tuple[date, time, str]:
         return (self.dato, self.tid or time(0, 0), self.id)
-
-    def paa_dato(
-        self,
-        id: str,
-        nokkel: str,
-        periode: str,
-        dato: date,
-        antatt: str | None,
-        flyttet_fra: date | None,
-        flyttet_grunn: str | None,
-    ) -> Forekomst:
-        """This forekomst with the fields that differ between forekomster of one hendelse
-        replaced: `dataclasses.replace(self, id=id, ...)` without running `__init__`.
-
-        expand.py makes one template Forekomst per hendelse and calls this for each date
-        (issue 17): the frozen `__init__` sets 22 fields one by one (~2.3 µs), this copies
-        the template's field dict (~0.45 µs; a copy keeps the dict's shared keys, so it is no
-        bigger than __init__'s). Forekomst has no `__post_init__` and no InitVar, so
-        nothing else runs in `__init__` that this could skip.
-        """
-        felt = self.__dict__.copy()
-        felt["kopi_av"] = self if self.kopi_av is None else self.kopi_av
-        felt["id"] = id
-        felt["nokkel"] = nokkel
-        felt["periode"] = periode
-        felt["dato"] = dato
-        felt["antatt"] = antatt
-        felt["flyttet_fra"] = flyttet_fra
-        felt["flyttet_grunn"] = flyttet_grunn
-        ny = object.__new__(self.__class__)
-        object.__setattr__(ny, "__dict__", felt)
-        return ny
 
 
 @dataclass(frozen=True)

@@ -212,12 +212,11 @@ class _Mal:
     pieces joined over the holes a plain row fills with null/false (vanlig: no move, no
     role, no follow-up, not an early deadline), and the prefix of id and nøkkel."""
 
-    __slots__ = ("deler", "vanlig", "pre", "kopi_av")
+    __slots__ = ("deler", "vanlig", "pre")
 
-    def __init__(self, deler: tuple[str, ...], pre: str, kopi_av: Forekomst | None) -> None:
+    def __init__(self, deler: tuple[str, ...], pre: str) -> None:
         self.deler = deler
         self.pre = pre
-        self.kopi_av = kopi_av  # keeps the template whose id() is the key alive
         m = deler
         # dager_igjen, dato, [flyttet_fra, flyttet_grunn], id, nokkel, [rolle, status,
         # tidlig_varsel, utfort]: the bracketed holes are constants in a plain row.
@@ -237,7 +236,7 @@ def _lag_mal(f: Forekomst, rad: Rad) -> _Mal | None:
     hull["id"] = hull["nokkel"] = _enc_str(pre)[:-1] + _HULL + '"'
     deler = tuple(_rad_tekst(obj, hull).split(_HULL))
     assert len(deler) == len(_PER_RAD) + 1
-    return _Mal(deler, pre, f.kopi_av)
+    return _Mal(deler, pre)
 
 
 def _suffiks(s: str, pre: str) -> str | None:
@@ -274,12 +273,7 @@ def _rader_uten_ramme(rader: Iterable[Rad]) -> Iterator[str]:
     sep = ""
     for rad in rader:
         f = rad.forekomst
-        kopi_av = f.kopi_av
-        # A copy made by expand differs from its template only in antatt among the
-        # _PER_HENDELSE values, so (template, antatt) is the key, without reading 14
-        # fields per row (issue 17: a quarter of the JSON time). id() is safe: the
-        # template is kept alive in the value.
-        key = _mal_key(f) if kopi_av is None else (id(kopi_av), f.antatt)
+        key = _mal_key(f)
         try:
             mal = maler[key]
         except KeyError:
