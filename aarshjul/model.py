@@ -244,10 +244,7 @@ class Plan:
     stengte_dager: tuple[tuple[int, int], ...] = ()  # (month, day) every year
     stengte_datoer: tuple[date, ...] = ()  # one-off closed days
     ferier: tuple[Ferie, ...] = ()  # school holidays meetings avoid (aarshjul/engine/ferier.py)
-    # The skolerute file the ferier were read from, with (size, mtime_ns) when read, so
-    # the start-up cache (planfile.py) notices an edit to it.
-    ferier_fil: Path | None = None
-    ferier_fil_stat: tuple[int, int] | None = None
+    ferier_fil: Path | None = None  # the skolerute file the ferier were read from
     kilde_fil: Path | None = None
     # Warnings that do not stop the plan from loading (e-mail addresses, phone numbers:
     # aarshjul/privacy.py). `check` lists them; exports print them to stderr.

@@ -20,7 +20,6 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from aarshjul import __version__
-from aarshjul.cli import common
 from aarshjul.cli.common import State, parse_date_option, report_error, today_in_oslo
 from aarshjul.errors import AarshjulError, UsageError
 
@@ -309,7 +308,6 @@ def main() -> NoReturn:
     install_signal_handlers()  # SIGTERM/SIGHUP clean up like Ctrl-C (issue 16)
     # Only the invoked command is imported and registered; help and errors for other
     # argv (no command, a typo) get them all (issue 7).
-    common.BRUK_CACHE = True
     app = _bygg_app(_invoked_command(sys.argv[1:]))
     # One short run: the cyclic collector would only rescan long-lived objects (the
     # libraries, the plan); reference counting frees everything else (issue 7).

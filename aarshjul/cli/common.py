@@ -35,11 +35,6 @@ def report_error(e: AarshjulError) -> None:
         typer.echo(f"Feil: {sanitize(e.message)}", err=True)
 
 
-# Whether State.plan() may use the plan cache (planfile.py). Only main(), the console
-# command, turns it on: tests and library callers always load the file.
-BRUK_CACHE = False
-
-
 @dataclass
 class State:
     """What the global options decided, shared with every command through ctx.obj."""
@@ -57,14 +52,9 @@ class State:
 
     def plan(self) -> Plan:
         if self._plan is None:
-            if BRUK_CACHE:  # set by main(): the console command, not tests (issue 7)
-                from aarshjul.plan.planfile import load_plan_cached
+            from aarshjul.plan.loader import load_plan
 
-                self._plan = load_plan_cached(self.plan_path)
-            else:
-                from aarshjul.plan.loader import load_plan
-
-                self._plan = load_plan(self.plan_path)
+            self._plan = load_plan(self.plan_path)
             if self.command in EXPORTS:
                 warn_personal_data(self._plan)
         return self._plan
