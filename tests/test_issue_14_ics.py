@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from aarshjul.engine.expand import expand
-from aarshjul.storage.ics_manifest import AVLYST_DAGER, MANIFEST, Manifest, dato_naa, mappe_filer
 from aarshjul.plan.loader import load_plan
+from aarshjul.storage.ics_manifest import AVLYST_DAGER, MANIFEST, Manifest, dato_naa, mappe_filer
 
 REAL = Path(__file__).resolve().parent.parent / "data" / "plan.yaml"
 FRA, TIL = date(2026, 8, 1), date(2027, 8, 1)
@@ -319,27 +319,3 @@ def test_manifest_of_the_real_plan_is_what_json_dumps_writes(tmp_path: Path) -> 
     assert len(data["hendelser"]) > 50
     assert tekst == json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     assert json_tekst(data) + "\n" == tekst
-
-
-def test_a_folder_reads_the_plans_etter_rules_once_not_once_per_file(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Issue 16: the work per file grows with the file, not with the plan."""
-    import aarshjul.render.ics as ics
-
-    kall = []
-    ekte = ics._etter_regler
-
-    def tell(plan):  # type: ignore[no-untyped-def]
-        kall.append(plan)
-        return ekte(plan)
-
-    monkeypatch.setattr(ics, "_etter_regler", tell)
-    monkeypatch.setattr(ics, "_ETTER", [])
-    plan = load_plan(REAL)
-    filnavn = {k: f"{k}.ics" for k in plan.virksomheter}
-    filer = list(mappe_filer(plan, expand(plan, FRA, TIL), filnavn, alle_filnavn="alle.ics", stamp=STAMP, fra=FRA, til=TIL))
-    assert len(filer) > 20
-    assert kall == [plan]
-    # Another plan gets its own rules.
-    andre = load_plan(REAL)
-    list(mappe_filer(andre, expand(andre, FRA, TIL), {}, alle_filnavn="alle.ics", stamp=STAMP, fra=FRA, til=TIL))
-    assert kall == [plan, andre]
