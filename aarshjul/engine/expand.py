@@ -95,13 +95,6 @@ def iter_expand(
         (keys.nokkel_prefiks(t.id, h.id), t, h) for t in plan.tiltak for h in t.hendelser
         if wanted is None or any(rolle(plan, h, v) for v in wanted)
     ]  # fmt: skip
-    # The order is (dato, tid or 00:00, id), ties in plan order. Within one date, every
-    # id is its hendelse's prefix + that date, so the hendelser are put in (tid, prefix)
-    # order once and one stable sort by date finishes the job, in C. That holds when no
-    # prefix begins another (plan ids have no dots: "a.b." never begins "a.bc." or
-    # "a.b.c."); a Plan built otherwise is sorted by its ids in full.
-    valgt.sort(key=itemgetter(0))
-    valgt.sort(key=lambda v: v[2].tid or _MIDNATT)
     alle: list[_Utkast] = []
     for _, tiltak, hendelse in valgt:
         ferdig = expander.memo.get(f"{tiltak.id}.{hendelse.id}")
@@ -109,9 +102,9 @@ def iter_expand(
             alle.extend(expander.utkast(tiltak, hendelse, fra, til))
         else:
             alle.extend(u for u in ferdig if fra <= u[_DATO] < til)
-    if not _prefiks_fri([pre for pre, _, _ in valgt]):
-        alle.sort(key=_utkast_id)
-        alle.sort(key=_utkast_tid)
+    # The order is (dato, tid or 00:00, id): stable sorts, the last key first.
+    alle.sort(key=_utkast_id)
+    alle.sort(key=_utkast_tid)
     alle.sort(key=itemgetter(_DATO))
     yield from map(_lag, alle)
 
@@ -147,13 +140,6 @@ def _utkast_id(u: _Utkast) -> str:
 
 def _utkast_tid(u: _Utkast) -> time:
     return u[_MAL].tid or _MIDNATT
-
-
-def _prefiks_fri(prefikser: list[str]) -> bool:
-    """No prefix begins another. In sorted order the strings that begin with p follow p
-    at once, so neighbours are enough."""
-    ordnet = sorted(set(prefikser))
-    return not any(b.startswith(a) for a, b in zip(ordnet, ordnet[1:]))
 
 
 _MIDNATT = time(0, 0)
