@@ -229,13 +229,8 @@ def print_text(tekst: str | Iterable[str]) -> None:
     if isinstance(tekst, str):
         typer.echo(tekst, nl=False)
         return
-    # The streaming renderers (JSON, text, markdown) never write terminal codes (every
-    # control character is escaped, render.common.sanitize), so click's search for ANSI
-    # codes to strip when stdout is not a terminal is skipped for them: color=True means
-    # "leave the text as it is" (0.3 s for the 570 MB of `next --format json` over ten
-    # years at 20,000 hendelser, issue 17).
     for chunk in tekst:
-        typer.echo(chunk, nl=False, color=True)
+        typer.echo(chunk, nl=False)
 
 
 def parse_year_options(s: State, aar: str | None, skoleaar: str | None) -> tuple[int, bool]:
