@@ -42,7 +42,7 @@ class State:
     plan_option: str | None
     today: date
     _plan: Plan | None = field(default=None, repr=False)
-    command: str | None = None  # the subcommand, aliases resolved (issue 6: export warnings)
+    command: str | None = None  # the subcommand, aliases resolved: exports warn about personal data
 
     @property
     def plan_path(self) -> Path:
@@ -80,7 +80,7 @@ def state(ctx: typer.Context) -> State:
 
 
 # Dates and years a user may give (--fra, --til, --today, --år): the years the loader
-# accepts in a plan (issue 16: 31.12.9999 + a window overflowed `date`).
+# accepts in a plan (31.12.9999 + a window would overflow `date`).
 FOERSTE_AAR, SISTE_AAR = 1900, 2200
 
 
@@ -107,7 +107,7 @@ def resolve_virksomheter(plan: Plan, names: list[str] | None) -> list[str]:
     """Keys for what the user typed (key, alias or name); UsageError with a suggestion."""
     keys: list[str] = []
     for name in names or []:
-        if name in plan.virksomheter:  # the usual cron line: no need to load plan.py (issue 7)
+        if name in plan.virksomheter:  # a key as it is; else a search by alias or name
             key = name
         else:
             from aarshjul.plan.loader import find_virksomhet
@@ -141,7 +141,7 @@ def window(
 
 
 # -o values that are standard output itself: a confirmation («Skrev …») there would
-# be written into the data (issue 16).
+# be written into the data.
 STDOUT_NAVN = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 
 
@@ -167,7 +167,7 @@ VirksomhetOption = Annotated[
 ]
 
 
-# --- personal data warnings (issue 6) ---------------------------------------------
+# --- personal data warnings ---------------------------------------------------------
 
 # Commands whose output leaves the building: they repeat the plan's privacy warnings on
 # stderr (cron mails stderr to the admin). `check` lists them itself.
@@ -217,7 +217,7 @@ def parse_int_option(value: str | None, option: str, lo: int, hi: int) -> int | 
     if value is None:
         return None
     tekst = value.strip()
-    # ASCII digits only: "²".isdigit() is true, and int() refuses it (issue 16).
+    # ASCII digits only: "²".isdigit() is true, and int() refuses it.
     if not (tekst.isascii() and tekst.lstrip("-").isdigit()) or not lo <= int(tekst) <= hi:
         raise UsageError(f"{option} må være et helt tall mellom {lo} og {hi}, ikke «{value}».")
     return int(tekst)
@@ -254,7 +254,7 @@ def parse_year_options(s: State, aar: str | None, skoleaar: str | None) -> tuple
     return skoleaar_start(s.today), True
 
 
-# The sign-off database (issue 13; aarshjul/storage/store.py resolves the path).
+# The sign-off database (aarshjul/storage/store.py resolves the path).
 DbOption = Annotated[
     str | None,
     typer.Option(

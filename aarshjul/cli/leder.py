@@ -1,4 +1,4 @@
-"""The commands leaders use at a terminal: next, calendar, tiltak, virksomheter, check (issue 3)."""
+"""The commands leaders use at a terminal: next, calendar, tiltak, virksomheter, check."""
 
 from __future__ import annotations
 
@@ -94,11 +94,11 @@ def next_cmd(
     start, end = window(s, fra, til, antall, NEXT_DAGER)
     plan = s.plan()
     keys = resolve_virksomheter(plan, virksomhet)
-    # Rows as they are made: the JSON renderer writes each and lets it go (issue 17); the
-    # others split them into sections and take a list.
+    # Rows as they are made: the JSON renderer writes each and lets it go; the others
+    # split them into sections and take a list.
     rader: Iterable[Rad] = iter_upcoming(plan, start, end, keys)
     kvitteringer = kvitteringer_i_bruk(db)
-    if kvitteringer is not None:  # sign-offs in use (issue 13): Forfalt first, done marked
+    if kvitteringer is not None:  # sign-offs in use: Forfalt first, done marked
         from aarshjul.engine.select import med_oppfoelging
 
         rader = med_oppfoelging(plan, rader, kvitteringer, s.today, start, keys)
@@ -250,7 +250,7 @@ def check_cmd(ctx: typer.Context, db: DbOption = None) -> None:
         ("Antatte datoer", summary.antatte),
         ("Venter på dato", summary.ventende),
     ]
-    # Duties without a date and guesses about who (issue 11): shown when the plan has any.
+    # Duties without a date and guesses about who: shown when the plan has any.
     tall += [(navn, n) for navn, n in (("Uten dato", summary.uten_dato), ("Antatt ansvar", summary.antatt_ansvar)) if n]
     lines.append("")
     lines += [f"  {navn + ':':<16}{antall:>4}" for navn, antall in tall]
@@ -267,7 +267,7 @@ def check_cmd(ctx: typer.Context, db: DbOption = None) -> None:
 
 
 def _foreldreloese_kvitteringer(plan: Plan, today: date, db: str | None) -> list[str]:
-    """Sign-offs whose occurrence left the plan (issue 13): listed, never dropped."""
+    """Sign-offs whose occurrence left the plan: listed, never dropped."""
     from aarshjul.storage.dbpath import kvitteringer_i_bruk
 
     kvitteringer = kvitteringer_i_bruk(db)

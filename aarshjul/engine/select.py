@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from aarshjul.engine.expand import expand, iter_expand, rolle, waiting
 from aarshjul.model import Forekomst, Hendelse, Plan, Rolle, Tiltak, UtenDato, Ventende
 
-if TYPE_CHECKING:  # followup is loaded only when sign-offs are in use (issue 13)
+if TYPE_CHECKING:  # followup is loaded only when sign-offs are in use
     from collections.abc import Mapping
 
     from aarshjul.engine.followup import Oppfoelging
@@ -27,7 +27,7 @@ class Rad:
     rolle: Rolle | None  # the filtered virksomhet's role; None when not filtered
     dager_igjen: int  # days from the reference date to the forekomst
     tidlig_varsel: bool  # a deadline after the window, shown because its varsel has begun
-    # Follow-up (issue 13): set when sign-offs are in use. forfalt marks a row of the
+    # Follow-up: set when sign-offs are in use. forfalt marks a row of the
     # "Forfalt" section: an overdue deadline from before the window.
     oppfoelging: Oppfoelging | None = None
     forfalt: bool = False
@@ -77,14 +77,14 @@ def iter_upcoming(
     virksomheter: Sequence[str] | None = None,
 ) -> Iterator[Rad]:
     """upcoming's rows one by one, as expand.iter_expand makes them: a renderer that
-    writes each row and lets it go holds one row, not the window's (issue 17).
+    writes each row and lets it go holds one row, not the window's.
 
     One expansion covers both: [fra, til) and the year kommende_frister looks at,
     [fra, fra + MAX_VARSEL). Expanding a window gives exactly what expanding its parts
     gives (expand.py), so the rows and their order are those of expanding [fra, til) and
-    then kommende_frister(fra) after til, without expanding the overlap twice (issue 17:
-    a ten-year window expanded its first year again). The early deadlines come last; only
-    they are held until the window's rows are out.
+    then kommende_frister(fra) after til, without expanding the overlap (the first year of
+    the window) twice. The early deadlines come last; only they are held until the
+    window's rows are out.
     """
     wanted = virksomheter or None
     tidlige: list[Rad] = []
@@ -125,7 +125,7 @@ def med_oppfoelging(
     return result
 
 
-# --- the `tiltak` overview (issue 3) ---------------------------------------------
+# --- the `tiltak` overview -------------------------------------------------------
 
 TILTAK_HORISONT = timedelta(days=5 * 366)  # far enough for "hvert_år: 2" and more
 
@@ -187,7 +187,7 @@ def tiltak_status(plan: Plan, dag: date, virksomheter: Sequence[str] | None = No
     return result
 
 
-# --- duties without a date (issue 11) ----------------------------------------------------
+# --- duties without a date ---------------------------------------------------------------
 
 
 def uten_dato_rolle(plan: Plan, plikt: UtenDato, virksomheter: Sequence[str]) -> Rolle | None:

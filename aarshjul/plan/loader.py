@@ -62,7 +62,7 @@ _TILTAK_KEYS = (
     "uten_dato", "ansvar_antatt",
 )  # fmt: skip
 _TILTAK_REQUIRED = ("id", "navn", "kilde", "ansvar")  # and hendelser or uten_dato
-# A duty without a date (issue 11): shown by `tiltak`, counted by `check`, never expanded.
+# A duty without a date: shown by `tiltak`, counted by `check`, never expanded.
 _UTEN_DATO_KEYS = ("id", "tittel", "ansvar", "deltakere", "kilde", "beskrivelse", "ansvar_antatt")
 _UTEN_DATO_REQUIRED = ("id", "tittel")
 _HENDELSE_KEYS = (

@@ -14,7 +14,7 @@ ENV_PLAN = "AARSHJUL_PLAN"
 def default_plan_path() -> Path:
     """The plan shipped in the wheel, or data/plan.yaml in a source checkout."""
     # A plain path beside this module, not importlib.resources: the wheel installs as
-    # files on disk, and importing importlib.resources costs ~2 ms per start (issue 7).
+    # files on disk, and importing importlib.resources costs ~2 ms of every command's start.
     package = Path(__file__).resolve().parent.parent
     shipped = package / "data" / "plan.yaml"
     if shipped.is_file():

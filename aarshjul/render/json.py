@@ -19,19 +19,19 @@ from aarshjul.model import Forekomst, Plan
 from aarshjul.render.common import escape_unsafe
 
 FOREKOMST_KEYS = frozenset({
-    # the contract from issue 3
+    # the first contract
     "id", "dato", "tid", "tiltak", "tiltak_navn", "hendelse", "tittel", "type", "ansvar",
     "deltakere", "rolle", "antatt", "kilde", "varsel",
     # added and documented in README.md
     "slutt", "flyttet_fra", "tidlig_varsel", "dager_igjen", "nokkel",
     "antatt_grunn", "flyttet_grunn", "ansvar_antatt", "sted",
-    "status", "utfort",  # issue 13: follow-up
+    "status", "utfort",  # follow-up, when sign-offs are in use
 })  # fmt: skip
 
 # json.dumps escapes C0 control characters but leaves DEL, C1 (\x9b is a CSI in some
 # terminals), invisible and bidi characters, and lone surrogates (which are not UTF-8).
 # Escaping them too (render.common.escape_unsafe, the list every format uses) keeps the JSON
-# identical as data and harmless on a screen (issue 16).
+# identical as data and harmless on a screen.
 
 
 def _json_escape(ch: str) -> str:

@@ -1,4 +1,4 @@
-"""`status` and `rapport` (issue 13): follow-up rows in text, table, markdown, JSON, CSV, HTML.
+"""`status` and `rapport`: follow-up rows in text, table, markdown, JSON, CSV, HTML.
 
 Data in, str out. Every text from the plan or from a sign-off (--av, --merknad, --lenke)
 goes through one_line and then the format's own escaping: markdown backslashes,

@@ -194,7 +194,7 @@ def _max_chars(size: float, bredde: float, fet: bool) -> int:
 
 def _wrap(tekst: str, size: float, bredde: float, *, fet: bool = False) -> list[str]:
     """Word-wrap to lines no wider than `bredde`; a single over-long word is cut with "…".
-    Widths add up word by word, so the cost is linear in the text (issue 16)."""
+    Widths add up word by word, so the cost is linear in the text, however long."""
     linjer: list[str] = []
     linje = ""
     bredde_linje = 0.0
@@ -280,7 +280,7 @@ class _RingHendelse:
     type: HendelseType
     antatt: bool
     ukedag: int | None  # weekly hendelser are summed up as "hver torsdag"
-    sted: str | None = None  # shown in the key when there is room (issue 12)
+    sted: str | None = None  # shown in the key when there is room
     forekomster: list[Forekomst] = field(default_factory=list)
 
 

@@ -50,8 +50,8 @@ BOLK_LINJER = 500
 
 
 def bolker(lines: Iterable[str]) -> Iterator[str]:
-    """slutt(list(lines)) in chunks, without holding the whole text (issue 17: `next` over
-    ten years is 160,000 lines): a blank line is held back until a line follows it."""
+    """slutt(list(lines)) in chunks, without holding the whole text (`next` over ten
+    years is 160,000 lines): a blank line is held back until a line follows it."""
     bolk: list[str] = []
     blanke = 0
     noe = False
@@ -159,7 +159,7 @@ FORFALT_OVERSKRIFT = "Forfalt"
 
 
 def oppfoelging_tekst(rad: Rad) -> str | None:
-    """"utført 25.03.2027" or "forfalt i 5 dager" when sign-offs are in use (issue 13)."""
+    """"utført 25.03.2027" or "forfalt i 5 dager" when sign-offs are in use."""
     o = rad.oppfoelging
     if o is None:
         return None

@@ -1,4 +1,4 @@
-"""Writing a published folder (issue 15) so that a web server never serves half a site.
+"""Writing a published folder so that a web server never serves half a site.
 
 Each file is replaced atomically (output.write_atomic: a temporary file, then rename),
 pages before the index, so every link on a new index.html already points to a new
