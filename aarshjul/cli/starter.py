@@ -22,8 +22,8 @@ def ny_cmd(
 
     Eksempel: aarshjul ny plan.yaml
     """
-    from aarshjul.storage.output import write_atomic
     from aarshjul.plan.starter import startplan
+    from aarshjul.storage.output import write_atomic
 
     path = Path(fil)
     if fil == "-":

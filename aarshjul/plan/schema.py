@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aarshjul.plan import loader as plan
-from aarshjul.plan import naar
 from aarshjul.dates import MAANEDER, UKEDAGER
 from aarshjul.model import Flytt, HendelseType, Sone
+from aarshjul.plan import loader as plan
+from aarshjul.plan import naar
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 _ID = {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_-]*$"}

@@ -11,10 +11,10 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
+from aarshjul.engine.select import Rad, TiltakStatus
 from aarshjul.model import Plan, Ventende
 from aarshjul.render import views
 from aarshjul.render.common import markdown_inert, one_line
-from aarshjul.engine.select import Rad, TiltakStatus
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 

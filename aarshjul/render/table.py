@@ -18,9 +18,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from aarshjul.engine.select import Rad, TiltakStatus
 from aarshjul.model import Plan, Ventende
 from aarshjul.render import views
-from aarshjul.engine.select import Rad, TiltakStatus
 
 _TITTEL = "bold"
 _UKE = "bold cyan"

@@ -8,9 +8,9 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
+from aarshjul.engine.select import Rad, TiltakStatus
 from aarshjul.model import Plan, Ventende
 from aarshjul.render import views
-from aarshjul.engine.select import Rad, TiltakStatus
 
 
 def _overskrift(tekst: str) -> list[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from aarshjul.dates import MAANEDER, UKEDAGER, UKEDAGER_KORT, format_dato, iso_uke
+from aarshjul.engine.select import Rad, TiltakStatus
 from aarshjul.model import Forekomst, Plan, Rolle, Tiltak, UtenDato, Ventende
 from aarshjul.render.common import (
     ROLLE_NAVN,
@@ -27,7 +28,6 @@ from aarshjul.render.common import (
     virksomhet_navn,
     virksomheter_tekst,
 )
-from aarshjul.engine.select import Rad, TiltakStatus
 
 ANTATT = "antatt dato"
 ANSVAR_ANTATT = "ansvar antatt"  # who is our assumption, not the plan's word
