@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import errno
+from dataclasses import dataclass
 from pathlib import Path
 
-from aarshjul.records import record
 
-
-@record
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with a plan file, with its place when known."""
 

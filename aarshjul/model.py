@@ -6,7 +6,7 @@ with a recurrence); expand.py turns each Hendelse into dated *Forekomster*.
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import date, time
 from enum import StrEnum
 from pathlib import Path
@@ -14,7 +14,6 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 from aarshjul.errors import Problem
-from aarshjul.records import record
 
 
 class HendelseType(StrEnum):
@@ -51,7 +50,7 @@ class Rolle(StrEnum):
     DELTAR = "deltar"
 
 
-@record
+@dataclass(frozen=True)
 class Virksomhet:
     id: str
     navn: str
@@ -62,7 +61,7 @@ class Virksomhet:
     linje: int | None = None
 
 
-@record
+@dataclass(frozen=True)
 class NavngittDato:
     """A date the plan refers to that may not be known yet ("når stillingen er besatt")."""
 
@@ -72,7 +71,7 @@ class NavngittDato:
     linje: int | None = None
 
 
-@record
+@dataclass(frozen=True)
 class Ferie:
     """A school holiday meetings avoid (aarshjul/plan/ferier.py): a period, or ISO weeks every year."""
 
@@ -86,7 +85,7 @@ class Ferie:
 # --- recurrence rules -----------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True)
 class Dagregel:
     """Which day of a month: the 15th, the first Tuesday, the last working day ...
 
@@ -100,7 +99,7 @@ class Dagregel:
     tekst: str = ""
 
 
-@record
+@dataclass(frozen=True)
 class Maanedlig:
     """Given months every year (or every N years), with a day rule."""
 
@@ -111,18 +110,18 @@ class Maanedlig:
     skoleaar: bool = False  # startaar counts school years (Aug–Jul) instead of calendar years
 
 
-@record
+@dataclass(frozen=True)
 class Ukentlig:
     ukedag: int  # 0 = mandag
     unntatt_maaneder: tuple[int, ...] = ()
 
 
-@record
+@dataclass(frozen=True)
 class Enkeltdato:
     dato: date
 
 
-@record
+@dataclass(frozen=True)
 class Relativ:
     """Each occurrence of another hendelse, plus an offset ("innen en måned etter")."""
 
@@ -131,7 +130,7 @@ class Relativ:
     innen_tekst: str
 
 
-@record
+@dataclass(frozen=True)
 class EtterDato:
     """A fixed offset after a named date that may still be unknown."""
 
@@ -140,7 +139,7 @@ class EtterDato:
     innen_tekst: str
 
 
-@record
+@dataclass(frozen=True)
 class RRegel:
     """A raw RFC 5545 RRULE, for power users."""
 
@@ -148,7 +147,7 @@ class RRegel:
     start: date
 
 
-@record
+@dataclass(frozen=True)
 class Ukenummer:
     """A weekday in given ISO weeks every year (`uker: [9, 40], dag: mandag`); week 53
     only in the years that have one."""
@@ -157,7 +156,7 @@ class Ukenummer:
     ukedag: int  # 0 = mandag
 
 
-@record
+@dataclass(frozen=True)
 class EtterAarsdato:
     """A fixed offset after a day of the year (`etter: "15.08"`, `innen: 3 uker`)."""
 
@@ -170,7 +169,7 @@ class EtterAarsdato:
 Gjentakelse = Maanedlig | Ukentlig | Enkeltdato | Relativ | EtterDato | RRegel | Ukenummer | EtterAarsdato
 
 
-@record
+@dataclass(frozen=True)
 class Hendelse:
     """Something the plan says happens in a tiltak, with its recurrence."""
 
@@ -197,7 +196,7 @@ class Hendelse:
     ansvar_antatt: str | None = None  # the reason, when *who* is our assumption
 
 
-@record
+@dataclass(frozen=True)
 class UtenDato:
     """A duty the plan states without a date ("løpende", "gjennomgående", "ved behov").
 
@@ -214,7 +213,7 @@ class UtenDato:
     linje: int | None = None
 
 
-@record
+@dataclass(frozen=True)
 class Tiltak:
     id: str
     navn: str
@@ -230,7 +229,7 @@ class Tiltak:
     ansvar_antatt: str | None = None  # applies to hendelser/uten_dato without own ansvar
 
 
-@record
+@dataclass(frozen=True)
 class Plan:
     navn: str
     kommune: str
@@ -244,11 +243,8 @@ class Plan:
     url: str | None = None  # where the plan itself can be read
     stengte_dager: tuple[tuple[int, int], ...] = ()  # (month, day) every year
     stengte_datoer: tuple[date, ...] = ()  # one-off closed days
-    ferier: tuple[Ferie, ...] = ()  # school holidays meetings avoid (aarshjul/plan/ferier.py)
-    # The skolerute file the ferier were read from, with (size, mtime_ns) when read, so
-    # the start-up cache (planfile.py) notices an edit to it.
-    ferier_fil: Path | None = None
-    ferier_fil_stat: tuple[int, int] | None = None
+    ferier: tuple[Ferie, ...] = ()  # school holidays meetings avoid (plan/ferier.py)
+    ferier_fil: Path | None = None  # the skolerute file the ferier were read from
     kilde_fil: Path | None = None
     # Warnings that do not stop the plan from loading (e-mail addresses, phone numbers:
     # aarshjul/privacy.py). `check` lists them; exports print them to stderr.
@@ -264,7 +260,7 @@ class Plan:
 # --- expansion results --------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True)
 class Forekomst:
     """One dated occurrence of a Hendelse."""
 
@@ -294,50 +290,13 @@ class Forekomst:
     flyttet_grunn: str | None = None
     sted: str | None = None
     ansvar_antatt: str | None = None
-    # Set only by paa_dato: the template this forekomst is a copy of, whose fields it
-    # shares unchanged (the same objects) except the seven paa_dato sets. None for one
-    # made by __init__ or dataclasses.replace (init=False: replace never copies it). Not
-    # compared, hashed or shown. The JSON renderer keys its row templates by it (issue 17).
-    kopi_av: Forekomst | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
     def sorteringsnokkel(self) -> tuple[date, time, str]:
         return (self.dato, self.tid or time(0, 0), self.id)
 
-    def paa_dato(
-        self,
-        id: str,
-        nokkel: str,
-        periode: str,
-        dato: date,
-        antatt: str | None,
-        flyttet_fra: date | None,
-        flyttet_grunn: str | None,
-    ) -> Forekomst:
-        """This forekomst with the fields that differ between forekomster of one hendelse
-        replaced: `dataclasses.replace(self, id=id, ...)` without running `__init__`.
 
-        expand.py makes one template Forekomst per hendelse and calls this for each date
-        (issue 17): the frozen `__init__` sets 22 fields one by one (~2.3 µs), this copies
-        the template's field dict (~0.45 µs; a copy keeps the dict's shared keys, so it is no
-        bigger than __init__'s). Forekomst has no `__post_init__` and no InitVar, so
-        nothing else runs in `__init__` that this could skip.
-        """
-        felt = self.__dict__.copy()
-        felt["kopi_av"] = self if self.kopi_av is None else self.kopi_av
-        felt["id"] = id
-        felt["nokkel"] = nokkel
-        felt["periode"] = periode
-        felt["dato"] = dato
-        felt["antatt"] = antatt
-        felt["flyttet_fra"] = flyttet_fra
-        felt["flyttet_grunn"] = flyttet_grunn
-        ny = object.__new__(self.__class__)
-        object.__setattr__(ny, "__dict__", felt)
-        return ny
-
-
-@record
+@dataclass(frozen=True)
 class Ventende:
     """An occurrence that waits for a named date nobody has filled in yet."""
 
@@ -360,7 +319,7 @@ KVITTERT = "kvittert"
 ANGRET = "angret"
 
 
-@record
+@dataclass(frozen=True)
 class Kvittering:
     """One row of the store: a sign-off (handling "kvittert") or a withdrawal ("angret")."""
 

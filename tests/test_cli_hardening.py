@@ -36,7 +36,7 @@ STDOUT_RUNS = {
 
 def sh(command: str, timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
     """`python -m aarshjul --plan mini --today … <command>` through bash, for redirections."""
-    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "AARSHJUL_CACHE": "0"}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
     env.pop("AARSHJUL_PLAN", None)
     base = f"{shlex.quote(sys.executable)} -m aarshjul --plan {shlex.quote(str(MINI))} --today {TODAY}"
     return subprocess.run(["bash", "-c", f"{base} {command}"], capture_output=True, env=env, timeout=timeout)
@@ -176,7 +176,7 @@ def test_an_int_option_speaks_bokmaal(run) -> None:
 
 @pytest.mark.parametrize("where", ["after", "before"])
 def test_plan_without_a_value_says_so(where: str) -> None:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "AARSHJUL_CACHE": "0"}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     argv = ["next", "--plan"] if where == "after" else ["--plan"]
     result = subprocess.run([sys.executable, "-m", "aarshjul", *argv], capture_output=True, env=env, timeout=60)
     assert result.returncode == 2
@@ -206,7 +206,7 @@ def test_a_signal_to_a_running_command_exits_128_plus_n_quietly(tmp_path: Path, 
     signal comes; SIGTERM and SIGHUP exit like Ctrl-C: quiet, 128 + the signal."""
     fifo = tmp_path / "plan.yaml"
     os.mkfifo(fifo)
-    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "AARSHJUL_CACHE": "0"}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
     child = subprocess.Popen(
         [sys.executable, "-m", "aarshjul", "--plan", str(fifo), "--today", TODAY, "ics", "-o", str(tmp_path / "ut.ics")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_signals,

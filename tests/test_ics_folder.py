@@ -321,28 +321,3 @@ def test_manifest_of_the_real_plan_is_what_json_dumps_writes(tmp_path: Path) -> 
     assert len(data["hendelser"]) > 50
     assert tekst == json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     assert json_tekst(data) + "\n" == tekst
-
-
-def test_a_folder_reads_the_plans_etter_rules_once_not_once_per_file(monkeypatch) -> None:
-    """The work per file grows with the file, not with the plan (a plan with many
-    virksomheter must not cost files × plan)."""
-    import aarshjul.render.ics as ics
-
-    kall = []
-    ekte = ics._etter_regler
-
-    def tell(plan):
-        kall.append(plan)
-        return ekte(plan)
-
-    monkeypatch.setattr(ics, "_etter_regler", tell)
-    monkeypatch.setattr(ics, "_ETTER", [])
-    plan = load_plan(REAL)
-    filnavn = {k: f"{k}.ics" for k in plan.virksomheter}
-    filer = list(lag_mappe_filer(plan, expand(plan, FRA, TIL), filnavn, stamp=STAMP, fra=FRA, til=TIL))
-    assert len(filer) > 20
-    assert kall == [plan]
-    # Another plan gets its own rules.
-    andre = load_plan(REAL)
-    list(lag_mappe_filer(andre, expand(andre, FRA, TIL), {}, stamp=STAMP, fra=FRA, til=TIL))
-    assert kall == [plan, andre]

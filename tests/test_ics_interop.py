@@ -67,7 +67,7 @@ def publiser(plan: Path, mappe: Path, idag: date) -> None:
     subprocess.run(
         [sys.executable, "-m", "aarshjul", "--plan", str(plan), "--today", idag.strftime("%d.%m.%Y"),
          "ics", "--alle", "-o", str(mappe), *WINDOW],
-        check=True, capture_output=True, env={**os.environ, "AARSHJUL_CACHE": "0"},
+        check=True, capture_output=True,
     )  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""The streamed JSON of `next`/`calendar` (issue 17) is byte for byte what
+"""The streamed JSON of `next`/`calendar` is byte for byte what
 json.dumps(indent=2, sort_keys=True, ensure_ascii=False) gave for the whole list, and it
 is produced row by row: the first chunk exists before the last row is read."""
 
@@ -9,11 +9,9 @@ from collections.abc import Iterator
 from datetime import date, time
 from typing import Any
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import aarshjul.render.json as json_render
 from aarshjul.engine.expand import expand
 from aarshjul.engine.followup import Oppfoelging, Status
 from aarshjul.engine.roles import best_rolle
@@ -78,10 +76,9 @@ def test_real_plan_next_with_early_deadlines_unchanged(real_plan: Any) -> None:
     assert render_rader(rader) == dumps([forekomst_obj(r.forekomst, r) for r in rader])
 
 
-def test_first_chunk_before_the_last_row(real_plan: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """iter_rader reads its rows lazily: a consumer gets the first chunk after
-    CHUNK_RADER rows, so a long calendar is written while it is still being read."""
-    monkeypatch.setattr(json_render, "CHUNK_RADER", 10)
+def test_first_chunk_before_the_last_row(real_plan: Any) -> None:
+    """iter_rader reads its rows lazily: a consumer gets the first row's text after
+    reading one row, so a long calendar is written while it is still being read."""
     rader = _kalender(real_plan, [])
     assert len(rader) == 84  # the shipped plan's 2026/27
     lest = 0
@@ -94,14 +91,14 @@ def test_first_chunk_before_the_last_row(real_plan: Any, monkeypatch: pytest.Mon
 
     chunks = iter_rader(kilde())
     first = next(chunks)
-    assert lest <= 11
+    assert lest == 1
     assert first.startswith('[\n  {\n    "ansvar": [')
     rest = "".join(chunks)
     assert lest == len(rader)
     assert json.loads(first + rest) == [forekomst_obj(r.forekomst, r) for r in rader]
 
 
-# --- the template per hendelse (issue 17): every row still as forekomst_obj + dumps ----
+# --- every row as forekomst_obj + dumps, whatever the plan text ----------------------
 
 ODD = st.text(st.sampled_from(list('aø%s"\\\x00\x1b\x7f\x9b\u202e\u200b\ud800\U000e0041 .-_\n{}')), max_size=8)
 TEKST = ODD | st.text(max_size=12)
@@ -140,7 +137,7 @@ def rader(draw: st.DrawFn) -> list[Rad]:
     """Rows of a few hendelser, mostly as expand makes them (id "tiltak.hendelse.dato",
     nøkkel "tiltak.hendelse.periode"), sometimes not; moved, assumed, signed off."""
     hendelser = draw(st.lists(hendelse_felter(), min_size=1, max_size=3))
-    # Hendelser that differ in one field only: each needs a template of its own.
+    # Hendelser that differ in one field only.
     for _ in range(draw(st.integers(0, 3))):
         annen = draw(hendelse_felter())
         felt = draw(st.sampled_from(sorted(annen)))
@@ -151,7 +148,7 @@ def rader(draw: st.DrawFn) -> list[Rad]:
         dato = draw(DATOER)
         periode = draw(st.sampled_from([dato.isoformat(), dato.isoformat()[:7], "engang", "2027-W05"]) | ODD)
         pre = f"{h['tiltak_id']}.{h['hendelse_id']}."
-        if draw(st.integers(0, 3)) == 0:  # an inherited antatt: a template of its own
+        if draw(st.integers(0, 3)) == 0:  # an inherited antatt
             h["antatt"] = draw(TEKST)
         f = Forekomst(
             id=pre + dato.isoformat() if draw(st.integers(0, 3)) else draw(ODD),
@@ -165,42 +162,20 @@ def rader(draw: st.DrawFn) -> list[Rad]:
 
 
 @given(rader())
-def test_rows_from_templates_are_forekomst_obj_dumped(data: list[Rad]) -> None:
+def test_rows_are_forekomst_obj_dumped(data: list[Rad]) -> None:
     text = "".join(iter_rader(data))
     assert text == dumps([forekomst_obj(r.forekomst, r) for r in data])
     assert len(json.loads(text)) == len(data)
 
 
-def test_template_keys_are_the_contract(real_plan: Any) -> None:
-    """The keys a row fills in and the keys a hendelse gives are together FOREKOMST_KEYS,
-    which are forekomst_obj's keys: a key added to one must be added to all."""
+def test_forekomst_obj_keys_are_the_contract(real_plan: Any) -> None:
+    """A row has exactly FOREKOMST_KEYS: a key added to forekomst_obj must be added there."""
     f = expand(real_plan, date(2027, 1, 1), date(2027, 2, 1))[0]
-    per_rad, per_hendelse = set(json_render._PER_RAD), set(json_render._PER_HENDELSE)
-    assert not per_rad & per_hendelse
-    assert per_rad | per_hendelse == FOREKOMST_KEYS == set(forekomst_obj(f, Rad(f, None, 0, False)))
-    assert list(json_render._PER_RAD) == sorted(per_rad)
+    assert FOREKOMST_KEYS == set(forekomst_obj(f, Rad(f, None, 0, False)))
 
 
-def test_one_template_per_hendelse(real_plan: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The shipped plan's 2026/27: forekomst_obj runs once per hendelse with forekomster
-    (the template), not once per row, and the text is what it was."""
-    rader = _kalender(real_plan, [])
-    old = dumps([forekomst_obj(r.forekomst, r) for r in rader])
-    calls = []
-    orig = json_render.forekomst_obj
-
-    def counting(f: Forekomst, rad: Rad | None = None) -> dict[str, Any]:
-        calls.append(f.id)
-        return orig(f, rad)
-
-    monkeypatch.setattr(json_render, "forekomst_obj", counting)
-    assert render_rader(rader) == old
-    hendelser = {(r.forekomst.tiltak_id, r.forekomst.hendelse_id, r.forekomst.antatt) for r in rader}
-    assert len(calls) == len(hendelser) < len(rader)
-
-
-def test_percent_and_nul_in_plan_text_are_not_holes() -> None:
-    """A template is %-formatted: plan text with %s, %% or NUL stays as it was."""
+def test_percent_and_nul_in_plan_text_stay_as_they_were() -> None:
+    """Plan text with %s, %% or NUL is written as it is."""
     h = {"tiltak_id": "t%s", "hendelse_id": "h%%", "tiltak_navn": "100 %", "tittel": "%s\x00%d",
          "type": HendelseType.FRIST, "ansvar": ("%(x)s",), "deltakere": (), "kilde": "%", "varsel": 14}  # fmt: skip
     data = [
@@ -213,7 +188,7 @@ def test_percent_and_nul_in_plan_text_are_not_holes() -> None:
     assert json.loads(text)[1]["tittel"] == "%s\x00%d" and json.loads(text)[1]["id"] == "t%s.h%%.2027-03-31"
 
 
-def test_hendelser_that_differ_in_one_field_do_not_share_a_template() -> None:
+def test_hendelser_that_differ_in_one_field_each_say_their_own() -> None:
     h: dict[str, Any] = {"tiltak_id": "t", "hendelse_id": "h", "tiltak_navn": "T", "tittel": "Møte",
                          "type": HendelseType.FRIST, "ansvar": ("a",), "deltakere": (), "kilde": "1", "varsel": 14}  # fmt: skip
     andre = {"tiltak_id": "u", "hendelse_id": "i", "tiltak_navn": "U", "tittel": "Frist", "type": HendelseType.MOTE,
@@ -229,27 +204,23 @@ def test_hendelser_that_differ_in_one_field_do_not_share_a_template() -> None:
         assert "".join(iter_rader(data)) == dumps([forekomst_obj(r.forekomst, r) for r in data]), felt
 
 
-def test_a_copy_from_expand_knows_its_template_and_a_replaced_one_does_not(real_plan: Any) -> None:
-    """kopi_av (set by Forekomst.paa_dato) is how the JSON renderer finds a row's
-    template. dataclasses.replace makes a forekomst of its own: no kopi_av, so a changed
-    tittel can never be written with the template's."""
+def test_a_replaced_forekomst_is_written_with_its_own_fields(real_plan: Any) -> None:
+    """A forekomst from expand and a copy of it with another tittel, side by side: each
+    row says its own tittel."""
     from dataclasses import replace
 
     f, g = expand(real_plan, date(2026, 8, 1), date(2027, 8, 1))[:2]
-    assert f.kopi_av is not None and f.kopi_av.tittel == f.tittel
     endret = replace(f, tittel="Endret tittel")
-    assert endret.kopi_av is None and replace(f).kopi_av is None
-    # Not a field that counts: equal, same hash, not in repr.
-    assert replace(f) == f and hash(replace(f)) == hash(f) and "kopi_av" not in repr(f)
+    assert replace(f) == f and hash(replace(f)) == hash(f)
     data = [Rad(x, None, i, False) for i, x in enumerate([f, endret, g, f])]
     text = "".join(iter_rader(data))
     assert text == dumps([forekomst_obj(r.forekomst, r) for r in data])
     assert [o["tittel"] for o in json.loads(text)][:2] == [f.tittel, "Endret tittel"]
 
 
-def test_rows_with_a_move_a_role_or_an_early_warning_use_the_full_template(real_plan: Any) -> None:
-    """The plain-row shortcut (all of flyttet_fra, flyttet_grunn, rolle, status null and
-    tidlig_varsel false) and the full template give the text json.dumps gives, mixed."""
+def test_rows_with_a_move_a_role_or_an_early_warning_mixed(real_plan: Any) -> None:
+    """Plain rows and rows with a moved date, a role, an early warning or a follow-up,
+    mixed: the text json.dumps gives."""
     from dataclasses import replace
 
     forekomster = expand(real_plan, date(2026, 8, 1), date(2027, 8, 1))

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import ast
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import PLANS, REPO
+from conftest import REPO
 
 PACKAGE = REPO / "aarshjul"
 
@@ -55,30 +51,6 @@ def test_no_import_cycles_in_the_package_counting_imports_inside_functions() -> 
             visit(module, [])
     assert cycles == []
     assert "aarshjul.plan.planfile" in graph and "aarshjul.plan.yamlnodes" in graph["aarshjul.plan.loader"] | graph["aarshjul.plan.naar"]
-
-
-def test_plan_and_planfile_import_one_way() -> None:
-    assert "aarshjul.plan.planfile" not in _imports(PACKAGE / "plan" / "loader.py")
-    # planfile loads plan.py only when it has to parse a plan, never at start-up.
-    assert "aarshjul.plan.loader" in _imports(PACKAGE / "plan" / "planfile.py")
-    assert "aarshjul.plan.loader" not in _imports(PACKAGE / "plan" / "planfile.py", top_level_only=True)
-    for module in ("naar.py", "refs.py", "yamlnodes.py"):
-        assert not {"aarshjul.plan.loader", "aarshjul.plan.planfile"} & _imports(PACKAGE / "plan" / module), module
-
-
-def test_a_cached_start_imports_neither_yaml_nor_the_loader(tmp_path: Path) -> None:
-    plan = tmp_path / "plan.yaml"
-    shutil.copy(PLANS / "mini.yaml", plan)
-    code = (
-        "import sys; from pathlib import Path; from aarshjul.plan.planfile import load_plan_cached; "
-        f"p = load_plan_cached(Path({str(plan)!r}), Path({str(tmp_path / 'cache')!r})); "
-        "print(p.navn, sorted(m for m in ('yaml', 'aarshjul.plan.loader', 'aarshjul.plan.yamlnodes') if m in sys.modules))"
-    )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    assert first.stdout.split()[0] == "Testplan" and "'yaml'" in first.stdout
-    assert second.stdout.strip() == "Testplan []"
 
 
 def test_every_naar_form_has_a_reader_and_its_keys_are_known() -> None:

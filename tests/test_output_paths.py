@@ -27,7 +27,7 @@ MINI = PLANS / "mini.yaml"
 
 
 def cli(*args: str, **kw: object) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "AARSHJUL_CACHE": "0"}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
     env.pop("AARSHJUL_PLAN", None)
     kw.setdefault("stdout", subprocess.PIPE)
     kw.setdefault("stderr", subprocess.PIPE)

@@ -20,13 +20,13 @@ linjer = st.lists(st.sampled_from(["", "", "a", "uke 48", "  tirsdag 01.12.2026 
 
 
 @given(linjer, st.integers(1, 4))
-def test_bolker_is_slutt_in_pieces(lines: list[str], per: int) -> None:
+def test_chunks_is_slutt_in_pieces(lines: list[str], per: int) -> None:
     import aarshjul.render.views as v
 
     gammel = v.BOLK_LINJER
     v.BOLK_LINJER = per
     try:
-        biter = list(views.bolker(iter(lines)))
+        biter = list(views.chunks(iter(lines)))
     finally:
         v.BOLK_LINJER = gammel
     assert "".join(biter) == views.slutt(list(lines))

@@ -114,7 +114,7 @@ def snapshot(ut: Path) -> None:
               "fjellbygd": REPO / "tests" / "plans" / "fjellbygd" / "plan.yaml"}
     planer.update({p.stem: p for p in sorted((REPO / "tests" / "plans").glob("*.yaml"))})
     env = {k: v for k, v in os.environ.items() if not k.startswith("AARSHJUL")}
-    env.update(NO_COLOR="1", COLUMNS="120", AARSHJUL_CACHE="0", TZ="Europe/Oslo", LC_ALL="C.UTF-8")
+    env.update(NO_COLOR="1", COLUMNS="120", TZ="Europe/Oslo", LC_ALL="C.UTF-8")
     jobber = []
     for navn, plan in planer.items():
         mappe = ut / navn

@@ -35,11 +35,6 @@ def report_error(e: AarshjulError) -> None:
         typer.echo(f"Feil: {sanitize(e.message)}", err=True)
 
 
-# Whether State.plan() may use the plan cache (planfile.py). Only main(), the console
-# command, turns it on: tests and library callers always load the file.
-BRUK_CACHE = False
-
-
 @dataclass
 class State:
     """What the global options decided, shared with every command through ctx.obj."""
@@ -47,7 +42,7 @@ class State:
     plan_option: str | None
     today: date
     _plan: Plan | None = field(default=None, repr=False)
-    command: str | None = None  # the subcommand, aliases resolved (issue 6: export warnings)
+    command: str | None = None  # the subcommand, aliases resolved: exports warn about personal data
 
     @property
     def plan_path(self) -> Path:
@@ -57,14 +52,9 @@ class State:
 
     def plan(self) -> Plan:
         if self._plan is None:
-            if BRUK_CACHE:  # set by main(): the console command, not tests (issue 7)
-                from aarshjul.plan.planfile import load_plan_cached
+            from aarshjul.plan.loader import load_plan
 
-                self._plan = load_plan_cached(self.plan_path)
-            else:
-                from aarshjul.plan.loader import load_plan
-
-                self._plan = load_plan(self.plan_path)
+            self._plan = load_plan(self.plan_path)
             if self.command in EXPORTS:
                 warn_personal_data(self._plan)
         return self._plan
@@ -90,7 +80,7 @@ def state(ctx: typer.Context) -> State:
 
 
 # Dates and years a user may give (--fra, --til, --today, --år): the years the loader
-# accepts in a plan (issue 16: 31.12.9999 + a window overflowed `date`).
+# accepts in a plan (31.12.9999 + a window would overflow `date`).
 FOERSTE_AAR, SISTE_AAR = 1900, 2200
 
 
@@ -117,7 +107,7 @@ def resolve_virksomheter(plan: Plan, names: list[str] | None) -> list[str]:
     """Keys for what the user typed (key, alias or name); UsageError with a suggestion."""
     keys: list[str] = []
     for name in names or []:
-        if name in plan.virksomheter:  # the usual cron line: no need to load plan.py (issue 7)
+        if name in plan.virksomheter:  # a key as it is; else a search by alias or name
             key = name
         else:
             from aarshjul.plan.loader import find_virksomhet
@@ -151,7 +141,7 @@ def window(
 
 
 # -o values that are standard output itself: a confirmation («Skrev …») there would
-# be written into the data (issue 16).
+# be written into the data.
 STDOUT_NAVN = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 
 
@@ -177,7 +167,7 @@ VirksomhetOption = Annotated[
 ]
 
 
-# --- personal data warnings (issue 6) ---------------------------------------------
+# --- personal data warnings ---------------------------------------------------------
 
 # Commands whose output leaves the building: they repeat the plan's privacy warnings on
 # stderr (cron mails stderr to the admin). `check` lists them itself.
@@ -227,7 +217,7 @@ def parse_int_option(value: str | None, option: str, lo: int, hi: int) -> int | 
     if value is None:
         return None
     tekst = value.strip()
-    # ASCII digits only: "²".isdigit() is true, and int() refuses it (issue 16).
+    # ASCII digits only: "²".isdigit() is true, and int() refuses it.
     if not (tekst.isascii() and tekst.lstrip("-").isdigit()) or not lo <= int(tekst) <= hi:
         raise UsageError(f"{option} må være et helt tall mellom {lo} og {hi}, ikke «{value}».")
     return int(tekst)
@@ -239,13 +229,8 @@ def print_text(tekst: str | Iterable[str]) -> None:
     if isinstance(tekst, str):
         typer.echo(tekst, nl=False)
         return
-    # The streaming renderers (JSON, text, markdown) never write terminal codes (every
-    # control character is escaped, render.common.sanitize), so click's search for ANSI
-    # codes to strip when stdout is not a terminal is skipped for them: color=True means
-    # "leave the text as it is" (0.3 s for the 570 MB of `next --format json` over ten
-    # years at 20,000 hendelser, issue 17).
     for chunk in tekst:
-        typer.echo(chunk, nl=False, color=True)
+        typer.echo(chunk, nl=False)
 
 
 def parse_year_options(s: State, aar: str | None, skoleaar: str | None) -> tuple[int, bool]:
@@ -269,7 +254,7 @@ def parse_year_options(s: State, aar: str | None, skoleaar: str | None) -> tuple
     return skoleaar_start(s.today), True
 
 
-# The sign-off database (issue 13; aarshjul/storage/store.py resolves the path).
+# The sign-off database (aarshjul/storage/store.py resolves the path).
 DbOption = Annotated[
     str | None,
     typer.Option(

@@ -1,4 +1,4 @@
-"""The commands leaders use at a terminal: next, calendar, tiltak, virksomheter, check (issue 3)."""
+"""The commands leaders use at a terminal: next, calendar, tiltak, virksomheter, check."""
 
 from __future__ import annotations
 
@@ -94,38 +94,16 @@ def next_cmd(
     start, end = window(s, fra, til, antall, NEXT_DAGER)
     plan = s.plan()
     keys = resolve_virksomheter(plan, virksomhet)
-    # Rows as they are made: the JSON renderer writes each and lets it go (issue 17); the
-    # others split them into sections and take a list.
+    # Rows as they are made: the JSON renderer writes each and lets it go; the others
+    # split them into sections and take a list.
     rader: Iterable[Rad] = iter_upcoming(plan, start, end, keys)
     kvitteringer = kvitteringer_i_bruk(db)
-    if kvitteringer is not None:  # sign-offs in use (issue 13): Forfalt first, done marked
+    if kvitteringer is not None:  # sign-offs in use: Forfalt first, done marked
         from aarshjul.engine.select import med_oppfoelging
 
         rader = med_oppfoelging(plan, rader, kvitteringer, s.today, start, keys)
-    elif valgt == "json" and _json_fra_to_prosesser(plan, start, end, keys):
-        return
     ventende = waiting(plan, keys or None)
     _vis(valgt, "next", plan, rader, ventende, fra=start, til=end, virksomheter=keys)
-
-
-def _json_fra_to_prosesser(plan: Plan, start: date, end: date, keys: list[str]) -> bool:
-    """A long `next --format json` from two processes (commands/deling.py); False when
-    it is short, or two processes cannot be used here: then it is written as usual."""
-    from aarshjul.cli.deling import skal_dele, skriv_delt
-
-    if not skal_dele(sum(len(t.hendelser) for t in plan.tiltak), (end - start).days):
-        return False
-    import sys
-
-    from aarshjul.engine.select import iter_upcoming
-    from aarshjul.render.json import LUKK, LUKK_TOM, iter_rader_uten_ramme
-
-    midt = start + (end - start) // 2  # <= end: the early deadlines all fall in the second half
-    return skriv_delt(
-        lambda: iter_rader_uten_ramme(iter_upcoming(plan, start, end, keys, (None, midt))),
-        lambda: iter_rader_uten_ramme(iter_upcoming(plan, start, end, keys, (midt, None))),
-        sys.stdout, LUKK, LUKK_TOM,
-    )  # fmt: skip
 
 
 def _kalenderaar(s: State, aar: str | None, skoleaar: str | None) -> tuple[date, str]:
@@ -273,7 +251,7 @@ def check_cmd(ctx: typer.Context, db: DbOption = None) -> None:
         ("Antatte datoer", summary.antatte),
         ("Venter på dato", summary.ventende),
     ]
-    # Duties without a date and guesses about who (issue 11): shown when the plan has any.
+    # Duties without a date and guesses about who: shown when the plan has any.
     tall += [(navn, n) for navn, n in (("Uten dato", summary.uten_dato), ("Antatt ansvar", summary.antatt_ansvar)) if n]
     lines.append("")
     lines += [f"  {navn + ':':<16}{antall:>4}" for navn, antall in tall]

@@ -10,16 +10,16 @@ and `today`, returns data and never prints.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from aarshjul.dates import format_dato, format_skoleaar, skoleaar_start
 from aarshjul.engine.expand import expand, waiting
 from aarshjul.model import HendelseType, Plan
-from aarshjul.records import record
 
 
-@record
+@dataclass(frozen=True)
 class Summary:
     virksomheter: int
     tiltak: int
@@ -39,7 +39,7 @@ class WarningKind(StrEnum):
     PERSONOPPLYSNING = "personopplysning"
 
 
-@record
+@dataclass(frozen=True)
 class PlanWarning:
     kind: WarningKind
     line: int | None  # 1-based line in the plan file, when the warning has a place

@@ -10,18 +10,18 @@ reads the clock: the caller passes the period's first day. render/digest.py writ
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from aarshjul.engine.expand import expand, waiting
 from aarshjul.engine.roles import best_rolle
 from aarshjul.engine.select import Rad, kommende_frister
 from aarshjul.model import Kvittering, Plan, Rolle, Ventende
-from aarshjul.records import record
 
 MAX_UKER = 52
 
 
-@record
+@dataclass(frozen=True)
 class Digest:
     """Everything one digest shows, chosen from the plan for [start, slutt)."""
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -41,7 +42,6 @@ from aarshjul.dates import format_dato, format_skoleaar, skoleaar_start
 from aarshjul.engine.expand import expand, waiting
 from aarshjul.errors import UsageError
 from aarshjul.model import Forekomst, Kvittering, Plan, Ventende
-from aarshjul.records import record
 
 # How far back `next`, the digest and `status --forfalt` look for overdue deadlines.
 # Every tiltak evaluates at least yearly, so a year catches each one once.
@@ -56,7 +56,7 @@ class Status(StrEnum):
     VENTER = "venter"
 
 
-@record
+@dataclass(frozen=True)
 class Oppfoelging:
     """The follow-up state of one occurrence (or of one hendelse waiting for a date)."""
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from aarshjul.engine.expand import expand, iter_expand, waiting
 from aarshjul.engine.roles import best_rolle, tiltak_rolle
 from aarshjul.model import Forekomst, Plan, Rolle, Tiltak, UtenDato, Ventende
-from aarshjul.records import record
 
-if TYPE_CHECKING:  # followup is loaded only when sign-offs are in use (issue 13)
+if TYPE_CHECKING:  # followup is loaded only when sign-offs are in use
     from collections.abc import Mapping
 
     from aarshjul.engine.followup import Oppfoelging
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # followup is loaded only when sign-offs are in use (issue 13
 MAX_VARSEL = 366  # plan.py caps varsel at 365 days
 
 
-@record
+@dataclass(frozen=True)
 class Rad:
     """One line of `next` or the digest."""
 
@@ -28,32 +28,12 @@ class Rad:
     rolle: Rolle | None  # the filtered virksomhet's role; None when not filtered
     dager_igjen: int  # days from the reference date to the forekomst
     tidlig_varsel: bool  # a deadline after the window, shown because its varsel has begun
-    # Follow-up (issue 13): set when sign-offs are in use. forfalt marks a row of the
+    # Follow-up: set when sign-offs are in use. forfalt marks a row of the
     # "Forfalt" section: an overdue deadline from before the window.
     oppfoelging: Oppfoelging | None = None
     forfalt: bool = False
 
 
-def _rad_lager() -> Callable[[Forekomst, Rolle | None, int, bool], Rad]:
-    """`Rad(forekomst, rolle, dager_igjen, tidlig_varsel)` for many rows: each a copy of one
-    Rad's field dict, without the frozen `__init__` setting six fields one by one through
-    object.__setattr__ (issue 17: ~2x faster; upcoming makes one per forekomst). Rad has no
-    __post_init__; tests/test_properties.py compares upcoming's rows with Rad(...)."""
-    mal = Rad(None, None, 0, False).__dict__  # type: ignore[arg-type]
-    ny_rad = object.__new__
-    sett = object.__setattr__
-
-    def lag(forekomst: Forekomst, rolle: Rolle | None, dager_igjen: int, tidlig_varsel: bool) -> Rad:
-        felt = mal.copy()
-        felt["forekomst"] = forekomst
-        felt["rolle"] = rolle
-        felt["dager_igjen"] = dager_igjen
-        felt["tidlig_varsel"] = tidlig_varsel
-        rad = ny_rad(Rad)
-        sett(rad, "__dict__", felt)
-        return rad
-
-    return lag
 
 
 def varsel_begynt(forekomst: Forekomst, dag: date) -> bool:
@@ -89,35 +69,24 @@ def iter_upcoming(
     fra: date,
     til: date,
     virksomheter: Sequence[str] | None = None,
-    utsnitt: tuple[date | None, date | None] = (None, None),
 ) -> Iterator[Rad]:
     """upcoming's rows one by one, as expand.iter_expand makes them: a renderer that
-    writes each row and lets it go holds one row, not the window's (issue 17).
+    writes each row and lets it go holds one row, not the window's.
 
     One expansion covers both: [fra, til) and the year kommende_frister looks at,
     [fra, fra + MAX_VARSEL). Expanding a window gives exactly what expanding its parts
     gives (expand.py), so the rows and their order are those of expanding [fra, til) and
-    then kommende_frister(fra) after til, without expanding the overlap twice (issue 17:
-    a ten-year window expanded its first year again). The early deadlines come last; only
-    they are held until the window's rows are out.
-
-    utsnitt = (a, b) gives only the rows of forekomster dated in [a, b) (None: no bound).
-    Cut at a date d <= til, (None, d) and then (d, None) are all the rows, in order: the
-    early deadlines all lie after til. commands/deling.py writes the two from two processes.
+    then kommende_frister(fra) after til, without expanding the overlap (the first year of
+    the window) twice. The early deadlines come last; only they are held until the
+    window's rows are out.
     """
     wanted = virksomheter or None
-    lo, hi = fra, max(til, fra + timedelta(days=MAX_VARSEL))
-    if utsnitt[0] is not None:
-        lo = max(lo, utsnitt[0])
-    if utsnitt[1] is not None:
-        hi = min(hi, utsnitt[1])
     tidlige: list[Rad] = []
-    ny = _rad_lager()
-    for f in iter_expand(plan, lo, hi, wanted) if lo < hi else ():
+    for f in iter_expand(plan, fra, max(til, fra + timedelta(days=MAX_VARSEL)), wanted):
         if f.dato < til:
-            yield ny(f, best_rolle(plan, (f,), wanted) if wanted else None, (f.dato - fra).days, False)
+            yield Rad(f, best_rolle(plan, (f,), wanted) if wanted else None, (f.dato - fra).days, False)
         elif varsel_begynt(f, fra):
-            tidlige.append(ny(f, best_rolle(plan, (f,), wanted), (f.dato - fra).days, True))
+            tidlige.append(Rad(f, best_rolle(plan, (f,), wanted), (f.dato - fra).days, True))
     yield from tidlige
 
 
@@ -150,12 +119,12 @@ def med_oppfoelging(
     return result
 
 
-# --- the `tiltak` overview (issue 3) ---------------------------------------------
+# --- the `tiltak` overview -------------------------------------------------------
 
 TILTAK_HORISONT = timedelta(days=5 * 366)  # far enough for "hvert_år: 2" and more
 
 
-@record
+@dataclass(frozen=True)
 class TiltakStatus:
     """One tiltak with its next forekomst, for `aarshjul tiltak`."""
 
@@ -193,7 +162,7 @@ def tiltak_status(plan: Plan, dag: date, virksomheter: Sequence[str] | None = No
     return result
 
 
-# --- duties without a date (issue 11) ----------------------------------------------------
+# --- duties without a date ---------------------------------------------------------------
 
 
 def uten_dato_for(

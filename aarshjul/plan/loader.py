@@ -9,8 +9,7 @@ The loader is split by what changes together:
 - naar.py reads the `når` rules into a Gjentakelse;
 - refs.py checks the references between them (virksomheter, hendelser, datoer)
   and the `etter:` cycles once everything is read.
-Which plan file to use, and the start-up cache, are in planfile.py, which imports this
-module only when it has to load a plan.
+Which plan file to use is in planfile.py.
 """
 
 from __future__ import annotations
@@ -63,7 +62,7 @@ _TILTAK_KEYS = (
     "uten_dato", "ansvar_antatt",
 )  # fmt: skip
 _TILTAK_REQUIRED = ("id", "navn", "kilde", "ansvar")  # and hendelser or uten_dato
-# A duty without a date (issue 11): shown by `tiltak`, counted by `check`, never expanded.
+# A duty without a date: shown by `tiltak`, counted by `check`, never expanded.
 _UTEN_DATO_KEYS = ("id", "tittel", "ansvar", "deltakere", "kilde", "beskrivelse", "ansvar_antatt")
 _UTEN_DATO_REQUIRED = ("id", "tittel")
 _HENDELSE_KEYS = (
@@ -233,15 +232,10 @@ class _Builder:
             path = w.path.parent / path
         try:
             ferier = les_skolerute(path)
-            st = path.stat()
         except PlanError as e:
             w.problems.extend(e.problems)
             return []
-        except OSError as e:
-            w.error(node, f"plan.ferier_fil: kan ikke lese «{value}» ({e.strerror or e}).")
-            return []
         head["ferier_fil"] = path
-        head["ferier_fil_stat"] = (st.st_size, st.st_mtime_ns)
         return list(ferier)
 
     def _virksomheter(self, node: yaml.Node) -> dict[str, Virksomhet]:

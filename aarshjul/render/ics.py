@@ -1,6 +1,6 @@
 """ICS (RFC 5545) for Outlook, Microsoft 365 and Google Calendar: data in, bytes out.
 
-What the big clients choke on, and so what this module avoids (issue 4):
+What the big clients choke on, and so what this module avoids:
 
 - VTODO: Outlook and Google ignore it on import, so deadlines are all-day VEVENTs.
 - All-day events without DTEND or with DTEND on the same day: DTEND is the next day.
@@ -8,7 +8,7 @@ What the big clients choke on, and so what this module avoids (issue 4):
   shows the wrong zone and times an hour off. icalendar's `Timezone.from_tzinfo` writes
   a list of RDATEs that ends in 2037 and depends on the installed tz database, so the
   Europe/Oslo block is written here with the EU rules (in force since 1996).
-- METHOD: none (issue 14). METHOD:REQUEST makes Outlook treat the file as an invitation,
+- METHOD: none. METHOD:REQUEST makes Outlook treat the file as an invitation,
   and METHOD:PUBLISH is an iTIP method (RFC 5546) that wants an ORGANIZER the plan does
   not have. Without METHOD the file is a plain RFC 5545 calendar, which Outlook imports
   as if it were PUBLISH ([MS-STANOICAL] V0078) and Google and Thunderbird subscribe to.
@@ -168,19 +168,13 @@ def render_ics(
     linjer = _LINJER
     if len(linjer) > _MAKS_LINJER:
         linjer = _LINJER.clear()
-    # The plan's etter: rules, made once for all the files of one plan (ics --alle with
-    # thousands of virksomheter must not read every hendelse once per file).
-    if _ETTER and _ETTER[0][0] is plan:
-        etter = _ETTER[0][1]
-    else:
-        etter = _etter_regler(plan)
-        _ETTER[:] = [(plan, etter)]
+    etter = _etter_regler(plan)
     # Looked up in both, not merged: `ics --alle` gives every file the same `baser`, and
     # a merged copy per file would grow with the plan, not with the file.
     egne = {f.nokkel: f for f in forekomster if f.nokkel} if etter else {}
     # What a forekomst shares with the others of its hendelse, made once: the lines
-    # but DESCRIPTION, ordered, and the parts of the DESCRIPTION text (_Mal).
-    maler: dict[Hashable, _Mal] = {}
+    # but DESCRIPTION, ordered, and the parts of the DESCRIPTION text (_Template).
+    templates: dict[Hashable, _Template] = {}
     # DESCRIPTION lines by everything they depend on (an evaluated meeting's date, a
     # moved date make them differ within a hendelse).
     beskrivelser: dict[Hashable, bytes] = {}
@@ -191,20 +185,22 @@ def render_ics(
             base = _base(plan, f, etter, egne, baser) if (f.tiltak_id, f.hendelse_id) in etter else None
             ferdig = utfort.get(f.nokkel) if utfort else None
             key = (_tekst_nokkel(f), ferdig)
-            mal = maler.get(key)
-            if mal is None:
+            template = templates.get(key)
+            if template is None:
                 tekst_props = _tekst_egenskaper(plan, f, base, ferdig, med_beskrivelse=False)
-                mal = maler[key] = _Mal(linjer, tekst_props, _alarm_egenskaper(f, ferdig), _tekstdeler(plan, f), stamp)
-            bkey = (mal, base, f.flyttet_fra, f.flyttet_grunn)
+                template = templates[key] = _Template(
+                    linjer, tekst_props, _alarm_egenskaper(f, ferdig), _tekstdeler(plan, f), stamp
+                )
+            bkey = (template, base, f.flyttet_fra, f.flyttet_grunn)
             linje = beskrivelser.get(bkey)
             if linje is None:
-                linje = beskrivelser[bkey] = linjer.tekst("DESCRIPTION", _sett_sammen(mal.deler, f, base, ferdig))
+                linje = beskrivelser[bkey] = linjer.tekst("DESCRIPTION", _sett_sammen(template.deler, f, base, ferdig))
             tkey = (f.dato, f.tid, f.slutt)
             tid = tider.get(tkey)
             if tid is None:
                 egenskaper = _egenskaper(plan, f, tz)
                 tid = tider[tkey] = (egenskaper, linjer._linjene(egenskaper), tuple([p[0] for p in egenskaper]))
-            event = mal.vevent(linjer, tid, linje, uid(plan, f), versjoner)
+            event = template.vevent(linjer, tid, linje, uid(plan, f), versjoner)
             events[f.id] = event
         deler.append(event)
     for a in avlyste:
@@ -231,7 +227,7 @@ def _hode_faste(plan: Plan) -> Calendar:
 def _hode_egne(calname: str, tekst: str) -> Calendar:
     """The calendar properties of one file: its name and description."""
     cal = Calendar()
-    navn = vText(one_line(calname))  # TEXT, escaped: a comma in a name (issue 14)
+    navn = vText(one_line(calname))  # TEXT, escaped: a comma in a name would split it
     cal.add("name", navn)
     cal.add("x-wr-calname", navn)
     cal.add("description", tekst)
@@ -241,12 +237,8 @@ def _hode_egne(calname: str, tekst: str) -> Calendar:
 
 def _kalenderhode(plan: Plan, calname: str, tekst: str) -> bytes:
     """BEGIN:VCALENDAR and the calendar's properties: the bytes of one Calendar with
-    `_hode_faste` and `_hode_egne` together, the shared lines made once per process."""
-    url = plan_url(plan)
-    faste = _HODE_FASTE.get(url)
-    if faste is None:
-        faste = _HODE_FASTE[url] = _linjer_etter_navn(_hode_faste(plan))
-    linjer = {**faste, **_linjer_etter_navn(_hode_egne(calname, tekst))}
+    `_hode_faste` and `_hode_egne` together."""
+    linjer = {**_linjer_etter_navn(_hode_faste(plan)), **_linjer_etter_navn(_hode_egne(calname, tekst))}
     orden = canonsort_keys(list(linjer), Calendar.canonical_order)
     return b"BEGIN:VCALENDAR\r\n" + b"".join([linjer[n] for n in orden])
 
@@ -255,8 +247,6 @@ def _linjer_etter_navn(component: Component) -> dict[str, bytes]:
     """Each (single-valued) property's folded line, by name."""
     return {name: fold(component.content_line(name, value)) for name, value in component.items()}
 
-
-_HODE_FASTE: dict[str | None, dict[str, bytes]] = {}  # by the plan's URL, the only thing they vary by
 
 
 def til_ical(component: Component) -> bytes:
@@ -289,8 +279,9 @@ def kalenderbeskrivelse(plan: Plan, hvem: str | None, fra: date, til: date) -> s
 
 # --- serialization: every distinct content line made once by icalendar ----------------
 #
-# Building an icalendar Event per forekomst and serializing it costs ~200 µs, most of it
-# in property encoding and line folding (issue 17). But almost every line of a VEVENT
+# Building an icalendar Event per forekomst and serializing it costs ~400 µs, most of it
+# in property encoding and line folding: ~1.1 s on top of ~0.3 s for the 2,775 events of
+# `ics --alle` on the big-city plan (bench/storby.py). But almost every line of a VEVENT
 # repeats: SUMMARY, DESCRIPTION, CATEGORIES and the VALARM are the same for every
 # forekomst of a hendelse, DTSTAMP is the same in the whole file, and dates repeat across
 # hendelser. So each distinct (property, value, parameters) is encoded and folded once by
@@ -339,11 +330,6 @@ def _tekst_nokkel(f: Forekomst) -> Hashable:
 
 
 Base = tuple[str, date | None]  # (the base hendelse's title, the base occurrence's date)
-
-
-# The last plan's etter: rules (a Plan and its tiltak are frozen); the plan is kept, so
-# its id cannot be reused by another.
-_ETTER: list[tuple[Plan, dict[tuple[str, str], str]]] = []
 
 
 def _etter_regler(plan: Plan) -> dict[tuple[str, str], str]:
@@ -395,7 +381,7 @@ def _tekst_egenskaper(
     plan: Plan, f: Forekomst, base: Base | None, utfort: date | None, med_beskrivelse: bool = True
 ) -> list[Egenskap]:
     """SUMMARY, DESCRIPTION, CATEGORIES, COLOR, LOCATION and URL; without
-    `med_beskrivelse` DESCRIPTION only keeps its place (_Mal makes it per forekomst)."""
+    `med_beskrivelse` DESCRIPTION only keeps its place (_Template makes it per forekomst)."""
     kategorier = [TYPE_NAVN[f.type]]
     if f.sone is not None:
         kategorier.append(f"{f.sone.value.capitalize()} sone")
@@ -588,7 +574,7 @@ class _Linjer:
 _TOM: dict[Hashable, bytes] = {}
 
 
-class _Mal:
+class _Template:
     """A VEVENT's lines but its own (when, DESCRIPTION, the stamps), in icalendar's order.
 
     Made once per hendelse (and sign-off): each forekomst then costs a few look-ups and
@@ -633,20 +619,20 @@ class _Mal:
 
     def _lag_oppsett(self, navn: tuple[str, ...]) -> tuple[bytes, Callable[[Sequence[bytes]], tuple[bytes, ...]]]:
         alle = navn + self._navn
-        mal = [b"BEGIN:VEVENT\r\n"]
+        template = [b"BEGIN:VEVENT\r\n"]
         rekkefolge = []
         for n in canonsort_keys(alle, Event.canonical_order):
             i = alle.index(n)
             if i < len(navn):
-                mal.append(b"%b")
+                template.append(b"%b")
                 rekkefolge.append(i)
             else:
-                mal.append(self._faste[i - len(navn)].replace(b"%", b"%%"))
-        mal.append((self._alarm + b"END:VEVENT\r\n").replace(b"%", b"%%"))
+                template.append(self._faste[i - len(navn)].replace(b"%", b"%%"))
+        template.append((self._alarm + b"END:VEVENT\r\n").replace(b"%", b"%%"))
         hent = itemgetter(*rekkefolge)
         if len(rekkefolge) == 1:  # itemgetter of one index gives the item, not a tuple
-            return b"".join(mal), lambda linjer: (linjer[rekkefolge[0]],)
-        return b"".join(mal), hent
+            return b"".join(template), lambda linjer: (linjer[rekkefolge[0]],)
+        return b"".join(template), hent
 
     def vevent(self, linjer: _Linjer, tid: _Tid, beskrivelse: bytes, uid_: str, versjoner: Versjoner | None) -> bytes:
         egne, own, navn = tid
@@ -680,9 +666,10 @@ def fold(line: str) -> bytes:
 
     The same rule: segments of at most 74 octets, cut only between characters, and a
     segment does not end in a backslash or caret (the escape moves to the next line).
-    icalendar does it one character at a time, a third of the time of a whole export;
     tests/test_ics.py checks that both give the same bytes for any text.
     """
+    # ~115 ms (~7 %) of `ics --alle -o DIR` on the big-city plan (bench/storby.py, 571
+    # files) against icalendar's own folding, which goes one character at a time.
     data = line.encode("utf-8")
     n = len(data)
     if n <= _FOLD:
@@ -704,8 +691,9 @@ def fold(line: str) -> bytes:
 _FOLD = 74  # octets of content per physical line; with the leading space of a fold, 75
 
 
-# The lines depend on nothing but (name, value, parameters), so one cache serves every
-# call in the process; it is emptied when it grows past this many entries.
+# ~95 ms (~6 %) of `ics --alle -o DIR` on the big-city plan (bench/storby.py): each file
+# reuses the lines the files before it made. A line depends only on (name, value,
+# parameters), never on the plan, so nothing in it can go stale; emptied past this size.
 _MAKS_LINJER = 100_000
 _LINJER = _Linjer()
 
@@ -804,7 +792,8 @@ def _navn(plan: Plan, keys: tuple[str, ...]) -> str:
 
 
 def _med_resten(deler: list[str], antall: int) -> str:
-    """At most MAKS_NAVN names and a count: one event's text stays bounded (issue 16)."""
+    """At most MAKS_NAVN names and a count: one event's text stays bounded, however many
+    virksomheter a hendelse names."""
     tekst = ", ".join(deler)
     if antall > len(deler):
         tekst += f" og {antall - len(deler)} andre"

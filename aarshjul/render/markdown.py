@@ -77,7 +77,7 @@ def iter_next(
     virksomheter: Sequence[str],
 ) -> Iterator[str]:
     """render_next in chunks, written as they are ready (a window of years is long)."""
-    return views.bolker(_next_linjer(plan, rader, ventende, fra, til, virksomheter))
+    return views.chunks(_next_linjer(plan, rader, ventende, fra, til, virksomheter))
 
 
 def _next_linjer(

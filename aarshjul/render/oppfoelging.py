@@ -1,4 +1,4 @@
-"""`status` and `rapport` (issue 13): follow-up rows in text, table, markdown, JSON, CSV, HTML.
+"""`status` and `rapport`: follow-up rows in text, table, markdown, JSON, CSV, HTML.
 
 Data in, str out. Every text from the plan or from a sign-off (--av, --merknad, --lenke)
 goes through one_line and then the format's own escaping: markdown backslashes,
@@ -13,13 +13,13 @@ import html
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from aarshjul.dates import format_dato
 from aarshjul.engine.followup import Oppfoelging, Status, forfalt_tekst, utfort_tekst
 from aarshjul.model import HendelseType, Plan
-from aarshjul.records import record
 from aarshjul.render.common import TYPE_NAVN, one_line, virksomheter_tekst
 from aarshjul.render.json import dumps
 
@@ -33,7 +33,7 @@ STATUS_NAVN = {
 CSV_BOM = "\ufeff"
 
 
-@record
+@dataclass(frozen=True)
 class Linje:
     """One row as plain strings (already through one_line)."""
 
@@ -217,7 +217,7 @@ def render_status_csv(plan: Plan, rader: Sequence[Oppfoelging]) -> str:
 # --- rapport (the fellesevaluering) ----------------------------------------------------
 
 
-@record
+@dataclass(frozen=True)
 class Tall:
     """Totals for one type (evalueringer or frister) in the report."""
 

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, format_skoleaar
 from aarshjul.engine.followup import Oppfoelging
 from aarshjul.engine.select import Rad
 from aarshjul.model import Forekomst, Plan, Rolle, Tiltak, UtenDato, Ventende
-from aarshjul.records import record
 from aarshjul.render.common import (
     ROLLE_NAVN,
     TYPE_NAVN,
@@ -63,7 +63,7 @@ def hjul_fil(start_aar: int, key: str | None) -> str:
     return f"hjul-{start_aar}-{(start_aar + 1) % 100:02d}{'-' + key if key else ''}.svg"
 
 
-@record
+@dataclass(frozen=True)
 class Abonnement:
     """Where a calendar file can be fetched: the file name, and its address with --url."""
 
@@ -77,7 +77,7 @@ class Abonnement:
         return "webcal://" + self.url.split("://", 1)[1]
 
 
-@record
+@dataclass(frozen=True)
 class Omfang:
     """What the pages show for everyone (key None) or for one virksomhet, chosen by
     services/publish.py: the renderer only writes it."""
@@ -91,7 +91,7 @@ class Omfang:
     forfalte: Sequence[Oppfoelging] = ()  # overdue and not signed off (with sign-offs in use)
 
 
-@record
+@dataclass(frozen=True)
 class Nettsted:
     """What the site shows: the plan, the day it is published for, which pages, and for
     each page its rows."""

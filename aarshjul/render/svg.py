@@ -25,7 +25,6 @@ from enum import StrEnum
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, format_skoleaar
 from aarshjul.model import Forekomst, HendelseType, Plan, Sone, Ukentlig, Ventende
-from aarshjul.records import record
 from aarshjul.render.common import TYPE_NAVN, dato_lang, one_line, ventende_naar, virksomhet_navn
 
 TITTEL_ORD = "Årshjul"
@@ -84,7 +83,7 @@ class Farge(StrEnum):
     SONE = "sone"
 
 
-@record
+@dataclass(frozen=True)
 class Hjulaar:
     """The year a wheel shows: [fra, til), a calendar year or a school year."""
 
@@ -195,7 +194,7 @@ def _max_chars(size: float, bredde: float, fet: bool) -> int:
 
 def _wrap(tekst: str, size: float, bredde: float, *, fet: bool = False) -> list[str]:
     """Word-wrap to lines no wider than `bredde`; a single over-long word is cut with "…".
-    Widths add up word by word, so the cost is linear in the text (issue 16)."""
+    Widths add up word by word, so the cost is linear in the text, however long."""
     linjer: list[str] = []
     linje = ""
     bredde_linje = 0.0
@@ -281,7 +280,7 @@ class _RingHendelse:
     type: HendelseType
     antatt: bool
     ukedag: int | None  # weekly hendelser are summed up as "hver torsdag"
-    sted: str | None = None  # shown in the key when there is room (issue 12)
+    sted: str | None = None  # shown in the key when there is room
     forekomster: list[Forekomst] = field(default_factory=list)
 
 
@@ -743,7 +742,7 @@ def _flow(elementer: list[tuple[str, object, str]], size: float) -> list[list[tu
     return rader
 
 
-@record
+@dataclass(frozen=True)
 class _Layout:
     """One way to lay out the key: font size, and whether each hendelse gets its own
     line with its title (else the tiltak's hendelser share lines, dates only)."""

@@ -9,12 +9,12 @@ characters shown escaped, one line); the renderers add only their own escaping
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from aarshjul.dates import MAANEDER, UKEDAGER, UKEDAGER_KORT, format_dato, iso_uke
 from aarshjul.engine.select import Rad, TiltakStatus
 from aarshjul.model import Forekomst, Plan, Rolle, Tiltak, UtenDato, Ventende
-from aarshjul.records import record
 from aarshjul.render.common import (
     ROLLE_NAVN,
     TYPE_NAVN,
@@ -45,13 +45,13 @@ def slutt(lines: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Lines per chunk that bolker yields: a chunk of ~40 KiB, written as it is ready.
+# Lines per chunk that chunks yields: a chunk of ~40 KiB, written as it is ready.
 BOLK_LINJER = 500
 
 
-def bolker(lines: Iterable[str]) -> Iterator[str]:
-    """slutt(list(lines)) in chunks, without holding the whole text (issue 17: `next` over
-    ten years is 160,000 lines): a blank line is held back until a line follows it."""
+def chunks(lines: Iterable[str]) -> Iterator[str]:
+    """slutt(list(lines)) in chunks, without holding the whole text (`next` over ten
+    years is 160,000 lines): a blank line is held back until a line follows it."""
     bolk: list[str] = []
     blanke = 0
     noe = False
@@ -140,7 +140,7 @@ def flyttet(plan: Plan, f: Forekomst) -> str | None:
     return flyttet_tekst(f)
 
 
-@record
+@dataclass(frozen=True)
 class Linje:
     """One forekomst as plain cells."""
 
@@ -159,7 +159,7 @@ FORFALT_OVERSKRIFT = "Forfalt"
 
 
 def oppfoelging_tekst(rad: Rad) -> str | None:
-    """"utført 25.03.2027" or "forfalt i 5 dager" when sign-offs are in use (issue 13)."""
+    """"utført 25.03.2027" or "forfalt i 5 dager" when sign-offs are in use."""
     o = rad.oppfoelging
     if o is None:
         return None
@@ -230,7 +230,7 @@ def ventende_ansvar(plan: Plan, v: Ventende) -> str:
 UKEDAGER_FLERTALL = tuple(f"{d}er" for d in UKEDAGER)  # "torsdager"
 
 
-@record
+@dataclass(frozen=True)
 class KalenderLinje:
     """One hendelse within one month of the årshjul, with all its days that month."""
 
@@ -244,7 +244,7 @@ class KalenderLinje:
     antatt: bool
 
 
-@record
+@dataclass(frozen=True)
 class Maaned:
     overskrift: str  # "August 2026"
     linjer: tuple[KalenderLinje, ...]
@@ -302,7 +302,7 @@ def _kalender_linje(plan: Plan, rader: list[Rad]) -> KalenderLinje:
 # --- tiltak ------------------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True)
 class TiltakLinje:
     navn: str  # "SAMBA"
     id: str
@@ -362,7 +362,7 @@ def uten_dato_tekst(plan: Plan, tiltak: Tiltak, plikt: UtenDato, rolle: Rolle | 
 # --- virksomheter --------------------------------------------------------------------
 
 
-@record
+@dataclass(frozen=True)
 class VirksomhetLinje:
     noekkel: str
     navn: str

@@ -1,4 +1,4 @@
-"""Writing a published folder (issue 15) so that a web server never serves half a site.
+"""Writing a published folder so that a web server never serves half a site.
 
 Each file is replaced atomically (output.write_atomic: a temporary file, then rename),
 pages before the index, so every link on a new index.html already points to a new
@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from aarshjul.records import record
 from aarshjul.storage.output import OutputError, ensure_folder, er_lik, write_atomic
 
 MANIFEST = ".aarshjul-nettside.json"
 MANIFEST_VERSJON = 1
 
 
-@record
+@dataclass(frozen=True)
 class Resultat:
     """What a publish did, file names in the order they were handled."""
 

@@ -27,11 +27,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from json.encoder import encode_basestring as _json_streng  # what json.dumps(ensure_ascii=False) uses
 from pathlib import Path
-
-from aarshjul.records import record
 
 # SHA-256 without hashlib: importing hashlib loads OpenSSL (~2 ms of an `ics --alle` run
 # whose whole budget is 15 × `python -c pass`), for one digest per event. The standard
@@ -49,7 +48,7 @@ FORMAT = 1
 AVLYST_DAGER = 60  # how long a removed event is still published as cancelled
 
 
-@record
+@dataclass(frozen=True)
 class AvlystHendelse:
     """An event to publish once more as cancelled (render.ics.Avlyst)."""
 

@@ -1,4 +1,4 @@
-"""The sign-off store (issue 13): one SQLite file, owned by this module alone.
+"""The sign-off store: one SQLite file, owned by this module alone.
 
 Every SQL string of aarshjul is here and nothing else imports sqlite3 (STYLE.md §7).
 sqlite3 itself is imported only when a database file is opened, so `next` and `digest`
@@ -109,7 +109,7 @@ def ny_kvittering(
 
 def db_exists(path: Path) -> bool:
     """Whether a file (or anything) is at the path: a cheap check before anything imports
-    sqlite3 (start-up of next/digest, issue 7). StoreError when the folder cannot be searched."""
+    sqlite3 (the start-up of next and digest). StoreError when the folder cannot be searched."""
     try:
         return path.exists()
     except OSError as e:
