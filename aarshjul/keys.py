@@ -29,12 +29,12 @@ from functools import lru_cache
 ENGANG = "engang"
 
 
-@lru_cache(maxsize=8192)  # the same dates come back for every hendelse (issue 17)
+@lru_cache(maxsize=8192)  # the same dates come back for every hendelse
 def maaned_periode(d: date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
 
-@lru_cache(maxsize=8192)  # the same dates come back for every hendelse (issue 17)
+@lru_cache(maxsize=8192)  # the same dates come back for every hendelse
 def uke_periode(d: date) -> str:
     aar, uke, _ = d.isocalendar()
     return f"{aar:04d}-W{uke:02d}"

@@ -1,4 +1,4 @@
-"""`aarshjul digest`: the weekly digest that cron mails (issue 5)."""
+"""`aarshjul digest`: the weekly digest that cron mails."""
 
 from __future__ import annotations
 

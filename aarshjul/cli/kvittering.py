@@ -1,4 +1,4 @@
-"""Sign-off and follow-up (issue 13): kvitter, angre, status, rapport.
+"""Sign-off and follow-up: kvitter, angre, status, rapport.
 
 The store is aarshjul/storage/store.py (SQLite); what is done or overdue is decided by
 aarshjul/engine/followup.py. This module only reads options, resolves ids and prints.

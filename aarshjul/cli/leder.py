@@ -268,7 +268,7 @@ def check_cmd(ctx: typer.Context, db: DbOption = None) -> None:
 
 
 def _foreldreloese_kvitteringer(plan: Plan, today: date, db: str | None) -> list[str]:
-    """Sign-offs whose occurrence left the plan (issue 13): listed, never dropped."""
+    """Sign-offs whose occurrence left the plan: listed, never dropped."""
     from aarshjul.services.signoff import kvitteringer_i_bruk
 
     kvitteringer = kvitteringer_i_bruk(db)

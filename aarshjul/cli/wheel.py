@@ -1,4 +1,4 @@
-"""`aarshjul wheel`: the årshjul as an SVG picture (issue 8)."""
+"""`aarshjul wheel`: the årshjul as an SVG picture."""
 
 from __future__ import annotations
 

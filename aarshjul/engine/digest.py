@@ -32,7 +32,7 @@ class Digest:
     dager: tuple[tuple[date, tuple[Rad, ...]], ...]  # days with something on them
     frister: tuple[Rad, ...]  # deadlines after the period whose varsel has begun
     ventende: tuple[tuple[Ventende, Rolle | None], ...]
-    # Overdue deadlines before the period, not signed off (issue 13); only when sign-offs
+    # Overdue deadlines before the period, not signed off; only when sign-offs
     # are in use (build_digest got kvitteringer). Days are counted from the period's start.
     forfalte: tuple[Rad, ...] = ()
 
@@ -57,7 +57,7 @@ def build_digest(
 ) -> Digest:
     """The digest for `uker` ISO weeks from the week that contains `fra`.
 
-    With kvitteringer (sign-offs in force, nokkel → Kvittering; issue 13), the digest
+    With kvitteringer (sign-offs in force, nokkel → Kvittering), the digest
     starts with what is overdue, marks what is done, and leaves signed-off deadlines out
     of "Kommende frister"."""
     if not 1 <= uker <= MAX_UKER:

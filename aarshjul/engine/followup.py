@@ -1,4 +1,4 @@
-"""Follow-up (oppfølging, issue 13): what is done, overdue, coming or waiting.
+"""Follow-up (oppfølging): what is done, overdue, coming or waiting.
 
 Core code: no terminal, no clock, no SQL. Callers pass the plan, today's date and the
 sign-offs in force (``aarshjul.storage.store.read_gjeldende(path)``: nokkel → Kvittering; an

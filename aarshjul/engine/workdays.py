@@ -1,7 +1,7 @@
 """Norwegian helligdager and arbeidsdager, computed from dateutil.easter.
 
 We compute the twelve dates ourselves instead of using the `holidays` package:
-its import builds every country's calendar (~0.18 s per start, issue 7), and its
+its import builds every country's calendar (~0.18 s per start), and its
 Norway calendar counts every Sunday as a holiday unless told otherwise. Twelve
 dates from Easter are a few lines and cost nothing at start-up.
 
@@ -58,8 +58,8 @@ class Arbeidskalender:
     ) -> None:
         self._stengte_dager = frozenset(stengte_dager)
         self._stengte_datoer = frozenset(stengte_datoer)
-        # Answers already given: expand asks about the same days for every hendelse
-        # (issue 17), and a shared reason is one string, not one per forekomst.
+        # Answers already given: expand asks about the same days for every hendelse,
+        # and a shared reason is one string, not one per forekomst.
         self._arbeidsdag: dict[date, bool] = {}
         self._grunner: dict[tuple[date, date], str] = {}
         self._forrige: dict[date, date] = {}

@@ -29,7 +29,7 @@ _K2_VEKTER = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
 # Every fødselsnummer and phone number contains six digits with at most single spaces
 # between them. Finding those first (plus "@" for e-mail) means only a handful of lines
-# get the exact patterns: ~0.2 ms on the real plan, on every start (issue 7).
+# get the exact patterns: ~0.2 ms on the real plan, on every start.
 _KANDIDAT = re.compile(r"[0-9](?: ?[0-9]){5,}")
 # Eleven digits, or six and five with one space ("010190 12345"), not part of a longer number.
 _FNR = re.compile(r"(?<![\d])(\d{6}) ?(\d{5})(?![\d])")
@@ -100,7 +100,7 @@ def scan_personal_data(text: str, path: Path | None) -> tuple[list[Problem], lis
     return errors, warnings
 
 
-# --- the parsed values (issue 16) ---------------------------------------------------
+# --- the parsed values ---------------------------------------------------
 #
 # The raw-text scan above misses what YAML turns into digits (escapes such as "\x31",
 # a plain scalar folded over two lines, an escaped line break) and what hides between

@@ -83,7 +83,7 @@ def _check_cycles(w: Walker, tiltak: tuple[Tiltak, ...], linjer: dict[str, int |
 
     Each hendelse follows at most one other, so one walk per start with three colours
     (not seen, on this walk, done) visits every hendelse once: linear in the plan
-    (a 3,000-hendelse chain took 37 s with the old walk, issue 16).
+    (a 3,000-hendelse chain took 37 s with the old walk).
     """
     edges = {
         f"{t.id}.{h.id}": h.naar.etter
@@ -112,7 +112,7 @@ def _check_cycles(w: Walker, tiltak: tuple[Tiltak, ...], linjer: dict[str, int |
 
 def check_offsets(w: Walker, tiltak: tuple[Tiltak, ...], datoer: dict[str, NavngittDato]) -> None:
     """Every date a plan can produce lies in AAR_MIN..AAR_MAX, and no `etter:` chain is
-    longer than MAX_KJEDE (issue 16).
+    longer than MAX_KJEDE.
 
     A date rule's own dates are checked where they are read; what adds up is a chain of
     `etter:` (each `innen` on top of the one before) and `etter_dato` + `innen`. Only

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 _ALLOWED_FREQ = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 
 # The RRULE parts (RFC 5545 3.3.10) a plan of dates can use. BYHOUR/BYMINUTE/BYSECOND
-# are times (a large set made 835 MB in 100 s, issue 16); BYEASTER is dateutil's own.
+# are times (a large set made 835 MB in 100 s); BYEASTER is dateutil's own.
 _RRULE_PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO",
                 "BYDAY", "BYSETPOS", "WKST")  # fmt: skip
 _RRULE_TIDER = ("BYHOUR", "BYMINUTE", "BYSECOND")

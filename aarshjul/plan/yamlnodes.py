@@ -25,7 +25,7 @@ import yaml
 from aarshjul.dates import parse_dato
 from aarshjul.errors import PlanError, Problem
 
-try:  # the C loader parses our kind of file ~8x faster (issue 7)
+try:  # the C loader parses our kind of file ~8x faster
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]

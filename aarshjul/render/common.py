@@ -10,7 +10,7 @@ from functools import cache
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato
 from aarshjul.model import Forekomst, HendelseType, Plan, Rolle, Ventende
 
-# What plan text must never carry into any output (issue 16), one list for every format:
+# What plan text must never carry into any output, one list for every format:
 # - C0/C1 control characters other than newline and tab: they move the cursor, change
 #   colours or ring the bell in a terminal, and XML 1.0 forbids C0;
 # - invisible and direction-changing characters (zero-width space/joiners, bidi embeddings,
@@ -22,7 +22,7 @@ from aarshjul.model import Forekomst, HendelseType, Plan, Rolle, Ventende
 # Each is shown as a visible ASCII escape ("\x1b", "\u200b"), so the text stays readable,
 # the trick shows, and every output format stays well-formed.
 # Code point ranges, inclusive. Not a regex: a character class beyond Latin-1 takes
-# ~1 ms to compile, on every start (issue 7's budget). Most text needs no work at all:
+# ~1 ms to compile, on every start. Most text needs no work at all:
 # str.isprintable() (C speed) is false for every unsafe character but the few in
 # _PRINTABLE_UNSAFE, so only text that fails that check is looked at character by character.
 CONTROL = ((0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F))
@@ -83,7 +83,7 @@ def sanitize(tekst: str) -> str:
     return _cut(escape_unsafe(_cut(tekst, MAKS_TEKST), visible_escape), MAKS_TEKST)
 
 
-# What one value may cost (issue 16): a plan file may be 5 MB, and a 4 MB title once took
+# What one value may cost: a plan file may be 5 MB, and a 4 MB title once took
 # minutes in the wheel and `next`. Shown text is cut to these lengths (with "…") before
 # any renderer measures, wraps or repeats it; JSON keeps the data whole.
 MAKS_LINJE = 1000  # one_line: a name, a title, a table cell
@@ -190,7 +190,7 @@ def dato_lang(d: date) -> str:
     return f"{UKEDAGER[d.weekday()]} {d.day}. {MAANEDER[d.month - 1]} {d.year}"
 
 
-# --- markdown: plan text must not become links or mentions (issue 16) ---------------
+# --- markdown: plan text must not become links or mentions ---------------
 #
 # GitHub-flavoured renderers (cmark-gfm's autolink extension, markdown-it with linkify)
 # turn "https://…", "www.…", "evil.com" and "a@b.no" into links, and GitHub, Slack and

@@ -1,4 +1,4 @@
-"""What a published ICS folder held before: `.aarshjul-ics.json` (issue 14).
+"""What a published ICS folder held before: `.aarshjul-ics.json`.
 
 A subscriber's client (Outlook, Google, Thunderbird, vdirsyncer) keeps an event by its
 UID and replaces it only when SEQUENCE goes up or LAST-MODIFIED changes; an importer
@@ -84,7 +84,7 @@ class Manifest:
         self._ny_fil: tuple[str, set[str]] = ("", set())
         if data is not None:
             self._poster = _poster(data)
-        # Which UIDs each file held, as read: a file looks only at its own (issue 16: a
+        # Which UIDs each file held, as read: a file looks only at its own (a
         # folder of 5,000 files must not scan every UID for each of them).
         self._per_fil: dict[str, list[str]] = {}
         for uid_, post in self._poster.items():

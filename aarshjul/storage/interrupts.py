@@ -2,7 +2,7 @@
 the way out runs (write_atomic removes its temporary file, the store rolls back).
 
 Cron and systemd stop a job with SIGTERM, and a closed terminal sends SIGHUP; by default
-both kill Python at once and leave partial temporary files behind (issue 16). main()
+both kill Python at once and leave partial temporary files behind. main()
 installs the handlers; the exit code is the conventional 128 + the signal's number.
 Only the stdlib `signal` module is imported here: main() runs this on every start.
 """

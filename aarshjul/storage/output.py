@@ -5,7 +5,7 @@ folder as the real file, then renamed over it: a cron job overwriting a publishe
 calendar never leaves half a file, and an error half-way leaves the old file as it was.
 A link stays a link; the file it points to is replaced, with its permissions kept.
 
-A path that exists and is not a regular file is never renamed over (issue 16): running
+A path that exists and is not a regular file is never renamed over: running
 as root, `-o /dev/stdout` would otherwise replace the /dev/stdout link, and a device node
 or a FIFO would become a regular file. A character device (/dev/null, a terminal) or a
 FIFO is written in place, as `cp` does; `/dev/stdout`, `/dev/fd/N` and `/proc/self/fd/N`
