@@ -137,7 +137,9 @@ def finn_personnummer(text: str) -> bool:
     """True when text contains something that reads as a fødselsnummer (or D-/H-nummer),
     however it is spelt or spaced. For user text on the command line (--av, --merknad)
     and for every value in a plan."""
-    if sum(ch.isdigit() for ch in text) < 11:  # fast path: most values have few digits
+    # Fast path: most values have few digits. map() with the C method, not a generator:
+    # every value of a plan comes here, ~2 ms of each start on the shipped plan.
+    if len(text) < 11 or sum(map(str.isdigit, text)) < 11:
         return False
     for run in _GRUPPE_RUN.finditer(_normaliser(text)):
         grupper = re.findall(r"[0-9]+", run[0])
