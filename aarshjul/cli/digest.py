@@ -62,7 +62,7 @@ def digest_cmd(
         raise UsageError(f"--uker må være mellom 1 og {MAX_UKER}.")
     start = parse_date_option(fra, "--fra") if fra else s.today
     plan = s.plan()
-    from aarshjul.services.signoff import kvitteringer_i_bruk
+    from aarshjul.storage.dbpath import kvitteringer_i_bruk
 
     digest = build_digest(plan, start, uker, resolve_virksomheter(plan, virksomhet), kvitteringer_i_bruk(db))
     if stille_hvis_tom and digest.is_empty:

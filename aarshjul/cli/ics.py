@@ -93,7 +93,7 @@ def ics_cmd(
     )
     stamp = ics_stamp(s.today, start, parse_date_option(stempel, "--stempel") if stempel else None)
     plan = s.plan()
-    from aarshjul.services.signoff import kvitteringer_i_bruk
+    from aarshjul.storage.dbpath import kvitteringer_i_bruk
 
     # Signed-off events say so in SUMMARY and DESCRIPTION ("Utført 25.03.2027").
     kvitteringer = kvitteringer_i_bruk(db) or {}

@@ -188,7 +188,8 @@ def status_cmd(
     from aarshjul.engine.followup import FORFALT_DAGER, Status
     from aarshjul.render import oppfoelging as r
     from aarshjul.render.views import for_hvem
-    from aarshjul.services.signoff import kvitteringer_i_bruk, oppfoelging
+    from aarshjul.services.signoff import oppfoelging
+    from aarshjul.storage.dbpath import kvitteringer_i_bruk
 
     valgt = (fmt or "tabell").strip().lower()
     if valgt not in STATUS_FORMATER:
@@ -246,7 +247,8 @@ def rapport_cmd(
     Eksempel: aarshjul rapport --skoleår 2026/27 --format html -o fellesevaluering.html
     """
     from aarshjul.render import oppfoelging as r
-    from aarshjul.services.signoff import kvitteringer_i_bruk, oppfoelging
+    from aarshjul.services.signoff import oppfoelging
+    from aarshjul.storage.dbpath import kvitteringer_i_bruk
 
     valgt = fmt.strip().lower()
     if valgt not in RAPPORT_FORMATER:

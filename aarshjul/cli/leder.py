@@ -86,7 +86,7 @@ def next_cmd(
     """
     from aarshjul.engine.expand import waiting
     from aarshjul.engine.select import iter_upcoming
-    from aarshjul.services.signoff import kvitteringer_i_bruk
+    from aarshjul.storage.dbpath import kvitteringer_i_bruk
 
     valgt = parse_format(fmt)
     s = state(ctx)
@@ -269,7 +269,7 @@ def check_cmd(ctx: typer.Context, db: DbOption = None) -> None:
 
 def _foreldreloese_kvitteringer(plan: Plan, today: date, db: str | None) -> list[str]:
     """Sign-offs whose occurrence left the plan: listed, never dropped."""
-    from aarshjul.services.signoff import kvitteringer_i_bruk
+    from aarshjul.storage.dbpath import kvitteringer_i_bruk
 
     kvitteringer = kvitteringer_i_bruk(db)
     if not kvitteringer:

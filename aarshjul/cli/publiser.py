@@ -60,7 +60,7 @@ def publiser_cmd(
     base = parse_url(url) if url is not None else None
 
     from aarshjul.services.publish import publiser
-    from aarshjul.services.signoff import kvitteringer_i_bruk
+    from aarshjul.storage.dbpath import kvitteringer_i_bruk
 
     plan = s.plan()
     valgt = resolve_virksomheter(plan, virksomhet)

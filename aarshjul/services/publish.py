@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,26 +35,23 @@ def publiser(
     the web (subscription links); `kvitteringer` the current sign-offs, when a sign-off
     database is in use.
     """
-    from dateutil.relativedelta import relativedelta
-
     from aarshjul.dates import skoleaar_start
     from aarshjul.engine.expand import expand
     from aarshjul.engine.select import Rad
     from aarshjul.render.json import render_rader
     from aarshjul.render.site import Abonnement, render_site
-    from aarshjul.services.ics_export import ICS_ALLE, ICS_MAANEDER, ics_filnavn, mappe_filer
+    from aarshjul.services.ics_export import ICS_ALLE, ics_filnavn, ics_stamp, ics_window, mappe_filer
     from aarshjul.storage.folder import publish_folder
     from aarshjul.storage.ics_manifest import MANIFEST, Manifest, dato_naa
     from aarshjul.storage.output import write_atomic
 
     aar = skoleaar_start(today)
-    start = date(aar, 8, 1)
-    stamp = datetime.combine(start, datetime.min.time(), tzinfo=timezone.utc)
-
-    # The folder's ICS manifest, as `ics --alle` keeps it: SEQUENCE and LAST-MODIFIED.
+    # The calendars are those of `ics --alle` with its default window and DTSTAMP, and
+    # the folder's manifest keeps their SEQUENCE and LAST-MODIFIED the same way.
+    start, end = ics_window(today, None, None, None)
     manifest = Manifest.les(ut, dato_naa(today))
     ics_data = {navn: data for navn, data, _ in mappe_filer(
-        plan, start, start + relativedelta(months=ICS_MAANEDER), stamp, manifest=manifest)}  # fmt: skip
+        plan, start, end, ics_stamp(today, start), manifest=manifest)}  # fmt: skip
     ics_navn = {k: ics_filnavn(k) for k in keys} | {ICS_ALLE: f"{ICS_ALLE}.ics"}
     abonnementer = {
         k: Abonnement(ics_navn[k], f"{base_url}/{ics_navn[k]}" if base_url else None) for k in (*keys, ICS_ALLE)

@@ -9,7 +9,6 @@ engine/followup.py. `felt` arguments name the field in messages: an option such 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,27 +24,6 @@ if TYPE_CHECKING:
 
 MAKS_TEKST = 2000
 _KONTROLL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def kvitteringer_i_bruk(option: str | None) -> dict[str, Kvittering] | None:
-    """The one answer to "is follow-up in use": the sign-offs in force for --db,
-    $AARSHJUL_DB or the default path, or None when there is no database file (follow-up
-    is not in use, and neither the store nor sqlite3 is loaded).
-    A path the user named (--db, AARSHJUL_DB) that cannot be checked (a folder without
-    search permission) is left to the store, which says so; the default path under a home
-    folder this user may not enter (cron as another user with root's HOME) means none."""
-    from aarshjul.storage.dbpath import DB_ENV, resolve_db_path
-
-    path = resolve_db_path(option)
-    try:
-        if not path.exists():
-            return None
-    except OSError:
-        if not option and not os.environ.get(DB_ENV):
-            return None
-    from aarshjul.storage.store import read_gjeldende
-
-    return read_gjeldende(path)
 
 
 def brukertekst(verdi: str | None, option: str) -> str | None:

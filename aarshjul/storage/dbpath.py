@@ -1,9 +1,10 @@
 """Where the sign-off database is, and whether it exists: the cheap part of the store.
 
-Every command that shows follow-up asks this on every start (services/signoff.py,
-`kvitteringer_i_bruk`); only when the file exists is storage/store.py (and with it
-sqlite3) imported, so a machine without sign-offs starts without it. This module
-imports nothing of aarshjul.
+Every command that shows follow-up asks `kvitteringer_i_bruk` on every start: the one
+answer to "is follow-up in use". Only when the file exists is storage/store.py (and with
+it sqlite3) imported, so a machine without sign-offs starts without it; this module
+imports nothing of aarshjul at run time (~1.3 ms of `next` when it lived beside the
+sign-off rules, measured with -X importtime on the shipped plan).
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aarshjul.model import Kvittering
 
 DB_ENV = "AARSHJUL_DB"
 DB_FILNAVN = "kvitteringer.sqlite"
@@ -26,3 +31,22 @@ def resolve_db_path(option: str | None, env: Mapping[str, str] | None = None) ->
         return Path(env[DB_ENV]).expanduser()
     base = env.get("XDG_DATA_HOME") or str(Path("~/.local/share").expanduser())
     return Path(base) / "aarshjul" / DB_FILNAVN
+
+
+def kvitteringer_i_bruk(option: str | None) -> dict[str, Kvittering] | None:
+    """The one answer to "is follow-up in use": the sign-offs in force for --db,
+    $AARSHJUL_DB or the default path, or None when there is no database file (follow-up
+    is not in use, and neither the store nor sqlite3 is loaded).
+    A path the user named (--db, AARSHJUL_DB) that cannot be checked (a folder without
+    search permission) is left to the store, which says so; the default path under a home
+    folder this user may not enter (cron as another user with root's HOME) means none."""
+    path = resolve_db_path(option)
+    try:
+        if not path.exists():
+            return None
+    except OSError:
+        if not option and not os.environ.get(DB_ENV):
+            return None
+    from aarshjul.storage.store import read_gjeldende
+
+    return read_gjeldende(path)
