@@ -110,9 +110,11 @@ def render_calendar(
     start: date,
     virksomheter: Sequence[str],
 ) -> str:
+    from aarshjul.render import oversikt
+
     filtrert = bool(virksomheter)
     lines = [f"# {md(tittel)} for {md(views.for_hvem(plan, virksomheter))}", ""]
-    for maaned in views.maaneder(plan, rader, start):
+    for maaned in oversikt.maaneder(plan, rader, start):
         lines += [f"## {maaned.overskrift}", ""]
         if not maaned.linjer:
             lines += ["*Ingenting denne måneden.*", ""]
@@ -129,6 +131,8 @@ def render_calendar(
 
 
 def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus], *, virksomheter: Sequence[str]) -> str:
+    from aarshjul.render import oversikt
+
     filtrert = bool(virksomheter)
     lines = [f"# Tiltak for {md(views.for_hvem(plan, virksomheter))}", ""]
     if not statuser:
@@ -136,7 +140,7 @@ def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus], *, virksomheter:
     hode = ["Tiltak", "Kilde", "Sone", "Ansvar", "Deltakere", *(["Rolle"] if filtrert else []), "Neste", "Uten dato"]
     celler = []
     for status in statuser:
-        t = views.tiltak_linje(plan, status)
+        t = oversikt.tiltak_linje(plan, status)
         celler.append([
             f"{md(t.navn)} ({md(t.id)})", md(t.kilde), t.sone, md(t.ansvar), md(t.deltakere),
             *([t.rolle] if filtrert else []), "; ".join(md(n) for n in t.neste),
@@ -146,10 +150,12 @@ def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus], *, virksomheter:
 
 
 def render_virksomheter(plan: Plan) -> str:
+    from aarshjul.render import oversikt
+
     hode = ["Nøkkel", "Navn", "Leder", "Aliaser", "Medlemmer"]
     celler = [
         [md(v.noekkel), md(v.navn) + (" (ekstern)" if v.ekstern else ""), md(v.leder), md(v.aliaser),
          md(v.medlemmer)]
-        for v in views.virksomhet_linjer(plan)
+        for v in oversikt.virksomhet_linjer(plan)
     ]  # fmt: skip
     return views.slutt(_tabell(hode, celler))

@@ -188,8 +188,10 @@ def render_calendar(
     width: int,
     color: bool,
 ) -> str:
+    from aarshjul.render import oversikt
+
     filtrert = bool(virksomheter)
-    maaneder = views.maaneder(plan, rader, start)
+    maaneder = oversikt.maaneder(plan, rader, start)
     alle = [k for m in maaneder for k in m.linjer]
     med_tid = any(k.tid for k in alle)
     columns: list[tuple[str, dict[str, object]]] = [
@@ -232,6 +234,8 @@ def render_tiltak(
     width: int,
     color: bool,
 ) -> str:
+    from aarshjul.render import oversikt
+
     filtrert = bool(virksomheter)
     hvem = views.for_hvem(plan, virksomheter)
     parts: list[RenderableType] = [_t(f"Tiltak for {hvem} ({len(statuser)})", _TITTEL)]
@@ -248,7 +252,7 @@ def render_tiltak(
     columns.append(("Neste", {"min_width": 18, "overflow": "fold"}))
     table = _table(columns)
     for status in statuser:
-        t = views.tiltak_linje(plan, status)
+        t = oversikt.tiltak_linje(plan, status)
         navn = Text(t.navn)
         navn.append(f" ({t.id})", style=_DEMPET)
         ansvar = t.ansvar + (f"; deltakere: {t.deltakere}" if t.deltakere else "")
@@ -261,7 +265,9 @@ def render_tiltak(
 
 
 def render_virksomheter(plan: Plan, *, width: int, color: bool) -> str:
-    linjer = views.virksomhet_linjer(plan)
+    from aarshjul.render import oversikt
+
+    linjer = oversikt.virksomhet_linjer(plan)
     med_medlemmer = any(v.medlemmer for v in linjer)
     columns: list[tuple[str, dict[str, object]]] = [
         ("Nøkkel", {"no_wrap": True, "style": _UKE}),

@@ -6,18 +6,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aarshjul.engine.select import Rad, TiltakStatus
 from aarshjul.model import Plan, Ventende
 from aarshjul.render import views
+
+if TYPE_CHECKING:
+    from aarshjul.render import oversikt
 
 
 def _overskrift(tekst: str) -> list[str]:
     return [tekst, "=" * len(tekst), ""]
 
 
-def _detaljer(linje: views.Linje | views.KalenderLinje, *, med_merknader: bool = True) -> str:
+def _detaljer(linje: views.Linje | oversikt.KalenderLinje, *, med_merknader: bool = True) -> str:
     deler = [linje.type, *(linje.merknader if med_merknader else ()), f"ansvar: {linje.ansvar}"]
     if linje.rolle:
         deler.append(f"rolle: {linje.rolle}")
@@ -96,8 +99,10 @@ def render_calendar(
     virksomheter: Sequence[str],
 ) -> str:
     """`aarshjul calendar --format tekst`: twelve months from `start`, each hendelse once a month."""
+    from aarshjul.render import oversikt
+
     lines = _overskrift(f"{tittel} for {views.for_hvem(plan, virksomheter)}")
-    for maaned in views.maaneder(plan, rader, start):
+    for maaned in oversikt.maaneder(plan, rader, start):
         lines.append(maaned.overskrift)
         if not maaned.linjer:
             lines.append("  (ingenting)")
@@ -114,11 +119,13 @@ def render_calendar(
 
 def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus], *, virksomheter: Sequence[str]) -> str:
     """`aarshjul tiltak --format tekst`: each tiltak with kilde, ansvar and what comes next."""
+    from aarshjul.render import oversikt
+
     lines = _overskrift(f"Tiltak for {views.for_hvem(plan, virksomheter)} ({len(statuser)})")
     if not statuser:
         lines += [f"Ingen tiltak for {views.for_hvem(plan, virksomheter)}.", ""]
     for status in statuser:
-        t = views.tiltak_linje(plan, status)
+        t = oversikt.tiltak_linje(plan, status)
         lines.append(f"{t.navn} ({t.id})")
         kilde = f"  Kilde: {t.kilde}" + (f" · sone: {t.sone}" if t.sone else "")
         lines.append(kilde)
@@ -134,8 +141,10 @@ def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus], *, virksomheter:
 
 def render_virksomheter(plan: Plan) -> str:
     """`aarshjul virksomheter --format tekst`: aligned columns, no colour."""
+    from aarshjul.render import oversikt
+
     rows: list[tuple[str, ...]] = [("Nøkkel", "Navn", "Leder", "Aliaser", "Medlemmer")]
-    for v in views.virksomhet_linjer(plan):
+    for v in oversikt.virksomhet_linjer(plan):
         navn = v.navn + (" (ekstern)" if v.ekstern else "")
         rows.append((v.noekkel, navn, v.leder, v.aliaser, v.medlemmer))
     if not any(r[4] for r in rows[1:]):
