@@ -22,8 +22,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from aarshjul.dates import normalize, parse_dato, parse_tidsrom
 from aarshjul.errors import PlanError, Problem, UsageError
 from aarshjul.model import (
@@ -40,6 +38,7 @@ from aarshjul.model import (
 )
 from aarshjul.plan.naar import parse_naar, unntatt_maaneder
 from aarshjul.plan.privacy import FNR_MELDING, finn_personnummer, scan_personal_data
+from aarshjul.plan.pyyaml import yaml
 from aarshjul.plan.refs import Ref, Refs, check_refs
 from aarshjul.plan.yamlnodes import Walker, compose, describe, read_plan_text
 

@@ -18,8 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-import yaml
-
 from aarshjul.dates import MAANEDER, UKEDAGER, parse_maaned, parse_skoleaar, parse_ukedag, parse_varighet
 from aarshjul.model import (
     Dagregel,
@@ -33,6 +31,7 @@ from aarshjul.model import (
     Ukentlig,
     Ukenummer,
 )
+from aarshjul.plan.pyyaml import yaml
 from aarshjul.plan.refs import Ref, Refs
 from aarshjul.plan.yamlnodes import Walker, er_heltall
 

@@ -13,11 +13,11 @@ import difflib
 from dataclasses import dataclass, field
 from datetime import date
 
-import yaml
 from dateutil.relativedelta import relativedelta
 
 from aarshjul.errors import Problem
 from aarshjul.model import Enkeltdato, EtterDato, NavngittDato, Relativ, Tiltak, Virksomhet
+from aarshjul.plan.pyyaml import yaml
 from aarshjul.plan.yamlnodes import AAR_MAX, AAR_MIN, Walker
 
 # How many hendelser may follow one another (`etter:`). Real chains have two or three;

@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from aarshjul.dates import parse_dato
 from aarshjul.errors import PlanError, Problem
+from aarshjul.plan.pyyaml import yaml
 
 try:  # the C loader parses our kind of file ~8x faster
     from yaml import CSafeLoader as _Loader
