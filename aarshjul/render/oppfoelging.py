@@ -31,6 +31,8 @@ STATUS_NAVN = {
     Status.VENTER: "venter på dato",
 }
 CSV_BOM = "\ufeff"
+ANTATT = "antatt dato"
+ANSVAR_ANTATT = "ansvar antatt"
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,13 @@ class Linje:
     merknad: str
     lenke: str
     utfort: str  # the sign-off date, dd.mm.yyyy
+    antatt: str = ""  # why the date is ours, not the plan's ("" when the plan gives it)
+    ansvar_antatt: str = ""  # why who is responsible is ours
+
+    @property
+    def merker(self) -> list[str]:
+        """«antatt dato» and «ansvar antatt», as every other output marks them."""
+        return [m for m, grunn in ((ANTATT, self.antatt), (ANSVAR_ANTATT, self.ansvar_antatt)) if grunn]
 
 
 def status_navn(o: Oppfoelging) -> str:
@@ -59,17 +68,20 @@ def status_navn(o: Oppfoelging) -> str:
 
 def linje(plan: Plan, o: Oppfoelging) -> Linje:
     k = o.kvittering
+    ansvar_antatt = ""
     if o.forekomst is not None:
         f = o.forekomst
         dato, id_, nokkel = format_dato(f.dato), f.id, f.nokkel
         hva = f"{one_line(f.tiltak_navn)} – {one_line(f.tittel)}"
         type_, ansvar = TYPE_NAVN[f.type], virksomheter_tekst(plan, f.ansvar)
+        antatt, ansvar_antatt = f.antatt or "", f.ansvar_antatt or ""
     else:
         assert o.ventende is not None
         v = o.ventende
         dato, id_, nokkel = "", f"{v.tiltak_id}.{v.hendelse_id}", ""
         hva = f"{one_line(v.tiltak_navn)} – {one_line(v.tittel)}"
         type_, ansvar = TYPE_NAVN[v.type], virksomheter_tekst(plan, v.ansvar)
+        antatt = v.antatt or ""
     detalj = ""
     if k is not None:
         detalj = utfort_tekst(k)
@@ -90,6 +102,7 @@ def linje(plan: Plan, o: Oppfoelging) -> Linje:
         dato=dato, hva=hva, type=type_, ansvar=one_line(ansvar), status=status_navn(o), detalj=detalj,
         id=id_, nokkel=nokkel, av=one_line(k.av or "") if k else "", merknad=one_line(k.merknad or "") if k else "",
         lenke=one_line(k.lenke or "") if k else "", utfort=format_dato(k.utfort) if k and k.utfort else "",
+        antatt=one_line(antatt), ansvar_antatt=one_line(ansvar_antatt),
     )  # fmt: skip
 
 
@@ -107,7 +120,7 @@ def render_status_text(plan: Plan, rader: Sequence[Oppfoelging], overskrift: str
         out.append("Ingenting i perioden.")
     for li in linjer:
         out.append(f"{li.dato or '—':<10}  {li.status:<15}  {li.type:<10}  {li.hva}")
-        under = [x for x in (li.detalj, f"ansvar: {li.ansvar}", f"id: {li.id}") if x]
+        under = [x for x in (li.detalj, *li.merker, f"ansvar: {li.ansvar}", f"id: {li.id}") if x]
         out.append(" " * 12 + " · ".join(under))
     return "\n".join(out) + "\n"
 
@@ -124,7 +137,7 @@ def render_status_markdown(plan: Plan, rader: Sequence[Oppfoelging], overskrift:
     for li in (linje(plan, o) for o in rader):
         out.append(
             f"| {li.dato or '—'} | {md(li.status)} | {md(li.type)} | {md(li.hva)} "
-            f"| {md(li.detalj) or ' '} | `{li.id}` |"
+            f"| {md(_med_merker(li.detalj, li)) or ' '} | `{li.id}` |"
         )
     return "\n".join(out) + "\n"
 
@@ -143,7 +156,7 @@ def render_status_table(
     for li in (linje(plan, o) for o in rader):
         table.add_row(
             Text(li.dato or "—"), Text(li.status, style=farge.get(li.status, "")), Text(li.type),
-            Text(li.hva), Text(li.detalj), Text(li.id),
+            Text(li.hva), Text(_med_merker(li.detalj, li)), Text(li.id),
         )  # fmt: skip
     buf = io.StringIO()
     console = Console(file=buf, width=width, color_system="standard" if color else None, no_color=not color,
@@ -168,6 +181,8 @@ def obj(o: Oppfoelging) -> dict[str, Any]:
         "dager_forfalt": o.dager_forfalt if o.status is Status.FORFALT else None,
         "for_sent": o.for_sent,
         "utfort": utfort_obj(o),
+        "antatt": (f.antatt if f else v.antatt if v else None),
+        "ansvar_antatt": f.ansvar_antatt if f else None,
     }
 
 
@@ -204,13 +219,13 @@ def _csv(hode: Sequence[str], rader: Sequence[Sequence[str]]) -> str:
 
 def render_status_csv(plan: Plan, rader: Sequence[Oppfoelging]) -> str:
     hode = ("Dato", "Status", "Type", "Tiltak og hendelse", "Ansvar", "Utført", "Av", "Merknad", "Lenke",
-            "Dager forfalt", "Id", "Nøkkel")  # fmt: skip
+            "Dager forfalt", "Antatt dato", "Ansvar antatt", "Id", "Nøkkel")  # fmt: skip
     data = []
     for o in rader:
         li = linje(plan, o)
         forfalt = str(o.dager_forfalt) if o.status is Status.FORFALT else ""
         data.append((li.dato, li.status, li.type, li.hva, li.ansvar, li.utfort, li.av, li.merknad, li.lenke,
-                     forfalt, li.id, li.nokkel))  # fmt: skip
+                     forfalt, li.antatt, li.ansvar_antatt, li.id, li.nokkel))  # fmt: skip
     return _csv(hode, data)
 
 
@@ -227,6 +242,7 @@ class Tall:
     forfalt: int = 0
     kommende: int = 0
     venter: int = 0
+    forfalt_antatt: int = 0  # of forfalt: on a date we chose, not one the plan sets
 
     @property
     def utfort(self) -> int:
@@ -236,6 +252,9 @@ class Tall:
         """"2 av 5 evalueringer utført (1 i tide, 1 for sent), 2 forfalt, 1 kommende"."""
         t = f"{self.utfort} av {self.antall} {flertall} utført ({self.i_tide} i tide, {self.for_sent} for sent)"
         t += f", {self.forfalt} forfalt (mangler)"
+        if self.forfalt_antatt:
+            egne = self.forfalt - self.forfalt_antatt
+            t += f" – {egne} på planens datoer, {self.forfalt_antatt} på datoer vi har antatt"
         if self.kommende:
             t += f", {self.kommende} kommende"
         if self.venter:
@@ -254,6 +273,8 @@ def tall(rader: Sequence[Oppfoelging], type_: HendelseType) -> Tall:
         i_tide=sum(o.status is Status.UTFOERT and not o.for_sent for o in mine),
         for_sent=sum(o.status is Status.UTFOERT and o.for_sent for o in mine),
         forfalt=sum(o.status is Status.FORFALT for o in mine),
+        forfalt_antatt=sum(o.status is Status.FORFALT and o.forekomst is not None and o.forekomst.antatt is not None
+                           for o in mine),
         kommende=sum(o.status is Status.KOMMENDE for o in mine),
         venter=sum(o.status is Status.VENTER for o in mine),
     )
@@ -286,12 +307,16 @@ def render_rapport_markdown(plan: Plan, rader: Sequence[Oppfoelging], overskrift
         for o in mine:
             li = linje(plan, o)
             hva = md(li.hva.split(" – ", 1)[-1])
-            status = md(li.detalj if o.status is Status.FORFALT else li.status)
+            status = md(_med_merker(li.detalj if o.status is Status.FORFALT else li.status, li))
             out.append(
                 f"| {li.dato or '—'} | {hva} | {status} | {li.utfort or ' '} | {md(li.av) or ' '} "
                 f"| {md(li.merknad) or ' '} | {md(li.lenke) or ' '} |"
             )
         out.append("")
+    antatte = _antatte(rader)
+    if antatte:
+        out += ["## Antatte datoer og ansvar", "", ANTATTE_FORKLARING, ""]
+        out += [f"- {md(hva)}: {md(grunn)}" for hva, grunn in antatte]
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
@@ -331,25 +356,30 @@ def render_rapport_html(plan: Plan, rader: Sequence[Oppfoelging], overskrift: st
         out.append("</tr>")
         for o in mine:
             li = linje(plan, o)
-            status = li.detalj if o.status is Status.FORFALT else li.status
+            status = _med_merker(li.detalj if o.status is Status.FORFALT else li.status, li)
             celler = (h(li.dato or "—"), h(li.hva.split(" – ", 1)[-1]), h(status), h(li.utfort), h(li.av),
                       h(li.merknad), _lenke_html(li.lenke))  # fmt: skip
             out.append("<tr>" + "".join(f'<td style="{c["td"]}">{x}</td>' for x in celler) + "</tr>")
         out.append("</table>")
+    antatte = _antatte(rader)
+    if antatte:
+        out += ["<h2>Antatte datoer og ansvar</h2>", f"<p>{h(ANTATTE_FORKLARING)}</p>", "<ul>"]
+        out += [f"<li>{h(hva)}: {h(grunn)}</li>" for hva, grunn in antatte]
+        out.append("</ul>")
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 
 
 def render_rapport_csv(plan: Plan, rader: Sequence[Oppfoelging]) -> str:
     hode = ("Tiltak", "Kilde", "Frist", "Type", "Hva", "Status", "Dager forfalt", "Utført", "Av", "Merknad",
-            "Lenke", "Id")  # fmt: skip
+            "Lenke", "Antatt dato", "Ansvar antatt", "Id")  # fmt: skip
     data = []
     for navn, kilde, mine in per_tiltak(plan, rader):
         for o in mine:
             li = linje(plan, o)
             forfalt = str(o.dager_forfalt) if o.status is Status.FORFALT else ""
             data.append((navn, kilde, li.dato, li.type, li.hva.split(" – ", 1)[-1], li.status, forfalt, li.utfort,
-                         li.av, li.merknad, li.lenke, li.id))  # fmt: skip
+                         li.av, li.merknad, li.lenke, li.antatt, li.ansvar_antatt, li.id))  # fmt: skip
     return _csv(hode, data)
 
 
@@ -358,7 +388,8 @@ def render_rapport_json(plan: Plan, rader: Sequence[Oppfoelging], fra: date, til
 
     def t(x: Tall) -> dict[str, int]:
         return {"antall": x.antall, "utfort": x.utfort, "i_tide": x.i_tide, "for_sent": x.for_sent,
-                "forfalt": x.forfalt, "kommende": x.kommende, "venter": x.venter}  # fmt: skip
+                "forfalt": x.forfalt, "forfalt_antatt": x.forfalt_antatt, "kommende": x.kommende,
+                "venter": x.venter}  # fmt: skip
 
     return dumps({
         "fra": fra.isoformat(),
@@ -369,3 +400,32 @@ def render_rapport_json(plan: Plan, rader: Sequence[Oppfoelging], fra: date, til
             for navn, kilde, mine in per_tiltak(plan, rader)
         ],
     })
+
+
+ANTATTE_FORKLARING = (
+    "Planen sier ikke selv datoen eller hvem som har ansvaret for disse; det er vår antakelse, "
+    "og kommunen bør bekrefte eller rette den:"
+)
+
+
+def _med_merker(tekst: str, li: Linje) -> str:
+    """"forfalt i 68 dager (antatt dato)": the row says when its date or owner is ours."""
+    return f"{tekst} ({', '.join(li.merker)})" if li.merker else tekst
+
+
+def _antatte(rader: Sequence[Oppfoelging]) -> list[tuple[str, str]]:
+    """Why each assumption in the report is ours, once per hendelse: (what, reason)."""
+    sett: set[tuple[str, str, str]] = set()
+    ut = []
+    for o in rader:
+        item = o.forekomst or o.ventende
+        if item is None:
+            continue
+        hva = f"{one_line(item.tiltak_navn)} – {one_line(item.tittel)}"
+        ansvar_antatt = o.forekomst.ansvar_antatt if o.forekomst is not None else None
+        for merke, grunn in ((ANTATT, item.antatt), (ANSVAR_ANTATT, ansvar_antatt)):
+            key = (item.tiltak_id, item.hendelse_id, merke)
+            if grunn and key not in sett:
+                sett.add(key)
+                ut.append((f"{hva} ({merke})", one_line(grunn)))
+    return ut
