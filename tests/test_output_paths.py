@@ -261,7 +261,7 @@ def test_an_ignored_hangup_stays_ignored() -> None:
 
 def test_er_lik_is_true_only_for_a_readable_regular_file_with_exactly_those_bytes(tmp_path: Path) -> None:
     """What `ics --alle` and `publiser` leave alone: never a FIFO (not even opened, so
-    nothing blocks), a folder, a dangling link or a file that differs in a byte."""
+    nothing blocks), a folder, a link or a file that differs in a byte."""
     from aarshjul.storage.output import er_lik
 
     fil = tmp_path / "a.ics"
@@ -272,7 +272,7 @@ def test_er_lik_is_true_only_for_a_readable_regular_file_with_exactly_those_byte
     assert not er_lik(fil, b"BEGIN:VCALENDAX\r\n")  # same size
     lenke = tmp_path / "lenke.ics"
     lenke.symlink_to(fil)
-    assert er_lik(lenke, b"BEGIN:VCALENDAR\r\n")  # the file write_atomic would replace
+    assert not er_lik(lenke, b"BEGIN:VCALENDAR\r\n")  # a link is replaced, never read through
     borte = tmp_path / "borte.ics"
     borte.symlink_to(tmp_path / "finnes-ikke")
     assert not er_lik(borte, b"")

@@ -251,7 +251,7 @@ def test_an_interrupted_publish_keeps_the_old_index(tmp_path: Path, real, monkey
     gammel_index = (mappe / "index.html").read_bytes()
     nye = _site(real, keys=("skole", "barnehage"))
     skrevet: list[str] = []
-    ekte = publish.write_atomic
+    ekte = publish.write_in_folder
 
     def feiler(sti: Path, data: bytes) -> None:
         if len(skrevet) == 5:
@@ -259,12 +259,12 @@ def test_an_interrupted_publish_keeps_the_old_index(tmp_path: Path, real, monkey
         skrevet.append(sti.name)
         ekte(sti, data)
 
-    monkeypatch.setattr(publish, "write_atomic", feiler)
+    monkeypatch.setattr(publish, "write_in_folder", feiler)
     with pytest.raises(KeyboardInterrupt):
         publish_folder(mappe, nye)
     assert (mappe / "index.html").read_bytes() == gammel_index
     assert not [p for p in mappe.iterdir() if p.name.endswith(".tmp")]
-    monkeypatch.setattr(publish, "write_atomic", ekte)
+    monkeypatch.setattr(publish, "write_in_folder", ekte)
     publish_folder(mappe, nye)
     assert (mappe / "index.html").read_bytes() == nye["index.html"]
 

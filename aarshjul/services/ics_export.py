@@ -193,7 +193,7 @@ def skriv_ics_mappe(
     """
     from aarshjul.engine.expand import etter_baser, expand
     from aarshjul.storage.ics_manifest import MANIFEST, Manifest, dato_naa
-    from aarshjul.storage.output import ensure_folder, er_lik, write_atomic
+    from aarshjul.storage.output import ensure_folder, er_lik, write_in_folder
 
     filnavn = ics_filnavn_alle(plan)
     forekomster = expand(plan, start, end)
@@ -209,8 +209,8 @@ def skriv_ics_mappe(
         if er_lik(sti, data):
             yield sti, antall, False
             continue
-        write_atomic(sti, data)
+        write_in_folder(sti, data)
         yield sti, antall, True
     ny = manifest.til_json()
     if ny != manifest.lest:
-        write_atomic(mappe / MANIFEST, ny)
+        write_in_folder(mappe / MANIFEST, ny)

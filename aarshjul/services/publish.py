@@ -43,7 +43,7 @@ def publiser(
     from aarshjul.services.ics_export import ICS_ALLE, ics_filnavn, ics_stamp, ics_window, mappe_filer
     from aarshjul.storage.folder import publish_folder
     from aarshjul.storage.ics_manifest import MANIFEST, Manifest, dato_naa
-    from aarshjul.storage.output import write_atomic
+    from aarshjul.storage.output import write_in_folder
 
     aar = skoleaar_start(today)
     # The calendars are those of `ics --alle` with its default window and DTSTAMP, and
@@ -64,7 +64,7 @@ def publiser(
     resultat = publish_folder(ut, filer)
     ics_manifest = manifest.til_json()
     if ics_manifest != manifest.lest:  # after the files, as `ics --alle`
-        write_atomic(ut / MANIFEST, ics_manifest)
+        write_in_folder(ut / MANIFEST, ics_manifest)
     return Publisering(len(filer), len(resultat.skrevet), len(resultat.uendret), len(resultat.fjernet))
 
 

@@ -1,6 +1,7 @@
 """Writing a published folder so that a web server never serves half a site.
 
-Each file is replaced atomically (output.write_atomic: a temporary file, then rename),
+Each file is replaced atomically (output.write_in_folder: a temporary file, then rename;
+a link or FIFO planted at a name is replaced, never followed or read through),
 pages before the index, so every link on a new index.html already points to a new
 file. A file whose bytes are unchanged is not touched at all (same bytes, same mtime:
 caches and `rsync` see nothing new). The folder may hold files that aarshjul did not
@@ -20,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from aarshjul.storage.output import OutputError, ensure_folder, er_lik, write_atomic
+from aarshjul.storage.output import OutputError, ensure_folder, er_lik, write_in_folder
 
 MANIFEST = ".aarshjul-nettside.json"
 MANIFEST_VERSJON = 1
@@ -55,7 +56,7 @@ def publish_folder(mappe: Path, filer: Mapping[str, bytes], *, siste: str = "ind
         if er_lik(sti, filer[navn]):
             uendret.append(navn)
             continue
-        write_atomic(sti, filer[navn])
+        write_in_folder(sti, filer[navn])
         skrevet.append(navn)
     # The manifest lists both runs' files until the stale ones are gone, so an
     # interrupted run still knows on the next run what it may delete.
@@ -95,4 +96,4 @@ def _skriv_manifest(mappe: Path, filer: list[str]) -> None:
     tekst = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     sti = mappe / MANIFEST
     if not er_lik(sti, tekst.encode("utf-8")):
-        write_atomic(sti, tekst.encode("utf-8"))
+        write_in_folder(sti, tekst.encode("utf-8"))

@@ -69,21 +69,49 @@ def ensure_folder(mappe: Path, hva: str) -> Path:
 
 
 def er_lik(path: Path, data: bytes) -> bool:
-    """Whether path is a regular file (or a link to one) that holds exactly data.
+    """Whether path is a regular file (not a link) that holds exactly data.
 
-    For callers that leave an unchanged file alone instead of replacing it with the
-    same bytes (`ics --alle`, `publiser`). Anything that cannot be read counts as
-    different. Through a link the file it points to is compared: that is the file
-    write_atomic would replace.
+    For the folder writers (`ics --alle`, `publiser`), which leave an unchanged file alone
+    instead of replacing it with the same bytes. Anything else at the name counts as
+    different, so write_in_folder replaces it; it is opened without following a link and
+    without blocking, so a link or a FIFO planted in the folder is never read through.
     """
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
-            return False
-        with open(path, "rb") as fh:
-            return fh.read(len(data) + 1) == data
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except (OSError, ValueError):
         return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(len(data) + 1) == data
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def write_in_folder(path: Path, data: bytes) -> None:
+    """Write one file of a folder aarshjul publishes (`ics --alle`, `publiser`).
+
+    Whatever is at the name (a symbolic link, a FIFO, a device node) is replaced by a
+    regular file, atomically; a link is never followed. Cron publishes as root or a
+    service user into a folder others (the web server's people) can write: a link planted
+    there must not make the publisher write outside it. Replacing rather than refusing
+    keeps the nightly run working, and the folder is aarshjul's own. A folder at the
+    name is refused.
+    """
+    try:
+        info: os.stat_result | None = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as e:
+        raise OutputError(f"Kan ikke skrive «{path}»: {os_feil_tekst(e)}.") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise OutputError(f"«{path}» er en mappe; aarshjul skriver en fil med det navnet. Flytt mappen.")
+    mode = info.st_mode & 0o777 if info is not None and stat.S_ISREG(info.st_mode) else _standard_mode()
+    _replace(path, path.parent if str(path.parent) else Path("."), data, mode)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -181,6 +209,11 @@ def _write_new_or_regular(path: Path, data: bytes) -> None:
         raise OutputError(f"«{folder}» er ikke en mappe.")
     if path.is_dir():
         raise OutputError(f"«{path}» er en mappe; oppgi et filnavn.")
+    _replace(path, folder, data, _mode_for(path))
+
+
+def _replace(path: Path, folder: Path, data: bytes, mode: int) -> None:
+    """data into a temporary file in folder, flushed to disk, then renamed over path."""
     tmp: str | None = None
     try:
         # From mkstemp until `tmp` holds the name, an interrupt would leave an empty
@@ -196,7 +229,7 @@ def _write_new_or_regular(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, _mode_for(path))
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
         tmp = None
     except BaseException as e:
@@ -220,6 +253,10 @@ def _mode_for(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o777
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return _standard_mode()
+
+
+def _standard_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
