@@ -11,7 +11,7 @@ from pathlib import Path
 
 PAKKE = Path(__file__).resolve().parent.parent / "aarshjul"
 
-NOUNS = {"aarshjul", "aarshjul.model", "aarshjul.keys", "aarshjul.dates", "aarshjul.errors"}
+NOUNS = {"aarshjul", "aarshjul.model", "aarshjul.keys", "aarshjul.dates", "aarshjul.errors", "aarshjul.files"}
 # What each layer may import from the package, besides the nouns and itself.
 MAY_IMPORT: dict[str, set[str]] = {
     "nouns": set(),

@@ -99,11 +99,16 @@ def les_skolerute(path: Path, visningsnavn: str | None = None) -> tuple[Ferie, .
     def fail(message: str, line: int | None = None) -> PlanError:
         return PlanError([Problem(shown, line, None, message)])
 
+    from aarshjul.files import IkkeLest, les_vanlig_fil
+
     try:
-        if path.is_dir():
-            raise fail("er en mappe, ikke en skolerute-fil (CSV).")
-        with path.open("rb") as fh:
-            data = fh.read(_MAX_BYTES + 1)
+        data = les_vanlig_fil(path, _MAX_BYTES)
+    except IkkeLest as e:
+        if e.grunn.startswith("er en mappe"):
+            raise fail("er en mappe, ikke en skolerute-fil (CSV).") from None
+        if e.grunn.startswith("er større") or " MB; høyst" in e.grunn:
+            raise fail("skolerute-filen er større enn 2 MB. Er det riktig fil?") from None
+        raise fail(f"skolerute-filen {e.grunn}.") from None
     except FileNotFoundError:
         raise fail("skolerute-filen finnes ikke.") from None
     except PermissionError:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from aarshjul.engine.followup import Oppfoelging
 
 MAKS_TEKST = 2000
+# An export of ten years of sign-offs in a big city is a few MB; this is far beyond it.
+MAKS_EKSPORT = 256 * 1024 * 1024
 _KONTROLL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
@@ -202,8 +204,12 @@ _STEMPEL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 
 def les_eksport(fil: Path) -> list[Kvittering]:
     """Parse an export (JSON or CSV, told apart by content); UsageError with file:line."""
+    from aarshjul.files import IkkeLest, les_vanlig_fil
+
     try:
-        raw = fil.read_bytes()
+        raw = les_vanlig_fil(fil, MAKS_EKSPORT)
+    except IkkeLest as e:
+        raise UsageError(f"{fil}: {e.grunn}; oppgi en fil laget av «aarshjul kvitter --eksport».") from None
     except OSError as e:
         raise UsageError(f"{fil}: kan ikke lese filen ({e.strerror}).") from None
     try:

@@ -81,9 +81,12 @@ def publish_folder(mappe: Path, filer: Mapping[str, bytes], *, siste: str = "ind
 
 def _les_manifest(mappe: Path) -> list[str]:
     """The files the last run wrote; a missing or unreadable manifest lists none."""
+    from aarshjul.files import IkkeLest, les_vanlig_fil
+
     try:
-        data = json.loads((mappe / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        # Inside a folder others may write: no link followed, no FIFO waited on.
+        data = json.loads(les_vanlig_fil(mappe / MANIFEST, 16 * 1024 * 1024, foelg_lenke=False).decode("utf-8"))
+    except (OSError, IkkeLest, UnicodeDecodeError, ValueError, RecursionError):
         return []
     filer = data.get("filer") if isinstance(data, dict) else None
     if not isinstance(filer, list):

@@ -68,6 +68,10 @@ def _fra_tekst(s: str) -> date | datetime:
     return datetime.fromisoformat(s) if "T" in s else date.fromisoformat(s)
 
 
+# A big city's manifest (bench/storby.py: 571 files) is ~4 MB; anything near this is not ours.
+MAKS_BYTES = 64 * 1024 * 1024
+
+
 class Manifest:
     """SEQUENCE and LAST-MODIFIED by UID for one folder; implements render.ics.Versjoner."""
 
@@ -94,11 +98,19 @@ class Manifest:
 
     @classmethod
     def les(cls, mappe: Path, naa: datetime) -> Manifest:
+        from aarshjul.files import IkkeLest, les_vanlig_fil
+
         fil = mappe / MANIFEST
         try:
-            tekst = fil.read_bytes()
+            # Inside a folder others may write: a link is not followed, a FIFO not waited
+            # on, /dev/zero not read into memory.
+            tekst = les_vanlig_fil(fil, MAKS_BYTES, foelg_lenke=False)
         except FileNotFoundError:
             return cls(None, naa)
+        except IkkeLest as e:
+            m = cls(None, naa)
+            m.advarsel = f"«{fil}» {e.grunn}; den blir skrevet på nytt, og SEQUENCE begynner på nytt."
+            return m
         except OSError as e:
             m = cls(None, naa)
             m.advarsel = f"Kunne ikke lese «{fil}» ({e.strerror or e}); SEQUENCE begynner på nytt."

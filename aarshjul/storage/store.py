@@ -121,13 +121,17 @@ def db_exists(path: Path) -> bool:
 
 def _check_header(path: Path) -> None:
     """Refuse a file that is not SQLite before SQLite sees it (it is left untouched)."""
+    from aarshjul.files import IkkeLest, les_starten
+
     try:
-        with path.open("rb") as fh:
-            head = fh.read(len(_HEADER))
+        # A FIFO or a device is refused here, before SQLite would block on it for ever.
+        head = les_starten(path, len(_HEADER))
+    except IkkeLest as e:
+        if e.grunn.startswith("er en mappe"):
+            raise StoreError(f"{path}: er en mappe, ikke en kvitteringsdatabase.") from None
+        raise StoreError(f"{path}: {e.grunn}; oppgi kvitteringsdatabasen (en SQLite-fil).") from None
     except PermissionError:
         raise StoreError(f"{path}: har ikke lov til å lese kvitteringsdatabasen.") from None
-    except IsADirectoryError:
-        raise StoreError(f"{path}: er en mappe, ikke en kvitteringsdatabase.") from None
     except OSError as e:
         raise StoreError(f"{path}: kan ikke lese kvitteringsdatabasen ({e.strerror}).") from None
     if head and head != _HEADER:
