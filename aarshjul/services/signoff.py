@@ -152,23 +152,16 @@ EKSPORT_FELT = (
 )  # fmt: skip
 
 
-def _til_dict(k: Kvittering) -> dict[str, Any]:
-    return {
-        "uid": k.uid, "nokkel": k.nokkel, "handling": k.handling,
-        "utfort": k.utfort.isoformat() if k.utfort else None, "av": k.av, "merknad": k.merknad, "lenke": k.lenke,
-        "forekomst_id": k.forekomst_id, "forekomst_dato": k.forekomst_dato.isoformat() if k.forekomst_dato else None,
-        "registrert": k.registrert,
-    }  # fmt: skip
-
-
 def eksport(path: Path, fmt: str) -> str:
     """Every sign-off event (the whole history) as JSON or CSV for Excel (semicolons, BOM)."""
-    from aarshjul.storage.store import read_events
+    from aarshjul.storage.store import read_rows
 
     valgt = fmt.strip().lower()
     if valgt not in ("json", "csv"):
         raise UsageError(f"Ukjent eksportformat «{fmt}». Velg json eller csv.")
-    rader = [_til_dict(k) for k in read_events(path)]
+    # The rows as stored, not as parsed: the export is how a database with a row aarshjul
+    # cannot read is rescued (fix the row in the file, then --importer).
+    rader = read_rows(path)
     if valgt == "json":
         from aarshjul.render.json import dumps
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aarshjul.errors import AarshjulError
-from aarshjul.model import Kvittering
+from aarshjul.model import ANGRET, KVITTERT, Kvittering
 
 if TYPE_CHECKING:
     import sqlite3
@@ -337,30 +337,99 @@ def _read(path: Path) -> Iterator[sqlite3.Connection | None]:
             con.close()
 
 
-def _rad(row: tuple[str | None, ...]) -> Kvittering:
-    uid, nokkel, handling, utfort, av, merknad, lenke, fid, fdato, registrert = row
+_DATOFELT = ("utfort", "forekomst_dato")
+_FELT = tuple(_COLUMNS.split(", "))
+
+
+class _UgyldigRad(Exception):
+    def __init__(self, felt: str, verdi: object) -> None:
+        super().__init__(felt)
+        self.felt, self.verdi = felt, verdi
+
+
+def _rad(row: tuple[object, ...]) -> Kvittering:
+    """One row as a Kvittering; _UgyldigRad naming the column when a value is not what
+    aarshjul writes (another program, or a hand edit, may have put anything there)."""
+    verdier: dict[str, object] = {}
+    for felt, v in zip(_FELT, row, strict=True):
+        if v is not None and not isinstance(v, str):
+            raise _UgyldigRad(felt, v)
+        if felt in _DATOFELT and v:
+            try:
+                v = date.fromisoformat(v)  # type: ignore[arg-type]
+            except ValueError:
+                raise _UgyldigRad(felt, v) from None
+        verdier[felt] = v
+    if verdier["handling"] not in (KVITTERT, ANGRET):
+        raise _UgyldigRad("handling", verdier["handling"])
     return Kvittering(
-        nokkel=nokkel or "", handling=handling or "", utfort=date.fromisoformat(utfort) if utfort else None,
-        av=av, merknad=merknad, lenke=lenke, forekomst_id=fid,
-        forekomst_dato=date.fromisoformat(fdato) if fdato else None, registrert=registrert or "", uid=uid or "",
+        nokkel=verdier["nokkel"] or "", handling=verdier["handling"], utfort=verdier["utfort"],  # type: ignore[arg-type]
+        av=verdier["av"], merknad=verdier["merknad"], lenke=verdier["lenke"],  # type: ignore[arg-type]
+        forekomst_id=verdier["forekomst_id"], forekomst_dato=verdier["forekomst_dato"],  # type: ignore[arg-type]
+        registrert=verdier["registrert"] or "", uid=verdier["uid"] or "",  # type: ignore[arg-type]
     )  # fmt: skip
 
 
+def _rader(con: sqlite3.Connection, sql: str) -> list[Kvittering]:
+    """Kvitteringer from a query whose first column is the row id; StoreError naming the
+    row and the column for a value aarshjul cannot read."""
+    ut = []
+    for row in con.execute(sql).fetchall():
+        try:
+            ut.append(_rad(row[1:]))
+        except _UgyldigRad as e:
+            vis = e.verdi.decode("utf-8", "backslashreplace") if isinstance(e.verdi, bytes) else str(e.verdi)
+            navn = _db_navn(con)
+            raise StoreError(
+                f"{navn}: rad {row[0]} i kvitteringsdatabasen har en verdi aarshjul ikke kan lese i «{e.felt}»: "
+                f"«{vis[:80]}». Ta sikkerhetskopi med «aarshjul kvitter --eksport json -o kopi.json» "
+                "(den virker fortsatt), rett eller fjern raden i kopien og les den inn i en ny database "
+                "med --importer."
+            ) from None
+    return ut
+
+
+def _db_navn(con: sqlite3.Connection) -> str:
+    rows = con.execute("PRAGMA database_list").fetchall()
+    return next((str(r[2]) for r in rows if r[1] == "main" and r[2]), "kvitteringsdatabasen")
+
+
+def read_rows(path: Path) -> list[dict[str, str | None]]:
+    """Every event as the text stored, oldest first, whatever it is: the export reads
+    this, so a database with a row aarshjul cannot read can still be rescued. Values that
+    are not text are shown as text (bytes with backslash escapes)."""
+    with _read(path) as con:
+        if con is None:
+            return []
+        rows = con.execute(f"SELECT {_COLUMNS} FROM kvittering ORDER BY registrert, id").fetchall()
+    return [
+        {felt: _som_tekst(v) for felt, v in zip(_FELT, row, strict=True)} for row in rows
+    ]
+
+
+def _som_tekst(v: object) -> str | None:
+    if v is None or isinstance(v, str):
+        return v
+    if isinstance(v, bytes):
+        return v.decode("utf-8", "backslashreplace")
+    return str(v)
+
+
 def _events(con: sqlite3.Connection) -> list[Kvittering]:
-    rows = con.execute(f"SELECT {_COLUMNS} FROM kvittering ORDER BY registrert, id").fetchall()
-    return [_rad(r) for r in rows]
+    return _rader(con, f"SELECT id, {_COLUMNS} FROM kvittering ORDER BY registrert, id")
 
 
 def _gjeldende(con: sqlite3.Connection) -> dict[str, Kvittering]:
     # The newest event per nokkel decides; a withdrawal leaves the occurrence unsigned.
-    rows = con.execute(
+    rows = _rader(
+        con,
         f"""
-        SELECT {_COLUMNS} FROM kvittering AS k
+        SELECT k.id, {_COLUMNS} FROM kvittering AS k
         WHERE NOT EXISTS (
             SELECT 1 FROM kvittering AS n
             WHERE n.nokkel = k.nokkel AND (n.registrert, n.id) > (k.registrert, k.id)
         ) AND k.handling = 'kvittert'
         ORDER BY k.nokkel
-        """
-    ).fetchall()
-    return {k.nokkel: k for k in map(_rad, rows)}
+        """,
+    )
+    return {k.nokkel: k for k in rows}
