@@ -66,6 +66,8 @@ def publiser_cmd(
     valgt = resolve_virksomheter(plan, virksomhet)
     keys = tuple(k for k in plan.virksomheter if not valgt or k in valgt)
     r = publiser(plan, Path(ut), s.today, keys, base_url=base, kvitteringer=kvitteringer_i_bruk(db))
+    if r.advarsel:
+        typer.echo(r.advarsel, err=True)  # as `ics --alle` says it: cron mails stderr
     typer.echo(
         f"Publiserte {r.filer} filer i {ut}: {r.skrevet} nye eller endret, "
         f"{r.uendret} uendret, {r.fjernet} gamle fjernet."

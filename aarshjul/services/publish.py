@@ -23,6 +23,7 @@ class Publisering:
     skrevet: int  # new or changed
     uendret: int
     fjernet: int  # stale files removed
+    advarsel: str | None = None  # the folder's ICS manifest could not be read: SEQUENCE restarts
 
 
 def publiser(
@@ -65,7 +66,9 @@ def publiser(
     ics_manifest = manifest.til_json()
     if ics_manifest != manifest.lest:  # after the files, as `ics --alle`
         write_in_folder(ut / MANIFEST, ics_manifest)
-    return Publisering(len(filer), len(resultat.skrevet), len(resultat.uendret), len(resultat.fjernet))
+    return Publisering(
+        len(filer), len(resultat.skrevet), len(resultat.uendret), len(resultat.fjernet), manifest.advarsel
+    )
 
 
 def lag_nettsted(

@@ -174,7 +174,7 @@ def eksport(path: Path, fmt: str) -> str:
         w = csv.DictWriter(buf, fieldnames=EKSPORT_FELT, delimiter=";", lineterminator="\r\n")
         w.writeheader()
         for rad in rader:
-            w.writerow({k: "" if v is None else v for k, v in rad.items()})
+            w.writerow({k: "" if v is None else _formelvern(v) for k, v in rad.items()})
         data = "\ufeff" + buf.getvalue()
     return data
 
@@ -217,6 +217,10 @@ def les_eksport(fil: Path) -> list[Kvittering]:
             data = json.loads(tekst)
         except json.JSONDecodeError as e:
             raise UsageError(f"{fil}:{e.lineno}: ugyldig JSON ({e.msg}).") from None
+        except RecursionError:
+            raise UsageError(f"{fil}: JSON-en er nøstet for dypt; en eksport er en liste med flate objekter.") from None
+        except ValueError:  # an integer of thousands of digits (Python refuses to convert it)
+            raise UsageError(f"{fil}: JSON-en har et tall med for mange sifre; en eksport har bare tekst.") from None
         if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
             raise UsageError(f"{fil}: JSON-eksporten skal være en liste med objekter.")
         linjer = [i + 1 for i, line in enumerate(tekst.splitlines()) if line.strip() == "{"]
@@ -225,10 +229,13 @@ def les_eksport(fil: Path) -> list[Kvittering]:
         import csv
 
         reader = csv.DictReader(tekst.splitlines(), delimiter=";")
-        mangler = set(EKSPORT_FELT) - set(reader.fieldnames or ())
-        if mangler:
-            raise UsageError(f"{fil}:1: CSV-filen mangler kolonnene {', '.join(sorted(mangler))}.")
-        rader = [(reader.line_num, dict(rad)) for rad in reader]
+        try:
+            mangler = set(EKSPORT_FELT) - set(reader.fieldnames or ())
+            if mangler:
+                raise UsageError(f"{fil}:1: CSV-filen mangler kolonnene {', '.join(sorted(mangler))}.")
+            rader = [(reader.line_num, {k: _uten_formelvern(v) for k, v in rad.items()}) for rad in reader]
+        except csv.Error as e:
+            raise UsageError(f"{fil}:{reader.line_num}: CSV-filen kan ikke leses ({e}).") from None
     return [_kvittering(fil, linje, rad) for linje, rad in rader]
 
 
@@ -255,13 +262,13 @@ def _kvittering(fil: Path, linje: int, rad: dict[str, Any]) -> Kvittering:
             raise UsageError(f"{hvor}: «{navn}» er ikke en dato (åååå-mm-dd): «{v}».") from None
 
     uid, nokkel, handling, registrert = felt("uid"), felt("nokkel"), felt("handling"), felt("registrert")
-    if uid is None or not _UID.match(uid):
+    if uid is None or not _UID.fullmatch(uid):
         raise UsageError(f"{hvor}: «uid» mangler eller er ugyldig.")
     if not nokkel:
         raise UsageError(f"{hvor}: «nokkel» mangler.")
     if handling not in (KVITTERT, ANGRET):
         raise UsageError(f"{hvor}: «handling» må være {KVITTERT} eller {ANGRET}.")
-    if registrert is None or not _STEMPEL.match(registrert):
+    if registrert is None or not _STEMPEL.fullmatch(registrert):
         raise UsageError(f"{hvor}: «registrert» mangler eller er ikke et tidsstempel (2027-03-25T09:00:00.000000Z).")
     try:
         av, merknad = brukertekst(felt("av"), "«av»"), brukertekst(felt("merknad"), "«merknad»")
@@ -272,3 +279,18 @@ def _kvittering(fil: Path, linje: int, rad: dict[str, Any]) -> Kvittering:
         nokkel=nokkel, handling=handling, utfort=dato("utfort"), av=av, merknad=merknad, lenke=lenke,
         forekomst_id=felt("forekomst_id"), forekomst_dato=dato("forekomst_dato"), registrert=registrert, uid=uid,
     )  # fmt: skip
+
+
+# Excel runs a cell that starts with = + - @ as a formula (OWASP "CSV injection"): the
+# export puts an apostrophe before such a cell, as status and rapport do, and before a
+# cell that starts with an apostrophe; the import takes one away, so a round trip keeps
+# the text.
+_FORMELSTART = ("=", "+", "-", "@", "'")
+
+
+def _formelvern(tekst: str) -> str:
+    return "'" + tekst if tekst.startswith(_FORMELSTART) else tekst
+
+
+def _uten_formelvern(tekst: str | None) -> str | None:
+    return tekst[1:] if tekst and tekst.startswith("'") else tekst

@@ -25,6 +25,10 @@ def resolve_db_path(option: str | None, env: Mapping[str, str] | None = None) ->
     """--db FIL, else $AARSHJUL_DB, else $XDG_DATA_HOME/aarshjul/kvitteringer.sqlite
     (default ~/.local/share/...): sign-offs are data, not cache."""
     env = os.environ if env is None else env
+    if option is not None and not option.strip():
+        from aarshjul.errors import UsageError
+
+        raise UsageError("--db er tom: oppgi stien til kvitteringsdatabasen, eller la valget være for standardfilen.")
     if option:
         return Path(option).expanduser()
     if env.get(DB_ENV):

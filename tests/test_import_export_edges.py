@@ -1,0 +1,73 @@
+"""Export and import at their edges: formulas stay text in Excel and come back unchanged,
+a malformed file gets a bokmål message with its line, and a uid or timestamp with
+anything after it is refused; --db "" is refused like --plan ""."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+UID = "0123456789abcdef0123456789abcdef"
+
+
+def _eksport(uid: str = UID, registrert: str = "2026-03-20T08:00:00.000000Z", **felt: str) -> list[dict[str, str | None]]:
+    rad: dict[str, str | None] = {
+        "uid": uid, "nokkel": "pmto.evaluering.2026-03", "handling": "kvittert", "utfort": "2026-03-20",
+        "av": None, "merknad": None, "lenke": None, "forekomst_id": "pmto.evaluering.2026-03-31",
+        "forekomst_dato": "2026-03-31", "registrert": registrert,
+    }  # fmt: skip
+    rad.update(felt)
+    return [rad]
+
+
+def test_a_formula_in_a_sign_off_is_text_in_the_csv_and_comes_back_unchanged(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db, fil, ny = tmp_path / "k.sqlite", tmp_path / "eksport.csv", tmp_path / "ny.sqlite"
+    r = run("kvitter", "pmto.evaluering 2025/26", "--dato", "20.03.2026", "--av", "=HYPERLINK(\"x\")",
+            "--merknad", "'sitat", "--db", str(db))  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert run("kvitter", "--eksport", "csv", "-o", str(fil), "--db", str(db)).exit_code == 0
+    tekst = fil.read_text(encoding="utf-8-sig")
+    assert ";\"'=HYPERLINK(\"\"x\"\")\";''sitat;" in tekst
+    assert run("kvitter", "--importer", str(fil), "--db", str(ny)).exit_code == 0
+    ut = run("kvitter", "--eksport", "json", "--db", str(ny)).stdout
+    assert [(x["av"], x["merknad"]) for x in json.loads(ut)] == [("=HYPERLINK(\"x\")", "'sitat")]
+
+
+def test_malformed_imports_get_a_message_not_a_traceback(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    saker = {
+        "dyp.json": "[" * 100_000 + "]" * 100_000,
+        "tall.json": "[{\"uid\": " + "9" * 5000 + "}]",
+        "celle.csv": "uid;nokkel;handling;utfort;av;merknad;lenke;forekomst_id;forekomst_dato;registrert\r\n"
+        + "\"" + "x" * 200_000 + "\";;;;;;;;;\r\n",
+    }
+    for navn, innhold in saker.items():
+        fil = tmp_path / navn
+        fil.write_text(innhold, encoding="utf-8")
+        r = run("kvitter", "--importer", str(fil), "--db", str(tmp_path / "k.sqlite"))
+        assert r.exit_code == 2, (navn, r.output)
+        assert r.stderr.startswith(f"Feil: {fil}") and "Traceback" not in r.output, navn
+    assert not (tmp_path / "k.sqlite").exists()
+
+
+def test_a_uid_or_timestamp_with_a_trailing_newline_is_refused(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for rader, hva in ((_eksport(uid=UID + "\n"), "«uid»"), (_eksport(registrert="2026-03-20T08:00:00.000000Z\n"), "«registrert»")):
+        fil = tmp_path / "eksport.json"
+        fil.write_text(json.dumps(rader), encoding="utf-8")
+        r = run("kvitter", "--importer", str(fil), "--db", str(tmp_path / "k.sqlite"))
+        assert r.exit_code == 2 and hva in r.stderr, r.output
+
+
+def test_an_empty_db_option_is_refused(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for args in (("next", "--db", ""), ("status", "--db", ""), ("kvitter", "pmto.evaluering 2025/26", "--db", "")):
+        r = run(*args)
+        assert r.exit_code == 2, (args, r.output)
+        assert "--db er tom: oppgi stien til kvitteringsdatabasen" in r.stderr
+
+
+def test_publiser_says_when_the_ics_manifest_was_damaged(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    mappe = tmp_path / "nett"
+    assert run("publiser", "-o", str(mappe)).exit_code == 0
+    (mappe / ".aarshjul-ics.json").write_text("{ikke json", encoding="utf-8")
+    r = run("publiser", "-o", str(mappe))
+    assert r.exit_code == 0, r.output
+    assert f"«{mappe / '.aarshjul-ics.json'}» er ødelagt og blir skrevet på nytt; SEQUENCE begynner på nytt." in r.stderr
