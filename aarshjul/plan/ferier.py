@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from aarshjul.dates import parse_dato
-from aarshjul.errors import PlanError, Problem
+from aarshjul.errors import PlanError, Problem, os_feil_tekst
 from aarshjul.model import Ferie
 
 # A run of ferie days longer than this is a mistake (all 52 weeks, a year-long period);
@@ -114,7 +114,7 @@ def les_skolerute(path: Path, visningsnavn: str | None = None) -> tuple[Ferie, .
     except PermissionError:
         raise fail("mangler lesetilgang til skolerute-filen.") from None
     except OSError as e:
-        raise fail(f"kan ikke lese skolerute-filen ({e.strerror or e}).") from None
+        raise fail(f"kan ikke lese skolerute-filen ({os_feil_tekst(e)}).") from None
     if len(data) > _MAX_BYTES:
         raise fail("skolerute-filen er større enn 2 MB. Er det riktig fil?")
     if b"\x00" in data:

@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from aarshjul.dates import parse_dato
-from aarshjul.errors import PlanError, Problem
+from aarshjul.errors import PlanError, Problem, os_feil_tekst
 from aarshjul.plan.pyyaml import yaml
 
 try:  # the C loader parses our kind of file ~8x faster
@@ -72,7 +72,7 @@ def read_plan_text(path: Path) -> str:
     except PermissionError:
         raise fail("mangler lesetilgang til filen.") from None
     except OSError as e:
-        raise fail(f"kan ikke lese filen ({e.strerror or e}).") from None
+        raise fail(f"kan ikke lese filen ({os_feil_tekst(e)}).") from None
     if _utf16(data):
         raise fail("filen er lagret som UTF-16, ikke UTF-8. Åpne den i editoren og lagre den som UTF-8 "
                    "(i Notisblokk: «Lagre som» og «Koding: UTF-8»).")  # fmt: skip

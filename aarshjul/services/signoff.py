@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aarshjul.errors import UsageError
+from aarshjul.errors import UsageError, os_feil_tekst
 from aarshjul.model import Forekomst, Kvittering, Plan
 
 if TYPE_CHECKING:
@@ -204,7 +204,7 @@ def les_eksport(fil: Path) -> list[Kvittering]:
     except IkkeLest as e:
         raise UsageError(f"{fil}: {e.grunn}; oppgi en fil laget av «aarshjul kvitter --eksport».") from None
     except OSError as e:
-        raise UsageError(f"{fil}: kan ikke lese filen ({e.strerror}).") from None
+        raise UsageError(f"{fil}: kan ikke lese filen ({os_feil_tekst(e)}).") from None
     try:
         tekst = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

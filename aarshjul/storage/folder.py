@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from aarshjul.errors import os_feil_tekst
 from aarshjul.storage.output import OutputError, ensure_folder, er_lik, write_in_folder
 
 MANIFEST = ".aarshjul-nettside.json"
@@ -73,7 +74,7 @@ def publish_folder(mappe: Path, filer: Mapping[str, bytes], *, siste: str = "ind
         except FileNotFoundError:
             continue
         except OSError as e:
-            raise OutputError(f"Kan ikke fjerne den gamle filen «{sti}»: {e.strerror or e}.") from None
+            raise OutputError(f"Kan ikke fjerne den gamle filen «{sti}»: {os_feil_tekst(e)}.") from None
     if foreldede:
         _skriv_manifest(mappe, sorted(filer))
     return Resultat(tuple(skrevet), tuple(uendret), tuple(fjernet))

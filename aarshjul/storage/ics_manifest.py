@@ -32,6 +32,8 @@ from datetime import date, datetime, timezone
 from json.encoder import encode_basestring as _json_streng  # what json.dumps(ensure_ascii=False) uses
 from pathlib import Path
 
+from aarshjul.errors import os_feil_tekst
+
 # SHA-256 without hashlib: importing hashlib loads OpenSSL (~2 ms of an `ics --alle` run
 # whose whole budget is 15 × `python -c pass`), for one digest per event. The standard
 # library's random.py takes sha512 from its C module the same way. Same digests.
@@ -113,7 +115,7 @@ class Manifest:
             return m
         except OSError as e:
             m = cls(None, naa)
-            m.advarsel = f"Kunne ikke lese «{fil}» ({e.strerror or e}); SEQUENCE begynner på nytt."
+            m.advarsel = f"Kunne ikke lese «{fil}» ({os_feil_tekst(e)}); SEQUENCE begynner på nytt."
             return m
         try:
             m = cls(json.loads(tekst.decode("utf-8")), naa)

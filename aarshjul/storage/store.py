@@ -33,7 +33,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aarshjul.errors import AarshjulError
+from aarshjul.errors import AarshjulError, os_feil_tekst
 from aarshjul.model import ANGRET, KVITTERT, Kvittering
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ def db_exists(path: Path) -> bool:
     try:
         return path.exists()
     except OSError as e:
-        raise StoreError(f"{path}: har ikke tilgang til kvitteringsdatabasen ({e.strerror}).") from None
+        raise StoreError(f"{path}: har ikke tilgang til kvitteringsdatabasen ({os_feil_tekst(e)}).") from None
 
 
 # --- opening ---------------------------------------------------------------------
@@ -133,7 +133,7 @@ def _check_header(path: Path) -> None:
     except PermissionError:
         raise StoreError(f"{path}: har ikke lov til å lese kvitteringsdatabasen.") from None
     except OSError as e:
-        raise StoreError(f"{path}: kan ikke lese kvitteringsdatabasen ({e.strerror}).") from None
+        raise StoreError(f"{path}: kan ikke lese kvitteringsdatabasen ({os_feil_tekst(e)}).") from None
     if head and head != _HEADER:
         raise StoreError(
             f"{path}: er ikke en SQLite-database (feil filhode). Filen er ikke endret; "
@@ -265,7 +265,9 @@ def write_transaction(path: Path) -> Iterator[Store]:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise StoreError(f"{path.parent}: kan ikke lage mappen til kvitteringsdatabasen ({e.strerror}).") from None
+            raise StoreError(
+                f"{path.parent}: kan ikke lage mappen til kvitteringsdatabasen ({os_feil_tekst(e)})."
+            ) from None
     if not os.access(path.parent, os.W_OK) or (not created and not os.access(path, os.W_OK)):
         raise StoreError(
             f"{path}: kan ikke skrive til kvitteringsdatabasen (filen eller mappen er skrivebeskyttet). "
