@@ -23,6 +23,7 @@ Forekomst.nokkel.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 
@@ -55,3 +56,10 @@ def nokkel_prefiks(tiltak_id: str, hendelse_id: str) -> str:
 
 def nokkel(tiltak_id: str, hendelse_id: str, periode: str) -> str:
     return nokkel_prefiks(tiltak_id, hendelse_id) + periode
+
+
+# What a nøkkel and a forekomst id look like (the table above): what an imported sign-off
+# must match, so that text from a file never reaches a terminal as a key.
+_ID = r"[a-z0-9][a-z0-9_-]*\.[a-z0-9][a-z0-9_-]*\."
+NOKKEL_FORM = re.compile(_ID + r"(?:[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?|-W[0-9]{2})?|" + ENGANG + ")")
+FOREKOMST_ID_FORM = re.compile(_ID + r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -71,3 +71,23 @@ def test_publiser_says_when_the_ics_manifest_was_damaged(run, tmp_path: Path) ->
     r = run("publiser", "-o", str(mappe))
     assert r.exit_code == 0, r.output
     assert f"«{mappe / '.aarshjul-ics.json'}» er ødelagt og blir skrevet på nytt; SEQUENCE begynner på nytt." in r.stderr
+
+
+def test_an_import_with_a_key_that_is_not_a_key_is_refused(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    fil = tmp_path / "eksport.json"
+    saker = [
+        (_eksport(nokkel="pmto.evaluering.2026-03\x1b]0;tittel\x07"), "«nokkel» er ikke en nøkkel"),
+        (_eksport(nokkel="pmto.evaluering.01019012345"), "«nokkel» er ikke en nøkkel"),
+        (_eksport(forekomst_id="pmto.evaluering.2026-03-31\u202e"), "«forekomst_id» er ikke en id"),
+        (_eksport(utfort="٢٠٢٦-٠٣-٢٠"), "«utfort» er ikke en dato"),
+        (_eksport(registrert="2099-01-01T00:00:00.000000Z"), "«registrert» (2099-01-01T00:00:00.000000Z) er fram i tid"),
+        (_eksport(registrert="2026-13-01T00:00:00.000000Z"), "«registrert» er ikke et tidspunkt som finnes"),
+    ]
+    for rader, melding in saker:
+        fil.write_text(json.dumps(rader, ensure_ascii=False), encoding="utf-8")
+        r = run("kvitter", "--importer", str(fil), "--db", str(tmp_path / "k.sqlite"))
+        assert r.exit_code == 2 and melding in r.stderr, r.output
+        assert "\x1b" not in r.output and "\u202e" not in r.output
+    assert not (tmp_path / "k.sqlite").exists()
+    fil.write_text(json.dumps(_eksport()), encoding="utf-8")
+    assert run("kvitter", "--importer", str(fil), "--db", str(tmp_path / "k.sqlite")).exit_code == 0

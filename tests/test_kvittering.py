@@ -258,7 +258,7 @@ def test_import_of_a_bad_file_names_the_line(run, db: Path, tmp_path: Path) -> N
     fil = tmp_path / "feil.csv"
     fil.write_text(
         "\ufeffuid;nokkel;handling;utfort;av;merknad;lenke;forekomst_id;forekomst_dato;registrert\r\n"
-        f"{'a' * 32};pmto.evaluering.2027-03;kvittert;25.03.2027;;;;;;2027-03-25T09:00:00.000000Z\r\n",
+        f"{'a' * 32};pmto.evaluering.2027-03;kvittert;25.03.2027;;;;;;2026-03-25T09:00:00.000000Z\r\n",
         encoding="utf-8",
     )
     r = run("kvitter", "--importer", str(fil), "--db", str(db), today="05.04.2027")

@@ -124,11 +124,13 @@ def angre_cmd(
 
     Eksempel: aarshjul angre pmto.evaluering.2027-03-31
     """
+    from aarshjul.render.common import one_line
     from aarshjul.services.signoff import angre
 
     s = state(ctx)
     for k in angre(s.plan, _db(db), ider, s.today):
-        typer.echo(f"Angret kvitteringen for {k.forekomst_id or k.nokkel}.")
+        # The key may come from an older database or import: shown inert, never raw.
+        typer.echo(f"Angret kvitteringen for {one_line(k.forekomst_id or k.nokkel)}.")
 
 
 # --- status ------------------------------------------------------------------------------

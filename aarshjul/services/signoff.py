@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aarshjul.errors import UsageError, os_feil_tekst
+from aarshjul.keys import FOREKOMST_ID_FORM, NOKKEL_FORM
 from aarshjul.model import Forekomst, Kvittering, Plan
+from aarshjul.render.common import one_line
 
 if TYPE_CHECKING:
     from aarshjul.engine.followup import Oppfoelging
@@ -191,8 +193,11 @@ def importer(path: Path, fil: Path) -> tuple[Lagret, int]:
     return Lagret(nye, opprettet), lagt_til
 
 
-_UID = re.compile(r"^[0-9a-f]{32}$")
-_STEMPEL = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
+_UID = re.compile(r"[0-9a-f]{32}")
+_STEMPEL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")  # ASCII digits only
+_DATO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A sign-off registered later than this is refused: it would stay the newest event for ever.
+_KLOKKESKJEVHET = timedelta(hours=1)
 
 
 def les_eksport(fil: Path) -> list[Kvittering]:
@@ -257,19 +262,36 @@ def _kvittering(fil: Path, linje: int, rad: dict[str, Any]) -> Kvittering:
         if v is None:
             return None
         try:
+            if not _DATO.fullmatch(v):
+                raise ValueError(v)
             return date.fromisoformat(v)
         except ValueError:
-            raise UsageError(f"{hvor}: «{navn}» er ikke en dato (åååå-mm-dd): «{v}».") from None
+            raise UsageError(f"{hvor}: «{navn}» er ikke en dato (åååå-mm-dd): «{one_line(v)}».") from None
 
     uid, nokkel, handling, registrert = felt("uid"), felt("nokkel"), felt("handling"), felt("registrert")
     if uid is None or not _UID.fullmatch(uid):
         raise UsageError(f"{hvor}: «uid» mangler eller er ugyldig.")
     if not nokkel:
         raise UsageError(f"{hvor}: «nokkel» mangler.")
+    if not NOKKEL_FORM.fullmatch(nokkel):
+        raise UsageError(f"{hvor}: «nokkel» er ikke en nøkkel (som pmto.evaluering.2027-03): «{one_line(nokkel)}».")
+    forekomst_id = felt("forekomst_id")
+    if forekomst_id is not None and not FOREKOMST_ID_FORM.fullmatch(forekomst_id):
+        raise UsageError(
+            f"{hvor}: «forekomst_id» er ikke en id (som pmto.evaluering.2027-03-31): «{one_line(forekomst_id)}»."
+        )
     if handling not in (KVITTERT, ANGRET):
         raise UsageError(f"{hvor}: «handling» må være {KVITTERT} eller {ANGRET}.")
     if registrert is None or not _STEMPEL.fullmatch(registrert):
         raise UsageError(f"{hvor}: «registrert» mangler eller er ikke et tidsstempel (2027-03-25T09:00:00.000000Z).")
+    try:
+        tidspunkt = datetime.strptime(registrert, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise UsageError(f"{hvor}: «registrert» er ikke et tidspunkt som finnes: «{registrert}».") from None
+    if tidspunkt > datetime.now(timezone.utc) + _KLOKKESKJEVHET:
+        raise UsageError(
+            f"{hvor}: «registrert» ({registrert}) er fram i tid; en slik rad ville vært den nyeste for alltid."
+        )
     try:
         av, merknad = brukertekst(felt("av"), "«av»"), brukertekst(felt("merknad"), "«merknad»")
         lenke = brukertekst(felt("lenke"), "«lenke»")
@@ -277,7 +299,7 @@ def _kvittering(fil: Path, linje: int, rad: dict[str, Any]) -> Kvittering:
         raise UsageError(f"{hvor}: {e.message}") from None
     return Kvittering(
         nokkel=nokkel, handling=handling, utfort=dato("utfort"), av=av, merknad=merknad, lenke=lenke,
-        forekomst_id=felt("forekomst_id"), forekomst_dato=dato("forekomst_dato"), registrert=registrert, uid=uid,
+        forekomst_id=forekomst_id, forekomst_dato=dato("forekomst_dato"), registrert=registrert, uid=uid,
     )  # fmt: skip
 
 
