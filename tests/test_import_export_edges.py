@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 UID = "0123456789abcdef0123456789abcdef"
 
 
@@ -91,3 +93,29 @@ def test_an_import_with_a_key_that_is_not_a_key_is_refused(run, tmp_path: Path) 
     assert not (tmp_path / "k.sqlite").exists()
     fil.write_text(json.dumps(_eksport()), encoding="utf-8")
     assert run("kvitter", "--importer", str(fil), "--db", str(tmp_path / "k.sqlite")).exit_code == 0
+
+
+def test_sign_offs_dated_1900_and_2200_are_listed_by_check_without_expanding_300_years(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import aarshjul.engine.followup as followup
+
+    fil, db = tmp_path / "eksport.json", tmp_path / "k.sqlite"
+    rader = _eksport(uid="1" * 32, nokkel="gammel.frist.1900-01", forekomst_id="gammel.frist.1900-01-05",
+                     forekomst_dato="1900-01-05") + _eksport(  # fmt: skip
+        uid="2" * 32, nokkel="fjern.frist.2200-06", forekomst_id="fjern.frist.2200-06-01", forekomst_dato="2200-06-01"
+    )
+    fil.write_text(json.dumps(rader), encoding="utf-8")
+    assert run("kvitter", "--importer", str(fil), "--db", str(db)).exit_code == 0
+    vinduer = []
+    ekte = followup.expand
+
+    def tell(plan, fra, til, *args, **kw):  # type: ignore[no-untyped-def]
+        vinduer.append((fra, til))
+        return ekte(plan, fra, til, *args, **kw)
+
+    monkeypatch.setattr(followup, "expand", tell)
+    r = run("check", "--db", str(db), today="07.12.2026")
+    assert r.exit_code == 0, r.output
+    assert "gammel.frist.1900-01" in r.stdout and "fjern.frist.2200-06" in r.stdout
+    assert vinduer and max((til - fra).days for fra, til in vinduer) < 20 * 366  # the plan period and ±5 years

@@ -42,6 +42,7 @@ from aarshjul.dates import format_dato, format_skoleaar, skoleaar_start
 from aarshjul.engine.expand import expand, waiting
 from aarshjul.errors import UsageError
 from aarshjul.model import Forekomst, Kvittering, Plan, Ventende
+from aarshjul.plan.yamlnodes import AAR_MAX, AAR_MIN
 
 # How far back `next`, the digest and `status --forfalt` look for overdue deadlines.
 # Every tiltak evaluates at least yearly, so a year catches each one once.
@@ -120,24 +121,51 @@ def forfalt_tekst(dager: int) -> str:
 # --- orphans and ids ---------------------------------------------------------------
 
 
-def _alle(plan: Plan, today: date, datoer: Iterable[date] = ()) -> list[Forekomst]:
-    """Every occurrence from the plan period (or five years back) to five years ahead,
-    widened to cover `datoer` with a margin for moves within a period."""
-    margin = timedelta(days=400)
-    lo = min([plan.periode_fra or today - timedelta(days=5 * 366), today - timedelta(days=5 * 366)])
-    hi = max([plan.periode_til or today, today + timedelta(days=5 * 366)])
-    for d in datoer:
-        lo, hi = min(lo, d - margin), max(hi, d + margin)
+def _alle(plan: Plan, today: date) -> list[Forekomst]:
+    """Every occurrence from the plan period (or five years back) to five years ahead."""
+    lo, hi = _standard_vindu(plan, today)
     return expand(plan, lo, hi + timedelta(days=1))
 
 
 def foreldreloese(plan: Plan, kvitteringer: Mapping[str, Kvittering], today: date) -> list[Kvittering]:
-    """Sign-offs in force whose nokkel no occurrence of the plan has any more, by nokkel."""
+    """Sign-offs in force whose nokkel no occurrence of the plan has any more, by nokkel.
+
+    The plan is expanded around each sign-off's date, not over the span they cover: two
+    imported sign-offs dated 1900 and 2200 asked for 300 years of occurrences at once.
+    Expanding a window gives what expanding its parts gives (expand.py), so the keys are
+    the same."""
     if not kvitteringer:
         return []
-    datoer = [k.forekomst_dato for k in kvitteringer.values() if k.forekomst_dato is not None]
-    kjente = {f.nokkel for f in _alle(plan, today, datoer)}
+    margin = timedelta(days=400)
+    vinduer = [_standard_vindu(plan, today)]
+    for k in kvitteringer.values():
+        d = k.forekomst_dato
+        # No plan has an occurrence outside these years (plan/yamlnodes.py): such a
+        # sign-off matches nothing, and d ± margin could leave what `date` can hold.
+        if d is not None and AAR_MIN <= d.year <= AAR_MAX:
+            vinduer.append((d - margin, d + margin))
+    kjente: set[str] = set()
+    for lo, hi in _slaa_sammen(vinduer):
+        kjente.update(f.nokkel for f in expand(plan, lo, hi + timedelta(days=1)))
     return [k for n, k in sorted(kvitteringer.items()) if n not in kjente]
+
+
+def _standard_vindu(plan: Plan, today: date) -> tuple[date, date]:
+    """The plan period (or five years back) to five years ahead."""
+    lo = min([plan.periode_fra or today - timedelta(days=5 * 366), today - timedelta(days=5 * 366)])
+    hi = max([plan.periode_til or today, today + timedelta(days=5 * 366)])
+    return lo, hi
+
+
+def _slaa_sammen(vinduer: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Overlapping or touching windows joined, in date order."""
+    ut: list[tuple[date, date]] = []
+    for lo, hi in sorted(vinduer):
+        if ut and lo <= ut[-1][1] + timedelta(days=1):
+            ut[-1] = (ut[-1][0], max(ut[-1][1], hi))
+        else:
+            ut.append((lo, hi))
+    return ut
 
 
 _SKOLEAAR_I_ID = re.compile(r"^(?P<hendelse>.+?)[ .](?P<start>\d{4})[/-](?P<slutt>\d{2}|\d{4})$")
