@@ -374,3 +374,12 @@ def test_duties_without_dates_are_listed_for_the_virksomhet_and_the_tiltak(real)
         assert plikt.tittel in lest and rolle is not None
     tiltak = plikter[0][0]
     assert "Oppgaver uten dato" in filer[f"tiltak-{tiltak.id}.html"].decode()
+
+
+def test_the_front_page_title_is_the_plan_name_escaped_once(tmp_path: Path) -> None:
+    from aarshjul.plan.loader import load_plan
+
+    tekst = (PLANS / "mini.yaml").read_text(encoding="utf-8").replace("navn: Testplan", 'navn: "Plan & tiltak <2026>"', 1)
+    (tmp_path / "plan.yaml").write_text(tekst, encoding="utf-8")
+    side = _site(load_plan(tmp_path / "plan.yaml"), keys=("skole",))["index.html"].decode()
+    assert "<title>Plan &amp; tiltak &lt;2026&gt;</title>" in side

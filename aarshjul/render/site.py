@@ -146,7 +146,7 @@ def _index(site: Nettsted, filer: Mapping[str, bytes]) -> str:
         _ventende_seksjon(site, site.omfang[None].ventende),
         _data_seksjon(site),
     ]
-    return _page(site, f"{_plan_tittel(plan)}", deler, brodsmuler=())
+    return _page(site, plan.navn, deler, brodsmuler=())
 
 
 def _skoleaar_page(site: Nettsted, aar: int, filer: Mapping[str, bytes]) -> str:
