@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 UTENFOR = b"ikke aarshjul sitt\n"
@@ -73,3 +74,24 @@ def test_a_folder_at_a_files_name_is_refused_in_bokmaal(run, tmp_path: Path) -> 
     result = run("ics", "--alle", "-o", str(mappe))
     assert result.exit_code != 0
     assert "alle.ics» er en mappe" in result.stderr and "Traceback" not in result.output
+
+
+def test_temporary_files_a_killed_run_left_are_removed_by_the_next(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    mappe = tmp_path / "nett"
+    assert run("publiser", "-o", str(mappe)).exit_code == 0
+    gammel = time.time() - 2 * 3600
+    rester = {navn: mappe / navn for navn in (".index.html.k1ll3d_x.tmp", ".alle.ics.abcd1234.tmp",
+                                              "..aarshjul-ics.json.zz99yy88.tmp")}  # fmt: skip
+    for sti in rester.values():
+        sti.write_bytes(b"halv")
+        os.utime(sti, (gammel, gammel))
+    fersk = mappe / ".skole.ics.fresh123.tmp"  # another run may be writing it right now
+    fersk.write_bytes(b"halv")
+    fremmed = mappe / ".logo.png.abcd1234.tmp"  # not a name aarshjul writes
+    fremmed.write_bytes(b"x")
+    os.utime(fremmed, (gammel, gammel))
+    lenke = mappe / ".stil.css.lenke123.tmp"
+    lenke.symlink_to(tmp_path / "utenfor")
+    assert run("publiser", "-o", str(mappe)).exit_code == 0
+    assert not any(sti.exists() for sti in rester.values())
+    assert fersk.exists() and fremmed.exists() and lenke.is_symlink()

@@ -193,11 +193,12 @@ def skriv_ics_mappe(
     """
     from aarshjul.engine.expand import etter_baser, expand
     from aarshjul.storage.ics_manifest import MANIFEST, Manifest, dato_naa
-    from aarshjul.storage.output import ensure_folder, er_lik, write_in_folder
+    from aarshjul.storage.output import ensure_folder, er_lik, fjern_gamle_tmp, write_in_folder
 
     filnavn = ics_filnavn_alle(plan)
     forekomster = expand(plan, start, end)
     mappe = ensure_folder(ut, "Med --alle er -o en mappe.")
+    fjern_gamle_tmp(mappe, [*filnavn.values(), f"{ICS_ALLE}.ics", MANIFEST])
     manifest = Manifest.les(mappe, dato_naa(today))
     if manifest.advarsel:
         varsle(manifest.advarsel)

@@ -44,7 +44,7 @@ def publiser(
     from aarshjul.services.ics_export import ICS_ALLE, ics_filnavn, ics_stamp, ics_window, mappe_filer
     from aarshjul.storage.folder import publish_folder
     from aarshjul.storage.ics_manifest import MANIFEST, Manifest, dato_naa
-    from aarshjul.storage.output import write_in_folder
+    from aarshjul.storage.output import fjern_gamle_tmp, write_in_folder
 
     aar = skoleaar_start(today)
     # The calendars are those of `ics --alle` with its default window and DTSTAMP, and
@@ -63,6 +63,7 @@ def publiser(
     filer["plan.json"] = render_rader([Rad(f, None, (f.dato - today).days, False) for f in aaret]).encode("utf-8")
 
     resultat = publish_folder(ut, filer)
+    fjern_gamle_tmp(ut, [MANIFEST])
     ics_manifest = manifest.til_json()
     if ics_manifest != manifest.lest:  # after the files, as `ics --alle`
         write_in_folder(ut / MANIFEST, ics_manifest)

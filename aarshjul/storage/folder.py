@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aarshjul.errors import os_feil_tekst
-from aarshjul.storage.output import OutputError, ensure_folder, er_lik, write_in_folder
+from aarshjul.storage.output import OutputError, ensure_folder, er_lik, fjern_gamle_tmp, write_in_folder
 
 MANIFEST = ".aarshjul-nettside.json"
 MANIFEST_VERSJON = 1
@@ -48,6 +48,7 @@ def publish_folder(mappe: Path, filer: Mapping[str, bytes], *, siste: str = "ind
         if not _trygt_navn(navn):
             raise ValueError(f"not a plain file name: {navn!r}")
     ensure_folder(mappe, "-o må være en mappe.")
+    fjern_gamle_tmp(mappe, [*filer, MANIFEST])
     gamle = _les_manifest(mappe)
     rekkefoelge = sorted(n for n in filer if n != siste) + ([siste] if siste in filer else [])
     skrevet: list[str] = []

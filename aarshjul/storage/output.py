@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import signal
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -90,6 +92,37 @@ def er_lik(path: Path, data: bytes) -> bool:
         return False
     finally:
         os.close(fd)
+
+
+# mkstemp's names: prefix + 8 characters from [a-z0-9_] + suffix (_replace below).
+_TMP_NAVN = re.compile(r"\.(?P<navn>.+)\.[a-z0-9_]{8}\.tmp")
+# A temporary file this old is not another run's, still being written: a run killed with
+# SIGKILL (or a power cut) left it.
+_TMP_ALDER_S = 3600
+
+
+def fjern_gamle_tmp(mappe: Path, navn: Iterable[str]) -> list[str]:
+    """Remove the temporary files a killed run left for these names in a published folder
+    (regular files older than an hour, never a link); the names removed."""
+    mine = set(navn)
+    fjernet = []
+    grense = time.time() - _TMP_ALDER_S
+    try:
+        innhold = list(os.scandir(mappe))
+    except OSError:
+        return []
+    for oppf in innhold:
+        m = _TMP_NAVN.fullmatch(oppf.name)
+        if m is None or m["navn"] not in mine:
+            continue
+        try:
+            info = oppf.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and info.st_mtime < grense:
+                os.unlink(oppf.path)
+                fjernet.append(oppf.name)
+        except OSError:
+            continue
+    return fjernet
 
 
 def write_in_folder(path: Path, data: bytes) -> None:
