@@ -159,6 +159,35 @@ def _feil(path: Path, e: Exception) -> StoreError:
     return StoreError(f"{path}: feil i kvitteringsdatabasen: {e}.")
 
 
+# Marks the file as aarshjul's own (PRAGMA application_id, "AARS"): another program's SQLite
+# file named by mistake is refused before anything is written to it.
+APPLICATION_ID = 0x41415253
+
+
+def _check_ours(path: Path, con: sqlite3.Connection, versjon: int) -> bool:
+    """Whether the file holds aarshjul's sign-offs (False: an empty database, nothing yet).
+    StoreError, with the file untouched, for another program's database and for a file
+    cut short (a truncated copy read as «no sign-offs», and an export then overwrote the
+    good backup with an empty list)."""
+    app = int(con.execute("PRAGMA application_id").fetchone()[0])
+    if app not in (0, APPLICATION_ID):
+        raise StoreError(
+            f"{path}: er en SQLite-database fra et annet program, ikke aarshjuls kvitteringsdatabase. "
+            "Filen er ikke endret; velg en annen fil med --db eller AARSHJUL_DB."
+        )
+    if versjon > 0:
+        return True
+    # No schema yet: a new, empty database (maybe another aarshjul is creating it right
+    # now), unless it holds someone else's tables. Asking sqlite_master also reads the
+    # file: one cut short fails here as «skadet» instead of reading as no sign-offs.
+    if int(con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]):
+        raise StoreError(
+            f"{path}: er en SQLite-database med andre tabeller enn aarshjuls. Filen er ikke endret; "
+            "velg en annen fil med --db eller AARSHJUL_DB."
+        )
+    return False
+
+
 def _check_version(path: Path, con: sqlite3.Connection) -> int:
     versjon = int(con.execute("PRAGMA user_version").fetchone()[0])
     if versjon > SCHEMA_VERSION:
@@ -276,12 +305,15 @@ def write_transaction(path: Path) -> Iterator[Store]:
     con: sqlite3.Connection | None = None
     try:
         con = _connect(_uri(path, "rwc" if created else "rw"))
-        _check_version(path, con)  # before anything writes, even the journal mode
+        # Before anything writes, even the journal mode.
+        _check_ours(path, con, _check_version(path, con))
         _wal(con)
         con.execute("BEGIN IMMEDIATE")
         try:
             # Read again inside the lock: another process may have migrated meanwhile.
             _migrate(con, _check_version(path, con))
+            if int(con.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
+                con.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
             yield Store(path, con, created)
             con.execute("COMMIT")
         except BaseException:
@@ -328,7 +360,7 @@ def _read(path: Path) -> Iterator[sqlite3.Connection | None]:
                 con.close()
             con = _connect(_uri(path, "ro") + "&immutable=1")
             versjon = _check_version(path, con)
-        if versjon == 0:  # an empty file: no schema yet, no sign-offs
+        if not _check_ours(path, con, versjon):  # an empty file: no schema yet, no sign-offs
             yield None
             return
         yield con

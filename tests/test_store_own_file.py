@@ -1,0 +1,50 @@
+"""The sign-off store reads and writes only its own file: another program's SQLite database
+is refused untouched, and a database cut short is an error, not «no sign-offs», so an
+export never writes an empty list over a good backup."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+
+def _kvitter(run, db: Path):  # type: ignore[no-untyped-def]
+    return run("kvitter", "pmto.evaluering 2025/26", "--dato", "20.03.2026", "--db", str(db))
+
+
+def test_another_programs_database_is_refused_and_left_as_it_was(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for navn, oppsett in (("notater.sqlite", "CREATE TABLE notes(x)"), ("app.sqlite", "PRAGMA application_id = 1234")):
+        db = tmp_path / navn
+        with sqlite3.connect(db) as con:
+            con.execute(oppsett)
+            con.execute("CREATE TABLE IF NOT EXISTS t(y)")
+        foer = db.read_bytes()
+        for args in (("kvitter", "pmto.evaluering 2025/26", "--dato", "20.03.2026"), ("status",), ("next",)):
+            r = run(*args, "--db", str(db))
+            assert r.exit_code == 1, (navn, args, r.output)
+            assert "Filen er ikke endret; velg en annen fil med --db eller AARSHJUL_DB." in r.stderr
+        assert db.read_bytes() == foer and not Path(f"{db}-wal").exists()
+
+
+def test_a_truncated_database_is_an_error_and_the_backup_survives(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db, backup = tmp_path / "k.sqlite", tmp_path / "backup.json"
+    assert _kvitter(run, db).exit_code == 0
+    assert run("kvitter", "--eksport", "json", "-o", str(backup), "--db", str(db)).exit_code == 0
+    god = backup.read_bytes()
+    assert len(json.loads(god)) == 1
+    db.write_bytes(db.read_bytes()[:40])
+    r = run("kvitter", "--eksport", "json", "-o", str(backup), "--db", str(db))
+    assert r.exit_code == 1 and "Filen er ikke endret" in r.stderr, r.output
+    assert backup.read_bytes() == god
+    assert run("status", "--db", str(db)).exit_code == 1
+
+
+def test_a_new_database_is_marked_as_aarshjuls_and_an_old_one_still_reads(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "k.sqlite"
+    assert _kvitter(run, db).exit_code == 0
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA application_id").fetchone()[0] == 0x41415253
+        con.execute("PRAGMA application_id = 0")  # as a database made before the mark
+    r = run("status", "--skoleår", "2025/26", "--format", "json", "--db", str(db), today="01.04.2026")
+    assert r.exit_code == 0 and '"status": "utført"' in r.stdout
