@@ -48,3 +48,27 @@ def test_a_new_database_is_marked_as_aarshjuls_and_an_old_one_still_reads(run, t
         con.execute("PRAGMA application_id = 0")  # as a database made before the mark
     r = run("status", "--skoleår", "2025/26", "--format", "json", "--db", str(db), today="01.04.2026")
     assert r.exit_code == 0 and '"status": "utført"' in r.stdout
+
+
+def test_a_new_database_is_group_writable_and_not_world_readable_whatever_the_umask(tmp_path: Path) -> None:
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    db = tmp_path / "delt" / "k.sqlite"
+    kode = (
+        "import os, sys; os.umask(0o022); sys.argv = ['aarshjul', '--today', '01.04.2026', 'kvitter',"
+        f" 'pmto.evaluering 2025/26', '--dato', '20.03.2026', '--db', {str(db)!r}]\n"
+        "from aarshjul.cli import main; main()"
+    )
+    r = subprocess.run([sys.executable, "-c", kode], capture_output=True, text=True,
+                       env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert stat.S_IMODE(os.stat(db).st_mode) == 0o660
+    with sqlite3.connect(db) as con:  # opening keeps -wal and -shm until it closes
+        con.execute("SELECT 1 FROM kvittering").fetchall()
+        for hale in ("-wal", "-shm"):
+            assert stat.S_IMODE(os.stat(f"{db}{hale}").st_mode) == 0o660, hale

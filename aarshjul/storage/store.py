@@ -244,6 +244,27 @@ class Store:
         return added
 
 
+# A team shares one database (docs/kvitteringer.md): the group writes it, others may not
+# read the free text in «av» and «merknad». SQLite gives -wal and -shm the main file's mode.
+DB_MODUS = 0o660
+
+
+def _lag_fil(path: Path) -> None:
+    """Create the empty database file with DB_MODUS whatever the umask (with 022 the
+    first member's 0644 file shut the rest of the group out). An existing file is kept."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, DB_MODUS)
+    except FileExistsError:
+        return  # another aarshjul created it first: it migrates or we do, under the lock
+    except OSError as e:
+        raise StoreError(f"{path}: kan ikke lage kvitteringsdatabasen ({os_feil_tekst(e)}).") from None
+    try:
+        if hasattr(os, "fchmod"):  # not on Windows, where the folder's ACL decides
+            os.fchmod(fd, DB_MODUS)
+    finally:
+        os.close(fd)
+
+
 def _connect(uri: str) -> sqlite3.Connection:
     import sqlite3
 
@@ -297,6 +318,8 @@ def write_transaction(path: Path) -> Iterator[Store]:
             raise StoreError(
                 f"{path.parent}: kan ikke lage mappen til kvitteringsdatabasen ({os_feil_tekst(e)})."
             ) from None
+    if created:
+        _lag_fil(path)
     if not os.access(path.parent, os.W_OK) or (not created and not os.access(path, os.W_OK)):
         raise StoreError(
             f"{path}: kan ikke skrive til kvitteringsdatabasen (filen eller mappen er skrivebeskyttet). "
