@@ -72,3 +72,36 @@ def test_a_new_database_is_group_writable_and_not_world_readable_whatever_the_um
         con.execute("SELECT 1 FROM kvittering").fetchall()
         for hale in ("-wal", "-shm"):
             assert stat.S_IMODE(os.stat(f"{db}{hale}").st_mode) == 0o660, hale
+
+
+def test_ctrl_c_stops_a_command_waiting_for_the_lock_at_once(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Another process holds the write lock; SIGINT to a waiting `kvitter` ends it within
+    a second or two (SQLite's own wait, in C, kept Python's handler out for 30 s)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import REPO, default_signals
+
+    db = tmp_path / "k.sqlite"
+    assert _kvitter(run, db).exit_code == 0
+    laas = sqlite3.connect(db, isolation_level=None)
+    laas.execute("BEGIN IMMEDIATE")
+    try:
+        env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+        barn = subprocess.Popen(
+            [sys.executable, "-m", "aarshjul", "--today", "01.04.2026", "kvitter", "pmto.evaluering 2025/26",
+             "--dato", "21.03.2026", "--db", str(db)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=default_signals,
+        )  # fmt: skip
+        time.sleep(1.5)
+        assert barn.poll() is None  # still waiting for the lock
+        start = time.monotonic()
+        barn.send_signal(signal.SIGINT)
+        barn.communicate(timeout=20)
+        assert barn.returncode == 130 and time.monotonic() - start < 5
+    finally:
+        laas.execute("ROLLBACK")
+        laas.close()

@@ -27,11 +27,11 @@ file's header is checked, so a non-SQLite file at the path is reported and left 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from aarshjul.errors import AarshjulError, os_feil_tekst
 from aarshjul.model import ANGRET, KVITTERT, Kvittering
@@ -39,7 +39,12 @@ from aarshjul.model import ANGRET, KVITTERT, Kvittering
 if TYPE_CHECKING:
     import sqlite3
 
-BUSY_TIMEOUT_S = 30.0
+T = TypeVar("T")
+
+BUSY_TIMEOUT_S = 30.0  # how long a command waits for another's lock, in all
+# SQLite waits in C for at most this at a time; the loops below wait the rest, so Ctrl-C
+# and SIGTERM (Python handlers, run between C calls) stop a waiting command at once.
+_VENT_S = 0.1
 _HEADER = b"SQLite format 3\x00"
 
 
@@ -269,8 +274,8 @@ def _connect(uri: str) -> sqlite3.Connection:
     import sqlite3
 
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per command.
-    con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-    con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    con = sqlite3.connect(uri, uri=True, timeout=_VENT_S, isolation_level=None)
+    con.execute(f"PRAGMA busy_timeout = {int(_VENT_S * 1000)}")
     return con
 
 
@@ -293,6 +298,20 @@ def _wal(con: sqlite3.Connection) -> None:
             if "locked" not in str(e) or time.monotonic() > frist:
                 raise
             time.sleep(0.005)
+
+
+def _med_vent(fn: Callable[[], T]) -> T:
+    """fn(), tried again while another process holds the lock, for BUSY_TIMEOUT_S."""
+    import sqlite3
+    import time
+
+    frist = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            return fn()
+        except sqlite3.OperationalError as e:
+            if ("locked" not in str(e) and "busy" not in str(e)) or time.monotonic() > frist:
+                raise
 
 
 def _uri(path: Path, mode: str) -> str:
@@ -329,9 +348,9 @@ def write_transaction(path: Path) -> Iterator[Store]:
     try:
         con = _connect(_uri(path, "rwc" if created else "rw"))
         # Before anything writes, even the journal mode.
-        _check_ours(path, con, _check_version(path, con))
+        _med_vent(lambda: _check_ours(path, con, _check_version(path, con)))
         _wal(con)
-        con.execute("BEGIN IMMEDIATE")
+        _med_vent(lambda: con.execute("BEGIN IMMEDIATE"))
         try:
             # Read again inside the lock: another process may have migrated meanwhile.
             _migrate(con, _check_version(path, con))
