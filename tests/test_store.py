@@ -240,3 +240,20 @@ def test_registration_time_is_utc_and_sortable() -> None:
     k = ny_kvittering("a.b.engang", KVITTERT, None, naa=datetime(2027, 3, 25, 9, 0, tzinfo=timezone.utc))
     assert k.registrert == "2027-03-25T09:00:00.000000Z"
     assert len(k.uid) == 32
+
+
+def test_the_order_of_events_is_the_order_they_were_committed(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """kvittert, angret, kvittert committed in that order leaves the occurrence signed off,
+    even when the last sign-off was prepared before the withdrawal (it waited for the lock)."""
+    from datetime import date
+
+    from aarshjul.model import KVITTERT
+    from aarshjul.storage.store import ny_kvittering, read_gjeldende, write_transaction
+
+    db = tmp_path / "k.sqlite"
+    assert run("kvitter", "pmto.evaluering 2025/26", "--dato", "20.03.2026", "--db", str(db)).exit_code == 0
+    ventet = ny_kvittering("pmto.evaluering.2026-03", KVITTERT, date(2026, 3, 21))
+    assert run("angre", "pmto.evaluering.2026-03", "--db", str(db)).exit_code == 0
+    with write_transaction(db) as st:
+        st.append([ventet])
+    assert read_gjeldende(db)["pmto.evaluering.2026-03"].utfort == date(2026, 3, 21)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -101,15 +101,21 @@ def ny_kvittering(
     forekomst_dato: date | None = None,
     naa: datetime | None = None,
 ) -> Kvittering:
-    """A new event with a fresh uid and the registration time (UTC now unless given)."""
+    """A new event with a fresh uid. Its registration time is given (naa), or, left empty,
+    taken by Store.append inside the transaction: the order of events is the order in
+    which they were committed, not the order in which commands started waiting for the
+    lock (a kvitter that waited behind an angre came out older than it)."""
     import uuid
 
-    stamp = (naa or datetime.now(timezone.utc)).astimezone(timezone.utc)
     return Kvittering(
         nokkel=nokkel, handling=handling, utfort=utfort, av=av, merknad=merknad, lenke=lenke,
         forekomst_id=forekomst_id, forekomst_dato=forekomst_dato,
-        registrert=stamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), uid=uuid.uuid4().hex,
+        registrert=_stempel(naa.astimezone(timezone.utc)) if naa else "", uid=uuid.uuid4().hex,
     )  # fmt: skip
+
+
+def _stempel(t: datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def db_exists(path: Path) -> bool:
@@ -235,14 +241,24 @@ class Store:
         import uuid
 
         added = 0
+        siste: str | None = None
         for k in kvitteringer:
+            registrert = k.registrert
+            if not registrert:  # now, inside the lock, and after every event already stored
+                if siste is None:
+                    siste = self._con.execute("SELECT max(registrert) FROM kvittering").fetchone()[0] or ""
+                naa = datetime.now(timezone.utc)
+                if siste and _stempel(naa) <= siste:
+                    naa = datetime.strptime(siste, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+                    naa += timedelta(microseconds=1)
+                registrert = siste = _stempel(naa)
             cur = self._con.execute(
                 f"INSERT OR IGNORE INTO kvittering ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     k.uid or uuid.uuid4().hex, k.nokkel, k.handling,
                     k.utfort.isoformat() if k.utfort else None, k.av, k.merknad, k.lenke,
                     k.forekomst_id, k.forekomst_dato.isoformat() if k.forekomst_dato else None,
-                    k.registrert,
+                    registrert,
                 ),
             )  # fmt: skip
             added += cur.rowcount
