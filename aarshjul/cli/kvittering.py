@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -24,9 +24,6 @@ from aarshjul.cli.common import (
     write_output,
 )
 from aarshjul.errors import UsageError
-
-if TYPE_CHECKING:
-    pass
 
 SkoleaarOption = Annotated[
     str | None,
