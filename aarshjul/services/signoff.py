@@ -1,7 +1,7 @@
 """Sign-off and follow-up: kvitter, angre, status, rapport, export and import.
 
 The rules for what a sign-off may say (one line, no control characters, no
-fødselsnummer, not after today) live here once, so the CLI and the web app cannot
+fødselsnummer, not after today) live here once, so the CLI and a web form cannot
 differ. The store is storage/store.py (SQLite); what is done or overdue is decided by
 engine/followup.py. `felt` arguments name the field in messages: an option such as
 «--av» at the terminal, a form field in the browser.
