@@ -103,6 +103,9 @@ def test_status_marks_the_assumption_in_every_format(run, real_plan) -> None:  #
             "id: kvello.observasjon.2026-10-30") in tekst
     assert "| forfalt i 38 dager (lagt til av oss, antatt dato) | `kvello.observasjon.2026-10-30` |" in status("markdown")
     assert "forfalt i 38 dager (lagt til av oss, antatt dato)" in _tabell_bred(real_plan)
+    # A passed meeting has no detail of its own: the mark alone, not « (antatt dato)».
+    assert "| 08.09.2026 | passert | Møte | Implementering og endringsledelse – Møte i samordningsgruppa " \
+        "| antatt dato |" in status("markdown")
     rad = next(o for o in json.loads(status("json")) if o["id"] == "kvello.observasjon.2026-10-30")
     assert rad["antatt"].startswith("Fasene i det 2-årige årshjulet står i Kvello-veilederen")
     csv_rader = list(csv.DictReader(io.StringIO(status("csv").lstrip("\ufeff")), delimiter=";"))

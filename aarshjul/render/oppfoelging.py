@@ -465,7 +465,10 @@ def _ja(verdi: bool) -> str:
 
 def _med_merker(tekst: str, li: Linje) -> str:
     """"forfalt i 68 dager (antatt dato)": the row says when its date or owner is ours."""
-    return f"{tekst} ({', '.join(li.merker)})" if li.merker else tekst
+    if not li.merker:
+        return tekst
+    merker = ", ".join(li.merker)
+    return f"{tekst} ({merker})" if tekst else merker
 
 
 def _antatte(rader: Sequence[Oppfoelging]) -> list[tuple[str, str]]:
