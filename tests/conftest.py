@@ -68,6 +68,9 @@ def run(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactor
     # test that signs off would otherwise write into.
     monkeypatch.setenv("AARSHJUL_DB", str(tmp_path_factory.mktemp("db") / "ingen.sqlite"))
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # Nor the user's aarshjul.toml: a test that needs one passes --config.
+    monkeypatch.delenv("AARSHJUL_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
     runner = CliRunner()
 
     def _run(*args: str, plan: Path | str | None = None, today: str | None = "25.11.2026", **kw):

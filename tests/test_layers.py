@@ -1,5 +1,5 @@
-"""The folders are layers, and imports run one way: cli -> services -> render, storage,
-engine -> plan -> the nouns (model, keys, dates, errors). A lower layer that imports a
+"""The folders are layers, and imports run one way: cli, web -> services -> render, storage,
+engine -> plan -> the nouns (model, keys, dates, errors, files, config). A lower layer that imports a
 higher one fails here, counting imports inside functions too."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from pathlib import Path
 
 PAKKE = Path(__file__).resolve().parent.parent / "aarshjul"
 
-NOUNS = {"aarshjul", "aarshjul.model", "aarshjul.keys", "aarshjul.dates", "aarshjul.errors", "aarshjul.files"}
+NOUNS = {"aarshjul", "aarshjul.model", "aarshjul.keys", "aarshjul.dates", "aarshjul.errors", "aarshjul.files",
+         "aarshjul.config"}
 # What each layer may import from the package, besides the nouns and itself.
 MAY_IMPORT: dict[str, set[str]] = {
     "nouns": set(),
@@ -20,7 +21,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "storage": {"plan"},
     "render": {"plan", "engine"},
     "services": {"plan", "engine", "storage", "render"},
-    "cli": {"plan", "engine", "storage", "render", "services"},
+    "web": {"plan", "engine", "storage", "render", "services"},
+    "cli": {"plan", "engine", "storage", "render", "services", "web"},
 }
 
 
@@ -76,7 +78,7 @@ def test_no_layer_imports_a_higher_one() -> None:
     assert not wrong, "\n".join(wrong)
 
 
-def test_only_cli_imports_typer_and_only_storage_imports_sqlite3() -> None:
+def test_only_cli_imports_typer_only_web_flask_and_only_storage_sqlite3() -> None:
     for module, fil in _modules().items():
         tree = ast.parse(fil.read_text(encoding="utf-8"))
         imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
@@ -85,6 +87,8 @@ def test_only_cli_imports_typer_and_only_storage_imports_sqlite3() -> None:
             assert layer_of(module) == "cli", module
         if "sqlite3" in imported:
             assert module == "aarshjul.storage.store", module
+        if imported & {"flask", "flask_wtf", "werkzeug"}:
+            assert layer_of(module) == "web", module
 
 
 def test_every_registered_command_resolves() -> None:
