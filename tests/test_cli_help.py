@@ -13,6 +13,8 @@ COMMANDS = {
     "publiser": "Eksempel: aarshjul publiser -o /var/www/aarshjul",
     "ny": "Eksempel: aarshjul ny plan.yaml",
     "schema": "Eksempel: aarshjul schema > plan.schema.json",
+    "lenke": "Eksempel: aarshjul lenke --virksomhet barnehage --dager 14",
+    "serve": "Eksempel: aarshjul serve --port 8080",
 }
 
 

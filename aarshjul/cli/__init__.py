@@ -39,6 +39,8 @@ KOMMANDOER: tuple[tuple[str, str, str], ...] = (
     ("status", "kvittering", "status_cmd"),
     ("rapport", "kvittering", "rapport_cmd"),
     ("publiser", "publiser", "publiser_cmd"),
+    ("lenke", "web", "lenke_cmd"),
+    ("serve", "web", "serve_cmd"),
     ("ny", "starter", "ny_cmd"),
     ("schema", "starter", "schema_cmd"),
 )
@@ -243,7 +245,7 @@ def _global(
 
     Eksempel: aarshjul next --virksomhet barnehage
     """
-    ctx.obj = State(plan, parse_date_option(today, "--today") if today else today_in_oslo())
+    ctx.obj = State(plan, parse_date_option(today, "--today") if today else today_in_oslo(), today_fixed=bool(today))
     ctx.obj.command = ALIASER.get(ctx.invoked_subcommand or "", ctx.invoked_subcommand)
 
 

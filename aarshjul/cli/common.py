@@ -43,6 +43,7 @@ class State:
     today: date
     _plan: Plan | None = field(default=None, repr=False)
     command: str | None = None  # the subcommand, aliases resolved: exports warn about personal data
+    today_fixed: bool = False  # --today was given: a server keeps that day instead of the clock's
 
     @property
     def plan_path(self) -> Path:

@@ -137,6 +137,30 @@ def render_site(site: Nettsted) -> dict[str, bytes]:
     return filer
 
 
+def render_side(site: Nettsted, navn: str) -> bytes | None:
+    """One file of the site by its name (what `serve` shows live), or None when the site
+    has no such file. The same bytes render_site writes for it."""
+    plan = site.plan
+    if navn == STIL:
+        return STYLESHEET.encode("utf-8")
+    if navn == INDEX:
+        return _index(site, {}).encode("utf-8")
+    for aar in (site.skoleaar, site.skoleaar + 1):
+        if navn == hjul_fil(aar, None):
+            return _hjul_svg(site, aar, None)
+    if navn == skoleaar_side(site.skoleaar + 1):
+        return _skoleaar_page(site, site.skoleaar + 1, {}).encode("utf-8")
+    for key in site.virksomheter:
+        if navn == virksomhet_side(key):
+            return _virksomhet_page(site, key, {}).encode("utf-8")
+        if navn == hjul_fil(site.skoleaar, key):
+            return _hjul_svg(site, site.skoleaar, key)
+    for tiltak in plan.tiltak:
+        if navn == tiltak_side(tiltak.id):
+            return _tiltak_page(site, tiltak.id).encode("utf-8")
+    return None
+
+
 # --- the pages --------------------------------------------------------------------------
 
 
@@ -724,5 +748,24 @@ footer { margin-top: 3rem; padding-top: 1rem; padding-bottom: 2rem; border-top: 
   table.liste td { border: none; padding: .1rem 0; }
   table.liste td::before { content: attr(data-label) ": "; font-weight: 600; }
 }
+/* aarshjul serve: menus, forms and messages (the same stylesheet as the static site) */
+ul.meny { list-style: none; padding: 0; margin: 1rem 0 0; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
+form.innlogget p { margin: .5rem 0; color: #4d4d4d; }
+button { font: inherit; padding: .5rem 1rem; border: 2px solid #0b4f9c; border-radius: .25rem;
+  background: #0b4f9c; color: #ffffff; cursor: pointer; }
+button.sekundaer { background: #ffffff; color: #0b4f9c; }
+button.lenkeknapp { padding: 0; border: none; background: none; color: #0b4f9c; text-decoration: underline; }
+button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #1b1b1b; outline-offset: 2px;
+  box-shadow: 0 0 0 6px #ffdd00; }
+.felt { margin: .5rem 0; }
+.felt label { display: block; font-weight: 600; }
+.felt input, .felt select { font: inherit; padding: .35rem .5rem; border: 2px solid #4d4d4d; border-radius: .25rem;
+  width: 100%; max-width: 28rem; }
+ul.oppgaver { list-style: none; padding: 0; }
+li.oppgave { border-bottom: 1px solid #767676; padding: .5rem 0 1rem; }
+li.oppgave h3 { margin: .5rem 0 .25rem; }
+.melding { border-left: 4px solid #0b6b2e; background: #eef7f0; padding: .5rem .75rem; }
+.status-forfalt strong { color: #a4001d; }
+.status-utfort strong { color: #0b6b2e; }
 @media print { .hopp { display: none; } a { color: #000000; } }
 """

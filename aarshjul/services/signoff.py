@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -316,3 +316,59 @@ def _formelvern(tekst: str) -> str:
 
 def _uten_formelvern(tekst: str | None) -> str | None:
     return tekst[1:] if tekst and tekst.startswith("'") else tekst
+
+
+# --- a leader's own duties (the web's «Mine oppgaver») ---------------------------------
+
+MINE_DAGER = 60  # «Kommende»: this many days after the current month
+MINE_KVITTERT = 20  # «Kvittert tidligere»: the newest this many
+
+
+@dataclass(frozen=True)
+class MineOppgaver:
+    """What one virksomhet (or the admin, for all) is to sign off: overdue, this month, coming."""
+
+    forfalt: list[Oppfoelging]
+    denne_maaneden: list[Oppfoelging]
+    kommende: list[Oppfoelging]
+    # Signed off, dated before this month: the newest sign-offs first, so the latest can
+    # still be undone after it left the lists above.
+    kvittert: list[Oppfoelging] = field(default_factory=list)
+
+
+def kan_kvittere(plan: Plan, f: Forekomst, virksomhet: str) -> bool:
+    """Whether `virksomhet` may sign off `f`: it is named in its ansvar. (The one rule the
+    CLI's shortcut, the web forms and the web's 403 share.)"""
+    from aarshjul.engine.roles import rolle
+    from aarshjul.model import Rolle
+
+    return rolle(plan, f, virksomhet) is Rolle.ANSVARLIG
+
+
+def mine_oppgaver(
+    plan: Plan, virksomheter: Sequence[str] | None, i_kraft: dict[str, Kvittering], today: date
+) -> MineOppgaver:
+    """Frister, evalueringer and møter the virksomheter are responsible for (None: every
+    one, for the admin): overdue ones from the last year, this month's, and those of the
+    MINE_DAGER days after it, each with its follow-up state."""
+    from aarshjul.engine.expand import expand
+    from aarshjul.engine.followup import FORFALT_DAGER, forfalte, med_status
+
+    def egne(f: Forekomst) -> bool:
+        return virksomheter is None or any(kan_kvittere(plan, f, v) for v in virksomheter)
+
+    keys = list(virksomheter) if virksomheter is not None else None
+    forfalt = [o for o in forfalte(plan, today, i_kraft, keys) if o.forekomst is not None and egne(o.forekomst)]
+    maaned_start = today.replace(day=1)
+    neste = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+    i_maaned = [f for f in expand(plan, maaned_start, neste, keys) if egne(f) and f.type.value != "aktivitet"]
+    sett = {o.forekomst.nokkel for o in forfalt if o.forekomst is not None}
+    denne = [o for o in med_status(i_maaned, i_kraft, today) if o.forekomst is not None
+             and o.forekomst.nokkel not in sett]  # fmt: skip
+    senere = [f for f in expand(plan, neste, neste + timedelta(days=MINE_DAGER), keys)
+              if egne(f) and f.type.value != "aktivitet"]  # fmt: skip
+    tidligere = [f for f in expand(plan, today - timedelta(days=FORFALT_DAGER), maaned_start, keys)
+                 if egne(f) and f.nokkel in i_kraft]  # fmt: skip
+    kvittert = [o for o in med_status(tidligere, i_kraft, today) if o.kvittering is not None]
+    kvittert.sort(key=lambda o: o.kvittering.registrert if o.kvittering else "", reverse=True)
+    return MineOppgaver(forfalt, denne, med_status(senere, i_kraft, today), kvittert[:MINE_KVITTERT])

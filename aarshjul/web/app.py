@@ -1,0 +1,485 @@
+"""The Flask application of `aarshjul serve`.
+
+Who may do what:
+- Anyone who reaches the server reads the public pages (the static site's, live from
+  the database).
+- A personal link (`aarshjul lenke`) opens a page with a button; only pressing it (a POST
+  with a CSRF token) starts a session for that virksomhet, so a mail scanner that opens
+  the link signs nobody in. The session is a signed, HttpOnly cookie with an expiry,
+  SameSite=Lax, Secure behind https; the browser is sent on to /mine, a URL without the
+  token.
+- Behind the kommune's single sign-on, the user comes from a header set by the proxy,
+  trusted only on requests from the proxy's own address ([innlogging] in aarshjul.toml),
+  and [tilgang] maps users and groups to virksomheter and to the admin.
+- A sign-off form is shown only for what the user's virksomhet is responsible for; a
+  POST for anything else is refused (403) and nothing is written. The admin
+  (rådmannsledelsen) signs off for every unit and reads the report.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, abort, flash, g, get_flashed_messages, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BaseConverter
+from werkzeug.wrappers import Response
+
+from aarshjul.config import Oppsett
+from aarshjul.errors import AarshjulError
+from aarshjul.model import Plan
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "render" / "templates"
+# Scripts: none at all. Styles: the site's stylesheet. Frames: never (clickjacking).
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+MAKS_FEIL = 10  # failed link checks per address ...
+FEIL_VINDU_S = 600.0  # ... in this many seconds, before the address waits
+
+
+@dataclass
+class WebOppsett:
+    """What `serve` decided: where the plan and the database are, the key, the config."""
+
+    plan_path: Path
+    db_path: Path
+    noekkel: bytes
+    oppsett: Oppsett = field(default_factory=Oppsett)
+    idag: Callable[[], date] = date.today
+    secure_cookie: bool = False  # set when the public URL is https
+
+
+@dataclass(frozen=True)
+class Bruker:
+    """Who is signed in: the virksomheter they act for, admin or not, and how they came."""
+
+    navn: str  # what the page says and what a sign-off's «av» records
+    virksomheter: tuple[str, ...]
+    admin: bool
+    kilde: str  # «lenke:barnehage», «sso:ola@kommune.no»
+
+
+class _Plan:
+    """The plan, read again when its file changes (a leader edits it; the server runs on)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._merke: tuple[int, int] | None = None
+        self._plan: Plan | None = None
+
+    def hent(self) -> Plan:
+        from aarshjul.plan.loader import load_plan
+
+        st = self.path.stat()
+        merke = (st.st_mtime_ns, st.st_size)
+        with self._lock:
+            if self._plan is None or merke != self._merke:
+                self._plan = load_plan(self.path)
+                self._merke = merke
+            return self._plan
+
+
+class _Sider:
+    """The public pages for one (plan, database state, day): built when asked for, kept
+    until a sign-off, a plan edit or midnight changes what they show. Building the
+    Nettsted takes ~12 ms and a page ~7 ms on the shipped plan, so a page view served
+    from here costs a dictionary lookup (measured: bench/run.py, serve)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._noekkel: tuple[Any, ...] | None = None
+        self._nettsted: Any = None
+        self._sider: dict[str, bytes | None] = {}
+
+    def side(self, noekkel: tuple[Any, ...], lag: Callable[[], Any], navn: str) -> bytes | None:
+        from aarshjul.render.site import render_side
+
+        with self._lock:
+            if noekkel != self._noekkel:
+                self._nettsted, self._noekkel, self._sider = lag(), noekkel, {}
+            if navn not in self._sider:
+                self._sider[navn] = render_side(self._nettsted, navn)
+            return self._sider[navn]
+
+
+class _Grense:
+    """Failed link checks per client address: after MAKS_FEIL in FEIL_VINDU_S, 429."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._feil: dict[str, deque[float]] = {}
+
+    def stengt(self, adresse: str) -> bool:
+        naa = time.monotonic()
+        with self._lock:
+            q = self._feil.get(adresse)
+            while q and naa - q[0] > FEIL_VINDU_S:
+                q.popleft()
+            return q is not None and len(q) >= MAKS_FEIL
+
+    def feil(self, adresse: str) -> None:
+        with self._lock:
+            if len(self._feil) > 10_000:  # a scan from many addresses cannot grow this for ever
+                self._feil.clear()
+            self._feil.setdefault(adresse, deque()).append(time.monotonic())
+
+
+class _FilConverter(BaseConverter):
+    """A file of the site (page.html, stil.css, hjul.svg): other paths are not pages, so
+    GET /kvitter is «method not allowed», not «not found»."""
+
+    regex = r"[A-Za-z0-9_.-]+\.(?:html|css|svg)"
+
+
+def _db_merke(path: Path) -> tuple[Any, ...]:
+    """Changes when the database does (WAL mode writes the -wal file first)."""
+    merke: list[Any] = []
+    for p in (path, path.with_name(path.name + "-wal")):
+        try:
+            st = p.stat()
+            merke.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            merke.append(None)
+    return tuple(merke)
+
+
+def create_app(oppsett: WebOppsett) -> Flask:
+    from aarshjul.services.lenker import LenkeError, les_token
+    from aarshjul.services.signoff import kan_kvittere, mine_oppgaver
+
+    app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=None)
+    app.url_map.converters["fil"] = _FilConverter
+    app.config.update(
+        # Sessions and CSRF tokens are signed with a key derived from the link key, so a
+        # new key (lenke --ny-nøkkel) ends every session too.
+        SECRET_KEY=oppsett.noekkel + b"/okt",
+        SESSION_COOKIE_NAME="aarshjul_okt",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=oppsett.secure_cookie,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=oppsett.oppsett.server.oekt_timer),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        WTF_CSRF_SSL_STRICT=False,  # behind a TLS-terminating proxy the Referer check misfires
+        MAX_CONTENT_LENGTH=64 * 1024,
+    )
+    CSRFProtect(app)
+    _jinja(app)
+    plan = _Plan(oppsett.plan_path)
+    sider = _Sider()
+    grense = _Grense()
+
+    def kvitteringer() -> dict[str, Any]:
+        from aarshjul.storage.store import db_exists, read_gjeldende
+
+        return read_gjeldende(oppsett.db_path) if db_exists(oppsett.db_path) else {}
+
+    def bruker() -> Bruker | None:
+        b: Bruker | None = g.get("bruker")
+        return b
+
+    @app.before_request
+    def _hvem() -> None:
+        g.plan = plan.hent()
+        g.bruker = _sso_bruker(oppsett.oppsett, g.plan) or _okt_bruker(g.plan)
+
+    def _okt_bruker(p: Plan) -> Bruker | None:
+        if "k" not in session:
+            return None
+        admin = bool(session.get("a"))
+        v = session.get("v")
+        if not admin and (not isinstance(v, str) or v not in p.virksomheter):
+            session.clear()
+            return None
+        navn = "Rådmannsledelsen" if admin else _leder(p, v)
+        return Bruker(navn, () if admin or v is None else (v,), admin, str(session["k"]))
+
+    @app.after_request
+    def _hoder(resp: Response) -> Response:
+        resp.headers["Content-Security-Policy"] = CSP
+        resp.headers["X-Frame-Options"] = "DENY"
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        if request.endpoint not in ("side", "forside") or resp.status_code != 200:
+            resp.headers["Cache-Control"] = "no-store"
+        return resp
+
+    def vis(mal: str, status: int = 200, **kw: Any) -> tuple[str, int]:
+        p = plan.hent()
+        return render_template(mal, plan=p, bruker=bruker(), meldinger=get_flashed_messages(with_categories=True),
+                               **kw), status  # fmt: skip
+
+    def melding(status: int, tittel: str, tekst: str) -> tuple[str, int]:
+        return vis("melding.html", status, tittel=tittel, tekst=tekst)
+
+    # --- the public pages ------------------------------------------------------------
+
+    def offentlig(navn: str) -> Response:
+        from aarshjul.services.publish import lag_nettsted
+
+        p, idag = plan.hent(), oppsett.idag()
+        noekkel = (id(p), _db_merke(oppsett.db_path), idag)
+        data = sider.side(noekkel, lambda: lag_nettsted(p, idag, tuple(p.virksomheter), {}, kvitteringer()), navn)
+        if data is None:
+            abort(404)
+        typer = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
+        return Response(data, content_type=typer[Path(navn).suffix])
+
+    @app.get("/")
+    def forside() -> Response:
+        return offentlig("index.html")
+
+    @app.get("/<fil:navn>")
+    def side(navn: str) -> Response:
+        return offentlig(navn)
+
+    # --- personal links --------------------------------------------------------------
+
+    def sjekk_lenke(token: str) -> Any:
+        adresse = _klient(oppsett.oppsett)
+        if grense.stengt(adresse):
+            return None, melding(429, "For mange forsøk", "For mange ugyldige lenker fra denne adressen. "
+                                                           "Vent ti minutter og prøv igjen.")  # fmt: skip
+        try:
+            return les_token(oppsett.noekkel, token, set(plan.hent().virksomheter)), None
+        except LenkeError as e:
+            grense.feil(adresse)
+            return None, melding(400, "Lenken virker ikke", e.message)
+
+    @app.get("/lenke/<token>")
+    def lenke(token: str) -> Any:
+        innehaver, feil = sjekk_lenke(token)
+        if feil is not None:
+            return feil
+        p = plan.hent()
+        hvem = "rådmannsledelsen" if innehaver.admin else _navn(p, innehaver.virksomhet)
+        return vis("lenke.html", hvem=hvem)
+
+    @app.post("/lenke/<token>")
+    def logg_inn(token: str) -> Any:
+        innehaver, feil = sjekk_lenke(token)
+        if feil is not None:
+            return feil
+        session.clear()
+        session.permanent = True
+        session["k"] = innehaver.kilde
+        session["v"] = innehaver.virksomhet
+        session["a"] = innehaver.admin
+        return redirect(url_for("mine"), 303)
+
+    @app.post("/logg-ut")
+    def logg_ut() -> Any:
+        session.clear()
+        return redirect(url_for("forside"), 303)
+
+    # --- a leader's own duties ---------------------------------------------------------
+
+    @app.get("/mine")
+    def mine() -> Any:
+        b = bruker()
+        if b is None:
+            return melding(401, "Du er ikke logget inn",
+                           "Åpne den personlige lenken fra e-posten, og trykk på knappen der.")  # fmt: skip
+        p, idag = plan.hent(), oppsett.idag()
+        valgt = request.args.get("virksomhet") if b.admin else None
+        if valgt is not None and valgt not in p.virksomheter:
+            abort(404)
+        hvem: tuple[str, ...] | None = (valgt,) if valgt else (None if b.admin else b.virksomheter)
+        oppgaver = mine_oppgaver(p, hvem, kvitteringer(), idag)
+        tekst = "alle virksomheter" if hvem is None else ", ".join(_navn(p, v) for v in hvem) or "ingen virksomhet"
+        return vis("mine.html", oppgaver=oppgaver, idag=idag, valgt=valgt, hvem=tekst)
+
+    def skjema_forekomst(b: Bruker) -> Any:
+        """The occurrence a form names and the virksomhet it acts for; 403 when the user
+        may not sign it off (nothing is written then)."""
+        from aarshjul.engine.followup import finn_forekomst
+
+        p, idag = plan.hent(), oppsett.idag()
+        ident = (request.form.get("id") or "").strip()
+        if not ident:
+            abort(400, "Skjemaet mangler «id».")
+        try:
+            f = finn_forekomst(p, ident, idag)
+        except AarshjulError as e:
+            abort(400, e.message)
+        v = (request.form.get("virksomhet") or "").strip() or None
+        if v is not None and v not in p.virksomheter:
+            abort(400, f"Ukjent virksomhet «{v}».")
+        if not b.admin:
+            if v is not None and v not in b.virksomheter:
+                abort(403)
+            if not any(kan_kvittere(p, f, x) for x in ((v,) if v else b.virksomheter)):
+                abort(403)
+        elif v is not None and not kan_kvittere(p, f, v):
+            abort(403)
+        return p, f
+
+    @app.post("/kvitter")
+    def kvitter() -> Any:
+        from aarshjul.dates import parse_dato
+        from aarshjul.services import signoff
+
+        b = bruker()
+        if b is None:
+            abort(401)
+        p, f = skjema_forekomst(b)
+        idag = oppsett.idag()
+        tekst = (request.form.get("dato") or "").strip()
+        try:
+            dato = parse_dato(tekst) if tekst else idag
+        except ValueError as e:
+            abort(400, f"Dato: {e}.")
+        felt = {"dato": "Dato", "av": "Utført av", "merknad": "Merknad", "lenke": "Lenke"}
+        try:
+            signoff.kvitter(lambda: p, oppsett.db_path, [f.id], idag, utfort=dato, av=b.navn,
+                            merknad=request.form.get("merknad"), lenke=request.form.get("lenke") or None,
+                            felt=felt)  # fmt: skip
+        except AarshjulError as e:
+            abort(400, e.message)
+        flash(f"Utført: {f.tittel} ({f.dato:%d.%m.%Y}) er kvittert ut.", "ok")
+        return redirect(_tilbake(), 303)
+
+    @app.post("/angre")
+    def angre() -> Any:
+        from aarshjul.services import signoff
+
+        b = bruker()
+        if b is None:
+            abort(401)
+        p, f = skjema_forekomst(b)
+        try:
+            signoff.angre(lambda: p, oppsett.db_path, [f.id], oppsett.idag())
+        except AarshjulError as e:
+            abort(400, e.message)
+        flash(f"Angret: {f.tittel} ({f.dato:%d.%m.%Y}) er ikke lenger kvittert.", "ok")
+        return redirect(_tilbake(), 303)
+
+    def _tilbake() -> str:
+        v = request.form.get("tilbake_virksomhet")
+        b = bruker()
+        if b is not None and b.admin and v and v in plan.hent().virksomheter:
+            return url_for("mine", virksomhet=v)
+        return url_for("mine")
+
+    # --- rådmannsledelsen --------------------------------------------------------------
+
+    @app.get("/rapport")
+    def rapport() -> Any:
+        from aarshjul.dates import format_skoleaar, skoleaar_start
+        from aarshjul.engine.planperiode import etter_perioden
+        from aarshjul.render import oppfoelging as r
+        from aarshjul.services.signoff import oppfoelging
+
+        b = bruker()
+        if b is None or not b.admin:
+            abort(403)
+        p, idag = plan.hent(), oppsett.idag()
+        aar = skoleaar_start(idag)
+        start, slutt = date(aar, 8, 1), date(aar + 1, 8, 1)
+        rader = oppfoelging(p, start, slutt, [], kvitteringer(), idag, {"frist", "evaluering"})
+        return vis("rapport.html", tittel=f"Fellesevaluering skoleåret {format_skoleaar(aar)}",
+                   totaler=r.totaler(rader), per_tiltak=[(navn, kilde, [r.linje(p, o) for o in mine])
+                                                         for navn, kilde, mine in r.per_tiltak(p, rader)],
+                   planperiode=etter_perioden(p, start, slutt))  # fmt: skip
+
+    # --- errors, in bokmål ---------------------------------------------------------------
+
+    @app.errorhandler(CSRFError)
+    def _csrf(e: CSRFError) -> Any:
+        return melding(400, "Skjemaet kunne ikke sendes",
+                       "Skjemaet mangler en gyldig sikkerhetskode (CSRF), eller økten er utløpt. Ingenting er "
+                       "lagret. Gå tilbake, last siden på nytt og prøv igjen.")  # fmt: skip
+
+    @app.errorhandler(HTTPException)
+    def _http(e: HTTPException) -> Any:
+        tekster = {
+            400: ("Noe er feil i skjemaet", "Ingenting er lagret."),
+            401: ("Du er ikke logget inn", "Åpne den personlige lenken fra e-posten, og trykk på knappen der."),
+            403: ("Ikke tilgang", "Du kan ikke kvittere ut dette for en virksomhet som ikke er din. "
+                                  "Ingenting er lagret."),
+            404: ("Siden finnes ikke", "Sjekk adressen, eller gå til forsiden."),
+            405: ("Ikke tillatt", "Denne adressen tar bare imot skjemaer. Bruk knappene på siden."),
+            413: ("For stort skjema", "Ingenting er lagret."),
+        }  # fmt: skip
+        kode = e.code or 500
+        tittel, tekst = tekster.get(kode, ("Feil", "Noe gikk galt."))
+        if kode == 400 and e.description and not e.description.startswith("The browser"):
+            tekst = f"{e.description} {tekst}"
+        return melding(kode, tittel, tekst)
+
+    return app
+
+
+def _jinja(app: Flask) -> None:
+    """What the templates use besides the data: plan text as one inert line (the same
+    one_line every format uses, before autoescaping), and the shared wording."""
+    from aarshjul.render.common import TYPE_NAVN, antakelser, one_line, planperiode_tekst, virksomheter_tekst
+
+    app.jinja_env.filters["linje"] = one_line
+    app.jinja_env.globals.update(
+        typenavn=TYPE_NAVN,
+        planperiode_tekst=planperiode_tekst,
+        merker=lambda f: [m for m, _ in antakelser(f)],
+        ansvar=lambda f: one_line(virksomheter_tekst(g.plan, f.ansvar)),
+    )
+
+
+def _navn(plan: Plan, key: str | None) -> str:
+    v = plan.virksomheter.get(key or "")
+    return v.navn if v is not None else (key or "")
+
+
+def _leder(plan: Plan, key: str | None) -> str:
+    """What a sign-off from a personal link records as «av»: the unit's leader (a role,
+    never a person's name) and the unit."""
+    v = plan.virksomheter.get(key or "")
+    if v is None:
+        return key or ""
+    return f"{v.leder}, {v.navn}" if v.leder else v.navn
+
+
+def _fra_proxy(oppsett: Oppsett) -> bool:
+    return (request.remote_addr or "") in oppsett.server.proxy
+
+
+def _klient(oppsett: Oppsett) -> str:
+    """The client's address: the peer, or behind our own proxy the address it forwarded
+    (the last in X-Forwarded-For, the one the proxy itself added)."""
+    if _fra_proxy(oppsett):
+        videre = [x.strip() for x in request.headers.get("X-Forwarded-For", "").split(",") if x.strip()]
+        if videre:
+            return videre[-1]
+    return request.remote_addr or "?"
+
+
+def _sso_bruker(oppsett: Oppsett, plan: Plan) -> Bruker | None:
+    """The user the kommune's proxy names, when [innlogging] is configured and the request
+    comes from the proxy; None otherwise (a header from anyone else is ignored)."""
+    inn = oppsett.innlogging
+    if inn is None or not _fra_proxy(oppsett):
+        return None
+    navn = (request.headers.get(inn.bruker_header) or "").strip()
+    if not navn or len(navn) > 200:
+        return None
+    grupper = set()
+    if inn.grupper_header:
+        grupper = {x.strip() for x in (request.headers.get(inn.grupper_header) or "").split(",") if x.strip()}
+    hvem = {navn.casefold(), *(f"gruppe:{x}".casefold() for x in grupper)}
+
+    def treff(liste: tuple[str, ...]) -> bool:
+        return any(x.casefold() in hvem for x in liste)
+
+    admin = treff(oppsett.tilgang.admin)
+    virksomheter = tuple(k for k, liste in oppsett.tilgang.virksomheter.items() if k in plan.virksomheter
+                         and treff(liste))  # fmt: skip
+    return Bruker(navn, virksomheter, admin, f"sso:{navn}")

@@ -1,0 +1,236 @@
+"""`aarshjul serve` through Flask's test client: every route and every refusal.
+
+A leader with only a personal link signs off in a browser; opening a link never signs
+anyone in or off; a POST without a CSRF token, for another unit's duty or from nobody
+writes nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO
+
+pytest.importorskip("flask")
+
+from aarshjul.config import Innlogging, Oppsett, Server, Tilgang  # noqa: E402
+from aarshjul.services.lenker import lag_token  # noqa: E402
+from aarshjul.web import WebOppsett, create_app  # noqa: E402
+
+PLAN = REPO / "data" / "plan.yaml"
+NOEKKEL = b"0123456789abcdef" * 4
+IDAG = date(2026, 12, 7)
+KVELLO = "kvello.observasjon.2026-10-30"  # barnehage's, overdue on 07.12.2026
+PMTO = "pmto.evaluering.2027-03-31"  # not barnehage's
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "kvitteringer.sqlite"
+
+
+def _app(db: Path, oppsett: Oppsett | None = None, noekkel: bytes = NOEKKEL) -> Any:
+    app = create_app(WebOppsett(PLAN, db, noekkel, oppsett or Oppsett(), idag=lambda: IDAG))
+    app.testing = True
+    return app
+
+
+@pytest.fixture
+def client(db: Path) -> Any:
+    return _app(db).test_client()
+
+
+def _csrf(html: str) -> str:
+    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert m, html[:500]
+    return m.group(1)
+
+
+def _logg_inn(client: Any, virksomhet: str | None = "barnehage", *, admin: bool = False) -> str:
+    url = f"/lenke/{lag_token(NOEKKEL, virksomhet, 30, admin=admin)}"
+    side = client.get(url)
+    r = client.post(url, data={"csrf_token": _csrf(side.text)})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/mine"), r.text
+    return client.get("/mine").text
+
+
+def _rader(db: Path) -> list[Any]:
+    from aarshjul.storage.store import db_exists, read_rows
+
+    return list(read_rows(db)) if db_exists(db) else []
+
+
+# --- public pages ----------------------------------------------------------------------
+
+
+def test_public_pages_are_the_sites_with_strict_headers(client: Any) -> None:
+    r = client.get("/")
+    assert r.status_code == 200 and "<h1>Strategi- og handlingsplan for Tidlig innsats</h1>" in r.text
+    assert r.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Frame-Options"] == "DENY"
+    assert "script" not in r.headers["Content-Security-Policy"].replace("default-src", "")
+    assert client.get("/virksomhet-barnehage.html").status_code == 200
+    assert client.get("/stil.css").headers["Content-Type"].startswith("text/css")
+    ukjent = client.get("/finnes-ikke.html")
+    assert ukjent.status_code == 404 and "Siden finnes ikke" in ukjent.text
+
+
+# --- personal links ----------------------------------------------------------------------
+
+
+def test_opening_a_link_twice_signs_nobody_in(client: Any, db: Path) -> None:
+    url = f"/lenke/{lag_token(NOEKKEL, 'barnehage', 30)}"
+    for _ in range(2):
+        r = client.get(url)
+        assert r.status_code == 200 and "Logg inn som Barnehage</button>" in r.text
+        assert r.headers["Cache-Control"] == "no-store" and r.headers["Referrer-Policy"] == "no-referrer"
+    assert client.get("/mine").status_code == 401
+    assert _rader(db) == [] and not db.exists()
+
+
+def test_the_button_starts_a_session_in_a_safe_cookie(client: Any) -> None:
+    url = f"/lenke/{lag_token(NOEKKEL, 'barnehage', 30)}"
+    r = client.post(url, data={"csrf_token": _csrf(client.get(url).text)})
+    assert r.status_code == 303 and r.headers["Location"] == "/mine"
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
+    assert "lenke" not in r.headers["Location"]  # the token stays behind
+    mine = client.get("/mine").text
+    assert "Logget inn som Styrer, Barnehage." in mine
+    assert f'<input type="hidden" name="id" value="{KVELLO}">' in mine
+
+
+def test_a_post_without_csrf_token_is_refused_in_bokmaal(client: Any) -> None:
+    url = f"/lenke/{lag_token(NOEKKEL, 'barnehage', 30)}"
+    r = client.post(url)
+    assert r.status_code == 400 and "sikkerhetskode (CSRF)" in r.text and "Ingenting er" in r.text
+    assert client.get("/mine").status_code == 401
+
+
+@pytest.mark.parametrize("token", [
+    lag_token(NOEKKEL, "barnehage", 30)[:-3] + "abc",  # tampered signature
+    lag_token(b"another key" * 6, "barnehage", 30),  # signed with a key that was replaced
+    "ikke-en-lenke",
+])  # fmt: skip
+def test_a_bad_link_says_so_and_signs_nobody_in(client: Any, token: str) -> None:
+    r = client.get(f"/lenke/{token}")
+    assert r.status_code == 400 and "Lenken virker ikke" in r.text and token not in r.text
+    assert client.post(f"/lenke/{token}", data={"csrf_token": "x"}).status_code == 400
+    assert client.get("/mine").status_code == 401
+
+
+def test_an_expired_link_is_refused(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import itsdangerous.timed as timed
+
+    token = lag_token(NOEKKEL, "barnehage", 1)
+    naa = timed.time.time()
+    monkeypatch.setattr(timed.time, "time", lambda: naa + 2 * 86400)
+    r = client.get(f"/lenke/{token}")
+    assert r.status_code == 400 and "Lenken er utløpt" in r.text
+
+
+def test_failed_link_checks_are_rate_limited(client: Any) -> None:
+    for _ in range(10):
+        assert client.get("/lenke/feil").status_code == 400
+    r = client.get(f"/lenke/{lag_token(NOEKKEL, 'barnehage', 30)}")
+    assert r.status_code == 429 and "For mange" in r.text
+
+
+# --- signing off ---------------------------------------------------------------------------
+
+
+def test_a_leader_signs_off_and_undoes_their_own_duty(client: Any, db: Path) -> None:
+    mine = _logg_inn(client)
+    r = client.post("/kvitter", data={"csrf_token": _csrf(mine), "id": KVELLO, "dato": "2026-10-28",
+                                      "merknad": "Alle barna observert <b>"})  # fmt: skip
+    assert r.status_code == 303
+    (rad,) = _rader(db)
+    assert (rad["nokkel"], rad["handling"], rad["utfort"], rad["av"], rad["merknad"]) == (
+        "kvello.observasjon.2026-10", "kvittert", "2026-10-28", "Styrer, Barnehage", "Alle barna observert <b>")
+    mine = client.get("/mine").text
+    assert "er kvittert ut." in mine and "Alle barna observert &lt;b&gt;" in mine
+    assert "<strong>Utført</strong> 28.10.2026" in mine
+    r = client.post("/angre", data={"csrf_token": _csrf(mine), "id": KVELLO})
+    assert r.status_code == 303 and [x["handling"] for x in _rader(db)] == ["kvittert", "angret"]
+
+
+def test_another_units_duty_is_refused_and_recorded_nowhere(client: Any, db: Path) -> None:
+    mine = _logg_inn(client)
+    assert f'value="{PMTO}"' not in mine  # no form for it
+    r = client.post("/kvitter", data={"csrf_token": _csrf(mine), "id": PMTO})
+    assert r.status_code == 403 and "Ikke tilgang" in r.text
+    r = client.post("/kvitter", data={"csrf_token": _csrf(mine), "id": KVELLO, "virksomhet": "skole"})
+    assert r.status_code == 403
+    assert not db.exists()
+
+
+def test_refusals_write_nothing(client: Any, db: Path) -> None:
+    assert client.post("/kvitter", data={"id": KVELLO}).status_code == 400  # no session, no token
+    mine = _logg_inn(client)
+    assert client.post("/kvitter", data={"id": KVELLO}).status_code == 400  # no token
+    assert client.post("/kvitter", data={"id": KVELLO, "csrf_token": "feil"}).status_code == 400
+    r = client.get("/kvitter")
+    assert r.status_code == 405 and "Denne adressen tar bare imot skjemaer" in r.text
+    r = client.post("/kvitter", data={"csrf_token": _csrf(mine), "id": KVELLO, "dato": "2026-12-31"})
+    assert r.status_code == 400 and "er etter i dag" in r.text
+    from aarshjul.plan.privacy import er_foedselsnummer
+
+    fnr = next(f"010190{i:05d}" for i in range(100000) if er_foedselsnummer(f"010190{i:05d}"))
+    r = client.post("/kvitter", data={"csrf_token": _csrf(mine), "id": KVELLO, "merknad": f"Gjelder {fnr}"})
+    assert r.status_code == 400 and "fødselsnummer" in r.text
+    assert not db.exists()
+
+
+def test_logging_out_ends_the_session(client: Any) -> None:
+    mine = _logg_inn(client)
+    assert client.post("/logg-ut", data={"csrf_token": _csrf(mine)}).status_code == 303
+    assert client.get("/mine").status_code == 401
+
+
+def test_a_new_key_ends_every_link_and_session(db: Path) -> None:
+    gammel = _app(db).test_client()
+    _logg_inn(gammel)
+    ny = _app(db, noekkel=b"a brand new key!" * 4).test_client()
+    ny.set_cookie("aarshjul_okt", gammel.get_cookie("aarshjul_okt").value)
+    assert ny.get("/mine").status_code == 401
+    assert ny.get(f"/lenke/{lag_token(NOEKKEL, 'barnehage', 30)}").status_code == 400
+
+
+# --- rådmannsledelsen -----------------------------------------------------------------------
+
+
+def test_only_the_admin_sees_the_report_and_signs_off_for_any_unit(client: Any, db: Path) -> None:
+    _logg_inn(client)
+    assert client.get("/rapport").status_code == 403
+    admin = _app(db).test_client()
+    mine = _logg_inn(admin, None, admin=True)
+    assert "Alle virksomheter" in mine and "Logget inn som Rådmannsledelsen." in mine
+    r = admin.post("/kvitter", data={"csrf_token": _csrf(mine), "id": "pmto.evaluering.2026-03-31",
+                                     "dato": "2026-03-25"})  # fmt: skip
+    assert r.status_code == 303
+    rapport = admin.get("/rapport").text
+    assert "<h1>Fellesevaluering skoleåret 2026/27</h1>" in rapport
+    assert "Planperioden 2018–2022 sluttet 31.12.2022." in rapport
+
+
+# --- the kommune's single sign-on ---------------------------------------------------------------
+
+
+def test_single_sign_on_is_trusted_only_from_the_proxy(db: Path) -> None:
+    oppsett = Oppsett(server=Server(proxy=("127.0.0.1",)), innlogging=Innlogging("X-Forwarded-Email", "X-Forwarded-Groups"),
+                      tilgang=Tilgang(admin=("gruppe:aarshjul-admin",),
+                                      virksomheter={"barnehage": ("styrer@kommune.no",)}))  # fmt: skip
+    client = _app(db, oppsett).test_client()
+    r = client.get("/mine", headers={"X-Forwarded-Email": "styrer@kommune.no"})
+    assert r.status_code == 200 and "Logget inn som styrer@kommune.no." in r.text
+    assert f'value="{KVELLO}"' in r.text
+    fra_andre = client.get("/mine", headers={"X-Forwarded-Email": "styrer@kommune.no"},
+                           environ_base={"REMOTE_ADDR": "10.0.0.9"})  # fmt: skip
+    assert fra_andre.status_code == 401
+    admin = client.get("/rapport", headers={"X-Forwarded-Email": "rm@kommune.no",
+                                            "X-Forwarded-Groups": "ansatte, aarshjul-admin"})  # fmt: skip
+    assert admin.status_code == 200
