@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from aarshjul.dates import UKEDAGER, UKEDAGER_KORT, format_dato, iso_uke
 from aarshjul.engine.select import Rad
@@ -28,6 +29,9 @@ from aarshjul.render.common import (
     virksomhet_navn,
     virksomheter_tekst,
 )
+
+if TYPE_CHECKING:
+    from aarshjul.engine.followup import Oppfoelging
 
 ANTATT = "antatt dato"
 ANSVAR_ANTATT = "ansvar antatt"  # who is our assumption, not the plan's word
@@ -173,6 +177,15 @@ def oppfoelging_tekst(rad: Rad) -> str | None:
     return None
 
 
+def andel_tekst(plan: Plan, o: Oppfoelging | None) -> str:
+    """"3 av 5 utført, mangler: Skole D, Skole E" for a duty each owner signs off, while
+    some have and some have not ("" otherwise: all or none is what the status says)."""
+    if o is None or not o.delt or not 0 < o.antall_utfort < len(o.enheter):
+        return ""
+    mangler = ", ".join(one_line(virksomhet_navn(plan, v)) for v in o.mangler)
+    return f"{o.antall_utfort} av {len(o.enheter)} utført, mangler: {mangler}"
+
+
 def linje(plan: Plan, rad: Rad) -> Linje:
     f = rad.forekomst
     merknader = []
@@ -181,6 +194,9 @@ def linje(plan: Plan, rad: Rad) -> Linje:
         merknader.append(oppfoelging)
     elif f.type.er_frist:
         merknader.append(dager_igjen_tekst(rad.dager_igjen))
+    andel = andel_tekst(plan, rad.oppfoelging)
+    if andel:
+        merknader.append(andel)
     moved = flyttet(plan, f)
     if moved is not None:
         merknader.append(moved)
