@@ -235,6 +235,21 @@ def test_overdue_only_for_the_schools_that_have_not_signed_off_in_next_status_di
     assert csv_rad["Utført av virksomheter"] == "1 av 5" and csv_rad["Mangler"].startswith("Dalen skole, Haugen")
 
 
+def test_a_calendar_marks_it_done_for_the_virksomhet_that_signed_off(run, db: Path) -> None:
+    assert run("kvitter", PMTO_ID, "-v", "barnevern", "--dato", "25.03.2027", "--db", str(db),
+               today="25.03.2027").exit_code == 0  # fmt: skip
+
+    def summary(*args: str) -> str:
+        r = run("ics", "-o", "-", "--fra", "01.03.2027", "--til", "30.04.2027", *args, "--db", str(db),
+                today="26.03.2027")  # fmt: skip
+        assert r.exit_code == 0, r.stderr
+        return next(line for line in r.stdout.splitlines() if line.startswith("SUMMARY:Årlig evaluering av PMTO"))
+
+    assert summary("-v", "barnevern") == "SUMMARY:Årlig evaluering av PMTO (utført 25.03.2027)"
+    assert summary("-v", "skole") == "SUMMARY:Årlig evaluering av PMTO"
+    assert summary() == "SUMMARY:Årlig evaluering av PMTO"  # the whole plan's: two owners are missing
+
+
 # --- the database and its exports --------------------------------------------------------
 
 
