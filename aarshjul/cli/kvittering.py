@@ -167,9 +167,11 @@ def angre_cmd(
     ] = None,  # fmt: skip
     db: DbOption = None,
 ) -> None:
-    """Trekk tilbake den siste kvitteringen; den som gjaldt før, gjelder igjen.
+    """Trekk tilbake en kvittering.
 
-    Historikken beholdes: angringen lagres også.
+    Den siste kvitteringen trekkes tilbake, og den som gjaldt før, gjelder igjen.
+    Historikken beholdes: angringen lagres også. En oppgave som hver virksomhet
+    kvitterer for seg: --virksomhet angrer bare dens kvittering.
 
     Eksempel: aarshjul angre pmto.evaluering.2027-03-31 --virksomhet skole
     """
