@@ -87,6 +87,23 @@ def test_kvitter_without_virksomhet_signs_off_every_owner_still_missing_and_says
     assert pmto["status"] == "utført" and pmto["mangler"] == [] and pmto["for_sent"]
 
 
+def test_the_plan_known_in_every_virksomhet_is_a_frist_of_twelve_each_signs_off(run, db: Path) -> None:
+    """«Planen er kjent i alle virksomheter» (due 28.12.2018) belongs to twelve virksomheter."""
+    kjent = "implementering.kjent.2018-12-28"
+
+    def forfalt_for(v: str) -> bool:
+        r = run("status", "--forfalt", "--fra", "01.12.2018", "--til", "31.12.2018", "-v", v, "--format", "json",
+                "--db", str(db), today="07.01.2019")  # fmt: skip
+        return r.stdout != "" and kjent in [x["id"] for x in json.loads(r.stdout)]
+
+    assert run("kvitter", kjent, "-v", "nav", "--dato", "20.12.2018", "--db", str(db), today="07.01.2019").exit_code == 0
+    assert not forfalt_for("nav") and forfalt_for("lege")
+    r = run("kvitter", kjent, "--db", str(db), today="07.01.2019")
+    assert r.exit_code == 0 and r.stdout.startswith("Kvittert for 11 virksomheter: ") and "Kvittert fra før: NAV" in r.stdout
+    assert not forfalt_for("lege")
+    assert len(store.read_events(db)) == 12
+
+
 def test_a_virksomhet_that_does_not_own_it_is_refused_naming_the_owners(run, db: Path) -> None:
     r = run("kvitter", PMTO_ID, "--virksomhet", "nav", "--db", str(db), today="05.04.2027")
     assert r.exit_code == 2
