@@ -210,6 +210,8 @@ class Hendelse:
     sted: str | None = None  # where it happens (free text): ICS LOCATION
     unngaa_ferier: bool = False  # moves out of the plan's ferier (møte/aktivitet by default)
     ansvar_antatt: str | None = None  # the reason, when *who* is our assumption
+    deltakere_antatt: str | None = None  # the reason, when who *takes part* is ours
+    lagt_til: str | None = None  # the reason, when the duty itself is ours, not the plan's
     # The plan's `kvittering:` (the hendelse's own, else the tiltak's); None = by type:
     # frist and evaluering per virksomhet, møte and aktivitet once (engine/followup.py).
     kvittering: Kvitteringsform | None = None
@@ -246,6 +248,7 @@ class Tiltak:
     uten_evaluering: str | None = None  # why the tiltak has no evaluation, on purpose
     uten_dato: tuple[UtenDato, ...] = ()
     ansvar_antatt: str | None = None  # applies to hendelser/uten_dato without own ansvar
+    deltakere_antatt: str | None = None  # applies to hendelser without own deltakere
     kvittering: Kvitteringsform | None = None  # the hendelser's default (`kvittering:`)
 
 
@@ -260,6 +263,10 @@ class Plan:
     periode_til: date | None = None
     uid_domene: str = "aarshjul.invalid"
     kortnavn: str | None = None  # a short name for calendar names and headings
+    # Why the plan still produces dates after periode_til (`videreført:`), or None: then
+    # nothing is dated after it. videreført_antatt: the continuation is our assumption.
+    viderefort: str | None = None
+    viderefort_antatt: bool = False
     url: str | None = None  # where the plan itself can be read
     stengte_dager: tuple[tuple[int, int], ...] = ()  # (month, day) every year
     stengte_datoer: tuple[date, ...] = ()  # one-off closed days
@@ -305,11 +312,15 @@ class Forekomst:
     beskrivelse: str | None = None
     flyttet_fra: date | None = None  # the rule's date, when a non-working day moved it
     # Why it moved, naming every weekday skipped (workdays.Arbeidskalender.flyttet_grunn):
-    # "nyttårsdag; 31.12 er stengt etter kommunens praksis". Other reasons (school
+    # "nyttårsdag; 31.12 er stengt etter planens stengte dager". Other reasons (school
     # holidays) go into the same field: "vinterferie".
     flyttet_grunn: str | None = None
     sted: str | None = None
     ansvar_antatt: str | None = None
+    deltakere_antatt: str | None = None
+    lagt_til: str | None = None
+    # After the plan's periode_til, in a plan that is videreført (engine/expand.py).
+    etter_planperioden: bool = False
 
     @property
     def sorteringsnokkel(self) -> tuple[date, time, str]:

@@ -23,8 +23,9 @@ def test_mini_summary_and_warnings(run) -> None:
     assert out.startswith(f"Planen er gyldig: {MINI}\nTestplan – Testkommune\nPlanperiode: 01.08.2018–31.12.2022\n")
     assert "  Virksomheter:      7\n  Tiltak:            7\n  Hendelser:        11\n" in out
     assert "  Antatte datoer:    1\n  Venter på dato:    1\n" in out
-    assert "Advarsler (5):\n  - Planperioden 2018–2022 er utløpt (periode_til 31.12.2022).\n" in out
-    assert f"  - {MINI}:63: Tiltaket «Kvello» (kvello) har ingen hendelse av typen evaluering.\n" in out
+    assert ("Advarsler (5):\n  - Planperioden 2018–2022 er utløpt (periode_til 31.12.2022). Planen er videreført, "
+            "og alle utdata sier det: Testplanen gjelder til den er rullert.\n") in out
+    assert f"  - {MINI}:64: Tiltaket «Kvello» (kvello) har ingen hendelse av typen evaluering.\n" in out
     assert "venter på datoen «Kommunepsykolog-stillingen er besatt»" in out
     assert r.stderr == ""
 

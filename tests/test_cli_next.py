@@ -19,6 +19,7 @@ JSON_KEYS = {
     "deltakere", "rolle", "antatt", "kilde", "varsel",
     "slutt", "flyttet_fra", "tidlig_varsel", "dager_igjen", "nokkel",
     "antatt_grunn", "flyttet_grunn", "ansvar_antatt", "status", "utfort", "sted",
+    "deltakere_antatt", "lagt_til", "etter_planperioden",
 }  # fmt: skip
 
 
@@ -167,6 +168,9 @@ def test_json_contract(run) -> None:
         "antatt": True,
         "antatt_grunn": "Planen sier bare måned.",
         "ansvar_antatt": None,
+        "deltakere_antatt": None,
+        "lagt_til": None,
+        "etter_planperioden": True,
         "sted": None,
         "kilde": "7.11",
         "varsel": 0,
@@ -217,7 +221,9 @@ def test_table_marks_assumed_dates_with_a_footnote(run) -> None:
     assert r.exit_code == 0
     out = r.stdout
     assert out.splitlines()[0] == "25.11.2026–24.12.2026 for Skole"
-    header = out.splitlines()[1].split()
+    # The line under the heading: the test plan's period ended in 2022, and it says why it goes on.
+    assert out.splitlines()[1].startswith("Planperioden 2018–2022 sluttet 31.12.2022.")
+    header = next(line for line in out.splitlines() if line.lstrip().startswith("Uke")).split()
     assert header == ["Uke", "Dato", "Tid", "Type", "Hva", "Ansvar", "Rolle"]
     row = next(line for line in out.splitlines() if "tir 01.12.2026*" in line)
     assert row.split()[:4] == ["49", "tir", "01.12.2026*", "09:00–11:00"]

@@ -57,7 +57,7 @@ def test_json(run) -> None:
     assert [t["id"] for t in data] == ["samba", "pmto", "samordning"]
     samba = data[0]
     assert set(samba) == {"id", "navn", "kilde", "sone", "ansvar", "deltakere", "rolle", "neste", "venter_paa_dato",
-                          "uten_dato"}
+                          "uten_dato", "ansvar_antatt", "deltakere_antatt"}
     assert samba["uten_dato"] == []
     assert samba["sone"] == "gul" and samba["rolle"] == "deltar"
     assert samba["neste"]["id"] == "samba.mote.2026-12-01" and samba["neste"]["rolle"] == "deltar"

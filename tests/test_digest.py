@@ -146,6 +146,9 @@ def test_empty_week(run, update_golden: bool) -> None:
         "========================================\n"
         "Testplan · Testkommune\n"
         "\n"
+        "Planperioden 2018–2022 sluttet 31.12.2022. Datoene etter det er med fordi planen\n"
+        "er videreført: Testplanen gjelder til den er rullert.\n"
+        "\n"
         "Ingenting denne uken.\n"
     )
 
@@ -210,7 +213,7 @@ def test_deadline_of_next_week_shown_as_kommende(run) -> None:
         "    rådmannen\n"
     ) in text
     # 31.12 is a closed day by the kommune's practice, not the handlingsplan's word.
-    assert "rolle: ansvarlig ·\n    flyttet fra 31.12.2026 (stengt etter kommunens praksis)\n" in text
+    assert "rolle: ansvarlig ·\n    flyttet fra 31.12.2026 (stengt etter planens stengte dager)\n" in text
 
 
 # --- a deadline inside its lead time ----------------------------------------------------

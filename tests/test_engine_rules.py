@@ -145,4 +145,4 @@ def test_flyttet_grunn_names_every_skipped_weekday(tmp_path: Path) -> None:
     plan = make_plan(tmp_path, "- {id: f, tittel: F, type: frist, når: {dato: 01.01.2019}}")
     (f,) = expand(plan, date(2018, 12, 1), date(2019, 2, 1))
     assert (f.dato, f.flyttet_fra) == (date(2018, 12, 28), date(2019, 1, 1))
-    assert f.flyttet_grunn == "nyttårsdag; 31.12 er stengt etter kommunens praksis"
+    assert f.flyttet_grunn == "nyttårsdag; 31.12 er stengt etter planens stengte dager"

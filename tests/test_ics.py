@@ -127,7 +127,9 @@ def test_calendar_header_for_publishing(ics) -> None:
     assert str(cal["X-WR-CALNAME"]) == "Årshjul Testplan – Barnehage"
     assert str(cal["NAME"]) == "Årshjul Testplan – Barnehage"
     assert str(cal["DESCRIPTION"]) == (
-        "Hendelser for Barnehage i Testplan, Testkommune, fra 01.08.2026 til 31.07.2027."
+        "Hendelser for Barnehage i Testplan, Testkommune, fra 01.08.2026 til 31.07.2027. "
+        "Planperioden 2018–2022 sluttet 31.12.2022. Datoene etter det er med fordi planen er videreført: "
+        "Testplanen gjelder til den er rullert."
     )
     assert str(cal["X-WR-TIMEZONE"]) == "Europe/Oslo"
     assert b"\r\nX-PUBLISHED-TTL:PT12H\r\n" in data
@@ -211,6 +213,8 @@ def test_description_says_who_where_and_whether_the_date_is_certain(ics) -> None
         "Deltakere: Skole, PPT",
         "Kilde: Kapittel 7.11 i planen",
         "Datoen er antatt og må bekreftes: Planen sier bare måned.",
+        "Planperioden 2018–2022 sluttet 31.12.2022. Datoene etter det er med fordi planen er videreført: "
+        "Testplanen gjelder til den er rullert.",
     ]
     assert [str(c) for c in mote.categories] == ["Møte", "Gul sone"]
     # 28.02.2027 is a Sunday: a deadline moves to the Friday before.

@@ -364,7 +364,7 @@ def test_next_starts_with_forfalt(run, db: Path) -> None:
     run("kvitter", "samba.mote.2027-03", "--db", str(db), today="05.04.2027")  # follow-up in use
     tekst = run("next", "--virksomhet", "barnevern", "--format", "tekst", "--db", str(db), today="05.04.2027").stdout
     lines = tekst.splitlines()
-    assert lines[3] == "Forfalt"
+    assert lines[3].startswith("Planperioden 2018–2022 sluttet 31.12.2022.") and lines[5] == "Forfalt"
     i = lines.index("  onsdag 31.03.2027  PMTO – Årlig evaluering av PMTO")
     assert i < lines.index("Uke 14 (05.04.–11.04.2027)")
     assert lines[i + 1].startswith("      Evaluering · forfalt i 5 dager ·")
@@ -385,7 +385,8 @@ def test_digest_week_14_of_2027_lists_pmto_as_forfalt(run, db: Path) -> None:
     assert r.exit_code == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].startswith("Uke 14 · 5.–11. april 2027 for Barnevern")
-    assert lines[4:6] == ["Forfalt", "-------"]
+    assert lines[4].startswith("Planperioden 2018–2022 sluttet 31.12.2022.")
+    assert lines[8:10] == ["Forfalt", "-------"]
     assert "  - 31.03.2027, forfalt i 5 dager: PMTO – Årlig evaluering av PMTO" in lines
     html = run("digest", "--virksomhet", "barnevern", "--fra", "05.04.2027", "--format", "html", "--db", str(db),
                today="05.04.2027").stdout  # fmt: skip
@@ -451,7 +452,8 @@ def test_readme_session_is_real_output(run, db: Path) -> None:  # type: ignore[n
     digest = run("digest", "--virksomhet", "barnevern", "--fra", "05.04.2027", "--db", str(db), today="05.04.2027")
     linjer = digest.stdout.splitlines()
     i = linjer.index("  - 31.03.2027, forfalt i 5 dager: PMTO – Årlig evaluering av PMTO")
-    assert "\n".join(linjer[:6]) + "\n…\n" + "\n".join(linjer[i : i + 3]) + "\n…\n" in seksjon
+    hode = linjer[: linjer.index("Forfalt") + 2]  # the heading, the plan period, «Forfalt»
+    assert "\n".join(hode) + "\n…\n" + "\n".join(linjer[i : i + 3]) + "\n…\n" in seksjon
 
 
 @pytest.mark.parametrize("skriv", [

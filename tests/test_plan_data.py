@@ -77,16 +77,16 @@ def test_fellesevaluering_yearly_repeat_is_marked_as_our_choice(real_plan: Plan)
     assert "«en fellesevaluering»" in h.antatt and "gjentas hvert år" in h.antatt
 
 
-def test_frist_1_1_19_names_every_skipped_day(run) -> None:
-    """8.1.5: «Frist 1.1.19.» 01.01.2019 is nyttårsdag and 31.12 is closed by the kommune's
-    practice (not the plan's word), so the frist is Friday 28.12.2018, and both days are named."""
+def test_frist_1_1_19_moves_only_for_the_holiday(run) -> None:
+    """8.1.5: «Frist 1.1.19.» 01.01.2019 is nyttårsdag, so the frist is the working day before,
+    Monday 31.12.2018. The plan names no closed days, so none moves it further."""
     r = run("calendar", "--skoleår", "2018/19", "--format", "tekst")
     assert r.exit_code == 0, r.output
-    assert "flyttet fra 01.01.2019 (nyttårsdag; 31.12 er stengt etter kommunens praksis)" in r.stdout
-    assert "stengt dag i planen" not in r.stdout
+    assert "flyttet fra 01.01.2019 (nyttårsdag)" in r.stdout
+    assert "stengt" not in r.stdout
     r = run("calendar", "--skoleår", "2018/19", "--format", "json")
     kjent = next(o for o in json.loads(r.stdout) if o["tiltak"] == "implementering" and o["hendelse"] == "kjent")
-    assert kjent["dato"] == "2018-12-28" and kjent["flyttet_fra"] == "2019-01-01"
+    assert kjent["dato"] == "2018-12-31" and kjent["flyttet_fra"] == "2019-01-01"
 
 
 def test_waiting_date_is_said_the_way_a_leader_would(run) -> None:

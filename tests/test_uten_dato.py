@@ -89,7 +89,10 @@ def test_check_counts_duties_without_date(real_plan: Plan) -> None:
 
     summary = summarize(real_plan)
     assert summary.uten_dato == sum(len(t.uten_dato) for t in real_plan.tiltak) >= 25
-    assert summary.antatt_ansvar == 5  # the BUP/DPS meeting and four duties
+    # The BUP/DPS meeting, the foreldresamarbeid evaluation and four duties.
+    assert summary.antatt_ansvar == 6
+    # Kvello's three phases, the SAMBA invitation and the yearly fellesevaluering.
+    assert summary.lagt_til == 5
     # A tiltak with duties but no dated hendelse is not warned about a missing evaluation.
     meldinger = [w.message for w in find_warnings(real_plan, date(2026, 11, 25))]
     assert not any("Brukermedvirkning" in m or "Samarbeidende instanser" in m for m in meldinger)
@@ -102,4 +105,5 @@ def test_check_counts_duties_without_date(real_plan: Plan) -> None:
 def test_check_output_counts_duties_without_date(run) -> None:
     r = run("check")
     assert r.exit_code == 0, r.output
-    assert "  Uten dato:        28\n  Antatt ansvar:     5\n" in r.stdout
+    assert "  Uten dato:           28\n  Antatt ansvar:        6\n  Antatte deltakere:    3\n" in r.stdout
+    assert "  Lagt til av oss:      5\n" in r.stdout

@@ -212,7 +212,7 @@ def test_hostile_plan_text_is_escaped(run) -> None:
     assert all("antatt dato: Planen sier bare <måned> & 'dag'." in t for t in tips)
     assert "".join(root.find("s:title", NS).itertext()).startswith(hostile_title)
     kilde = texts(root, "source")
-    assert kilde == ["Kilde: Plan <b>fet</b> & co, Testkommune"]
+    assert kilde == ["Etter planperioden (til 31.12.2022), videreført. Kilde: Plan <b>fet</b> & co, Testkommune"]
 
 
 def test_hostile_virksomhet_name_in_the_centre(run) -> None:

@@ -246,6 +246,7 @@ def status_cmd(
     Eksempel: aarshjul status --virksomhet ppt --skoleår 2026/27
     """
     from aarshjul.engine.followup import FORFALT_DAGER, Status
+    from aarshjul.engine.planperiode import etter_perioden
     from aarshjul.render import oppfoelging as r
     from aarshjul.render.views import for_hvem
     from aarshjul.services.signoff import oppfoelging
@@ -268,17 +269,18 @@ def status_cmd(
         if not rader:
             return  # quiet: cron's `mail -E` / `ifne` sends nothing
     overskrift = f"{'Forfalt' if forfalt else 'Status'} {navn} for {for_hvem(plan, keys)}"
+    periode = etter_perioden(plan, start, end)
     if valgt == "json":
         print_text(r.render_status_json(rader))
     elif valgt == "csv":
         write_output("-", r.render_status_csv(plan, rader).encode("utf-8"))
     elif valgt == "markdown":
-        print_text(r.render_status_markdown(plan, rader, overskrift))
+        print_text(r.render_status_markdown(plan, rader, overskrift, periode))
     elif valgt == "tekst":
-        print_text(r.render_status_text(plan, rader, overskrift))
+        print_text(r.render_status_text(plan, rader, overskrift, periode))
     else:
         width, color = screen()
-        print_text(r.render_status_table(plan, rader, overskrift, width=width, color=color))
+        print_text(r.render_status_table(plan, rader, overskrift, width=width, color=color, planperiode=periode))
 
 
 def rapport_cmd(
@@ -306,6 +308,7 @@ def rapport_cmd(
 
     Eksempel: aarshjul rapport --skoleår 2026/27 --format html -o fellesevaluering.html
     """
+    from aarshjul.engine.planperiode import etter_perioden
     from aarshjul.render import oppfoelging as r
     from aarshjul.services.signoff import oppfoelging
     from aarshjul.storage.dbpath import kvitteringer_i_bruk
@@ -319,14 +322,15 @@ def rapport_cmd(
     keys = resolve_virksomheter(plan, virksomhet)
     rader = oppfoelging(plan, start, end, keys, kvitteringer_i_bruk(db) or {}, s.today, {"frist", "evaluering"})
     overskrift = f"Fellesevaluering {navn}"
+    periode = etter_perioden(plan, start, end)
     if valgt == "json":
-        tekst = r.render_rapport_json(plan, rader, start, end)
+        tekst = r.render_rapport_json(plan, rader, start, end, periode)
     elif valgt == "csv":
         tekst = r.render_rapport_csv(plan, rader)
     elif valgt == "html":
-        tekst = r.render_rapport_html(plan, rader, overskrift)
+        tekst = r.render_rapport_html(plan, rader, overskrift, periode)
     else:
-        tekst = r.render_rapport_markdown(plan, rader, overskrift)
+        tekst = r.render_rapport_markdown(plan, rader, overskrift, periode)
     write_output(output_alias or output, tekst.encode("utf-8"))
 
 

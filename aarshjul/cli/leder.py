@@ -40,7 +40,7 @@ def _vis(
     render_next and render_calendar with the same arguments; only the chosen module is
     imported (rich only for tabell), and the table also gets the screen's width/colour.
     JSON takes the rows as they come; the others get them as a list."""
-    if valgt == "json":
+    if valgt == "json":  # each row says etter_planperioden
         from aarshjul.render.json import iter_rader
 
         print_text(iter_rader(rader))
@@ -85,6 +85,7 @@ def next_cmd(
     Eksempel: aarshjul next --virksomhet barnehage --dager 14
     """
     from aarshjul.engine.expand import waiting
+    from aarshjul.engine.planperiode import etter_perioden
     from aarshjul.engine.select import iter_upcoming
     from aarshjul.storage.dbpath import kvitteringer_i_bruk
 
@@ -103,7 +104,8 @@ def next_cmd(
 
         rader = med_oppfoelging(plan, rader, kvitteringer, s.today, start, keys)
     ventende = waiting(plan, keys or None)
-    _vis(valgt, "next", plan, rader, ventende, fra=start, til=end, virksomheter=keys)
+    _vis(valgt, "next", plan, rader, ventende, fra=start, til=end, virksomheter=keys,
+         planperiode=etter_perioden(plan, start, end))  # fmt: skip
 
 
 def _kalenderaar(s: State, aar: str | None, skoleaar: str | None) -> tuple[date, str]:
@@ -140,6 +142,7 @@ def calendar_cmd(
     Eksempel: aarshjul calendar --virksomhet skole --skoleår 2026/27
     """
     from aarshjul.engine.expand import expand, waiting
+    from aarshjul.engine.planperiode import etter_perioden
     from aarshjul.engine.roles import best_rolle
     from aarshjul.engine.select import Rad
 
@@ -154,7 +157,8 @@ def calendar_cmd(
         for f in expand(plan, start, end, keys or None)
     ]
     ventende = waiting(plan, keys or None)
-    _vis(valgt, "calendar", plan, rader, ventende, tittel=tittel, start=start, virksomheter=keys)
+    _vis(valgt, "calendar", plan, rader, ventende, tittel=tittel, start=start, virksomheter=keys,
+         planperiode=etter_perioden(plan, start, end))  # fmt: skip
 
 def tiltak_cmd(ctx: typer.Context, virksomhet: VirksomhetOption = None, fmt: FormatOption = None) -> None:
     """Vis tiltakene med ansvar, kilde og neste dato.
@@ -252,9 +256,12 @@ def check_cmd(ctx: typer.Context, db: DbOption = None) -> None:
         ("Venter på dato", summary.ventende),
     ]
     # Duties without a date and guesses about who: shown when the plan has any.
-    tall += [(navn, n) for navn, n in (("Uten dato", summary.uten_dato), ("Antatt ansvar", summary.antatt_ansvar)) if n]
+    tall += [(navn, n) for navn, n in (("Uten dato", summary.uten_dato), ("Antatt ansvar", summary.antatt_ansvar),
+                                       ("Antatte deltakere", summary.antatte_deltakere),
+                                       ("Lagt til av oss", summary.lagt_til)) if n]  # fmt: skip
     lines.append("")
-    lines += [f"  {navn + ':':<16}{antall:>4}" for navn, antall in tall]
+    bredde = max(16, *(len(navn) + 2 for navn, _ in tall))
+    lines += [f"  {navn + ':':<{bredde}}{antall:>4}" for navn, antall in tall]
     lines.append("")
     if warnings:
         lines.append(f"Advarsler ({len(warnings)}):")

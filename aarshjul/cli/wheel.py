@@ -67,6 +67,7 @@ def wheel_cmd(
     Eksempel: aarshjul wheel --virksomhet barnehage -o hjul.svg
     """
     from aarshjul.engine.expand import expand, waiting
+    from aarshjul.engine.planperiode import etter_perioden
     from aarshjul.render.svg import Farge, render_svg
 
     if ut is None:
@@ -88,5 +89,6 @@ def wheel_cmd(
         virksomheter=keys,
         farge=fargevalg,
         ventende=waiting(plan, keys or None),
+        planperiode=etter_perioden(plan, hjulaar.fra, hjulaar.til),
     )
     write_output(ut, data)

@@ -28,6 +28,8 @@ class Summary:
     ventende: int  # hendelser waiting for a named date without a value
     uten_dato: int = 0  # duties without a date (tiltak: uten_dato:)
     antatt_ansvar: int = 0  # hendelser and duties whose owner is our assumption
+    lagt_til: int = 0  # hendelser the plan does not have: we added them (lagt_til)
+    antatte_deltakere: int = 0  # hendelser whose participants are our assumption
 
 
 class WarningKind(StrEnum):
@@ -57,6 +59,8 @@ def summarize(plan: Plan) -> Summary:
         uten_dato=sum(len(t.uten_dato) for t in plan.tiltak),
         antatt_ansvar=sum(1 for h in hendelser if h.ansvar_antatt is not None)
         + sum(1 for t in plan.tiltak for u in t.uten_dato if u.ansvar_antatt is not None),
+        lagt_til=sum(1 for h in hendelser if h.lagt_til is not None),
+        antatte_deltakere=sum(1 for h in hendelser if h.deltakere_antatt is not None),
     )
 
 
@@ -78,10 +82,17 @@ def _periode(plan: Plan, today: date) -> list[PlanWarning]:
     if plan.periode_til is None or plan.periode_til >= today:
         return []
     aar = f"{plan.periode_fra.year}–{plan.periode_til.year} " if plan.periode_fra else ""
-    return [PlanWarning(
-        WarningKind.PERIODE_UTLOEPT, None,
-        f"Planperioden {aar}er utløpt (periode_til {format_dato(plan.periode_til)}).",
-    )]  # fmt: skip
+    tekst = f"Planperioden {aar}er utløpt (periode_til {format_dato(plan.periode_til)})."
+    if plan.viderefort is None:
+        tekst += (
+            " Programmet lager ingen datoer etter den. Gjelder planen til den er rullert, skriv under «plan:» "
+            '«videreført: "begrunnelse"» (kommunen har bestemt det) eller «videreført_antatt: "begrunnelse"» '
+            "(en antakelse); ellers rull planen og sett ny periode_til."
+        )
+    else:
+        hvem = "videreført (antatt av oss)" if plan.viderefort_antatt else "videreført"
+        tekst += f" Planen er {hvem}, og alle utdata sier det: {plan.viderefort}"
+    return [PlanWarning(WarningKind.PERIODE_UTLOEPT, None, tekst)]
 
 
 def _mangler_evaluering(plan: Plan) -> list[PlanWarning]:

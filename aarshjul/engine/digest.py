@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from aarshjul.engine.expand import expand, waiting
+from aarshjul.engine.planperiode import Planperiode, etter_perioden
 from aarshjul.engine.roles import best_rolle
 from aarshjul.engine.select import Rad, kommende_frister
 from aarshjul.model import Kvitteringslogg, Plan, Rolle, Ventende
@@ -35,6 +36,8 @@ class Digest:
     # Overdue deadlines before the period, not signed off; only when sign-offs
     # are in use (build_digest got kvitteringer). Days are counted from the period's start.
     forfalte: tuple[Rad, ...] = ()
+    # Set when the weeks reach past the plan's period: the digest says so under its heading.
+    planperiode: Planperiode | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -100,4 +103,6 @@ def build_digest(
         frister=frister,
         ventende=ventende,
         forfalte=forfalte,
+        # The weeks, and the deadlines after them that it lists.
+        planperiode=etter_perioden(plan, start, max([slutt, *(r.forekomst.dato + timedelta(days=1) for r in frister)])),
     )

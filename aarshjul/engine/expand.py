@@ -103,7 +103,13 @@ def iter_expand(
     alle.sort(key=_draft_id)
     alle.sort(key=_draft_time)
     alle.sort(key=itemgetter(_DATO))
-    yield from map(_make, alle)
+    slutt = plan.periode_til
+    if slutt is None or not alle or alle[-1][_DATO] <= slutt:
+        yield from map(_make, alle)
+        return
+    # Only a videreført plan has drafts after its period (_Expander._datoer); they say so.
+    for u in alle:
+        yield _make(u, u[_DATO] > slutt)
 
 
 # A forekomst before it is made (iter_expand): its hendelse's template and the id prefix,
@@ -117,9 +123,10 @@ _PERIODE: Final = 3
 _ANTATT: Final = 4
 
 
-def _make(u: _Draft) -> Forekomst:
+def _make(u: _Draft, etter_planperioden: bool = False) -> Forekomst:
     """The forekomst a draft stands for: id "tiltak.hendelse.dato", nøkkel
-    "tiltak.hendelse.periode" (aarshjul/keys.py)."""
+    "tiltak.hendelse.periode" (aarshjul/keys.py); etter_planperioden when its date is
+    after the period of a videreført plan."""
     t, pre, dato, periode, antatt, flyttet_fra, grunn = u
     # The constructor: dataclasses.replace takes twice as long (~4 vs ~9 µs), once per forekomst.
     return Forekomst(
@@ -128,6 +135,7 @@ def _make(u: _Draft) -> Forekomst:
         type=t.type, ansvar=t.ansvar, deltakere=t.deltakere, kilde=t.kilde, varsel=t.varsel,
         antatt=antatt, tid=t.tid, slutt=t.slutt, sone=t.sone, beskrivelse=t.beskrivelse,
         flyttet_fra=flyttet_fra, flyttet_grunn=grunn, sted=t.sted, ansvar_antatt=t.ansvar_antatt,
+        deltakere_antatt=t.deltakere_antatt, lagt_til=t.lagt_til, etter_planperioden=etter_planperioden,
     )  # fmt: skip
 
 
@@ -275,7 +283,8 @@ class _Expander:
 
     def forekomster(self, tiltak: Tiltak, h: Hendelse, fra: date, til: date) -> list[Forekomst]:
         """The hendelse's forekomster with fra <= dato < til, by date."""
-        return [_make(u) for u in self.drafts(tiltak, h, fra, til)]
+        slutt = self.plan.periode_til
+        return [_make(u, slutt is not None and u[_DATO] > slutt) for u in self.drafts(tiltak, h, fra, til)]
 
     def drafts(self, tiltak: Tiltak, h: Hendelse, fra: date, til: date) -> list[_Draft]:
         """The hendelse's forekomster with fra <= dato < til, by date, as drafts (_make
@@ -288,6 +297,7 @@ class _Expander:
             ansvar=h.ansvar, deltakere=h.deltakere, kilde=h.kilde, varsel=h.varsel,
             antatt=h.antatt, tid=h.tid, slutt=h.slutt, sone=tiltak.sone,
             beskrivelse=h.beskrivelse, sted=h.sted, ansvar_antatt=h.ansvar_antatt,
+            deltakere_antatt=h.deltakere_antatt, lagt_til=h.lagt_til,
         )  # fmt: skip
         antatt = h.antatt
         if isinstance(h.naar, Relativ):  # each date follows a base forekomst, its antatt too
@@ -322,7 +332,10 @@ class _Expander:
         seen: set[date] = set()
         # Nothing before the plan exists unless the hendelse says so (an earlier gyldig_fra).
         start = h.gyldig_fra or self.plan.periode_fra
+        # Nothing after the plan's period unless the plan says it is continued (videreført).
         slutt = h.gyldig_til
+        if self.plan.periode_til is not None and self.plan.viderefort is None:
+            slutt = min(slutt, self.plan.periode_til) if slutt else self.plan.periode_til
         ferier = self.ferier if h.unngaa_ferier else None
         unntatt = h.unntatt_maaneder
         flytt = h.flytt

@@ -45,7 +45,7 @@ def helligdager(aar: int) -> dict[date, str]:
 
 # Closed days are the kommune's own practice (plan: stengte_dager), never the handlingsplan's
 # word: the wording says so.
-STENGT = "stengt etter kommunens praksis"
+STENGT = "stengt etter planens stengte dager"
 
 
 class Arbeidskalender:
@@ -80,7 +80,7 @@ class Arbeidskalender:
 
     def flyttet_grunn(self, raw: date, final: date) -> str:
         """Why a date moved from raw to final, naming every weekday that was skipped:
-        "nyttårsdag; 31.12 er stengt etter kommunens praksis" (01.01.2019 -> 28.12.2018).
+        "nyttårsdag; 31.12 er stengt etter planens stengte dager" (01.01.2019 -> 28.12.2018).
 
         Plain weekend days in between are not named: a reader knows them.
         """

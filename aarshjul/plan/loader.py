@@ -50,8 +50,8 @@ MAX_STENGTE = 40  # keeps a run of closed days well inside expand.MARGIN
 _TOP_KEYS = ("plan", "virksomheter", "datoer", "tiltak")
 _TOP_REQUIRED = ("plan", "virksomheter", "tiltak")
 _PLAN_KEYS = (
-    "navn", "kommune", "kortnavn", "url", "periode_fra", "periode_til", "uid_domene", "stengte_dager",
-    "ferier", "ferier_fil",
+    "navn", "kommune", "kortnavn", "url", "periode_fra", "periode_til", "videreført", "videreført_antatt",
+    "uid_domene", "stengte_dager", "ferier", "ferier_fil",
 )  # fmt: skip
 _PLAN_REQUIRED = ("navn", "kommune")
 _VIRKSOMHET_KEYS = ("navn", "aliaser", "leder", "ekstern", "medlemmer", "kvittering")
@@ -59,7 +59,7 @@ _VIRKSOMHET_REQUIRED = ("navn",)
 _DATO_KEYS = ("navn", "dato")
 _TILTAK_KEYS = (
     "id", "navn", "kilde", "sone", "beskrivelse", "ansvar", "deltakere", "hendelser", "uten_evaluering",
-    "uten_dato", "ansvar_antatt", "kvittering",
+    "uten_dato", "ansvar_antatt", "deltakere_antatt", "kvittering",
 )  # fmt: skip
 _TILTAK_REQUIRED = ("id", "navn", "kilde", "ansvar")  # and hendelser or uten_dato
 # A duty without a date: shown by `tiltak`, counted by `check`, never expanded.
@@ -68,7 +68,7 @@ _UTEN_DATO_REQUIRED = ("id", "tittel")
 _HENDELSE_KEYS = (
     "id", "tittel", "type", "når", "antatt", "tid", "varsel", "flytt", "ansvar", "deltakere",
     "kilde", "beskrivelse", "gyldig_fra", "gyldig_til", "minimum_per_år", "sted", "unngå_ferier",
-    "ansvar_antatt", "kvittering",
+    "ansvar_antatt", "deltakere_antatt", "lagt_til", "kvittering",
 )  # fmt: skip
 _FERIE_KEYS = ("navn", "fra", "til", "uker")
 _FERIE_REQUIRED = ("navn",)
@@ -137,6 +137,7 @@ class _Builder:
             head["periode_fra"] = w.dato(m["periode_fra"], "plan.periode_fra")
         if "periode_til" in m:
             head["periode_til"] = w.dato(m["periode_til"], "plan.periode_til")
+        self._viderefort(m, head)
         if "uid_domene" in m:
             domene = w.text(m["uid_domene"], "plan.uid_domene")
             if domene is not None and not re.match(r"^[A-Za-z0-9.-]+$", domene):
@@ -163,6 +164,21 @@ class _Builder:
         if head["navn"] is None or head["kommune"] is None:
             return None
         return head
+
+    def _viderefort(self, m: dict[str, yaml.Node], head: dict[str, Any]) -> None:
+        """plan.videreført / plan.videreført_antatt: why dates go on after periode_til."""
+        w = self.w
+        if "videreført" in m and "videreført_antatt" in m:
+            w.error(m["videreført_antatt"], "plan: skriv enten «videreført» (kommunen har bestemt det) eller "
+                                            "«videreført_antatt» (vår antakelse), ikke begge.")  # fmt: skip
+            return
+        for key in ("videreført", "videreført_antatt"):
+            if key in m:
+                grunn = w.text(m[key], f"plan.{key}")
+                if grunn is not None and "periode_til" not in m:
+                    w.error(m[key], f"plan.{key} forutsetter periode_til: skriv når planperioden slutter.")
+                elif grunn is not None:
+                    head["viderefort"], head["viderefort_antatt"] = grunn, key == "videreført_antatt"
 
     def _stengte_dager(self, node: yaml.Node) -> tuple[tuple[tuple[int, int], ...], tuple[date, ...]]:
         """plan.stengte_dager: yearly days (24.12) and single dates (27.12.2027)."""
@@ -355,6 +371,9 @@ class _Builder:
         if "ansvar" in m and not ansvar and isinstance(m["ansvar"], yaml.SequenceNode):
             w.error(m["ansvar"], f"{what}: ansvar kan ikke være tom.")
         ansvar_antatt = w.text(m["ansvar_antatt"], f"{what}: ansvar_antatt") if "ansvar_antatt" in m else None
+        deltakere_antatt = (
+            w.text(m["deltakere_antatt"], f"{what}: deltakere_antatt") if "deltakere_antatt" in m else None
+        )
         kvittering = self._enum(m["kvittering"], Kvitteringsform, f"{what}: kvittering") \
             if "kvittering" in m else None  # fmt: skip
         hendelser: list[Hendelse] = []
@@ -366,7 +385,8 @@ class _Builder:
             if not items and isinstance(m["hendelser"], yaml.SequenceNode) and "uten_dato" not in m:
                 w.error(m["hendelser"], f"{what} har ingen hendelser.")
             for item in items:
-                h = self._hendelse(item, tid or "?", what, ansvar, deltakere, kilde or "", ansvar_antatt, kvittering)
+                h = self._hendelse(item, tid or "?", what, ansvar, deltakere, kilde or "", ansvar_antatt,
+                                   deltakere_antatt, kvittering)  # fmt: skip
                 if h is None:
                     continue
                 if h.id in seen:
@@ -385,7 +405,8 @@ class _Builder:
         assert tid is not None and navn is not None and kilde is not None
         return Tiltak(tid, navn, kilde, ansvar, deltakere, tuple(hendelser), sone, beskrivelse,
                       node.start_mark.line + 1, uten_dato=uten_dato, ansvar_antatt=ansvar_antatt,
-                      uten_evaluering=uten_evaluering, kvittering=kvittering)  # fmt: skip
+                      uten_evaluering=uten_evaluering, deltakere_antatt=deltakere_antatt,
+                      kvittering=kvittering)  # fmt: skip
 
     def _uten_dato(
         self,
@@ -448,6 +469,7 @@ class _Builder:
         deltakere: tuple[str, ...],
         kilde: str,
         ansvar_antatt: str | None = None,
+        deltakere_antatt: str | None = None,
         kvittering: Kvitteringsform | None = None,
     ) -> Hendelse | None:
         w = self.w
@@ -484,6 +506,12 @@ class _Builder:
             ansvar_antatt = w.text(m["ansvar_antatt"], f"{what}: ansvar_antatt")
         elif "ansvar" in m:
             ansvar_antatt = None
+        # The same for who takes part; a duty we added says why (lagt_til).
+        if "deltakere_antatt" in m:
+            deltakere_antatt = w.text(m["deltakere_antatt"], f"{what}: deltakere_antatt")
+        elif "deltakere" in m:
+            deltakere_antatt = None
+        lagt_til = w.text(m["lagt_til"], f"{what}: lagt_til") if "lagt_til" in m else None
         own_kilde = w.text(m["kilde"], f"{what}: kilde") if "kilde" in m else kilde
         beskrivelse = w.text(m["beskrivelse"], f"{what}: beskrivelse") if "beskrivelse" in m else None
         gyldig_fra = w.dato(m["gyldig_fra"], f"{what}: gyldig_fra") if "gyldig_fra" in m else None
@@ -507,7 +535,8 @@ class _Builder:
             kilde=own_kilde, varsel=varsel, flytt=flytt, antatt=antatt, tid=tid, slutt=slutt,
             beskrivelse=beskrivelse, gyldig_fra=gyldig_fra, gyldig_til=gyldig_til,
             unntatt_maaneder=unntatt, minimum_per_aar=minimum, linje=node.start_mark.line + 1,
-            sted=sted, unngaa_ferier=unngaa, ansvar_antatt=ansvar_antatt, kvittering=kvittering,
+            sted=sted, unngaa_ferier=unngaa, ansvar_antatt=ansvar_antatt,
+            deltakere_antatt=deltakere_antatt, lagt_til=lagt_til, kvittering=kvittering,
         )  # fmt: skip
 
 

@@ -55,7 +55,7 @@ _REFS = _tekst_liste(_ID)
 
 _PLAN = {
     "navn": _TEKST, "kommune": _TEKST, "kortnavn": _TEKST, "url": _TEKST,
-    "periode_fra": _DATO, "periode_til": _DATO,
+    "periode_fra": _DATO, "periode_til": _DATO, "videreført": _TEKST, "videreført_antatt": _TEKST,
     "uid_domene": {"type": "string", "pattern": r"^[A-Za-z0-9.-]+$"},
     "stengte_dager": _tekst_liste({"type": "string"}),
     "ferier": {"type": "array", "items": {"$ref": "#/$defs/ferie"}},
@@ -71,7 +71,7 @@ _TILTAK = {
     "sone": {"enum": _verdier([s.value for s in Sone])}, "beskrivelse": _TEKST,
     "ansvar": _REFS, "deltakere": _REFS,
     "hendelser": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/hendelse"}},
-    "uten_evaluering": _TEKST, "kvittering": _KVITTERING,
+    "uten_evaluering": _TEKST, "ansvar_antatt": _TEKST, "deltakere_antatt": _TEKST, "kvittering": _KVITTERING,
 }  # fmt: skip
 _HENDELSE = {
     "id": _ID, "tittel": _TEKST, "type": {"enum": _verdier([t.value for t in HendelseType])},
@@ -82,7 +82,8 @@ _HENDELSE = {
     "ansvar": _REFS, "deltakere": _REFS, "kilde": {"type": ["string", "number"]}, "beskrivelse": _TEKST,
     "gyldig_fra": _DATO, "gyldig_til": _DATO,
     "minimum_per_år": {"type": "integer", "minimum": 1, "maximum": 366},
-    "sted": _TEKST, "unngå_ferier": _JA_NEI, "ansvar_antatt": _TEKST, "kvittering": _KVITTERING,
+    "sted": _TEKST, "unngå_ferier": _JA_NEI, "ansvar_antatt": _TEKST,
+    "deltakere_antatt": _TEKST, "lagt_til": _TEKST, "kvittering": _KVITTERING,
 }  # fmt: skip
 _NAAR = {
     "måneder": _MAANEDER, "innen_utgangen_av": _MAANEDER, "unntatt_måneder": _MAANEDER,

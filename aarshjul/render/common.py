@@ -6,9 +6,13 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date, time
 from functools import cache
+from typing import TYPE_CHECKING
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato
 from aarshjul.model import Forekomst, HendelseType, Plan, Rolle, Ventende
+
+if TYPE_CHECKING:
+    from aarshjul.engine.planperiode import Planperiode
 
 # What plan text must never carry into any output, one list for every format:
 # - C0/C1 control characters other than newline and tab: they move the cursor, change
@@ -140,8 +144,59 @@ def hva(f: Forekomst) -> str:
     return f"{one_line(f.tiltak_navn)} – {one_line(f.tittel)}"
 
 
+# The marks for what the plan does not say, the same words in every format. Each has its
+# reason in the plan (antatt, ansvar_antatt, deltakere_antatt, lagt_til).
+LAGT_TIL = "lagt til av oss"  # the duty itself is ours
+ANTATT_DATO = "antatt dato"
+ANSVAR_ANTATT = "ansvar antatt"
+DELTAKERE_ANTATT = "deltakere antatt"
+
+
+def antakelser(f: Forekomst) -> list[tuple[str, str]]:
+    """(mark, reason as one line) for each thing about f that is ours, not the plan's:
+    the duty itself, its date, who is responsible, who takes part."""
+    return [
+        (merke, one_line(grunn))
+        for merke, grunn in (
+            (LAGT_TIL, f.lagt_til), (ANTATT_DATO, f.antatt),
+            (ANSVAR_ANTATT, f.ansvar_antatt), (DELTAKERE_ANTATT, f.deltakere_antatt),
+        )
+        if grunn is not None
+    ]  # fmt: skip
+
+
+def andre_antakelser(f: Forekomst) -> list[str]:
+    """The marks other than «antatt dato», which formats show beside the date."""
+    return [merke for merke, _ in antakelser(f) if merke != ANTATT_DATO]
+
+
+def planperiode_tekst(p: Planperiode) -> str:
+    """The one line an output shows when it reaches past the plan's period:
+    "Planperioden 2018–2022 sluttet 31.12.2022. Datoene etter det er med fordi planen er
+    videreført (antatt): …"."""
+    aar = f" {p.fra.year}–{p.slutt.year}" if p.fra is not None and p.fra.year != p.slutt.year else ""
+    slutt = format_dato(p.slutt)
+    if p.viderefort is None:
+        return (f"Planperioden{aar} sluttet {slutt}. Planen er ikke videreført, så ingenting "
+                f"etter {slutt} er tatt med.")  # fmt: skip
+    grunn = one_line(p.viderefort)
+    if grunn and grunn[-1] not in ".!?…":
+        grunn += "."
+    merke = "videreført (antatt av oss)" if p.antatt else "videreført"
+    return f"Planperioden{aar} sluttet {slutt}. Datoene etter det er med fordi planen er {merke}: {grunn}"
+
+
+def planperiode_kort(p: Planperiode) -> str:
+    """"Etter planperioden (til 31.12.2022), videreført (antatt av oss).": for a picture's
+    source line, where the whole sentence does not fit."""
+    slutt = format_dato(p.slutt)
+    if p.viderefort is None:
+        return f"Planperioden sluttet {slutt}; ikke videreført."
+    return f"Etter planperioden (til {slutt}), videreført{' (antatt av oss)' if p.antatt else ''}."
+
+
 def flyttet_tekst(f: Forekomst) -> str | None:
-    """"flyttet fra 01.01.2019 (nyttårsdag; 31.12 er stengt etter kommunens praksis)"."""
+    """"flyttet fra 01.01.2019 (nyttårsdag; 31.12 er stengt etter planens stengte dager)"."""
     if f.flyttet_fra is None:
         return None
     grunn = f" ({one_line(f.flyttet_grunn)})" if f.flyttet_grunn else ""

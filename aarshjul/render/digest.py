@@ -24,13 +24,16 @@ from aarshjul.engine.digest import Digest
 from aarshjul.engine.select import Rad
 from aarshjul.model import Rolle, Ventende
 from aarshjul.render.common import (
+    ANTATT_DATO,
     ROLLE_NAVN,
     TYPE_NAVN,
+    andre_antakelser,
     dager_igjen_tekst,
     flyttet_tekst,
     klokke,
     markdown_inert,
     one_line,
+    planperiode_tekst,
     sted_tekst,
     ventende_naar,
     virksomhet_navn,
@@ -39,8 +42,8 @@ from aarshjul.render.common import (
 
 FORMATER = ("tekst", "markdown", "html")
 WIDTH = 80
-ANTATT_MERKE = "antatt dato – må bekreftes"
-ANSVAR_ANTATT_MERKE = "ansvar antatt – må bekreftes"
+MAA_BEKREFTES = " – må bekreftes"
+ANTATT_MERKE = ANTATT_DATO + MAA_BEKREFTES
 
 
 def render(digest: Digest, fmt: str) -> str:
@@ -96,6 +99,11 @@ def undertittel(d: Digest) -> str:
     return f"{one_line(d.plan.navn)} · {one_line(d.plan.kommune)}"
 
 
+def planperiode(d: Digest) -> str | None:
+    """The line under the heading when the weeks reach past the plan's period."""
+    return planperiode_tekst(d.planperiode) if d.planperiode is not None else None
+
+
 def dag_tekst(d: Digest, dag: date) -> str:
     """"Tirsdag 1. desember"; with the year when the period spans New Year."""
     t = f"{UKEDAGER[dag.weekday()].capitalize()} {_dag_maaned(dag)}"
@@ -134,8 +142,7 @@ def _detaljer(d: Digest, rad: Rad) -> list[str]:
         deler.append(f"rolle: {ROLLE_NAVN[rad.rolle]}")
     if f.antatt is not None:
         deler.append(f"({ANTATT_MERKE})")
-    if f.ansvar_antatt is not None:
-        deler.append(f"({ANSVAR_ANTATT_MERKE})")
+    deler += [f"({merke}{MAA_BEKREFTES})" for merke in andre_antakelser(f)]
     flyttet = flyttet_tekst(f)
     if flyttet is not None:
         deler.append(flyttet)
@@ -218,6 +225,8 @@ def render_text(d: Digest) -> str:
     """Plain text for a mail client: no ANSI, no line longer than 80 characters."""
     head = _wrap(tittel(d), "", "")
     lines = [*head, "=" * max(len(h) for h in head), *_wrap(undertittel(d), "", ""), ""]
+    if (periode := planperiode(d)) is not None:
+        lines += [*_wrap(periode, "", ""), ""]
     if d.forfalte:
         lines += [FORFALT, "-" * len(FORFALT)]
         for rad in d.forfalte:
@@ -275,6 +284,8 @@ def render_markdown(d: Digest) -> str:
     # tittel() and undertittel() already went through one_line; md_escape is idempotent
     # on our own wording (no special characters there), so escaping the whole is safe.
     lines = [f"## {md_escape(tittel(d))}", "", f"*{md_escape(undertittel(d))}*", ""]
+    if (periode := planperiode(d)) is not None:
+        lines += [md_escape(periode), ""]
     if d.forfalte:
         lines += [f"### {FORFALT}", ""]
         for rad in d.forfalte:
@@ -310,10 +321,16 @@ def render_markdown(d: Digest) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _er_merke(del_: str) -> bool:
+    """A mark we wrote ("(ansvar antatt – må bekreftes)"), shown in italics. Every other
+    detail starts with our own word ("Møte", "ansvar:", "flyttet fra"), never "("."""
+    return del_.startswith("(") and del_.endswith(f"{MAA_BEKREFTES})")
+
+
 def _md_detaljer(deler: list[str]) -> str:
     out = []
     for del_ in deler:
-        if del_ in (f"({ANTATT_MERKE})", f"({ANSVAR_ANTATT_MERKE})"):
+        if _er_merke(del_):
             out.append(f"*{del_[1:-1]}*")
         else:
             out.append(md_escape(del_))
@@ -359,6 +376,8 @@ def render_html(d: Digest) -> str:
         f'<h1 style="{s["h1"]}">{heading}</h1>',
         f'<p style="{s["sub"]}">{h(undertittel(d))}</p>',
     ]
+    if (periode := planperiode(d)) is not None:
+        out.append(f'<p style="{s["sub"]}">{h(periode)}</p>')
     if d.forfalte:
         out += [f'<h2 style="{s["h2"]}">{FORFALT}</h2>', f'<ul style="{s["ul"]}">']
         for rad in d.forfalte:
@@ -407,7 +426,7 @@ def render_html(d: Digest) -> str:
 def _html_detaljer(deler: list[str]) -> str:
     out = []
     for del_ in deler:
-        if del_ in (f"({ANTATT_MERKE})", f"({ANSVAR_ANTATT_MERKE})"):
+        if _er_merke(del_):
             out.append(f'<span style="{_STYLE["antatt"]}">{del_[1:-1]}</span>')
         else:
             out.append(h(del_))

@@ -51,12 +51,14 @@ from icalendar.caselessdict import canonsort_keys
 
 from aarshjul import __version__
 from aarshjul.dates import format_dato
+from aarshjul.engine.planperiode import etter_perioden, planperiode
 from aarshjul.model import Forekomst, HendelseType, Plan, Relativ
 from aarshjul.render.common import (
     TYPE_NAVN,
     flyttet_tekst,
     kilde_tekst,
     one_line,
+    planperiode_tekst,
     sanitize,
     virksomhet_navn,
 )
@@ -271,10 +273,12 @@ def kalenderbeskrivelse(plan: Plan, hvem: str | None, fra: date, til: date) -> s
     """The calendar's DESCRIPTION: which plan, for whom, which period ([fra, til))."""
     om = f" for {one_line(hvem)}" if hvem else ""
     siste = til - timedelta(days=1)
-    return (
+    tekst = (
         f"Hendelser{om} i {one_line(plan.navn)}, {one_line(plan.kommune)}, "
         f"fra {format_dato(fra)} til {format_dato(siste)}."
     )
+    periode = etter_perioden(plan, fra, til)
+    return tekst if periode is None else f"{tekst} {planperiode_tekst(periode)}"
 
 
 # --- serialization: every distinct content line made once by icalendar ----------------
@@ -325,7 +329,8 @@ def _tekst_nokkel(f: Forekomst) -> Hashable:
     properties but DESCRIPTION, which also says the base and the moved date."""
     return (
         f.tiltak_id, f.tiltak_navn, f.hendelse_id, f.tittel, f.type, f.ansvar, f.deltakere, f.kilde,
-        f.antatt, f.beskrivelse, f.sone, f.varsel, f.sted, f.ansvar_antatt,
+        f.antatt, f.beskrivelse, f.sone, f.varsel, f.sted, f.ansvar_antatt, f.deltakere_antatt, f.lagt_til,
+        f.etter_planperioden,
     )  # fmt: skip
 
 
@@ -749,10 +754,16 @@ def _tekstdeler(plan: Plan, f: Forekomst) -> _Tekstdeler:
     if f.sted and f.sted.strip():
         midt.append(f"Sted: {one_line(f.sted)}")
     midt.append(f"Kilde: {kilde_tekst(f.kilde)}")
+    if f.lagt_til:
+        midt.append(f"Plikten står ikke i planen; vi har lagt den til: {one_line(f.lagt_til)}")
     if f.antatt:
         midt.append(f"Datoen er antatt og må bekreftes: {one_line(f.antatt)}")
     if f.ansvar_antatt:
         midt.append(f"Ansvaret er antatt: {one_line(f.ansvar_antatt)}")
+    if f.deltakere_antatt:
+        midt.append(f"Deltakerne er antatt: {one_line(f.deltakere_antatt)}")
+    if f.etter_planperioden and (periode := planperiode(plan)) is not None:
+        midt.append(planperiode_tekst(periode))
     url = plan_url(plan)
     slutt = f"\nPlanen: {url}" if url else ""
     if f.beskrivelse and f.beskrivelse.strip():

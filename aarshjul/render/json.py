@@ -26,6 +26,7 @@ FOREKOMST_KEYS = frozenset({
     "slutt", "flyttet_fra", "tidlig_varsel", "dager_igjen", "nokkel",
     "antatt_grunn", "flyttet_grunn", "ansvar_antatt", "sted",
     "status", "utfort",  # follow-up, when sign-offs are in use
+    "deltakere_antatt", "lagt_til", "etter_planperioden",
 })  # fmt: skip
 
 # json.dumps escapes C0 control characters but leaves DEL, C1 (\x9b is a CSI in some
@@ -72,6 +73,9 @@ def forekomst_obj(f: Forekomst, rad: Rad | None = None) -> dict[str, Any]:
         "flyttet_grunn": f.flyttet_grunn,
         "antatt_grunn": f.antatt,
         "ansvar_antatt": f.ansvar_antatt,
+        "deltakere_antatt": f.deltakere_antatt,
+        "lagt_til": f.lagt_til,
+        "etter_planperioden": f.etter_planperioden,
         "sted": f.sted,
         "tidlig_varsel": rad.tidlig_varsel if rad is not None else False,
         "dager_igjen": rad.dager_igjen if rad is not None else None,
@@ -130,6 +134,8 @@ def render_tiltak(plan: Plan, statuser: Sequence[TiltakStatus]) -> str:
             "sone": s.tiltak.sone.value if s.tiltak.sone else None,
             "ansvar": list(s.tiltak.ansvar),
             "deltakere": list(s.tiltak.deltakere),
+            "ansvar_antatt": s.tiltak.ansvar_antatt,
+            "deltakere_antatt": s.tiltak.deltakere_antatt,
             "rolle": s.rolle.value if s.rolle else None,
             "neste": forekomst_obj(s.neste.forekomst, s.neste) if s.neste else None,
             "venter_paa_dato": [

@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aarshjul.engine.select import Rad, TiltakStatus
-from aarshjul.model import Plan, Ventende
+from aarshjul.model import Forekomst, Plan, Ventende
 from aarshjul.render import views
 from aarshjul.render.common import markdown_inert, one_line
+
+if TYPE_CHECKING:
+    from aarshjul.engine.planperiode import Planperiode
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 
@@ -63,6 +66,23 @@ def _ventende(plan: Plan, ventende: Sequence[Ventende]) -> list[str]:
     return [*lines, ""]
 
 
+def _planperiode(p: Planperiode | None) -> list[str]:
+    return [f"*{md(linje)}*" if linje else "" for linje in views.planperiode_linjer(p)]
+
+
+def _antakelser(forekomster: Sequence[Forekomst]) -> list[str]:
+    """The reasons behind «antatt dato» and the other marks, once per hendelse."""
+    lines = []
+    for overskrift, forklaring, punkter in (
+        (views.ANTATT_OVERSKRIFT, views.ANTATT_FORKLARING, views.antatte(forekomster)),
+        (views.ANDRE_OVERSKRIFT, views.ANDRE_FORKLARING, views.andre_antatte(forekomster)),
+    ):
+        if punkter:
+            lines += [f"## {overskrift}", "", forklaring, ""]
+            lines += [*(f"- {md(hva)}: {md(grunn)}" for hva, grunn in punkter), ""]
+    return lines
+
+
 def render_next(plan: Plan, rader: Sequence[Rad], ventende: Sequence[Ventende], **kwargs: Any) -> str:
     return "".join(iter_next(plan, rader, ventende, **kwargs))
 
@@ -75,17 +95,20 @@ def iter_next(
     fra: date,
     til: date,
     virksomheter: Sequence[str],
+    planperiode: Planperiode | None = None,
 ) -> Iterator[str]:
     """render_next in chunks, written as they are ready (a window of years is long)."""
-    return views.chunks(_next_linjer(plan, rader, ventende, fra, til, virksomheter))
+    return views.chunks(_next_linjer(plan, rader, ventende, fra, til, virksomheter, planperiode))
 
 
 def _next_linjer(
-    plan: Plan, rader: Sequence[Rad], ventende: Sequence[Ventende], fra: date, til: date, virksomheter: Sequence[str]
+    plan: Plan, rader: Sequence[Rad], ventende: Sequence[Ventende], fra: date, til: date,
+    virksomheter: Sequence[str], planperiode: Planperiode | None,
 ) -> Iterator[str]:
     forfalte, i_vinduet, tidlige = views.next_deler(rader)
     hvem = views.for_hvem(plan, virksomheter)
     yield from (f"# {views.periode(fra, til)} for {md(hvem)}", "")
+    yield from _planperiode(planperiode)
     if forfalte:
         yield from (f"## {views.FORFALT_OVERSKRIFT}", "")
         yield from _linjer(plan, forfalte, bool(virksomheter))
@@ -99,6 +122,7 @@ def _next_linjer(
         yield from (f"## {views.FRISTER_OVERSKRIFT}", "")
         yield from _linjer(plan, tidlige, bool(virksomheter))
     yield from _ventende(plan, ventende)
+    yield from _antakelser([r.forekomst for r in rader])
 
 
 def render_calendar(
@@ -109,11 +133,13 @@ def render_calendar(
     tittel: str,
     start: date,
     virksomheter: Sequence[str],
+    planperiode: Planperiode | None = None,
 ) -> str:
     from aarshjul.render import oversikt
 
     filtrert = bool(virksomheter)
     lines = [f"# {md(tittel)} for {md(views.for_hvem(plan, virksomheter))}", ""]
+    lines += _planperiode(planperiode)
     for maaned in oversikt.maaneder(plan, rader, start):
         lines += [f"## {maaned.overskrift}", ""]
         if not maaned.linjer:
@@ -127,6 +153,7 @@ def render_calendar(
         ]  # fmt: skip
         lines += _tabell(hode, celler)
     lines += _ventende(plan, ventende)
+    lines += _antakelser([r.forekomst for r in rader])
     return views.slutt(lines)
 
 

@@ -15,13 +15,27 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aarshjul.dates import format_dato
 from aarshjul.engine.followup import Oppfoelging, Status, forfalt_tekst, utfort_tekst
 from aarshjul.model import HendelseType, Kvittering, Plan
-from aarshjul.render.common import TYPE_NAVN, one_line, virksomhet_navn, virksomheter_tekst
+from aarshjul.render.common import (
+    ANSVAR_ANTATT,
+    ANTATT_DATO,
+    DELTAKERE_ANTATT,
+    LAGT_TIL,
+    TYPE_NAVN,
+    antakelser,
+    one_line,
+    planperiode_tekst,
+    virksomhet_navn,
+    virksomheter_tekst,
+)
 from aarshjul.render.json import dumps
+
+if TYPE_CHECKING:
+    from aarshjul.engine.planperiode import Planperiode
 
 STATUS_NAVN = {
     Status.UTFOERT: "utført",
@@ -31,8 +45,6 @@ STATUS_NAVN = {
     Status.VENTER: "venter på dato",
 }
 CSV_BOM = "\ufeff"
-ANTATT = "antatt dato"
-ANSVAR_ANTATT = "ansvar antatt"
 
 
 @dataclass(frozen=True)
@@ -53,14 +65,20 @@ class Linje:
     utfort: str  # the sign-off date, dd.mm.yyyy
     antatt: str = ""  # why the date is ours, not the plan's ("" when the plan gives it)
     ansvar_antatt: str = ""  # why who is responsible is ours
+    lagt_til: str = ""  # why the duty is ours (not in the plan at all)
+    deltakere_antatt: str = ""  # why who takes part is ours
+    etter_planperioden: bool = False  # dated after the period of a videreført plan
     # A duty each owner signs off: "3 av 5" and who is missing ("" otherwise).
     andel: str = ""
     mangler: str = ""
 
     @property
     def merker(self) -> list[str]:
-        """«antatt dato» and «ansvar antatt», as every other output marks them."""
-        return [m for m, grunn in ((ANTATT, self.antatt), (ANSVAR_ANTATT, self.ansvar_antatt)) if grunn]
+        """«lagt til av oss», «antatt dato», «ansvar antatt», «deltakere antatt», as every
+        other output marks them."""
+        return [m for m, grunn in ((LAGT_TIL, self.lagt_til), (ANTATT_DATO, self.antatt),
+                                   (ANSVAR_ANTATT, self.ansvar_antatt), (DELTAKERE_ANTATT, self.deltakere_antatt))
+                if grunn]  # fmt: skip
 
 
 def status_navn(o: Oppfoelging) -> str:
@@ -71,13 +89,15 @@ def status_navn(o: Oppfoelging) -> str:
 
 def linje(plan: Plan, o: Oppfoelging) -> Linje:
     k = o.kvittering
-    ansvar_antatt = ""
+    ansvar_antatt = lagt_til = deltakere_antatt = ""
+    etter = False
     if o.forekomst is not None:
         f = o.forekomst
         dato, id_, nokkel = format_dato(f.dato), f.id, f.nokkel
         hva = f"{one_line(f.tiltak_navn)} – {one_line(f.tittel)}"
         type_, ansvar = TYPE_NAVN[f.type], virksomheter_tekst(plan, f.ansvar)
         antatt, ansvar_antatt = f.antatt or "", f.ansvar_antatt or ""
+        lagt_til, deltakere_antatt, etter = f.lagt_til or "", f.deltakere_antatt or "", f.etter_planperioden
     else:
         assert o.ventende is not None
         v = o.ventende
@@ -112,7 +132,8 @@ def linje(plan: Plan, o: Oppfoelging) -> Linje:
         dato=dato, hva=hva, type=type_, ansvar=one_line(ansvar), status=status_navn(o), detalj=detalj,
         id=id_, nokkel=nokkel, av=one_line(k.av or "") if k else "", merknad=one_line(k.merknad or "") if k else "",
         lenke=one_line(k.lenke or "") if k else "", utfort=format_dato(k.utfort) if k and k.utfort else "",
-        antatt=one_line(antatt), ansvar_antatt=one_line(ansvar_antatt), andel=andel, mangler=mangler,
+        antatt=one_line(antatt), ansvar_antatt=one_line(ansvar_antatt), lagt_til=one_line(lagt_til),
+        deltakere_antatt=one_line(deltakere_antatt), etter_planperioden=etter, andel=andel, mangler=mangler,
     )  # fmt: skip
 
 
@@ -123,9 +144,11 @@ def tittel(fra: date, til: date, hvem: str) -> str:
     return f"Status {format_dato(fra)}–{format_dato(til - timedelta(days=1))} for {hvem}"
 
 
-def render_status_text(plan: Plan, rader: Sequence[Oppfoelging], overskrift: str) -> str:
+def render_status_text(
+    plan: Plan, rader: Sequence[Oppfoelging], overskrift: str, planperiode: Planperiode | None = None
+) -> str:
     linjer = [linje(plan, o) for o in rader]
-    out = [overskrift, "=" * len(overskrift), ""]
+    out = [overskrift, "=" * len(overskrift), "", *_planperiode(planperiode)]
     if not linjer:
         out.append("Ingenting i perioden.")
     for li in linjer:
@@ -142,8 +165,11 @@ def md(tekst: str) -> str:
     return _MD.sub(r"\\\1", one_line(tekst))
 
 
-def render_status_markdown(plan: Plan, rader: Sequence[Oppfoelging], overskrift: str) -> str:
-    out = [f"## {md(overskrift)}", "", "| Dato | Status | Type | Hva | Detaljer | Id |", "|" + " --- |" * 6]
+def render_status_markdown(
+    plan: Plan, rader: Sequence[Oppfoelging], overskrift: str, planperiode: Planperiode | None = None
+) -> str:
+    out = [f"## {md(overskrift)}", "", *(md(x) for x in _planperiode(planperiode))]
+    out += ["| Dato | Status | Type | Hva | Detaljer | Id |", "|" + " --- |" * 6]
     for li in (linje(plan, o) for o in rader):
         out.append(
             f"| {li.dato or '—'} | {md(li.status)} | {md(li.type)} | {md(li.hva)} "
@@ -153,13 +179,15 @@ def render_status_markdown(plan: Plan, rader: Sequence[Oppfoelging], overskrift:
 
 
 def render_status_table(
-    plan: Plan, rader: Sequence[Oppfoelging], overskrift: str, *, width: int, color: bool
+    plan: Plan, rader: Sequence[Oppfoelging], overskrift: str, *, width: int, color: bool,
+    planperiode: Planperiode | None = None,
 ) -> str:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=Text(overskrift), title_justify="left", show_lines=False)
+    periode = "".join(f"\n{x}" for x in _planperiode(planperiode)[:1])
+    table = Table(title=Text(overskrift + periode), title_justify="left", show_lines=False)
     for kolonne in ("Dato", "Status", "Type", "Hva", "Detaljer", "Id"):
         table.add_column(kolonne, overflow="fold")
     farge = {"forfalt": "bold red", "utført": "green", "utført for sent": "yellow"}
@@ -193,6 +221,9 @@ def obj(o: Oppfoelging) -> dict[str, Any]:
         "utfort": utfort_obj(o),
         "antatt": (f.antatt if f else v.antatt if v else None),
         "ansvar_antatt": f.ansvar_antatt if f else None,
+        "deltakere_antatt": f.deltakere_antatt if f else None,
+        "lagt_til": f.lagt_til if f else None,
+        "etter_planperioden": f.etter_planperioden if f else False,
         # hver: each owner signs off its part (listed in enheter); felles: once for all.
         "kvittering": o.form.value if f else None,
         "enheter": [
@@ -242,14 +273,15 @@ def _csv(hode: Sequence[str], rader: Sequence[Sequence[str]]) -> str:
 
 def render_status_csv(plan: Plan, rader: Sequence[Oppfoelging]) -> str:
     hode = ("Dato", "Status", "Type", "Tiltak og hendelse", "Ansvar", "Utført", "Av", "Merknad", "Lenke",
-            "Dager forfalt", "Utført av virksomheter", "Mangler", "Antatt dato", "Ansvar antatt", "Id",
-            "Nøkkel")  # fmt: skip
+            "Dager forfalt", "Utført av virksomheter", "Mangler", "Antatt dato", "Ansvar antatt",
+            "Lagt til av oss", "Deltakere antatt", "Etter planperioden", "Id", "Nøkkel")  # fmt: skip
     data = []
     for o in rader:
         li = linje(plan, o)
         forfalt = str(o.dager_forfalt) if o.status is Status.FORFALT else ""
         data.append((li.dato, li.status, li.type, li.hva, li.ansvar, li.utfort, li.av, li.merknad, li.lenke,
-                     forfalt, li.andel, li.mangler, li.antatt, li.ansvar_antatt, li.id, li.nokkel))  # fmt: skip
+                     forfalt, li.andel, li.mangler, li.antatt, li.ansvar_antatt, li.lagt_til, li.deltakere_antatt,
+                     _ja(li.etter_planperioden), li.id, li.nokkel))  # fmt: skip
     return _csv(hode, data)
 
 
@@ -266,7 +298,7 @@ class Tall:
     forfalt: int = 0
     kommende: int = 0
     venter: int = 0
-    forfalt_antatt: int = 0  # of forfalt: on a date we chose, not one the plan sets
+    forfalt_antatt: int = 0  # of forfalt: on a date we chose (or a duty we added), not the plan's
 
     @property
     def utfort(self) -> int:
@@ -297,8 +329,9 @@ def tall(rader: Sequence[Oppfoelging], type_: HendelseType) -> Tall:
         i_tide=sum(o.status is Status.UTFOERT and not o.for_sent for o in mine),
         for_sent=sum(o.status is Status.UTFOERT and o.for_sent for o in mine),
         forfalt=sum(o.status is Status.FORFALT for o in mine),
-        forfalt_antatt=sum(o.status is Status.FORFALT and o.forekomst is not None and o.forekomst.antatt is not None
-                           for o in mine),
+        forfalt_antatt=sum(o.status is Status.FORFALT and o.forekomst is not None
+                           and (o.forekomst.antatt is not None or o.forekomst.lagt_til is not None)
+                           for o in mine),  # fmt: skip
         kommende=sum(o.status is Status.KOMMENDE for o in mine),
         venter=sum(o.status is Status.VENTER for o in mine),
     )
@@ -321,8 +354,12 @@ def totaler(rader: Sequence[Oppfoelging]) -> list[str]:
     ]
 
 
-def render_rapport_markdown(plan: Plan, rader: Sequence[Oppfoelging], overskrift: str) -> str:
-    out = [f"# {md(overskrift)}", "", f"*{md(plan.navn)} · {md(plan.kommune)}*", "", "## Sammendrag", ""]
+def render_rapport_markdown(
+    plan: Plan, rader: Sequence[Oppfoelging], overskrift: str, planperiode: Planperiode | None = None
+) -> str:
+    out = [f"# {md(overskrift)}", "", f"*{md(plan.navn)} · {md(plan.kommune)}*", ""]
+    out += [md(x) for x in _planperiode(planperiode)]
+    out += ["## Sammendrag", ""]
     out += [f"- {md(t)}" for t in totaler(rader)]
     out.append("")
     for navn, kilde, mine in per_tiltak(plan, rader):
@@ -339,7 +376,7 @@ def render_rapport_markdown(plan: Plan, rader: Sequence[Oppfoelging], overskrift
         out.append("")
     antatte = _antatte(rader)
     if antatte:
-        out += ["## Antatte datoer og ansvar", "", ANTATTE_FORKLARING, ""]
+        out += [f"## {ANTATTE_OVERSKRIFT}", "", ANTATTE_FORKLARING, ""]
         out += [f"- {md(hva)}: {md(grunn)}" for hva, grunn in antatte]
     while out and out[-1] == "":
         out.pop()
@@ -364,13 +401,16 @@ def _lenke_html(lenke: str) -> str:
     return h(lenke)
 
 
-def render_rapport_html(plan: Plan, rader: Sequence[Oppfoelging], overskrift: str) -> str:
+def render_rapport_html(
+    plan: Plan, rader: Sequence[Oppfoelging], overskrift: str, planperiode: Planperiode | None = None
+) -> str:
     """One HTML document with inline styles only: pastes into Outlook and Word as tables."""
     c = _CSS
     out = [
         "<!DOCTYPE html>", '<html lang="nb">', "<head>", '<meta charset="utf-8">',
         f"<title>{h(overskrift)}</title>", "</head>", f'<body style="{c["body"]}">',
         f"<h1>{h(overskrift)}</h1>", f"<p>{h(plan.navn)} · {h(plan.kommune)}</p>",
+        *(f"<p><strong>{h(x)}</strong></p>" for x in _planperiode(planperiode) if x),
         "<h2>Sammendrag</h2>", "<ul>", *[f"<li>{h(t)}</li>" for t in totaler(rader)], "</ul>",
     ]  # fmt: skip
     hode = ("Frist", "Hva", "Status", "Utført", "Av", "Merknad", "Lenke")
@@ -387,7 +427,7 @@ def render_rapport_html(plan: Plan, rader: Sequence[Oppfoelging], overskrift: st
         out.append("</table>")
     antatte = _antatte(rader)
     if antatte:
-        out += ["<h2>Antatte datoer og ansvar</h2>", f"<p>{h(ANTATTE_FORKLARING)}</p>", "<ul>"]
+        out += [f"<h2>{ANTATTE_OVERSKRIFT}</h2>", f"<p>{h(ANTATTE_FORKLARING)}</p>", "<ul>"]
         out += [f"<li>{h(hva)}: {h(grunn)}</li>" for hva, grunn in antatte]
         out.append("</ul>")
     out += ["</body>", "</html>"]
@@ -396,7 +436,8 @@ def render_rapport_html(plan: Plan, rader: Sequence[Oppfoelging], overskrift: st
 
 def render_rapport_csv(plan: Plan, rader: Sequence[Oppfoelging]) -> str:
     hode = ("Tiltak", "Kilde", "Frist", "Type", "Hva", "Status", "Dager forfalt", "Utført", "Av", "Merknad",
-            "Lenke", "Utført av virksomheter", "Mangler", "Antatt dato", "Ansvar antatt", "Id")  # fmt: skip
+            "Lenke", "Utført av virksomheter", "Mangler", "Antatt dato", "Ansvar antatt", "Lagt til av oss",
+            "Deltakere antatt", "Etter planperioden", "Id")  # fmt: skip
     data = []
     for navn, kilde, mine in per_tiltak(plan, rader):
         for o in mine:
@@ -404,11 +445,13 @@ def render_rapport_csv(plan: Plan, rader: Sequence[Oppfoelging]) -> str:
             forfalt = str(o.dager_forfalt) if o.status is Status.FORFALT else ""
             data.append((navn, kilde, li.dato, li.type, li.hva.split(" – ", 1)[-1], li.status, forfalt, li.utfort,
                          li.av, li.merknad, li.lenke, li.andel, li.mangler, li.antatt, li.ansvar_antatt,
-                         li.id))  # fmt: skip
+                         li.lagt_til, li.deltakere_antatt, _ja(li.etter_planperioden), li.id))  # fmt: skip
     return _csv(hode, data)
 
 
-def render_rapport_json(plan: Plan, rader: Sequence[Oppfoelging], fra: date, til: date) -> str:
+def render_rapport_json(
+    plan: Plan, rader: Sequence[Oppfoelging], fra: date, til: date, planperiode: Planperiode | None = None
+) -> str:
     ev, fr = tall(rader, HendelseType.EVALUERING), tall(rader, HendelseType.FRIST)
 
     def t(x: Tall) -> dict[str, int]:
@@ -419,6 +462,7 @@ def render_rapport_json(plan: Plan, rader: Sequence[Oppfoelging], fra: date, til
     return dumps({
         "fra": fra.isoformat(),
         "til": (til - timedelta(days=1)).isoformat(),
+        "planperiode": planperiode_tekst(planperiode) if planperiode is not None else None,
         "totalt": {"evalueringer": t(ev), "frister": t(fr)},
         "tiltak": [
             {"navn": navn, "kilde": kilde, "rader": [obj(o) for o in mine]}
@@ -427,9 +471,10 @@ def render_rapport_json(plan: Plan, rader: Sequence[Oppfoelging], fra: date, til
     })
 
 
+ANTATTE_OVERSKRIFT = "Antakelser: ikke planens ord"
 ANTATTE_FORKLARING = (
-    "Planen sier ikke selv datoen eller hvem som har ansvaret for disse; det er vår antakelse, "
-    "og kommunen bør bekrefte eller rette den:"
+    "Planen sier ikke selv dette (datoen, hvem som har ansvaret eller deltar, eller at plikten finnes); "
+    "det er vår antakelse, og kommunen bør bekrefte eller rette den:"
 )
 
 
@@ -445,9 +490,21 @@ def _rapport_status(o: Oppfoelging, li: Linje) -> str:
     return li.status
 
 
+def _planperiode(p: Planperiode | None) -> list[str]:
+    """The line under the heading when the window reaches past the plan's period."""
+    return [] if p is None else [planperiode_tekst(p), ""]
+
+
+def _ja(verdi: bool) -> str:
+    return "ja" if verdi else ""
+
+
 def _med_merker(tekst: str, li: Linje) -> str:
     """"forfalt i 68 dager (antatt dato)": the row says when its date or owner is ours."""
-    return f"{tekst} ({', '.join(li.merker)})" if li.merker else tekst
+    if not li.merker:
+        return tekst
+    merker = ", ".join(li.merker)
+    return f"{tekst} ({merker})" if tekst else merker
 
 
 def _antatte(rader: Sequence[Oppfoelging]) -> list[tuple[str, str]]:
@@ -459,10 +516,13 @@ def _antatte(rader: Sequence[Oppfoelging]) -> list[tuple[str, str]]:
         if item is None:
             continue
         hva = f"{one_line(item.tiltak_navn)} – {one_line(item.tittel)}"
-        ansvar_antatt = o.forekomst.ansvar_antatt if o.forekomst is not None else None
-        for merke, grunn in ((ANTATT, item.antatt), (ANSVAR_ANTATT, ansvar_antatt)):
+        if o.forekomst is not None:
+            merker = antakelser(o.forekomst)
+        else:
+            merker = [(ANTATT_DATO, one_line(item.antatt))] if item.antatt else []
+        for merke, grunn in merker:
             key = (item.tiltak_id, item.hendelse_id, merke)
-            if grunn and key not in sett:
+            if key not in sett:
                 sett.add(key)
-                ut.append((f"{hva} ({merke})", one_line(grunn)))
+                ut.append((f"{hva} ({merke})", grunn))
     return ut

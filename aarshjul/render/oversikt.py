@@ -15,8 +15,11 @@ from aarshjul.dates import MAANEDER, UKEDAGER
 from aarshjul.engine.select import Rad, TiltakStatus
 from aarshjul.model import Plan, Rolle, Tiltak, UtenDato
 from aarshjul.render.common import (
+    ANSVAR_ANTATT,
+    DELTAKERE_ANTATT,
     ROLLE_NAVN,
     TYPE_NAVN,
+    andre_antakelser,
     dager_igjen_tekst,
     hva,
     klokke,
@@ -25,7 +28,7 @@ from aarshjul.render.common import (
     ventende_naar,
     virksomheter_tekst,
 )
-from aarshjul.render.views import ANSVAR_ANTATT, ANTATT, dato_med_ukedag, flyttet
+from aarshjul.render.views import ANTATT, dato_med_ukedag, flyttet
 
 # --- calendar ----------------------------------------------------------------------
 
@@ -87,8 +90,7 @@ def _kalender_linje(plan: Plan, rader: list[Rad]) -> KalenderLinje:
             merknader.append(f"{r.forekomst.dato.day}.: {moved}" if len(rader) > 1 else moved)
     steder = list(dict.fromkeys(r.forekomst.sted for r in rader if r.forekomst.sted))
     merknader.extend(sted_tekst(s) for s in steder)
-    if f.ansvar_antatt is not None:
-        merknader.append(ANSVAR_ANTATT)
+    merknader += andre_antakelser(f)
     return KalenderLinje(
         dager=dager,
         tid=klokke(f.tid, f.slutt),
@@ -124,7 +126,9 @@ def tiltak_linje(plan: Plan, status: TiltakStatus) -> TiltakLinje:
         f = status.neste.forekomst
         naar = f"{dato_med_ukedag(f.dato)} ({dager_igjen_tekst(status.neste.dager_igjen)})"
         tekst = f"{naar}: {one_line(f.tittel)}"
-        neste.append(tekst + (f" ({ANTATT})" if f.antatt is not None else ""))
+        merker = [m for m in andre_antakelser(f) if m not in (ANSVAR_ANTATT, DELTAKERE_ANTATT)]
+        merker += [ANTATT] if f.antatt is not None else []
+        neste.append(tekst + (f" ({'; '.join(merker)})" if merker else ""))
     for v in status.ventende:
         neste.append(
             f"venter på dato: {one_line(v.tittel)}, {ventende_naar(v)}"
@@ -136,8 +140,9 @@ def tiltak_linje(plan: Plan, status: TiltakStatus) -> TiltakLinje:
         id=t.id,
         kilde=one_line(t.kilde),
         sone=t.sone.value if t.sone is not None else "",
-        ansvar=one_line(virksomheter_tekst(plan, t.ansvar)),
-        deltakere=one_line(virksomheter_tekst(plan, t.deltakere)),
+        ansvar=one_line(virksomheter_tekst(plan, t.ansvar)) + (f" ({ANSVAR_ANTATT})" if t.ansvar_antatt else ""),
+        deltakere=one_line(virksomheter_tekst(plan, t.deltakere))
+        + (f" ({DELTAKERE_ANTATT})" if t.deltakere_antatt and t.deltakere else ""),
         rolle=ROLLE_NAVN[status.rolle] if status.rolle is not None else "",
         neste=tuple(neste),
         uten_dato=tuple(uten_dato_tekst(plan, t, u, r) for u, r in status.uten_dato),

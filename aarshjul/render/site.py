@@ -24,13 +24,21 @@ from datetime import date, timedelta
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, format_skoleaar
 from aarshjul.engine.followup import Oppfoelging
+from aarshjul.engine.planperiode import Planperiode
 from aarshjul.engine.select import Rad
 from aarshjul.model import Forekomst, Plan, Rolle, Tiltak, UtenDato, Ventende
 from aarshjul.render.common import (
+    ANSVAR_ANTATT,
+    ANTATT_DATO,
+    DELTAKERE_ANTATT,
+    LAGT_TIL,
     ROLLE_NAVN,
     TYPE_NAVN,
+    andre_antakelser,
+    antakelser,
     kilde_tekst,
     one_line,
+    planperiode_tekst,
     virksomhet_navn,
     virksomheter_tekst,
 )
@@ -106,6 +114,8 @@ class Nettsted:
     # Whether a sign-off database exists: without one the pages say nothing about done
     # or overdue.
     oppfoelging_i_bruk: bool = False
+    # Set when the pages' years reach past the plan's period: every page's header says so.
+    planperiode: Planperiode | None = None
 
 
 def render_site(site: Nettsted) -> dict[str, bytes]:
@@ -191,9 +201,10 @@ def _tiltak_page(site: Nettsted, tiltak_id: str) -> str:
     fakta = [("Kilde", e(kilde_tekst(tiltak.kilde)))]
     if tiltak.sone is not None:
         fakta.append(("Sone", e(tiltak.sone.value)))
-    fakta.append(("Ansvar", _virksomhet_lenker(site, tiltak.ansvar)))
+    fakta.append(("Ansvar", _virksomhet_lenker(site, tiltak.ansvar) + _grunn_html(ANSVAR_ANTATT, tiltak.ansvar_antatt)))
     if tiltak.deltakere:
-        fakta.append(("Deltar", _virksomhet_lenker(site, tiltak.deltakere)))
+        fakta.append(("Deltar", _virksomhet_lenker(site, tiltak.deltakere)
+                      + _grunn_html(DELTAKERE_ANTATT, tiltak.deltakere_antatt)))  # fmt: skip
     deler = [
         f"<h1>{e(tiltak.navn)}</h1>",
         '<dl class="fakta">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in fakta) + "</dl>",
@@ -205,8 +216,10 @@ def _tiltak_page(site: Nettsted, tiltak_id: str) -> str:
         mine = [f for f in forekomster if f.hendelse_id == h.id]
         deler.append(f"<h3>{e(h.tittel)}</h3>")
         linjer = [f"{TYPE_NAVN[h.type]}. Ansvar: {_virksomhet_lenker(site, h.ansvar)}."]
-        if h.antatt:
-            linjer.append(f'<span class="antatt">Antatt dato</span>: {e(h.antatt)}')
+        for merke, grunn in ((LAGT_TIL, h.lagt_til), (ANTATT_DATO, h.antatt), (ANSVAR_ANTATT, h.ansvar_antatt),
+                             (DELTAKERE_ANTATT, h.deltakere_antatt)):  # fmt: skip
+            if grunn:
+                linjer.append(f'<span class="antatt">{merke.capitalize()}</span>: {e(grunn)}')
         deler.append("".join(f"<p>{linje}</p>" for linje in linjer))
         if mine:
             deler.append(
@@ -240,6 +253,7 @@ def _hjul_seksjon(site: Nettsted, aar: int, key: str | None, filer: Mapping[str,
 
 
 def _hjul_svg(site: Nettsted, aar: int, key: str | None) -> bytes:
+    from aarshjul.engine.planperiode import etter_perioden
     from aarshjul.render.svg import Hjulaar, render_svg
 
     plan = site.plan
@@ -252,6 +266,7 @@ def _hjul_svg(site: Nettsted, aar: int, key: str | None) -> bytes:
         tittel=_hjul_tittel(plan),
         virksomheter=[key] if key else [],
         ventende=omfang.ventende,
+        planperiode=etter_perioden(plan, date(aar, 8, 1), date(aar + 1, 8, 1)),
     )
 
 
@@ -296,6 +311,7 @@ def _rad_liste(site: Nettsted, rader: Sequence[Rad], key: str | None) -> str:
             detaljer.append(e(moved))
         if f.antatt is not None:
             detaljer.append(_antatt_html(f))
+        detaljer += [e(m) for m in andre_antakelser(f)]
         ut.append(
             f'<li><span class="dato">{_dato_html(f.dato)}{_klokke(f)}</span> '
             f'<a href="{tiltak_side(f.tiltak_id)}">{e(f.tiltak_navn)}</a> – {e(f.tittel)} '
@@ -342,7 +358,7 @@ def _maaned_seksjon(site: Nettsted, aar: int, key: str | None) -> str:
                         f"sted: {e(f.sted)}" if f.sted else "",
                         _flyttet_tekst(plan, f),
                         _antatt_html(f) if f.antatt else "",
-                        f"antatt ansvar: {e(f.ansvar_antatt)}" if f.ansvar_antatt else "",
+                        *(f"{merke}: {e(grunn)}" for merke, grunn in antakelser(f) if merke != ANTATT_DATO),
                     )
                     if m
                 ]
@@ -632,6 +648,17 @@ def _periode_tekst(plan: Plan) -> str:
     return ""
 
 
+def _grunn_html(merke: str, grunn: str | None) -> str:
+    """" (ansvar antatt: why)" after a fact, when it is our assumption."""
+    return f' <span class="antatt">({merke}: {e(grunn)})</span>' if grunn else ""
+
+
+def _planperiode_html(site: Nettsted) -> str:
+    if site.planperiode is None:
+        return ""
+    return f'<p class="planperiode">{e(planperiode_tekst(site.planperiode))}</p>'
+
+
 def _page(site: Nettsted, tittel: str, deler: Sequence[str], *, brodsmuler: Sequence[tuple[str, str]]) -> str:
     plan = site.plan
     nav = ""
@@ -646,7 +673,7 @@ def _page(site: Nettsted, tittel: str, deler: Sequence[str], *, brodsmuler: Sequ
         f"<title>{e(tittel)}{' – ' + e(plan.navn) if tittel != plan.navn else ''}</title>\n"
         f'<link rel="stylesheet" href="{STIL}">\n</head>\n<body>\n'
         '<a class="hopp" href="#innhold">Hopp til innholdet</a>\n'
-        f"<header>{nav}</header>\n"
+        f"<header>{nav}{_planperiode_html(site)}</header>\n"
         f'<main id="innhold" tabindex="-1">\n' + "\n".join(d for d in deler if d) + "\n</main>\n"
         f"<footer><p>{e(plan.navn)}, {e(plan.kommune)}. Oppdatert {UKEDAGER[dag.weekday()]} "
         f"{format_dato(dag)}. Laget med aarshjul.</p></footer>\n"
@@ -681,6 +708,7 @@ ul.hendelser li { margin: .35rem 0; }
 .dato { font-weight: 600; }
 .detaljer { color: #4d4d4d; }
 .antatt { font-style: italic; }
+.planperiode { border-left: 4px solid #1b1b1b; padding: .25rem .75rem; background: #f3f3f3; }
 code.adresse { overflow-wrap: anywhere; word-break: break-all; background: #f2f2f2; padding: .1rem .3rem; }
 table.liste { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 table.liste th, table.liste td { text-align: left; vertical-align: top; padding: .35rem .5rem;

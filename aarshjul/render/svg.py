@@ -22,10 +22,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, format_skoleaar
 from aarshjul.model import Forekomst, HendelseType, Plan, Sone, Ukentlig, Ventende
-from aarshjul.render.common import TYPE_NAVN, dato_lang, one_line, ventende_naar, virksomhet_navn
+from aarshjul.render.common import (
+    TYPE_NAVN,
+    antakelser,
+    dato_lang,
+    one_line,
+    planperiode_kort,
+    planperiode_tekst,
+    ventende_naar,
+    virksomhet_navn,
+)
+
+if TYPE_CHECKING:
+    from aarshjul.engine.planperiode import Planperiode
 
 TITTEL_ORD = "Årshjul"
 
@@ -435,8 +448,10 @@ def render_svg(
     virksomheter: Sequence[str] = (),
     farge: Farge = Farge.TYPE,
     ventende: Sequence[Ventende] = (),
+    planperiode: Planperiode | None = None,
 ) -> bytes:
-    """The wheel for the forekomster in `aar` (the caller expands and filters)."""
+    """The wheel for the forekomster in `aar` (the caller expands and filters); with
+    planperiode, the description and the source line say the year is past the plan's period."""
     forekomster = [f for f in forekomster if aar.contains(f.dato)]
     ringer = _build_rings(plan, forekomster)
     tittel = one_line(tittel or "") or standard_tittel(plan)
@@ -456,6 +471,8 @@ def render_svg(
     })  # fmt: skip
     _sub(root, "title", {"id": "wheel-title"}, f"{tittel} – {virk_tekst} – {aar.label}")
     beskrivelse = _description(ringer, virk_tekst if virksomheter else "alle virksomheter", aar, farge, ventende)
+    if planperiode is not None:
+        beskrivelse += " " + planperiode_tekst(planperiode)
     _sub(root, "desc", {"id": "wheel-desc"}, beskrivelse)
     defs = _sub(root, "defs", {})
     _sub(root, "rect", {"width": str(WIDTH), "height": str(HEIGHT), "fill": "#ffffff"})
@@ -470,6 +487,8 @@ def render_svg(
     legend_topp = _draw_legend(root, farge, aar.contains(today), today)
     _draw_key(root, ringer, ventende, farge, legend_topp - 14)
     kilde = f"Kilde: {one_line(plan.navn)}, {one_line(plan.kommune)}"
+    if planperiode is not None:
+        kilde = f"{planperiode_kort(planperiode)} {kilde}"
     _draw_source_line(root, kilde)
 
     if not len(defs):
@@ -615,8 +634,7 @@ def _draw_markers(root: ET.Element, ringer: list[_Ring], aar: Hjulaar, farge: Fa
                 **({"data-antatt": "ja"} if f.antatt is not None else {}),
             })  # fmt: skip
             tips = f"{one_line(f.tiltak_navn)} – {one_line(f.tittel)}: {dato_lang(f.dato)}"
-            if f.antatt is not None:
-                tips += f" (antatt dato: {one_line(f.antatt)})"
+            tips += "".join(f" ({merke}: {grunn})" for merke, grunn in antakelser(f))
             _sub(el, "title", {}, tips)
 
 

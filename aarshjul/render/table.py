@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, RenderableType
@@ -21,6 +22,9 @@ from rich.text import Text
 from aarshjul.engine.select import Rad, TiltakStatus
 from aarshjul.model import Plan, Ventende
 from aarshjul.render import views
+
+if TYPE_CHECKING:
+    from aarshjul.engine.planperiode import Planperiode
 
 _TITTEL = "bold"
 _UKE = "bold cyan"
@@ -134,6 +138,18 @@ def _fotnote(antatte: list[tuple[str, str]]) -> list[RenderableType]:
     return [head, *(Padding(_t(f"{hva}: {grunn}", _DEMPET), (0, 0, 0, 2)) for hva, grunn in antatte)]
 
 
+def _andre(punkter: list[tuple[str, str]]) -> list[RenderableType]:
+    """The reasons behind the marks other than «antatt dato» (lagt til av oss, ansvar antatt …)."""
+    if not punkter:
+        return []
+    return [_t(f"{views.ANDRE_OVERSKRIFT}: {views.ANDRE_FORKLARING.lower()}", _DEMPET),
+            *(Padding(_t(f"{hva}: {grunn}", _DEMPET), (0, 0, 0, 2)) for hva, grunn in punkter)]  # fmt: skip
+
+
+def _planperiode(p: Planperiode | None) -> list[RenderableType]:
+    return [_t(linje, _ANTATT) if linje else Text("") for linje in views.planperiode_linjer(p)]
+
+
 def _ventende(plan: Plan, ventende: Sequence[Ventende]) -> list[RenderableType]:
     if not ventende:
         return []
@@ -155,11 +171,13 @@ def render_next(
     virksomheter: Sequence[str],
     width: int,
     color: bool,
+    planperiode: Planperiode | None = None,
 ) -> str:
     forfalte, i_vinduet, tidlige = views.next_deler(rader)
     filtrert = bool(virksomheter)
     hvem = views.for_hvem(plan, virksomheter)
     parts: list[RenderableType] = [_t(f"{views.periode(fra, til)} for {hvem}", _TITTEL)]
+    parts += _planperiode(planperiode)
     if forfalte:
         parts += [Text(""), _t(views.FORFALT_OVERSKRIFT, _TITTEL)]
         parts.append(_forekomst_table(plan, forfalte, filtrert, med_uke=False))
@@ -173,6 +191,7 @@ def render_next(
         parts += [Text(""), _t(views.FRISTER_OVERSKRIFT, _TITTEL)]
         parts.append(_forekomst_table(plan, tidlige, filtrert, med_uke=False))
     parts += _fotnote(views.antatte([r.forekomst for r in rader]))
+    parts += _andre(views.andre_antatte([r.forekomst for r in rader]))
     parts += _ventende(plan, ventende)
     return _render(parts, width, color)
 
@@ -187,6 +206,7 @@ def render_calendar(
     virksomheter: Sequence[str],
     width: int,
     color: bool,
+    planperiode: Planperiode | None = None,
 ) -> str:
     from aarshjul.render import oversikt
 
@@ -220,8 +240,10 @@ def render_calendar(
                 if filtrert:
                     cells.append(_t(k.rolle))
             table.add_row(*cells, end_section=i == len(linjer) - 1 and mi < len(maaneder) - 1)
-    parts: list[RenderableType] = [_t(f"{tittel} for {views.for_hvem(plan, virksomheter)}", _TITTEL), table]
+    parts: list[RenderableType] = [_t(f"{tittel} for {views.for_hvem(plan, virksomheter)}", _TITTEL)]
+    parts += [*_planperiode(planperiode), table]
     parts += _fotnote(views.antatte([r.forekomst for r in rader]))
+    parts += _andre(views.andre_antatte([r.forekomst for r in rader]))
     parts += _ventende(plan, ventende)
     return _render(parts, width, color)
 

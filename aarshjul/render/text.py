@@ -9,10 +9,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from aarshjul.engine.select import Rad, TiltakStatus
-from aarshjul.model import Plan, Ventende
+from aarshjul.model import Forekomst, Plan, Ventende
 from aarshjul.render import views
 
 if TYPE_CHECKING:
+    from aarshjul.engine.planperiode import Planperiode
     from aarshjul.render import oversikt
 
 
@@ -44,6 +45,18 @@ def _ventende(plan: Plan, ventende: Sequence[Ventende]) -> list[str]:
     return [*lines, ""]
 
 
+def _antakelser(forekomster: Sequence[Forekomst]) -> list[str]:
+    """The reasons behind «antatt dato» and the other marks, once per hendelse."""
+    lines = []
+    for overskrift, forklaring, punkter in (
+        (views.ANTATT_OVERSKRIFT, views.ANTATT_FORKLARING, views.antatte(forekomster)),
+        (views.ANDRE_OVERSKRIFT, views.ANDRE_FORKLARING, views.andre_antatte(forekomster)),
+    ):
+        if punkter:
+            lines += [overskrift, f"  {forklaring}", *(f"  - {hva}: {grunn}" for hva, grunn in punkter), ""]
+    return lines
+
+
 def render_next(plan: Plan, rader: Sequence[Rad], ventende: Sequence[Ventende], **kwargs: Any) -> str:
     """`aarshjul next --format tekst`: the window [fra, til) week by week."""
     return "".join(iter_next(plan, rader, ventende, **kwargs))
@@ -57,17 +70,20 @@ def iter_next(
     fra: date,
     til: date,
     virksomheter: Sequence[str],
+    planperiode: Planperiode | None = None,
 ) -> Iterator[str]:
     """render_next in chunks, written as they are ready (a window of years is long)."""
-    return views.chunks(_next_linjer(plan, rader, ventende, fra, til, virksomheter))
+    return views.chunks(_next_linjer(plan, rader, ventende, fra, til, virksomheter, planperiode))
 
 
 def _next_linjer(
-    plan: Plan, rader: Sequence[Rad], ventende: Sequence[Ventende], fra: date, til: date, virksomheter: Sequence[str]
+    plan: Plan, rader: Sequence[Rad], ventende: Sequence[Ventende], fra: date, til: date,
+    virksomheter: Sequence[str], planperiode: Planperiode | None,
 ) -> Iterator[str]:
     forfalte, i_vinduet, tidlige = views.next_deler(rader)
     hvem = views.for_hvem(plan, virksomheter)
     yield from _overskrift(f"{views.periode(fra, til)} for {hvem}")
+    yield from views.planperiode_linjer(planperiode)
     if forfalte:
         yield views.FORFALT_OVERSKRIFT
         for rad in forfalte:
@@ -87,6 +103,7 @@ def _next_linjer(
             yield from _rad(plan, rad)
         yield ""
     yield from _ventende(plan, ventende)
+    yield from _antakelser([r.forekomst for r in rader])
 
 
 def render_calendar(
@@ -97,11 +114,13 @@ def render_calendar(
     tittel: str,
     start: date,
     virksomheter: Sequence[str],
+    planperiode: Planperiode | None = None,
 ) -> str:
     """`aarshjul calendar --format tekst`: twelve months from `start`, each hendelse once a month."""
     from aarshjul.render import oversikt
 
     lines = _overskrift(f"{tittel} for {views.for_hvem(plan, virksomheter)}")
+    lines += views.planperiode_linjer(planperiode)
     for maaned in oversikt.maaneder(plan, rader, start):
         lines.append(maaned.overskrift)
         if not maaned.linjer:
@@ -114,6 +133,7 @@ def render_calendar(
             lines.append(f"      {_detaljer(k)}")
         lines.append("")
     lines += _ventende(plan, ventende)
+    lines += _antakelser([r.forekomst for r in rader])
     return views.slutt(lines)
 
 

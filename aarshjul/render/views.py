@@ -17,13 +17,17 @@ from aarshjul.dates import UKEDAGER, UKEDAGER_KORT, format_dato, iso_uke
 from aarshjul.engine.select import Rad
 from aarshjul.model import Forekomst, Plan, Ventende
 from aarshjul.render.common import (
+    ANTATT_DATO,
     ROLLE_NAVN,
     TYPE_NAVN,
+    andre_antakelser,
+    antakelser,
     dager_igjen_tekst,
     flyttet_tekst,
     hva,
     klokke,
     one_line,
+    planperiode_tekst,
     sted_tekst,
     ventende_naar,
     virksomhet_navn,
@@ -32,14 +36,22 @@ from aarshjul.render.common import (
 
 if TYPE_CHECKING:
     from aarshjul.engine.followup import Oppfoelging
+    from aarshjul.engine.planperiode import Planperiode
 
-ANTATT = "antatt dato"
-ANSVAR_ANTATT = "ansvar antatt"  # who is our assumption, not the plan's word
+ANTATT = ANTATT_DATO
 FRISTER_OVERSKRIFT = "Frister som nærmer seg"
 VENTER_OVERSKRIFT = "Venter på dato"
 ANTATT_OVERSKRIFT = "Antatte datoer"
 ANTATT_FORKLARING = "Planen gir ikke nøyaktig dato for disse; datoen er vår antakelse:"
 ANTATT_MERKE = "*"  # the footnote mark in tables
+ANDRE_OVERSKRIFT = "Ikke planens ord"
+ANDRE_FORKLARING = "Dette sier ikke planen; det er vår antakelse:"
+
+
+def planperiode_linjer(p: Planperiode | None) -> list[str]:
+    """The line under a heading when the output reaches past the plan's period, and a
+    blank line; nothing otherwise."""
+    return [] if p is None else [planperiode_tekst(p), ""]
 
 
 def slutt(lines: list[str]) -> str:
@@ -140,7 +152,7 @@ def dato_med_ukedag(d: date) -> str:
 
 
 def flyttet(plan: Plan, f: Forekomst) -> str | None:
-    """"flyttet fra 01.01.2019 (nyttårsdag; 31.12 er stengt etter kommunens praksis)"."""
+    """"flyttet fra 01.01.2019 (nyttårsdag; 31.12 er stengt etter planens stengte dager)"."""
     return flyttet_tekst(f)
 
 
@@ -202,8 +214,7 @@ def linje(plan: Plan, rad: Rad) -> Linje:
         merknader.append(moved)
     if f.sted:
         merknader.append(sted_tekst(f.sted))
-    if f.ansvar_antatt is not None:
-        merknader.append(ANSVAR_ANTATT)
+    merknader += andre_antakelser(f)
     return Linje(
         dato=dato_med_ukedag(f.dato),
         dato_kort=f"{UKEDAGER_KORT[f.dato.weekday()]} {format_dato(f.dato)}",
@@ -226,6 +237,21 @@ def antatte(forekomster: Sequence[Forekomst]) -> list[tuple[str, str]]:
         if f.antatt is not None and key not in seen:
             seen.add(key)
             result.append((hva(f), one_line(f.antatt)))
+    return result
+
+
+def andre_antatte(forekomster: Sequence[Forekomst]) -> list[tuple[str, str]]:
+    """(what and which mark, why) for each duty we added, owner or participant we chose,
+    once per hendelse and mark, in order of appearance: the reasons behind the marks
+    other than «antatt dato»."""
+    seen: set[tuple[str, str, str]] = set()
+    result = []
+    for f in forekomster:
+        for merke, grunn in antakelser(f):
+            key = (f.tiltak_id, f.hendelse_id, merke)
+            if merke != ANTATT_DATO and key not in seen:
+                seen.add(key)
+                result.append((f"{hva(f)} ({merke})", grunn))
     return result
 
 

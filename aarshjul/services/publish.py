@@ -89,6 +89,7 @@ def lag_nettsted(
     from aarshjul.dates import skoleaar_start
     from aarshjul.engine.expand import expand, waiting
     from aarshjul.engine.followup import Oppfoelger, forfalte
+    from aarshjul.engine.planperiode import etter_perioden
     from aarshjul.engine.roles import med_rolle, rolle
     from aarshjul.engine.select import Rad, upcoming, uten_dato_for
     from aarshjul.render.site import DAGER_ALLE, DAGER_VIRKSOMHET, Nettsted, Omfang
@@ -137,4 +138,5 @@ def lag_nettsted(
             forfalte=[o for o in overdue if o.forekomst is not None and har_rolle(o.forekomst, key)
                       and (key in o.mangler or all(e.virksomhet != key for e in o.enheter))],  # fmt: skip
         )
-    return Nettsted(plan, today, aar, keys, abonnementer, omfang, oppfoelging_i_bruk=kvitteringer is not None)
+    return Nettsted(plan, today, aar, keys, abonnementer, omfang, oppfoelging_i_bruk=kvitteringer is not None,
+                    planperiode=etter_perioden(plan, date(aar, 8, 1), date(aar + 2, 8, 1)))  # fmt: skip
