@@ -87,7 +87,7 @@ def test_kvitter_without_virksomhet_signs_off_every_owner_still_missing_and_says
     assert pmto["status"] == "utført" and pmto["mangler"] == [] and pmto["for_sent"]
 
 
-def test_the_plan_known_in_every_virksomhet_is_a_frist_of_twelve_each_signs_off(run, db: Path) -> None:
+def test_procedures_known_to_all_staff_is_a_frist_each_of_twelve_owners_signs_off(run, db: Path) -> None:
     """«Tiltak og prosedyrer er kjent for alle ansatte» (01.01.2019, a holiday: the working day
     before) belongs to twelve virksomheter. Named by its nøkkel (a one-off date: «engang»), which
     stays when the day it falls on moves, as it did when the plan's closed days changed."""
