@@ -6,6 +6,7 @@ with a recurrence); expand.py turns each Hendelse into dated *Forekomster*.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from enum import StrEnum
@@ -45,6 +46,13 @@ class Flytt(StrEnum):
     INGEN = "ingen"
 
 
+class Kvitteringsform(StrEnum):
+    """How a duty owned by several virksomheter is signed off (docs/kvitteringer.md)."""
+
+    HVER = "hver"  # each owning virksomhet signs off its own part
+    FELLES = "felles"  # one sign-off for all (one meeting, one body)
+
+
 class Rolle(StrEnum):
     ANSVARLIG = "ansvarlig"
     DELTAR = "deltar"
@@ -59,6 +67,14 @@ class Virksomhet:
     ekstern: bool = False
     medlemmer: tuple[str, ...] = ()
     linje: int | None = None
+    # A group only: HVER = a set whose members each do what the group is ansvarlig for
+    # («alle skoler»); FELLES (the default) = a body that acts as one (samordningsgruppa).
+    kvittering: Kvitteringsform | None = None
+
+    @property
+    def er_sett(self) -> bool:
+        """A group whose members each do its duties (kvittering: hver)."""
+        return bool(self.medlemmer) and self.kvittering is Kvitteringsform.HVER
 
 
 @dataclass(frozen=True)
@@ -196,6 +212,9 @@ class Hendelse:
     ansvar_antatt: str | None = None  # the reason, when *who* is our assumption
     deltakere_antatt: str | None = None  # the reason, when who *takes part* is ours
     lagt_til: str | None = None  # the reason, when the duty itself is ours, not the plan's
+    # The plan's `kvittering:` (the hendelse's own, else the tiltak's); None = by type:
+    # frist and evaluering per virksomhet, møte and aktivitet once (engine/followup.py).
+    kvittering: Kvitteringsform | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +249,7 @@ class Tiltak:
     uten_dato: tuple[UtenDato, ...] = ()
     ansvar_antatt: str | None = None  # applies to hendelser/uten_dato without own ansvar
     deltakere_antatt: str | None = None  # applies to hendelser without own deltakere
+    kvittering: Kvitteringsform | None = None  # the hendelser's default (`kvittering:`)
 
 
 @dataclass(frozen=True)
@@ -344,7 +364,21 @@ class Kvittering:
     forekomst_dato: date | None = None  # the occurrence's date when it was signed off
     registrert: str = ""  # UTC timestamp, ISO 8601 with microseconds: the order of events
     uid: str = ""  # unique per row, kept by export/import
+    # The owning virksomhet the row is for; None = for every owner (a shared sign-off,
+    # and every row written before sign-offs were per virksomhet).
+    virksomhet: str | None = None
+    # How it came in: "cli", "lenke:VIRKSOMHET" (a personal link), "sso:BRUKER" (single
+    # sign-on), or None for rows written before it was recorded.
+    kilde: str | None = None
+    # A withdrawal: the uid of the sign-off it withdraws. None on a withdrawal written
+    # before this was recorded: it withdrew every sign-off of the nøkkel (the old meaning).
+    angrer: str | None = None
 
     @property
     def er_kvittert(self) -> bool:
         return self.handling == KVITTERT
+
+
+# The sign-off log: every event by nøkkel, oldest first (storage/store.py read_logg).
+# What is in force is replayed from it by engine/followup.py.
+Kvitteringslogg = Mapping[str, Sequence[Kvittering]]

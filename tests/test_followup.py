@@ -28,18 +28,18 @@ def test_pmto_due_31_03_2027_has_a_month_key(real_plan) -> None:
 
 def test_status_rules(real_plan) -> None:
     f = finn_forekomst(real_plan, PMTO_ID, date(2026, 12, 1))
-    assert status_for(f, {}, date(2027, 3, 31)).status is Status.KOMMENDE
-    o = status_for(f, {}, date(2027, 4, 5))
+    assert status_for(real_plan, f, {}, date(2027, 3, 31)).status is Status.KOMMENDE
+    o = status_for(real_plan, f, {}, date(2027, 4, 5))
     assert (o.status, o.dager_forfalt) == (Status.FORFALT, 5)
-    i_tide = {PMTO_NOKKEL: ny_kvittering(PMTO_NOKKEL, KVITTERT, date(2027, 3, 25))}
-    o = status_for(f, i_tide, date(2027, 4, 5))
+    i_tide = {PMTO_NOKKEL: [ny_kvittering(PMTO_NOKKEL, KVITTERT, date(2027, 3, 25))]}
+    o = status_for(real_plan, f, i_tide, date(2027, 4, 5))
     assert (o.status, o.for_sent) == (Status.UTFOERT, False)
-    sent = {PMTO_NOKKEL: ny_kvittering(PMTO_NOKKEL, KVITTERT, date(2027, 4, 2))}
-    assert status_for(f, sent, date(2027, 4, 5)).for_sent
+    sent = {PMTO_NOKKEL: [ny_kvittering(PMTO_NOKKEL, KVITTERT, date(2027, 4, 2))]}
+    assert status_for(real_plan, f, sent, date(2027, 4, 5)).for_sent
     # A meeting is never forfalt: SAMBA met 16.03.2027 (third Tuesday of March).
     samba = finn_forekomst(real_plan, "samba.mote.2027-03", date(2026, 12, 1))
     assert samba.dato == date(2027, 3, 16)
-    assert status_for(samba, {}, date(2027, 4, 5)).status is Status.PASSERT
+    assert status_for(real_plan, samba, {}, date(2027, 4, 5)).status is Status.PASSERT
 
 
 def test_forfalte_lists_the_unsigned_deadline_oldest_first(real_plan) -> None:
@@ -47,7 +47,7 @@ def test_forfalte_lists_the_unsigned_deadline_oldest_first(real_plan) -> None:
     assert PMTO_ID in [o.forekomst.id for o in rader if o.forekomst]
     datoer = [o.forekomst.dato for o in rader if o.forekomst]
     assert datoer == sorted(datoer)
-    signed = {PMTO_NOKKEL: ny_kvittering(PMTO_NOKKEL, KVITTERT, date(2027, 3, 25))}
+    signed = {PMTO_NOKKEL: [ny_kvittering(PMTO_NOKKEL, KVITTERT, date(2027, 3, 25))]}
     assert PMTO_ID not in [o.forekomst.id for o in forfalte(real_plan, date(2027, 4, 5), signed, ["pmto"]) if o.forekomst]
 
 
@@ -68,7 +68,7 @@ def test_digest_of_week_14_of_2027_has_pmto_forfalt_5_days(real_plan) -> None:
     from aarshjul.engine.digest import build_digest
     from aarshjul.render.digest import render_text
 
-    annen = {"samba.mote.2027-03": ny_kvittering("samba.mote.2027-03", KVITTERT, date(2027, 3, 16))}
+    annen = {"samba.mote.2027-03": [ny_kvittering("samba.mote.2027-03", KVITTERT, date(2027, 3, 16))]}
     d = build_digest(real_plan, date(2027, 4, 5), 1, ["barnevern"], annen)
     pmto = next(r for r in d.forfalte if r.forekomst.id == PMTO_ID)
     assert pmto.oppfoelging is not None and pmto.oppfoelging.dager_forfalt == 5
@@ -80,7 +80,7 @@ def test_digest_of_week_14_of_2027_has_pmto_forfalt_5_days(real_plan) -> None:
 def test_next_rows_with_follow_up(real_plan) -> None:
     from aarshjul.engine.select import upcoming
 
-    signed = {PMTO_NOKKEL: ny_kvittering(PMTO_NOKKEL, KVITTERT, date(2027, 3, 25))}
+    signed = {PMTO_NOKKEL: [ny_kvittering(PMTO_NOKKEL, KVITTERT, date(2027, 3, 25))]}
     rader = upcoming(real_plan, date(2027, 3, 25), date(2027, 3, 28), ["barnevern"])
     assert PMTO_ID in [r.forekomst.id for r in rader if r.tidlig_varsel]
     med = med_oppfoelging(real_plan, rader, signed, date(2027, 3, 25), date(2027, 3, 25), ["barnevern"])

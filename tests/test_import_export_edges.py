@@ -24,8 +24,8 @@ def _eksport(uid: str = UID, registrert: str = "2026-03-20T08:00:00.000000Z", **
 
 def test_a_formula_in_a_sign_off_is_text_in_the_csv_and_comes_back_unchanged(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db, fil, ny = tmp_path / "k.sqlite", tmp_path / "eksport.csv", tmp_path / "ny.sqlite"
-    r = run("kvitter", "pmto.evaluering 2025/26", "--dato", "20.03.2026", "--av", "=HYPERLINK(\"x\")",
-            "--merknad", "'sitat", "--db", str(db))  # fmt: skip
+    r = run("kvitter", "pmto.evaluering 2025/26", "--virksomhet", "skole", "--dato", "20.03.2026",
+            "--av", "=HYPERLINK(\"x\")", "--merknad", "'sitat", "--db", str(db))  # fmt: skip
     assert r.exit_code == 0, r.output
     assert run("kvitter", "--eksport", "csv", "-o", str(fil), "--db", str(db)).exit_code == 0
     tekst = fil.read_text(encoding="utf-8-sig")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -41,8 +42,12 @@ def _kvitter_pmto(run, db: Path, *extra: str):
 def test_kvitter_creates_the_db_and_says_where(run, db: Path) -> None:
     r = _kvitter_pmto(run, db)
     assert r.stderr == f"Opprettet kvitteringsdatabasen: {db}\n"
-    assert r.stdout == "Kvittert: PMTO – Årlig evaluering av PMTO (31.03.2027): Utført 25.03.2027.\n"
-    r = _kvitter_pmto(run, db)
+    # Owned by three virksomheter: without --virksomhet it is signed off for each of them.
+    assert r.stdout == (
+        "Kvittert for 3 virksomheter: PMTO – Årlig evaluering av PMTO (31.03.2027): Utført 25.03.2027.\n"
+        "  Barnevern, Helsestasjon og skolehelsetjeneste, Skole.\n"
+    )
+    r = _kvitter_pmto(run, db, "--erstatt")
     assert r.stderr == ""
 
 
@@ -74,8 +79,10 @@ def test_angre_keeps_history_and_makes_it_forfalt(run, db: Path) -> None:
     _kvitter_pmto(run, db)
     r = run("angre", "pmto.evaluering 2026/27", "--db", str(db), today="05.04.2027")
     assert r.exit_code == 0, r.stderr
-    assert r.stdout == f"Angret kvitteringen for {PMTO_ID}.\n"
-    assert [k.handling for k in store.read_events(db)] == ["kvittert", "angret"]
+    assert r.stdout == (
+        f"Angret kvitteringen for {PMTO_ID} for Barnevern, Helsestasjon og skolehelsetjeneste, Skole.\n"
+    )
+    assert [k.handling for k in store.read_events(db)] == ["kvittert"] * 3 + ["angret"] * 3
     r = run("status", "--forfalt", "--virksomhet", "pmto", "--format", "json", "--db", str(db), today="05.04.2027")
     rad = next(x for x in json.loads(r.stdout) if x["id"] == PMTO_ID)
     assert (rad["status"], rad["dager_forfalt"], rad["utfort"]) == ("forfalt", 5, None)
@@ -158,7 +165,8 @@ def test_rapport_shows_pmto_done_and_the_totals(run, db: Path) -> None:
     md = run("rapport", "--skoleår", "2026/27", "--db", str(db), today="05.04.2027").stdout
     assert md.startswith("# Fellesevaluering skoleåret 2026/27\n")
     assert f"1 av {ev['antall']} evalueringer utført (1 i tide, 0 for sent)" in md
-    assert "| 31.03.2027 | Årlig evaluering av PMTO | utført | 25.03.2027 | Virksomhetsleder barnevern |" in md
+    # Owned by three virksomheter, each signed off (the shortcut): the row says so.
+    assert "| 31.03.2027 | Årlig evaluering av PMTO | utført (3 av 3) | 25.03.2027 | Virksomhetsleder barnevern |" in md
 
 
 def test_rapport_is_in_plan_order(run, db: Path, real_plan) -> None:
@@ -183,7 +191,7 @@ def test_rapport_csv_is_for_norwegian_excel(run, db: Path, tmp_path: Path) -> No
 def test_late_sign_off_is_reported_late(run, db: Path) -> None:
     run("kvitter", PMTO_ID, "--dato", "02.04.2027", "--db", str(db), today="05.04.2027")
     md = run("rapport", "--skoleår", "2026/27", "--db", str(db), today="05.04.2027").stdout
-    assert "| 31.03.2027 | Årlig evaluering av PMTO | utført for sent | 02.04.2027 |" in md
+    assert "| 31.03.2027 | Årlig evaluering av PMTO | utført for sent (3 av 3) | 02.04.2027 |" in md
     assert "evalueringer utført (0 i tide, 1 for sent)" in md
 
 
@@ -230,7 +238,7 @@ def test_check_reports_sign_offs_whose_occurrence_is_gone(run, db: Path, tmp_pat
     r = run("check", "--db", str(db), plan=plan, today="05.04.2027")
     assert r.exit_code == 0, r.stderr
     assert f"{PMTO_NOKKEL} (kvittert 25.03.2027 for {PMTO_ID})" in r.stdout
-    assert len(store.read_events(db)) == 1  # reported, not dropped
+    assert len(store.read_events(db)) == 3  # reported, not dropped (one row per owner)
 
 
 # --- export and import ------------------------------------------------------------------
@@ -247,11 +255,11 @@ def test_export_import_round_trip_and_twice_adds_nothing(run, db: Path, tmp_path
     ny = tmp_path / "ny.sqlite"
     r = run("kvitter", "--importer", str(ut), "--db", str(ny), today="05.04.2027")
     assert r.exit_code == 0, r.stderr
-    assert "Importerte 3 av 3 kvitteringer" in r.stdout
+    assert "Importerte 5 av 5 kvitteringer" in r.stdout  # pmto for each of its 3 owners, samba and its angre
     assert store.read_events(ny) == store.read_events(db)
     r = run("kvitter", "--importer", str(ut), "--db", str(ny), today="05.04.2027")
-    assert "Importerte 0 av 3 kvitteringer" in r.stdout and "3 fantes fra før" in r.stdout
-    assert len(store.read_events(ny)) == 3
+    assert "Importerte 0 av 5 kvitteringer" in r.stdout and "5 fantes fra før" in r.stdout
+    assert len(store.read_events(ny)) == 5
 
 
 def test_import_of_a_bad_file_names_the_line(run, db: Path, tmp_path: Path) -> None:
@@ -401,20 +409,45 @@ def test_digest_marks_pmto_done_and_drops_it_from_kommende_frister(run, db: Path
     assert "31.03.2027, forfalt" not in uke13
 
 
+# The docs' session (docs/kvitteringer.md): each command line and what it printed.
+DOC_OKT = (
+    ("kvitter", "pmto.evaluering 2026/27", "--virksomhet", "barnevern", "--dato", "25.03.2027",
+     "--av", "Virksomhetsleder barnevern", "--merknad", "Evaluert i lærende møte"),
+    ("status", "--virksomhet", "pmto", "--skoleår", "2026/27", "--format", "tekst"),
+    ("kvitter", "pmto.evaluering 2026/27", "--virksomhet", "skole", "--av", "Rektor"),
+    ("kvitter", "pmto.evaluering 2026/27", "--virksomhet", "skole", "--av", "Rektor"),
+    ("kvitter", "pmto.evaluering 2026/27", "--virksomhet", "skole", "--av", "Rektor", "--dato", "01.04.2027",
+     "--erstatt"),
+    ("angre", "pmto.evaluering 2026/27", "--virksomhet", "skole"),
+    ("kvitter", "pmto.evaluering 2026/27"),
+    ("status", "--virksomhet", "pmto", "--skoleår", "2026/27", "--format", "tekst"),
+    ("kvitter", "pmto.evaluering.2027-03-30"),
+)  # fmt: skip
+# When a row was recorded is the clock's; the docs show one such time.
+_REGISTRERT = re.compile(r"registrert \d\d\.\d\d\.\d{4} kl\. \d\d:\d\d")
+
+
+def _vis(args: tuple[str, ...]) -> str:
+    return "$ aarshjul " + " ".join(f'"{a}"' if " " in a else a for a in args)
+
+
+def doc_okt(run, db: Path) -> str:  # type: ignore[no-untyped-def]
+    """The session as the docs show it: the database's path as a user's, the time as 10:15."""
+    ut = []
+    for args in DOC_OKT:
+        r = run(*args, "--db", str(db), today="05.04.2027")
+        tekst = (r.stderr + r.stdout).replace(str(db), "/home/raadmann/.local/share/aarshjul/kvitteringer.sqlite")
+        ut.append(_vis(args) + "\n" + _REGISTRERT.sub("registrert 05.04.2027 kl. 10:15", tekst))
+    return "".join(ut)
+
+
 def test_readme_session_is_real_output(run, db: Path) -> None:  # type: ignore[no-untyped-def]
     from conftest import REPO
 
     readme = (REPO / "docs" / "kvitteringer.md").read_text(encoding="utf-8")
     assert readme.startswith("# Kvittering og oppfølging\n")
     seksjon = readme.split("\n## ", 1)[0]
-    r = run("kvitter", "pmto.evaluering 2026/27", "--dato", "25.03.2027", "--av", "Virksomhetsleder barnevern",
-            "--merknad", "Evaluert i lærende møte", "--db", str(db), today="05.04.2027")  # fmt: skip
-    assert f"\n{r.stdout}$ aarshjul status --virksomhet pmto" in seksjon
-    status = run("status", "--virksomhet", "pmto", "--skoleår", "2026/27", "--format", "tekst", "--db", str(db),
-                 today="05.04.2027").stdout  # fmt: skip
-    assert f"$ aarshjul status --virksomhet pmto --skoleår 2026/27 --format tekst\n{status}$ aarshjul kvitter" in seksjon
-    feil = run("kvitter", "pmto.evaluering.2027-03-30", "--db", str(db), today="05.04.2027").stderr
-    assert f"$ aarshjul kvitter pmto.evaluering.2027-03-30\n{feil}```" in seksjon
+    assert f"```text\n{doc_okt(run, db)}```" in seksjon
     run("angre", PMTO_ID, "--db", str(db), today="05.04.2027")
     digest = run("digest", "--virksomhet", "barnevern", "--fra", "05.04.2027", "--db", str(db), today="05.04.2027")
     linjer = digest.stdout.splitlines()

@@ -27,7 +27,8 @@ def test_rapport_writes_the_same_file_with_ut_and_with_output(run, tmp_path: Pat
 
 def test_kvitter_export_follows_output_too(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "k.sqlite"
-    kvittert = run("kvitter", "pmto.evaluering 2025/26", "--dato", "20.03.2026", "--db", str(db))
+    kvittert = run("kvitter", "pmto.evaluering 2025/26", "--virksomhet", "skole", "--dato", "20.03.2026",
+                   "--db", str(db))  # fmt: skip
     assert kvittert.exit_code == 0, kvittert.output
     fil = tmp_path / "eksport.csv"
     result = run("kvitter", "--eksport", "csv", "--output", str(fil), "--db", str(db))

@@ -346,7 +346,7 @@ def test_mobbing_evaluation_unsigned_is_overdue_in_week_14_of_2027(real) -> None
 def test_mobbing_evaluation_signed_off_25_03_2027_is_done(real) -> None:
     from aarshjul.model import KVITTERT, Kvittering
 
-    kv = {"mobbing.evaluering.2027-03": Kvittering("mobbing.evaluering.2027-03", KVITTERT, date(2027, 3, 25))}
+    kv = {"mobbing.evaluering.2027-03": [Kvittering("mobbing.evaluering.2027-03", KVITTERT, date(2027, 3, 25))]}
     side = _med_kvitteringer(real, date(2027, 4, 6), kv)["virksomhet-barnehage.html"].decode()
     forfalt = side.split('<h2 id="forfalt">Forfalt</h2>', 1)[1].split("</section>", 1)[0]
     assert "31.03.2027" not in forfalt

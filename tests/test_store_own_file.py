@@ -10,7 +10,7 @@ from pathlib import Path
 
 
 def _kvitter(run, db: Path):  # type: ignore[no-untyped-def]
-    return run("kvitter", "pmto.evaluering 2025/26", "--dato", "20.03.2026", "--db", str(db))
+    return run("kvitter", "pmto.evaluering 2025/26", "--virksomhet", "skole", "--dato", "20.03.2026", "--db", str(db))
 
 
 def test_another_programs_database_is_refused_and_left_as_it_was(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -46,7 +46,8 @@ def test_a_new_database_is_marked_as_aarshjuls_and_an_old_one_still_reads(run, t
     with sqlite3.connect(db) as con:
         assert con.execute("PRAGMA application_id").fetchone()[0] == 0x41415253
         con.execute("PRAGMA application_id = 0")  # as a database made before the mark
-    r = run("status", "--skoleår", "2025/26", "--format", "json", "--db", str(db), today="01.04.2026")
+    r = run("status", "--virksomhet", "skole", "--skoleår", "2025/26", "--format", "json", "--db", str(db),
+            today="01.04.2026")  # fmt: skip
     assert r.exit_code == 0 and '"status": "utført"' in r.stdout
 
 

@@ -18,7 +18,8 @@ KOMMANDOER = (
 
 def _db_med(run, tmp_path: Path, sql: str, *params: object) -> Path:  # type: ignore[no-untyped-def]
     db = tmp_path / "k.sqlite"
-    r = run("kvitter", "pmto.evaluering 2025/26", "--dato", "20.03.2026", "--av", "Styrer", "--db", str(db))
+    r = run("kvitter", "pmto.evaluering 2025/26", "--virksomhet", "skole", "--dato", "20.03.2026", "--av", "Styrer",
+            "--db", str(db))  # fmt: skip
     assert r.exit_code == 0, r.output
     with sqlite3.connect(db) as con:
         con.execute(sql, params)
@@ -53,6 +54,7 @@ def test_the_export_still_works_and_the_fixed_row_comes_back(run, tmp_path: Path
     kopi.write_text(json.dumps(rader, ensure_ascii=False, indent=2), encoding="utf-8")
     ny = tmp_path / "ny.sqlite"
     assert run("kvitter", "--importer", str(kopi), "--db", str(ny)).exit_code == 0
-    status = run("status", "--skoleår", "2025/26", "--format", "json", "--db", str(ny), today="01.04.2026")
+    status = run("status", "--virksomhet", "skole", "--skoleår", "2025/26", "--format", "json", "--db", str(ny),
+                 today="01.04.2026")  # fmt: skip
     pmto = next(o for o in json.loads(status.stdout) if o["nokkel"] == "pmto.evaluering.2026-03")
     assert pmto["status"] == "utført" and pmto["utfort"]["dato"] == "2026-03-20"

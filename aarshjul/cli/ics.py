@@ -97,10 +97,17 @@ def ics_cmd(
 
     # Signed-off events say so in SUMMARY and DESCRIPTION ("Utført 25.03.2027").
     kvitteringer = kvitteringer_i_bruk(db) or {}
-    utfort = {n: k.utfort for n, k in kvitteringer.items() if k.utfort is not None} or None
+    keys = resolve_virksomheter(plan, virksomhet)
+    utfort = None
+    if kvitteringer:
+        from aarshjul.engine.followup import utfort_datoer
+
+        # A duty signed off per virksomhet is «utført» in a unit's calendar when that
+        # unit has signed off, in the whole plan's when every owner has.
+        utfort = utfort_datoer(plan, kvitteringer, keys if not alle else None) or None
 
     if not alle:
-        fil = ics_for(plan, start, end, resolve_virksomheter(plan, virksomhet), stamp, utfort)
+        fil = ics_for(plan, start, end, keys, stamp, utfort)
         write_output(ut, fil.data)
         if ut not in STDOUT_NAVN:
             _fremdrift(f"Skrev {_antall_hendelser(fil.antall)} til {ut}.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,6 +25,9 @@ from aarshjul.cli.common import (
 )
 from aarshjul.errors import UsageError
 
+if TYPE_CHECKING:
+    from aarshjul.model import Plan
+
 SkoleaarOption = Annotated[
     str | None,
     typer.Option(
@@ -38,6 +41,13 @@ OutputOption = Annotated[
     str, typer.Option("-o", "--ut", metavar="FIL", help="Skriv til filen (atomisk) i stedet for skjermen.")
 ]
 OutputAlias = Annotated[str | None, typer.Option("--output", hidden=True)]
+EnVirksomhetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--virksomhet", "-v", metavar="VIRKSOMHET",
+        help="Bare for denne virksomheten (den må ha ansvar). Uten: for alle som har ansvar og mangler.",
+    ),
+]  # fmt: skip
 
 def _db(option: str | None) -> Path:
     from aarshjul.storage.dbpath import resolve_db_path
@@ -60,6 +70,11 @@ def kvitter_cmd(
     lenke: Annotated[
         str | None, typer.Option("--lenke", metavar="URL", help="Lenke til referat eller rapport.")
     ] = None,
+    virksomhet: EnVirksomhetOption = None,
+    erstatt: Annotated[
+        bool,
+        typer.Option("--erstatt", help="Erstatt en kvittering som allerede gjelder (angre henter den fram igjen)."),
+    ] = False,
     eksport: Annotated[
         str | None,
         typer.Option("--eksport", metavar="json|csv", help="Skriv alle kvitteringer (hele historikken) ut."),
@@ -81,13 +96,21 @@ def kvitter_cmd(
     («pmto.evaluering 2026/27»). Kvitteringen følger forekomsten selv om datoen flyttes
     innenfor perioden sin.
 
-    Eksempel: aarshjul kvitter pmto.evaluering.2027-03-31 --dato 25.03.2027 --av "Virksomhetsleder PPT"
+    En frist eller evaluering som flere virksomheter har ansvar for, kvitteres av hver
+    virksomhet for seg (--virksomhet); et møte kvitteres én gang. Uten --virksomhet
+    kvitteres den for alle som har ansvar og ikke har kvittert ennå. Det som alt er
+    kvittert, avvises uten --erstatt.
+
+    Eksempel: aarshjul kvitter pmto.evaluering.2027-03-31 --virksomhet skole --dato 25.03.2027 --av Rektor
     """
     s = state(ctx)
     path = _db(db)
     if eksport is not None or importer is not None:
-        if ider or dato or av or merknad or lenke:
-            raise UsageError("--eksport og --importer brukes alene, uten ID, --dato, --av, --merknad og --lenke.")
+        if ider or dato or av or merknad or lenke or virksomhet or erstatt:
+            raise UsageError(
+                "--eksport og --importer brukes alene, uten ID, --dato, --av, --merknad, --lenke, --virksomhet "
+                "og --erstatt."
+            )
         if eksport is not None and importer is not None:
             raise UsageError("Bruk enten --eksport eller --importer, ikke begge.")
         if eksport is not None:
@@ -101,33 +124,71 @@ def kvitter_cmd(
     from aarshjul.render.common import one_line
     from aarshjul.services.signoff import kvitter
 
-    forekomster, lagret = kvitter(
+    resultat, lagret = kvitter(
         s.plan, path, ider, s.today, utfort=parse_date_option(dato, "--dato") if dato else None,
-        av=av, merknad=merknad, lenke=lenke,
+        av=av, merknad=merknad, lenke=lenke, virksomhet=virksomhet, erstatt=erstatt,
     )  # fmt: skip
     if lagret.opprettet:
         _meld_opprettet(path)
-    for f, k in zip(forekomster, lagret.kvitteringer):
+    plan = s.plan()
+    for r in resultat:
+        f = r.forekomst
         hva = f"{one_line(f.tiltak_navn)} – {one_line(f.tittel)} ({f.dato:%d.%m.%Y})"
-        typer.echo(f"Kvittert: {hva}: {utfort_tekst(k)}.")
+        gjort = utfort_tekst(r.kvitteringer[0])
+        verb = "Erstattet" if r.erstattet else "Kvittert"
+        if len(r.virksomheter) == 1 and virksomhet is not None:
+            typer.echo(f"{verb} for {_navn(plan, r.virksomheter)}: {hva}: {gjort}.")
+        elif len(r.virksomheter) > 1 or r.fra_foer:
+            typer.echo(f"{verb} for {_antall(len(r.virksomheter))}: {hva}: {gjort}.")
+            typer.echo(f"  {_navn(plan, r.virksomheter)}.")
+            if r.fra_foer:
+                typer.echo(f"  Kvittert fra før: {_navn(plan, r.fra_foer)}.")
+        else:
+            typer.echo(f"{verb}: {hva}: {gjort}.")
+
+
+def _navn(plan: Plan, keys: tuple[str, ...]) -> str:
+    from aarshjul.render.common import one_line, virksomhet_navn
+
+    return ", ".join(one_line(virksomhet_navn(plan, k)) for k in keys)
+
+
+def _antall(n: int) -> str:
+    return f"{n} virksomhet" + ("" if n == 1 else "er")
 
 
 def angre_cmd(
     ctx: typer.Context,
     ider: Annotated[list[str], typer.Argument(metavar="ID...", show_default=False)],
+    virksomhet: Annotated[
+        str | None,
+        typer.Option("--virksomhet", "-v", metavar="VIRKSOMHET",
+                     help="Bare denne virksomhetens kvittering. Uten: alle som gjelder for forekomsten."),
+    ] = None,  # fmt: skip
     db: DbOption = None,
 ) -> None:
-    """Trekk tilbake en kvittering. Historikken beholdes: angringen lagres også.
+    """Trekk tilbake en kvittering.
 
-    Eksempel: aarshjul angre pmto.evaluering.2027-03-31
+    Den siste kvitteringen trekkes tilbake, og den som gjaldt før, gjelder igjen.
+    Historikken beholdes: angringen lagres også. En oppgave som hver virksomhet
+    kvitterer for seg: --virksomhet angrer bare dens kvittering.
+
+    Eksempel: aarshjul angre pmto.evaluering.2027-03-31 --virksomhet skole
     """
+    from aarshjul.engine.followup import utfort_tekst
     from aarshjul.render.common import one_line
     from aarshjul.services.signoff import angre
 
     s = state(ctx)
-    for k in angre(s.plan, _db(db), ider, s.today):
+    resultat = angre(s.plan, _db(db), ider, s.today, virksomhet=virksomhet)
+    plan = s.plan()
+    for r in resultat:
         # The key may come from an older database or import: shown inert, never raw.
-        typer.echo(f"Angret kvitteringen for {one_line(k.forekomst_id or k.nokkel)}.")
+        hvem = f" for {_navn(plan, r.virksomheter)}" if r.virksomheter else ""
+        typer.echo(f"Angret kvitteringen for {one_line(r.hva)}{hvem}.")
+        for k in r.gjelder_igjen:
+            for_ = f" for {_navn(plan, (k.virksomhet,))}" if k.virksomhet else ""
+            typer.echo(f"  Gjelder igjen{for_}: {utfort_tekst(k)}" + (f" av {one_line(k.av)}." if k.av else "."))
 
 
 # --- status ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ reads the clock: the caller passes the period's first day. render/digest.py writ
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,7 +17,7 @@ from aarshjul.engine.expand import expand, waiting
 from aarshjul.engine.planperiode import Planperiode, etter_perioden
 from aarshjul.engine.roles import best_rolle
 from aarshjul.engine.select import Rad, kommende_frister
-from aarshjul.model import Kvittering, Plan, Rolle, Ventende
+from aarshjul.model import Kvitteringslogg, Plan, Rolle, Ventende
 
 MAX_UKER = 52
 
@@ -56,11 +56,11 @@ def build_digest(
     fra: date,
     uker: int = 1,
     virksomheter: Sequence[str] = (),
-    kvitteringer: Mapping[str, Kvittering] | None = None,
+    kvitteringer: Kvitteringslogg | None = None,
 ) -> Digest:
     """The digest for `uker` ISO weeks from the week that contains `fra`.
 
-    With kvitteringer (sign-offs in force, nokkel → Kvittering), the digest
+    With kvitteringer (the sign-off log, nokkel → events), the digest
     starts with what is overdue, marks what is done, and leaves signed-off deadlines out
     of "Kommende frister"."""
     if not 1 <= uker <= MAX_UKER:
@@ -70,9 +70,11 @@ def build_digest(
     wanted = tuple(virksomheter)
     per_dag: dict[date, list[Rad]] = {}
     forfalte: tuple[Rad, ...] = ()
+    oppfoelger = None
     if kvitteringer is not None:
         from aarshjul.engine import followup
 
+        oppfoelger = followup.Oppfoelger(plan, kvitteringer, start, wanted)
         forfalte = tuple(
             Rad(o.forekomst, best_rolle(plan, (o.forekomst,), wanted), (o.forekomst.dato - start).days, False,
                 oppfoelging=o, forfalt=True)  # fmt: skip
@@ -80,11 +82,7 @@ def build_digest(
             if o.forekomst is not None
         )
     for f in expand(plan, start, slutt, wanted or None):
-        o = None
-        if kvitteringer is not None:
-            from aarshjul.engine.followup import status_for
-
-            o = status_for(f, kvitteringer, start)
+        o = oppfoelger.status(f) if oppfoelger is not None else None
         rad = Rad(f, best_rolle(plan, (f,), wanted), (f.dato - start).days, False, oppfoelging=o)
         per_dag.setdefault(f.dato, []).append(rad)
     # A deadline belongs in this digest when its varsel opens on any day of the period,
@@ -93,7 +91,7 @@ def build_digest(
     frister = tuple(
         Rad(r.forekomst, r.rolle, (r.forekomst.dato - start).days, True)
         for r in kommende_frister(plan, slutt - timedelta(days=1), wanted)
-        if r.forekomst.dato >= slutt and (kvitteringer is None or r.forekomst.nokkel not in kvitteringer)
+        if r.forekomst.dato >= slutt and (oppfoelger is None or not oppfoelger.utfort(r.forekomst))
     )
     ventende = tuple((v, best_rolle(plan, (v,), wanted)) for v in waiting(plan, wanted or None))
     return Digest(

@@ -1,8 +1,25 @@
 """Follow-up (oppfølging): what is done, overdue, coming or waiting.
 
 Core code: no terminal, no clock, no SQL. Callers pass the plan, today's date and the
-sign-offs in force (``aarshjul.storage.store.read_gjeldende(path)``: nokkel → Kvittering; an
-empty dict when nobody has signed anything off).
+sign-off log (``aarshjul.storage.store.read_logg(path)``: nokkel → its events, oldest
+first; an empty dict when nobody has signed anything off).
+
+**Who signs off.** A frist or evaluering owned by several virksomheter is signed off per
+virksomhet (``Kvitteringsform.HVER``: each reports that it did its part), a møte or
+aktivitet once (``FELLES``); the plan's ``kvittering:`` on the hendelse or tiltak says
+otherwise. The virksomheter that sign off a HVER duty (``kvitterende``) are its ansvar,
+with a group that is a set (``kvittering: hver`` on the group, «alle skoler») replaced by
+its members; a group that is a body (the default, samordningsgruppa) signs off as one.
+
+**The replay rule.** Rows are events. A sign-off row is for one virksomhet or, with
+``virksomhet`` empty, for every owner (a FELLES sign-off, and every row from before
+sign-offs were per virksomhet). What is in force for virksomhet V is found by replaying,
+oldest first, the rows for V and the rows for every owner: a sign-off is put on a stack,
+a withdrawal takes the sign-off it names (``angrer``) off the stack, and an old
+withdrawal without ``angrer`` empties it (it withdrew everything, as it did then). The
+top of the stack is in force. So kvitter, kvitter --erstatt, angre leaves the first
+sign-off in force, and kvitter, angre leaves nothing. A FELLES duty replays every row of
+its nøkkel, whoever it is for.
 
 The API other modules use:
 
@@ -10,18 +27,23 @@ The API other modules use:
   before today, not signed off), ``kommende`` (today or later, not signed off),
   ``passert`` (a møte or aktivitet whose date has passed with no sign-off: only frister
   and evalueringer can be forfalt) and ``venter`` (waiting for a named date, no date yet).
-- ``status_for(forekomst, kvitteringer, today) -> Oppfoelging``: one occurrence's state,
-  with ``dager_forfalt`` and ``for_sent`` ("late": signed off as done after the deadline).
-- ``med_status(forekomster, kvitteringer, today)``: the same for a list, order kept.
-- ``forfalte(plan, today, kvitteringer, virksomheter)``: the overdue list for `next`,
+- ``Oppfoelger(plan, logg, today, virksomheter)``: decides states for one run.
+  ``.status(forekomst) -> Oppfoelging``: the state with ``dager_forfalt``, ``for_sent``
+  ("late": signed off as done after the deadline) and, for a HVER duty, each owning
+  virksomhet's part (``enheter``). With virksomheter, a HVER duty is about the selected
+  ones that own it: overdue for exactly those of them that have not signed off.
+- ``status_for(plan, forekomst, logg, today, virksomheter)``: one occurrence's state.
+- ``med_status(plan, forekomster, logg, today, virksomheter)``: the same for a list.
+- ``forfalte(plan, today, logg, virksomheter)``: the overdue list for `next`,
   the digest and `status --forfalt`: frister and evalueringer in the FORFALT_DAGER days
   before `today`, not signed off, oldest first.
-- ``aarshjul.engine.select.med_oppfoelging(plan, rader, kvitteringer, today, fra, virksomheter)``:
+- ``i_kraft(events, virksomhet)`` / ``i_kraft_felles(events)``: the replay rule.
+- ``aarshjul.engine.select.med_oppfoelging(plan, rader, logg, today, fra, virksomheter)``:
   `next`'s rows with their follow-up, the overdue ones first (``Rad.forfalt``),
   signed-off early warnings left out. (In select.py, so that this module does not
   import select: select's Rad refers to Oppfoelging.)
 - ``utfort_tekst(kvittering)``: "Utført 25.03.2027", the words every renderer shows.
-- ``foreldreloese(plan, kvitteringer)``: sign-offs whose occurrence no longer exists in
+- ``foreldreloese(plan, logg)``: sign-offs whose occurrence no longer exists in
   the plan (for `check`; never dropped silently).
 - ``finn_forekomst(plan, tekst, today)``: the occurrence a user means by an id, a nokkel
   or a short form ("pmto.evaluering 2026/27"); UsageError naming the closest ones.
@@ -33,7 +55,7 @@ occurrence when a holiday or an edited day rule moves the date within its period
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -41,7 +63,16 @@ from enum import StrEnum
 from aarshjul.dates import format_dato, format_skoleaar, skoleaar_start
 from aarshjul.engine.expand import expand, waiting
 from aarshjul.errors import UsageError
-from aarshjul.model import Forekomst, Kvittering, Plan, Ventende
+from aarshjul.model import (
+    Forekomst,
+    Hendelse,
+    HendelseType,
+    Kvittering,
+    Kvitteringsform,
+    Kvitteringslogg,
+    Plan,
+    Ventende,
+)
 from aarshjul.plan.yamlnodes import AAR_MAX, AAR_MIN
 
 # How far back `next`, the digest and `status --forfalt` look for overdue deadlines.
@@ -58,33 +89,193 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True)
+class Enhetsstatus:
+    """One owning virksomhet's part of a duty signed off per virksomhet."""
+
+    virksomhet: str
+    status: Status  # utført, forfalt, kommende or passert
+    kvittering: Kvittering | None = None  # its sign-off in force, when utført
+    for_sent: bool = False
+
+
+@dataclass(frozen=True)
 class Oppfoelging:
     """The follow-up state of one occurrence (or of one hendelse waiting for a date)."""
 
     status: Status
     forekomst: Forekomst | None  # None only for venter
     ventende: Ventende | None = None  # set only for venter
-    kvittering: Kvittering | None = None  # the sign-off in force, when utført
+    kvittering: Kvittering | None = None  # the sign-off in force, when utført (the latest one)
     dager_forfalt: int = 0  # forfalt: days since the deadline (today - dato)
     for_sent: bool = False  # utført after the deadline (frister and evalueringer only)
+    form: Kvitteringsform = Kvitteringsform.FELLES
+    # HVER: every owning virksomhet with its part, in ansvar order; () for FELLES.
+    enheter: tuple[Enhetsstatus, ...] = ()
+    # HVER: the owning virksomheter the status is about (the selected ones, else all).
+    gjelder: tuple[str, ...] = ()
+
+    @property
+    def delt(self) -> bool:
+        """Signed off per virksomhet by more than one: shown as «3 av 5 utført»."""
+        return len(self.enheter) > 1
+
+    @property
+    def antall_utfort(self) -> int:
+        return sum(e.status is Status.UTFOERT for e in self.enheter)
+
+    @property
+    def mangler(self) -> tuple[str, ...]:
+        """The owning virksomheter that have not signed off, in ansvar order."""
+        return tuple(e.virksomhet for e in self.enheter if e.status is not Status.UTFOERT)
 
 
-def status_for(f: Forekomst, kvitteringer: Mapping[str, Kvittering], today: date) -> Oppfoelging:
-    k = kvitteringer.get(f.nokkel)
-    if k is not None and k.er_kvittert:
-        sent = f.type.er_frist and k.utfort is not None and k.utfort > f.dato
-        return Oppfoelging(Status.UTFOERT, f, kvittering=k, for_sent=sent)
+# --- who signs off, and the replay rule ---------------------------------------------
+
+
+def kvitteringsform(h: Hendelse | None, type_: HendelseType) -> Kvitteringsform:
+    """The plan's `kvittering:`, else per virksomhet for frist and evaluering, once for
+    møte and aktivitet (one meeting is held once)."""
+    if h is not None and h.kvittering is not None:
+        return h.kvittering
+    return Kvitteringsform.HVER if type_.er_frist else Kvitteringsform.FELLES
+
+
+def eiere(plan: Plan, ansvar: Iterable[str]) -> tuple[str, ...]:
+    """The owners who do a duty: ansvar with a set group (`kvittering: hver` on the group)
+    replaced by its members; a body (a group without it) stays one owner. In order, once."""
+    ut: list[str] = []
+    for key in ansvar:
+        v = plan.virksomheter.get(key)
+        for eier in v.medlemmer if v is not None and v.er_sett else (key,):
+            if eier not in ut:
+                ut.append(eier)
+    return tuple(ut)
+
+
+def finn_hendelse(plan: Plan, tiltak_id: str, hendelse_id: str) -> Hendelse | None:
+    t = plan.finn_tiltak(tiltak_id)
+    return next((h for h in t.hendelser if h.id == hendelse_id), None) if t is not None else None
+
+
+def kvitterende(plan: Plan, f: Forekomst, h: Hendelse | None = None) -> tuple[str, ...]:
+    """The virksomheter that each sign off f; () when it is signed off once (FELLES)."""
+    h = h if h is not None else finn_hendelse(plan, f.tiltak_id, f.hendelse_id)
+    if kvitteringsform(h, f.type) is Kvitteringsform.FELLES:
+        return ()
+    return eiere(plan, f.ansvar)
+
+
+def _spill(events: Iterable[Kvittering]) -> Kvittering | None:
+    stabel: list[Kvittering] = []
+    for e in events:
+        if e.er_kvittert:
+            stabel.append(e)
+        elif e.angrer is None:  # a withdrawal from before `angrer`: it withdrew everything
+            stabel.clear()
+        else:
+            stabel = [k for k in stabel if k.uid != e.angrer]
+    return stabel[-1] if stabel else None
+
+
+def i_kraft(events: Iterable[Kvittering], virksomhet: str) -> Kvittering | None:
+    """The sign-off in force for one owning virksomhet: its own rows and the rows for
+    every owner, replayed oldest first (the module docstring)."""
+    return _spill(e for e in events if e.virksomhet is None or e.virksomhet == virksomhet)
+
+
+def i_kraft_felles(events: Iterable[Kvittering]) -> Kvittering | None:
+    """The sign-off in force for a duty signed off once: every row of the nøkkel."""
+    return _spill(events)
+
+
+def _valgte(plan: Plan, virksomheter: Iterable[str]) -> frozenset[str]:
+    """The selected virksomheter and the members of selected groups."""
+    ut = set(virksomheter)
+    for key in list(ut):
+        v = plan.virksomheter.get(key)
+        if v is not None:
+            ut.update(v.medlemmer)
+    return frozenset(ut)
+
+
+def _enkel(f: Forekomst, k: Kvittering | None, today: date) -> tuple[Status, bool]:
+    if k is not None:
+        return Status.UTFOERT, f.type.er_frist and k.utfort is not None and k.utfort > f.dato
     if f.dato >= today:
-        return Oppfoelging(Status.KOMMENDE, f)
-    if f.type.er_frist:
-        return Oppfoelging(Status.FORFALT, f, dager_forfalt=(today - f.dato).days)
-    return Oppfoelging(Status.PASSERT, f)
+        return Status.KOMMENDE, False
+    return (Status.FORFALT if f.type.er_frist else Status.PASSERT), False
+
+
+class Oppfoelger:
+    """Decides the follow-up state of occurrences for one plan, sign-off log and day.
+
+    With virksomheter, a duty signed off per virksomhet is about the selected ones that
+    own it (or members of a selected group): `next --virksomhet skole` shows it overdue
+    only while skole has not signed off. A virksomhet that only takes part sees the
+    duty's own state (done when every owner is)."""
+
+    def __init__(
+        self, plan: Plan, logg: Kvitteringslogg, today: date, virksomheter: Sequence[str] | None = None
+    ) -> None:
+        self.plan, self.logg, self.today = plan, logg, today
+        self._valgt = _valgte(plan, virksomheter or ())
+        # (tiltak, hendelse) → (form, the virksomheter that sign off): asked once per row.
+        self._hvem: dict[tuple[str, str], tuple[Kvitteringsform, tuple[str, ...]]] = {}
+
+    def hvem(self, f: Forekomst) -> tuple[Kvitteringsform, tuple[str, ...]]:
+        key = (f.tiltak_id, f.hendelse_id)
+        svar = self._hvem.get(key)
+        if svar is None:
+            h = finn_hendelse(self.plan, f.tiltak_id, f.hendelse_id)
+            form = kvitteringsform(h, f.type)
+            svar = self._hvem[key] = (form, eiere(self.plan, f.ansvar) if form is Kvitteringsform.HVER else ())
+        return svar
+
+    def status(self, f: Forekomst) -> Oppfoelging:
+        events = self.logg.get(f.nokkel, ())
+        form, kvitterer = self.hvem(f)
+        if form is Kvitteringsform.FELLES or not kvitterer:
+            k = i_kraft_felles(events) if events else None
+            status, sent = _enkel(f, k, self.today)
+            return self._oppfoelging(f, status, k if status is Status.UTFOERT else None, sent, form)
+        enheter = []
+        for v in kvitterer:
+            k = i_kraft(events, v) if events else None
+            status, sent = _enkel(f, k, self.today)
+            enheter.append(Enhetsstatus(v, status, k, sent))
+        gjelder = tuple(v for v in kvitterer if v in self._valgt) or kvitterer
+        mine = [e for e in enheter if e.virksomhet in gjelder]
+        if all(e.status is Status.UTFOERT for e in mine):
+            siste = max(mine, key=lambda e: (e.kvittering.utfort or date.min, e.kvittering.registrert))  # type: ignore[union-attr]
+            return self._oppfoelging(f, Status.UTFOERT, siste.kvittering, any(e.for_sent for e in mine), form,
+                                     tuple(enheter), gjelder)  # fmt: skip
+        status = next(e.status for e in mine if e.status is not Status.UTFOERT)
+        return self._oppfoelging(f, status, None, False, form, tuple(enheter), gjelder)
+
+    def _oppfoelging(
+        self, f: Forekomst, status: Status, k: Kvittering | None, sent: bool, form: Kvitteringsform,
+        enheter: tuple[Enhetsstatus, ...] = (), gjelder: tuple[str, ...] = (),
+    ) -> Oppfoelging:  # fmt: skip
+        dager = (self.today - f.dato).days if status is Status.FORFALT else 0
+        return Oppfoelging(status, f, kvittering=k, dager_forfalt=dager, for_sent=sent, form=form,
+                           enheter=enheter, gjelder=gjelder)  # fmt: skip
+
+    def utfort(self, f: Forekomst) -> bool:
+        return self.status(f).status is Status.UTFOERT
+
+
+def status_for(
+    plan: Plan, f: Forekomst, logg: Kvitteringslogg, today: date, virksomheter: Sequence[str] | None = None
+) -> Oppfoelging:
+    return Oppfoelger(plan, logg, today, virksomheter).status(f)
 
 
 def med_status(
-    forekomster: Iterable[Forekomst], kvitteringer: Mapping[str, Kvittering], today: date
-) -> list[Oppfoelging]:
-    return [status_for(f, kvitteringer, today) for f in forekomster]
+    plan: Plan, forekomster: Iterable[Forekomst], logg: Kvitteringslogg, today: date,
+    virksomheter: Sequence[str] | None = None,
+) -> list[Oppfoelging]:  # fmt: skip
+    o = Oppfoelger(plan, logg, today, virksomheter)
+    return [o.status(f) for f in forekomster]
 
 
 def venter(plan: Plan, virksomheter: Sequence[str] | None = None) -> list[Oppfoelging]:
@@ -94,18 +285,45 @@ def venter(plan: Plan, virksomheter: Sequence[str] | None = None) -> list[Oppfoe
 def forfalte(
     plan: Plan,
     today: date,
-    kvitteringer: Mapping[str, Kvittering],
+    logg: Kvitteringslogg,
     virksomheter: Sequence[str] | None = None,
     dager: int = FORFALT_DAGER,
 ) -> list[Oppfoelging]:
-    """Frister and evalueringer dated in [today - dager, today), not signed off, oldest first."""
+    """Frister and evalueringer dated in [today - dager, today), not signed off (for the
+    selected virksomheter that own them), oldest first."""
+    o = Oppfoelger(plan, logg, today, virksomheter)
     result = []
     for f in expand(plan, today - timedelta(days=dager), today, virksomheter or None):
         if f.type.er_frist:
-            o = status_for(f, kvitteringer, today)
-            if o.status is Status.FORFALT:
-                result.append(o)
+            s = o.status(f)
+            if s.status is Status.FORFALT:
+                result.append(s)
     return result
+
+
+def utfort_datoer(plan: Plan, logg: Kvitteringslogg, virksomheter: Sequence[str] | None = None) -> dict[str, date]:
+    """nøkkel → the day it was done, for what is done (for the selected virksomheter that
+    own it, else for every owner): what a calendar marks «utført». Read from the nøkkel
+    (tiltak.hendelse.periode), so no expansion is needed."""
+    valgt = _valgte(plan, virksomheter or ())
+    ut: dict[str, date] = {}
+    for nokkel, events in logg.items():
+        tiltak_id, _, rest = nokkel.partition(".")
+        hendelse_id = rest.partition(".")[0]
+        h = finn_hendelse(plan, tiltak_id, hendelse_id)
+        if h is None:
+            continue
+        kvitterer = eiere(plan, h.ansvar) if kvitteringsform(h, h.type) is Kvitteringsform.HVER else ()
+        if kvitterer:
+            gjelder = [v for v in kvitterer if v in valgt] or kvitterer
+            mine = [i_kraft(events, v) for v in gjelder]
+        else:
+            mine = [i_kraft_felles(events)]
+        if all(k is not None for k in mine):
+            dager = [k.utfort for k in mine if k is not None and k.utfort is not None]
+            if dager:
+                ut[nokkel] = max(dager)
+    return ut
 
 
 def utfort_tekst(k: Kvittering) -> str:
@@ -127,13 +345,15 @@ def _alle(plan: Plan, today: date) -> list[Forekomst]:
     return expand(plan, lo, hi + timedelta(days=1))
 
 
-def foreldreloese(plan: Plan, kvitteringer: Mapping[str, Kvittering], today: date) -> list[Kvittering]:
-    """Sign-offs in force whose nokkel no occurrence of the plan has any more, by nokkel.
+def foreldreloese(plan: Plan, logg: Kvitteringslogg, today: date) -> list[Kvittering]:
+    """Sign-offs in force whose nokkel no occurrence of the plan has any more, by nokkel
+    (the newest in force of each, whoever it is for).
 
     The plan is expanded around each sign-off's date, not over the span they cover: two
     imported sign-offs dated 1900 and 2200 asked for 300 years of occurrences at once.
     Expanding a window gives what expanding its parts gives (expand.py), so the keys are
     the same."""
+    kvitteringer = {n: k for n, events in logg.items() if (k := i_kraft_felles(events)) is not None}
     if not kvitteringer:
         return []
     margin = timedelta(days=400)

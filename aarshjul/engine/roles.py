@@ -1,7 +1,9 @@
 """The role of a virksomhet in a duty: the one place that decides it.
 
-A virksomhet is ansvarlig when it is named in `ansvar`; it deltar when it is named in
-`deltakere`, or is a member of a group (samordningsgruppa) named in either. Everything
+A virksomhet is ansvarlig when it is named in `ansvar`, or is a member of a group named
+there that is a set whose members each do the duty (`kvittering: hver` on the group,
+«alle skoler»); it deltar when it is named in `deltakere`, or is a member of a group (a
+body such as samordningsgruppa) named in either. Everything
 that filters or labels by virksomhet (next, calendar, the digest, the website, the ICS
 folder) asks here.
 """
@@ -25,10 +27,14 @@ class HarAnsvar(Protocol):
 
 
 def rolle(plan: Plan, item: HarAnsvar, virksomhet: str) -> Rolle | None:
-    """ansvarlig when named in ansvar; deltar when named in deltakere or a member of a
-    group that is named in either; None otherwise."""
+    """ansvarlig when named in ansvar or a member of a set group named there; deltar when
+    named in deltakere or a member of a group that is named in either; None otherwise."""
     if virksomhet in item.ansvar:
         return Rolle.ANSVARLIG
+    for key in item.ansvar:
+        group = plan.virksomheter.get(key)
+        if group is not None and group.er_sett and virksomhet in group.medlemmer:
+            return Rolle.ANSVARLIG
     if virksomhet in item.deltakere:
         return Rolle.DELTAR
     for key in (*item.ansvar, *item.deltakere):

@@ -12,10 +12,9 @@ from aarshjul.engine.roles import best_rolle, tiltak_rolle
 from aarshjul.model import Forekomst, Plan, Rolle, Tiltak, UtenDato, Ventende
 
 if TYPE_CHECKING:  # followup is loaded only when sign-offs are in use
-    from collections.abc import Mapping
 
     from aarshjul.engine.followup import Oppfoelging
-    from aarshjul.model import Kvittering
+    from aarshjul.model import Kvitteringslogg
 
 MAX_VARSEL = 366  # plan.py caps varsel at 365 days
 
@@ -93,7 +92,7 @@ def iter_upcoming(
 def med_oppfoelging(
     plan: Plan,
     rader: Iterable[Rad],
-    kvitteringer: Mapping[str, Kvittering],
+    kvitteringer: Kvitteringslogg,
     today: date,
     fra: date,
     virksomheter: Sequence[str] | None = None,
@@ -103,7 +102,7 @@ def med_oppfoelging(
     warning (a deadline after the window) that is already signed off is left out."""
     from dataclasses import replace
 
-    from aarshjul.engine.followup import Status, forfalte, status_for
+    from aarshjul.engine.followup import Oppfoelger, Status, forfalte
 
     result = [
         Rad(o.forekomst, best_rolle(plan, (o.forekomst,), virksomheter), (o.forekomst.dato - today).days, False,
@@ -111,8 +110,9 @@ def med_oppfoelging(
         for o in forfalte(plan, today, kvitteringer, virksomheter)
         if o.forekomst is not None and o.forekomst.dato < fra
     ]
+    oppfoelger = Oppfoelger(plan, kvitteringer, today, virksomheter)
     for rad in rader:
-        o = status_for(rad.forekomst, kvitteringer, today)
+        o = oppfoelger.status(rad.forekomst)
         if rad.tidlig_varsel and o.status is Status.UTFOERT:
             continue
         result.append(replace(rad, oppfoelging=o))

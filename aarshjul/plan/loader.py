@@ -29,6 +29,7 @@ from aarshjul.model import (
     Flytt,
     Hendelse,
     HendelseType,
+    Kvitteringsform,
     NavngittDato,
     Plan,
     Sone,
@@ -53,12 +54,12 @@ _PLAN_KEYS = (
     "uid_domene", "stengte_dager", "ferier", "ferier_fil",
 )  # fmt: skip
 _PLAN_REQUIRED = ("navn", "kommune")
-_VIRKSOMHET_KEYS = ("navn", "aliaser", "leder", "ekstern", "medlemmer")
+_VIRKSOMHET_KEYS = ("navn", "aliaser", "leder", "ekstern", "medlemmer", "kvittering")
 _VIRKSOMHET_REQUIRED = ("navn",)
 _DATO_KEYS = ("navn", "dato")
 _TILTAK_KEYS = (
     "id", "navn", "kilde", "sone", "beskrivelse", "ansvar", "deltakere", "hendelser", "uten_evaluering",
-    "uten_dato", "ansvar_antatt", "deltakere_antatt",
+    "uten_dato", "ansvar_antatt", "deltakere_antatt", "kvittering",
 )  # fmt: skip
 _TILTAK_REQUIRED = ("id", "navn", "kilde", "ansvar")  # and hendelser or uten_dato
 # A duty without a date: shown by `tiltak`, counted by `check`, never expanded.
@@ -67,7 +68,7 @@ _UTEN_DATO_REQUIRED = ("id", "tittel")
 _HENDELSE_KEYS = (
     "id", "tittel", "type", "når", "antatt", "tid", "varsel", "flytt", "ansvar", "deltakere",
     "kilde", "beskrivelse", "gyldig_fra", "gyldig_til", "minimum_per_år", "sted", "unngå_ferier",
-    "ansvar_antatt", "deltakere_antatt", "lagt_til",
+    "ansvar_antatt", "deltakere_antatt", "lagt_til", "kvittering",
 )  # fmt: skip
 _FERIE_KEYS = ("navn", "fra", "til", "uker")
 _FERIE_REQUIRED = ("navn",)
@@ -283,6 +284,12 @@ class _Builder:
                 for value, item in w.text_list(m["medlemmer"], f"{what}: medlemmer"):
                     self.refs.virksomheter.append(Ref(item, value, f"{what}: medlemmer"))
                     medlemmer.append(value)
+            kvittering = self._enum(m["kvittering"], Kvitteringsform, f"{what}: kvittering") \
+                if "kvittering" in m else None  # fmt: skip
+            if "kvittering" in m and not medlemmer:
+                w.error(m["kvittering"], f"{what}: «kvittering» gjelder bare en gruppe med medlemmer "
+                                         "(hver: hvert medlem gjør oppgaven og kvitterer selv; "
+                                         "felles: gruppa kvitterer én gang).")  # fmt: skip
             for name in (key, navn or "", *aliaser):
                 n = normalize(name)
                 if n and names.get(n, key) != key:
@@ -291,7 +298,7 @@ class _Builder:
             if navn is None:
                 continue
             result[key] = Virksomhet(key, navn, tuple(aliaser), leder, bool(ekstern),
-                                     tuple(medlemmer), key_node.start_mark.line + 1)  # fmt: skip
+                                     tuple(medlemmer), key_node.start_mark.line + 1, kvittering)  # fmt: skip
         if not result and not w.problems:
             w.error(node, "«virksomheter» er tom; planen må ha minst én virksomhet.")
         return result
@@ -367,6 +374,8 @@ class _Builder:
         deltakere_antatt = (
             w.text(m["deltakere_antatt"], f"{what}: deltakere_antatt") if "deltakere_antatt" in m else None
         )
+        kvittering = self._enum(m["kvittering"], Kvitteringsform, f"{what}: kvittering") \
+            if "kvittering" in m else None  # fmt: skip
         hendelser: list[Hendelse] = []
         seen: set[str] = set()
         if "hendelser" not in m and "uten_dato" not in m:
@@ -377,7 +386,7 @@ class _Builder:
                 w.error(m["hendelser"], f"{what} har ingen hendelser.")
             for item in items:
                 h = self._hendelse(item, tid or "?", what, ansvar, deltakere, kilde or "", ansvar_antatt,
-                                   deltakere_antatt)  # fmt: skip
+                                   deltakere_antatt, kvittering)  # fmt: skip
                 if h is None:
                     continue
                 if h.id in seen:
@@ -396,7 +405,8 @@ class _Builder:
         assert tid is not None and navn is not None and kilde is not None
         return Tiltak(tid, navn, kilde, ansvar, deltakere, tuple(hendelser), sone, beskrivelse,
                       node.start_mark.line + 1, uten_dato=uten_dato, ansvar_antatt=ansvar_antatt,
-                      uten_evaluering=uten_evaluering, deltakere_antatt=deltakere_antatt)  # fmt: skip
+                      uten_evaluering=uten_evaluering, deltakere_antatt=deltakere_antatt,
+                      kvittering=kvittering)  # fmt: skip
 
     def _uten_dato(
         self,
@@ -460,6 +470,7 @@ class _Builder:
         kilde: str,
         ansvar_antatt: str | None = None,
         deltakere_antatt: str | None = None,
+        kvittering: Kvitteringsform | None = None,
     ) -> Hendelse | None:
         w = self.w
         m = w.mapping(node, f"{tiltak_what}: en hendelse", _HENDELSE_KEYS, _HENDELSE_REQUIRED)
@@ -514,6 +525,8 @@ class _Builder:
         unngaa = htype is not None and not htype.er_frist
         if "unngå_ferier" in m:
             unngaa = bool(w.boolean(m["unngå_ferier"], f"{what}: unngå_ferier"))
+        if "kvittering" in m:
+            kvittering = self._enum(m["kvittering"], Kvitteringsform, f"{what}: kvittering")
         if None in (hid, tittel, htype, naar, varsel, flytt, own_kilde):
             return None
         assert hid and tittel and htype and naar is not None and varsel is not None and flytt and own_kilde is not None
@@ -523,7 +536,7 @@ class _Builder:
             beskrivelse=beskrivelse, gyldig_fra=gyldig_fra, gyldig_til=gyldig_til,
             unntatt_maaneder=unntatt, minimum_per_aar=minimum, linje=node.start_mark.line + 1,
             sted=sted, unngaa_ferier=unngaa, ansvar_antatt=ansvar_antatt,
-            deltakere_antatt=deltakere_antatt, lagt_til=lagt_til,
+            deltakere_antatt=deltakere_antatt, lagt_til=lagt_til, kvittering=kvittering,
         )  # fmt: skip
 
 

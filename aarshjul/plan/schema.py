@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from aarshjul.dates import MAANEDER, UKEDAGER
-from aarshjul.model import Flytt, HendelseType, Sone
+from aarshjul.model import Flytt, HendelseType, Kvitteringsform, Sone
 from aarshjul.plan import loader as plan
 from aarshjul.plan import naar
 
@@ -27,6 +27,10 @@ _DATO = {"type": "string", "pattern": r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1
          "description": "En dato: dd.mm.åååå (01.03.2027) eller åååå-mm-dd."}  # fmt: skip
 _HELTALL = {"type": "integer", "minimum": 0}
 _JA_NEI = {"enum": ["ja", "nei", "Ja", "Nei", "true", "false", True, False]}
+_KVITTERING = {
+    "enum": [k.value for k in Kvitteringsform],
+    "description": "hver: hver virksomhet i ansvar kvitterer for sin del; felles: én kvittering for alle.",
+}
 
 
 def _tekst_liste(item: dict[str, Any]) -> dict[str, Any]:
@@ -60,14 +64,14 @@ _PLAN = {
 _FERIE = {"navn": _TEKST, "fra": _DATO, "til": _DATO,
           "uker": _tekst_liste({"type": "integer", "minimum": 1, "maximum": 53})}  # fmt: skip
 _VIRKSOMHET = {"navn": _TEKST, "aliaser": _tekst_liste(_TEKST), "leder": _TEKST, "ekstern": _JA_NEI,
-               "medlemmer": _REFS}  # fmt: skip
+               "medlemmer": _REFS, "kvittering": _KVITTERING}  # fmt: skip
 _DATO_OPPFOERING = {"navn": _TEKST, "dato": {"anyOf": [_DATO, {"type": "null"}]}}
 _TILTAK = {
     "id": _ID, "navn": _TEKST, "kilde": {"type": ["string", "number"]},
     "sone": {"enum": _verdier([s.value for s in Sone])}, "beskrivelse": _TEKST,
     "ansvar": _REFS, "deltakere": _REFS,
     "hendelser": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/hendelse"}},
-    "uten_evaluering": _TEKST, "ansvar_antatt": _TEKST, "deltakere_antatt": _TEKST,
+    "uten_evaluering": _TEKST, "ansvar_antatt": _TEKST, "deltakere_antatt": _TEKST, "kvittering": _KVITTERING,
 }  # fmt: skip
 _HENDELSE = {
     "id": _ID, "tittel": _TEKST, "type": {"enum": _verdier([t.value for t in HendelseType])},
@@ -79,7 +83,7 @@ _HENDELSE = {
     "gyldig_fra": _DATO, "gyldig_til": _DATO,
     "minimum_per_år": {"type": "integer", "minimum": 1, "maximum": 366},
     "sted": _TEKST, "unngå_ferier": _JA_NEI, "ansvar_antatt": _TEKST,
-    "deltakere_antatt": _TEKST, "lagt_til": _TEKST,
+    "deltakere_antatt": _TEKST, "lagt_til": _TEKST, "kvittering": _KVITTERING,
 }  # fmt: skip
 _NAAR = {
     "måneder": _MAANEDER, "innen_utgangen_av": _MAANEDER, "unntatt_måneder": _MAANEDER,

@@ -131,6 +131,11 @@ def _detaljer(d: Digest, rad: Rad) -> list[str]:
 
         sent = " (etter fristen)" if rad.oppfoelging.for_sent else ""
         deler.insert(0, utfort_tekst(rad.oppfoelging.kvittering) + sent)
+    from aarshjul.render.views import andel_tekst
+
+    andel = andel_tekst(d.plan, rad.oppfoelging)
+    if andel:
+        deler.insert(0, andel)
     if f.sted:
         deler.append(sted_tekst(f.sted))
     if rad.rolle is not None:

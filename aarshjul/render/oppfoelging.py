@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from aarshjul.dates import format_dato
 from aarshjul.engine.followup import Oppfoelging, Status, forfalt_tekst, utfort_tekst
-from aarshjul.model import HendelseType, Plan
+from aarshjul.model import HendelseType, Kvittering, Plan
 from aarshjul.render.common import (
     ANSVAR_ANTATT,
     ANTATT_DATO,
@@ -29,6 +29,7 @@ from aarshjul.render.common import (
     antakelser,
     one_line,
     planperiode_tekst,
+    virksomhet_navn,
     virksomheter_tekst,
 )
 from aarshjul.render.json import dumps
@@ -67,6 +68,9 @@ class Linje:
     lagt_til: str = ""  # why the duty is ours (not in the plan at all)
     deltakere_antatt: str = ""  # why who takes part is ours
     etter_planperioden: bool = False  # dated after the period of a videreført plan
+    # A duty each owner signs off: "3 av 5" and who is missing ("" otherwise).
+    andel: str = ""
+    mangler: str = ""
 
     @property
     def merker(self) -> list[str]:
@@ -102,6 +106,10 @@ def linje(plan: Plan, o: Oppfoelging) -> Linje:
         type_, ansvar = TYPE_NAVN[v.type], virksomheter_tekst(plan, v.ansvar)
         antatt = v.antatt or ""
     detalj = ""
+    andel = mangler = ""
+    if o.delt:
+        andel = f"{o.antall_utfort} av {len(o.enheter)}"
+        mangler = ", ".join(one_line(virksomhet_navn(plan, v)) for v in o.mangler)
     if k is not None:
         detalj = utfort_tekst(k)
         if k.av:
@@ -117,12 +125,15 @@ def linje(plan: Plan, o: Oppfoelging) -> Linje:
             f"{one_line(o.ventende.innen_tekst)} etter «{one_line(o.ventende.dato_navn)}» "
             "(datoen er ikke kjent ennå)"
         )
+    if o.delt and 0 < o.antall_utfort:
+        delvis = f"{andel} utført, mangler: {mangler}" if mangler else f"alle {len(o.enheter)} har kvittert"
+        detalj = f"{detalj} · {delvis}" if detalj else delvis
     return Linje(
         dato=dato, hva=hva, type=type_, ansvar=one_line(ansvar), status=status_navn(o), detalj=detalj,
         id=id_, nokkel=nokkel, av=one_line(k.av or "") if k else "", merknad=one_line(k.merknad or "") if k else "",
         lenke=one_line(k.lenke or "") if k else "", utfort=format_dato(k.utfort) if k and k.utfort else "",
         antatt=one_line(antatt), ansvar_antatt=one_line(ansvar_antatt), lagt_til=one_line(lagt_til),
-        deltakere_antatt=one_line(deltakere_antatt), etter_planperioden=etter,
+        deltakere_antatt=one_line(deltakere_antatt), etter_planperioden=etter, andel=andel, mangler=mangler,
     )  # fmt: skip
 
 
@@ -213,11 +224,22 @@ def obj(o: Oppfoelging) -> dict[str, Any]:
         "deltakere_antatt": f.deltakere_antatt if f else None,
         "lagt_til": f.lagt_til if f else None,
         "etter_planperioden": f.etter_planperioden if f else False,
+        # hver: each owner signs off its part (listed in enheter); felles: once for all.
+        "kvittering": o.form.value if f else None,
+        "enheter": [
+            {"id": f.id, "virksomhet": e.virksomhet, "status": e.status.value, "for_sent": e.for_sent,
+             "utfort": _kvittering_obj(e.kvittering)}
+            for e in o.enheter
+        ] if f else [],  # fmt: skip
+        "mangler": list(o.mangler),
     }
 
 
 def utfort_obj(o: Oppfoelging) -> dict[str, Any] | None:
-    k = o.kvittering
+    return _kvittering_obj(o.kvittering)
+
+
+def _kvittering_obj(k: Kvittering | None) -> dict[str, Any] | None:
     if k is None:
         return None
     return {
@@ -226,6 +248,8 @@ def utfort_obj(o: Oppfoelging) -> dict[str, Any] | None:
         "merknad": k.merknad,
         "lenke": k.lenke,
         "registrert": k.registrert,
+        "virksomhet": k.virksomhet,  # null: signed off for every owner at once
+        "kilde": k.kilde,
     }
 
 
@@ -249,14 +273,14 @@ def _csv(hode: Sequence[str], rader: Sequence[Sequence[str]]) -> str:
 
 def render_status_csv(plan: Plan, rader: Sequence[Oppfoelging]) -> str:
     hode = ("Dato", "Status", "Type", "Tiltak og hendelse", "Ansvar", "Utført", "Av", "Merknad", "Lenke",
-            "Dager forfalt", "Antatt dato", "Ansvar antatt", "Lagt til av oss", "Deltakere antatt",
-            "Etter planperioden", "Id", "Nøkkel")  # fmt: skip
+            "Dager forfalt", "Utført av virksomheter", "Mangler", "Antatt dato", "Ansvar antatt",
+            "Lagt til av oss", "Deltakere antatt", "Etter planperioden", "Id", "Nøkkel")  # fmt: skip
     data = []
     for o in rader:
         li = linje(plan, o)
         forfalt = str(o.dager_forfalt) if o.status is Status.FORFALT else ""
         data.append((li.dato, li.status, li.type, li.hva, li.ansvar, li.utfort, li.av, li.merknad, li.lenke,
-                     forfalt, li.antatt, li.ansvar_antatt, li.lagt_til, li.deltakere_antatt,
+                     forfalt, li.andel, li.mangler, li.antatt, li.ansvar_antatt, li.lagt_til, li.deltakere_antatt,
                      _ja(li.etter_planperioden), li.id, li.nokkel))  # fmt: skip
     return _csv(hode, data)
 
@@ -344,7 +368,7 @@ def render_rapport_markdown(
         for o in mine:
             li = linje(plan, o)
             hva = md(li.hva.split(" – ", 1)[-1])
-            status = md(_med_merker(li.detalj if o.status is Status.FORFALT else li.status, li))
+            status = md(_med_merker(_rapport_status(o, li), li))
             out.append(
                 f"| {li.dato or '—'} | {hva} | {status} | {li.utfort or ' '} | {md(li.av) or ' '} "
                 f"| {md(li.merknad) or ' '} | {md(li.lenke) or ' '} |"
@@ -396,7 +420,7 @@ def render_rapport_html(
         out.append("</tr>")
         for o in mine:
             li = linje(plan, o)
-            status = _med_merker(li.detalj if o.status is Status.FORFALT else li.status, li)
+            status = _med_merker(_rapport_status(o, li), li)
             celler = (h(li.dato or "—"), h(li.hva.split(" – ", 1)[-1]), h(status), h(li.utfort), h(li.av),
                       h(li.merknad), _lenke_html(li.lenke))  # fmt: skip
             out.append("<tr>" + "".join(f'<td style="{c["td"]}">{x}</td>' for x in celler) + "</tr>")
@@ -412,16 +436,16 @@ def render_rapport_html(
 
 def render_rapport_csv(plan: Plan, rader: Sequence[Oppfoelging]) -> str:
     hode = ("Tiltak", "Kilde", "Frist", "Type", "Hva", "Status", "Dager forfalt", "Utført", "Av", "Merknad",
-            "Lenke", "Antatt dato", "Ansvar antatt", "Lagt til av oss", "Deltakere antatt", "Etter planperioden",
-            "Id")  # fmt: skip
+            "Lenke", "Utført av virksomheter", "Mangler", "Antatt dato", "Ansvar antatt", "Lagt til av oss",
+            "Deltakere antatt", "Etter planperioden", "Id")  # fmt: skip
     data = []
     for navn, kilde, mine in per_tiltak(plan, rader):
         for o in mine:
             li = linje(plan, o)
             forfalt = str(o.dager_forfalt) if o.status is Status.FORFALT else ""
             data.append((navn, kilde, li.dato, li.type, li.hva.split(" – ", 1)[-1], li.status, forfalt, li.utfort,
-                         li.av, li.merknad, li.lenke, li.antatt, li.ansvar_antatt, li.lagt_til,
-                         li.deltakere_antatt, _ja(li.etter_planperioden), li.id))  # fmt: skip
+                         li.av, li.merknad, li.lenke, li.andel, li.mangler, li.antatt, li.ansvar_antatt,
+                         li.lagt_til, li.deltakere_antatt, _ja(li.etter_planperioden), li.id))  # fmt: skip
     return _csv(hode, data)
 
 
@@ -452,6 +476,18 @@ ANTATTE_FORKLARING = (
     "Planen sier ikke selv dette (datoen, hvem som har ansvaret eller deltar, eller at plikten finnes); "
     "det er vår antakelse, og kommunen bør bekrefte eller rette den:"
 )
+
+
+def _rapport_status(o: Oppfoelging, li: Linje) -> str:
+    """The report's status cell: "forfalt i 5 dager · 3 av 5 utført, mangler: …" for what is
+    overdue, else the status ("utført (5 av 5)" for a duty each owner signed off)."""
+    if o.status is Status.FORFALT:
+        return li.detalj
+    if o.status is Status.UTFOERT and li.andel:
+        return f"{li.status} ({li.andel})"
+    if o.delt and 0 < o.antall_utfort < len(o.enheter):
+        return f"{li.status} · {li.andel} utført, mangler: {li.mangler}"
+    return li.status
 
 
 def _planperiode(p: Planperiode | None) -> list[str]:

@@ -35,6 +35,7 @@ from aarshjul.render.common import (
 )
 
 if TYPE_CHECKING:
+    from aarshjul.engine.followup import Oppfoelging
     from aarshjul.engine.planperiode import Planperiode
 
 ANTATT = ANTATT_DATO
@@ -188,6 +189,15 @@ def oppfoelging_tekst(rad: Rad) -> str | None:
     return None
 
 
+def andel_tekst(plan: Plan, o: Oppfoelging | None) -> str:
+    """"3 av 5 utført, mangler: Skole D, Skole E" for a duty each owner signs off, while
+    some have and some have not ("" otherwise: all or none is what the status says)."""
+    if o is None or not o.delt or not 0 < o.antall_utfort < len(o.enheter):
+        return ""
+    mangler = ", ".join(one_line(virksomhet_navn(plan, v)) for v in o.mangler)
+    return f"{o.antall_utfort} av {len(o.enheter)} utført, mangler: {mangler}"
+
+
 def linje(plan: Plan, rad: Rad) -> Linje:
     f = rad.forekomst
     merknader = []
@@ -196,6 +206,9 @@ def linje(plan: Plan, rad: Rad) -> Linje:
         merknader.append(oppfoelging)
     elif f.type.er_frist:
         merknader.append(dager_igjen_tekst(rad.dager_igjen))
+    andel = andel_tekst(plan, rad.oppfoelging)
+    if andel:
+        merknader.append(andel)
     moved = flyttet(plan, f)
     if moved is not None:
         merknader.append(moved)

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aarshjul.model import Forekomst, Kvittering, Plan
+from aarshjul.model import Forekomst, Kvitteringslogg, Plan
 
 if TYPE_CHECKING:
     from aarshjul.render.site import Abonnement, Nettsted, Omfang
@@ -28,7 +28,7 @@ class Publisering:
 
 def publiser(
     plan: Plan, ut: Path, today: date, keys: Sequence[str], *, base_url: str | None = None,
-    kvitteringer: Mapping[str, Kvittering] | None = None,
+    kvitteringer: Kvitteringslogg | None = None,
 ) -> Publisering:
     """Write the site for the school year of `today` into `ut` (created if missing).
 
@@ -74,7 +74,7 @@ def publiser(
 
 def lag_nettsted(
     plan: Plan, today: date, keys: tuple[str, ...], abonnementer: Mapping[str, Abonnement],
-    kvitteringer: Mapping[str, Kvittering] | None,
+    kvitteringer: Kvitteringslogg | None,
 ) -> Nettsted:
     """Choose what every page shows: the front page and the school-year pages (everyone,
     this school year and the next) and one page per virksomhet in keys (this school year).
@@ -88,17 +88,18 @@ def lag_nettsted(
 
     from aarshjul.dates import skoleaar_start
     from aarshjul.engine.expand import expand, waiting
-    from aarshjul.engine.followup import forfalte, status_for
+    from aarshjul.engine.followup import Oppfoelger, forfalte
     from aarshjul.engine.planperiode import etter_perioden
     from aarshjul.engine.roles import med_rolle, rolle
     from aarshjul.engine.select import Rad, upcoming, uten_dato_for
     from aarshjul.render.site import DAGER_ALLE, DAGER_VIRKSOMHET, Nettsted, Omfang
 
     aar = skoleaar_start(today)
+    oppfoelger = Oppfoelger(plan, kvitteringer, today) if kvitteringer is not None else None
     alle: dict[int, list[Rad]] = {
         a: [
             Rad(f, None, (f.dato - today).days, False,
-                oppfoelging=status_for(f, kvitteringer, today) if kvitteringer is not None else None)
+                oppfoelging=oppfoelger.status(f) if oppfoelger is not None else None)
             for f in expand(plan, date(a, 8, 1), date(a + 1, 8, 1))
         ]  # fmt: skip
         for a in (aar, aar + 1)
@@ -133,7 +134,9 @@ def lag_nettsted(
             ],
             ventende=waiting(plan, [key]),
             uten_dato=uten_dato_for(plan, [key]),
-            forfalte=[o for o in overdue if o.forekomst is not None and har_rolle(o.forekomst, key)],
+            # A duty signed off per virksomhet is overdue on an owner's page only while it is missing.
+            forfalte=[o for o in overdue if o.forekomst is not None and har_rolle(o.forekomst, key)
+                      and (key in o.mangler or all(e.virksomhet != key for e in o.enheter))],  # fmt: skip
         )
     return Nettsted(plan, today, aar, keys, abonnementer, omfang, oppfoelging_i_bruk=kvitteringer is not None,
                     planperiode=etter_perioden(plan, date(aar, 8, 1), date(aar + 2, 8, 1)))  # fmt: skip

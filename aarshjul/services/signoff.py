@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from aarshjul.errors import UsageError, os_feil_tekst
 from aarshjul.keys import FOREKOMST_ID_FORM, NOKKEL_FORM
-from aarshjul.model import Forekomst, Kvittering, Plan
+from aarshjul.model import Forekomst, Kvittering, Kvitteringsform, Kvitteringslogg, Plan
 from aarshjul.render.common import one_line
 
 if TYPE_CHECKING:
@@ -61,6 +61,26 @@ def lenke_tekst(verdi: str | None, option: str = "--lenke") -> str | None:
     return tekst
 
 
+# How a sign-off came in (Kvittering.kilde): the terminal, a personal link for a
+# virksomhet, or a user the kommune's single sign-on vouched for. The web app builds
+# its values with kilde_lenke and kilde_sso; KILDE_FORM is what an import accepts.
+KILDE_CLI = "cli"
+KILDE_FORM = re.compile(r"cli|lenke:[a-z0-9][a-z0-9_-]*|sso:[^\s\x00-\x1f\x7f-\x9f\u2028\u2029]{1,200}")
+
+
+def kilde_lenke(virksomhet: str) -> str:
+    """"lenke:skole": signed off through a personal link for that virksomhet."""
+    return f"lenke:{virksomhet}"
+
+
+def kilde_sso(bruker: str) -> str:
+    """"sso:USER": signed off by a user the single sign-on proxy named."""
+    kilde = f"sso:{bruker.strip()}"
+    if not KILDE_FORM.fullmatch(kilde):
+        raise UsageError(f"Ugyldig brukernavn fra innloggingen: «{one_line(bruker)}».")
+    return kilde
+
+
 @dataclass(frozen=True)
 class Lagret:
     """What a write did: the new rows, and whether the database file was created for them."""
@@ -69,65 +89,266 @@ class Lagret:
     opprettet: bool
 
 
+@dataclass(frozen=True)
+class Kvittert:
+    """What kvitter did for one occurrence."""
+
+    forekomst: Forekomst
+    kvitteringer: tuple[Kvittering, ...]  # the rows written
+    virksomheter: tuple[str, ...]  # who they are for; () = once for every owner (felles)
+    fra_foer: tuple[str, ...] = ()  # owners already signed off, left as they were
+    erstattet: tuple[Kvittering, ...] = ()  # sign-offs in force that these replace
+
+
+@dataclass(frozen=True)
+class Angret:
+    """What angre did for one occurrence (or one nøkkel that left the plan)."""
+
+    hva: str  # the occurrence's id, or the nøkkel of one that left the plan
+    kvitteringer: tuple[Kvittering, ...]  # the withdrawal rows written
+    virksomheter: tuple[str, ...]  # whose sign-off was withdrawn; () = the one for every owner
+    gjelder_igjen: tuple[Kvittering, ...] = ()  # earlier sign-offs in force again
+
+
+class AlleredeKvittert(UsageError):
+    """Refused: what is named is signed off already and `erstatt` was not given. Carries
+    what is in force (occurrence, virksomhet or None, sign-off), so a page can ask the
+    user to confirm the replacement."""
+
+    def __init__(self, message: str, i_kraft: list[tuple[Forekomst, str | None, Kvittering]]) -> None:
+        super().__init__(message)
+        self.i_kraft = i_kraft
+
+
+def _eiere(plan: Plan, f: Forekomst) -> tuple[Kvitteringsform, tuple[str, ...], tuple[str, ...]]:
+    """(form, who signs off one by one (() for felles), who may sign off at all)."""
+    from aarshjul.engine.followup import eiere, kvitterende
+
+    kvitterer = kvitterende(plan, f)
+    form = Kvitteringsform.HVER if kvitterer else Kvitteringsform.FELLES
+    return form, kvitterer, kvitterer or eiere(plan, f.ansvar)
+
+
+def _navn(plan: Plan, keys: Sequence[str]) -> str:
+    from aarshjul.render.common import virksomhet_navn
+
+    return ", ".join(one_line(virksomhet_navn(plan, k)) for k in keys)
+
+
+def _hva(f: Forekomst) -> str:
+    return f"{one_line(f.tiltak_navn)} – {one_line(f.tittel)} ({f.dato:%d.%m.%Y})"
+
+
+def _valgt_virksomhet(plan: Plan, virksomhet: str | None) -> str | None:
+    if virksomhet is None:
+        return None
+    from aarshjul.plan.loader import find_virksomhet
+
+    return virksomhet if virksomhet in plan.virksomheter else find_virksomhet(plan, virksomhet)
+
+
+def _sjekk_eier(plan: Plan, f: Forekomst, virksomhet: str, eiere: Sequence[str], option: str) -> None:
+    if virksomhet not in eiere:
+        from aarshjul.render.common import virksomhet_navn
+
+        raise UsageError(
+            f"{one_line(virksomhet_navn(plan, virksomhet))} har ikke ansvar for «{f.id}» ({_hva(f)}). "
+            f"Den kvitteres av: {_navn(plan, eiere)}. Velg en av dem med {option}."
+        )
+
+
+def registrert_tekst(k: Kvittering) -> str:
+    """"24.09.2026 kl. 10:15" in Norwegian time: when a sign-off was recorded."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        t = datetime.strptime(k.registrert, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return one_line(k.registrert)
+    return t.astimezone(ZoneInfo("Europe/Oslo")).strftime("%d.%m.%Y kl. %H:%M")
+
+
+def kilde_tekst(plan: Plan, kilde: str | None) -> str:
+    """How a sign-off came in, in words: "fra kommandolinjen", "med personlig lenke for
+    Skole", "innlogget som ola@kommune.no"; "" for rows from before it was recorded."""
+    from aarshjul.render.common import virksomhet_navn
+
+    if kilde == KILDE_CLI:
+        return "fra kommandolinjen"
+    if kilde is not None and kilde.startswith("lenke:"):
+        return f"med personlig lenke for {one_line(virksomhet_navn(plan, kilde[6:]))}"
+    if kilde is not None and kilde.startswith("sso:"):
+        return f"innlogget som {one_line(kilde[4:])}"
+    return ""
+
+
+def kvittert_tekst(plan: Plan, k: Kvittering) -> str:
+    """"for Skole av Rektor 24.09.2026 (registrert 24.09.2026 kl. 10:15 fra kommandolinjen)"."""
+    from aarshjul.render.common import virksomhet_navn
+
+    deler = []
+    if k.virksomhet:
+        deler.append(f"for {one_line(virksomhet_navn(plan, k.virksomhet))}")
+    if k.av:
+        deler.append(f"av {one_line(k.av)}")
+    if k.utfort:
+        deler.append(f"{k.utfort:%d.%m.%Y}")
+    hvordan = kilde_tekst(plan, k.kilde)
+    deler.append(f"(registrert {registrert_tekst(k)}{' ' + hvordan if hvordan else ''})")
+    return " ".join(deler)
+
+
 def kvitter(
     hent_plan: Callable[[], Plan], path: Path, ider: Sequence[str], today: date, *, utfort: date | None = None,
     av: str | None = None, merknad: str | None = None, lenke: str | None = None,
+    virksomhet: str | None = None, kilde: str = KILDE_CLI, erstatt: bool = False,
     felt: dict[str, str] | None = None,
-) -> tuple[list[Forekomst], Lagret]:
+) -> tuple[list[Kvittert], Lagret]:
     """Sign off the occurrences named by ider (id, nøkkel or «tiltak.hendelse ÅÅÅÅ/ÅÅ»),
-    done on `utfort` (default today), in one transaction. The texts are checked before
-    the plan is asked for (`hent_plan`), so a bad value is reported first."""
-    from aarshjul.engine.followup import finn_forekomst
+    done on `utfort` (default today), in one transaction.
+
+    A duty signed off per virksomhet gets one row for `virksomhet` (which must own it)
+    or, without it, one for each owner not yet signed off (the administrator's
+    shortcut); a duty signed off once gets one row for all. What is signed off already
+    is refused with AlleredeKvittert, and nothing is written, unless `erstatt`. `kilde`
+    says how it came in (KILDE_CLI, kilde_lenke(V), kilde_sso(USER)). The texts are
+    checked before the plan is asked for (`hent_plan`), so a bad value is reported first."""
+    from aarshjul.engine.followup import finn_forekomst, i_kraft, i_kraft_felles
     from aarshjul.model import KVITTERT
     from aarshjul.storage.store import ny_kvittering, write_transaction
 
-    navn = {"dato": "--dato", "av": "--av", "merknad": "--merknad", "lenke": "--lenke", **(felt or {})}
+    navn = {"dato": "--dato", "av": "--av", "merknad": "--merknad", "lenke": "--lenke",
+            "virksomhet": "--virksomhet", "erstatt": "--erstatt", **(felt or {})}  # fmt: skip
     dag = utfort or today
     if dag > today:
         raise UsageError(f"{navn['dato']} {dag:%d.%m.%Y} er etter i dag; kvitter når det er gjort.")
     av_, merknad_ = brukertekst(av, navn["av"]), brukertekst(merknad, navn["merknad"])
     lenke_ = lenke_tekst(lenke, navn["lenke"])
+    if not KILDE_FORM.fullmatch(kilde):
+        raise ValueError(f"kilde {kilde!r}: use KILDE_CLI, kilde_lenke() or kilde_sso()")
     plan = hent_plan()
     forekomster = [finn_forekomst(plan, i, today) for i in ider]
-    nye = [
-        ny_kvittering(
-            f.nokkel, KVITTERT, dag, av=av_, merknad=merknad_, lenke=lenke_, forekomst_id=f.id, forekomst_dato=f.dato
-        )
-        for f in forekomster
-    ]
+    valgt = _valgt_virksomhet(plan, virksomhet)
+    hvem = []
+    for f in forekomster:
+        form, kvitterer, eiere = _eiere(plan, f)
+        if valgt is not None:
+            _sjekk_eier(plan, f, valgt, eiere, navn["virksomhet"])
+        hvem.append(kvitterer)
     with write_transaction(path) as store:
         opprettet = store.created
+        logg = store.logg()
+        resultat: list[Kvittert] = []
+        nekt: list[tuple[Forekomst, str | None, Kvittering]] = []
+        for f, kvitterer in zip(forekomster, hvem):
+            events = logg.get(f.nokkel, [])
+            maal: list[str | None] = [valgt] if valgt is not None and kvitterer else list(kvitterer) or [None]
+            i_kraft_na = {v: (i_kraft(events, v) if v is not None else i_kraft_felles(events)) for v in maal}
+            gjort = [v for v in maal if i_kraft_na[v] is not None]
+            fra_foer: tuple[str, ...] = ()
+            if gjort and not erstatt:
+                if valgt is None and kvitterer and len(gjort) < len(maal):
+                    fra_foer = tuple(v for v in gjort if v is not None)  # the shortcut signs off the rest
+                    maal = [v for v in maal if v not in gjort]
+                else:
+                    nekt += [(f, v, k) for v in gjort if (k := i_kraft_na[v]) is not None]
+                    continue
+            rader = tuple(
+                ny_kvittering(f.nokkel, KVITTERT, dag, av=av_, merknad=merknad_, lenke=lenke_, forekomst_id=f.id,
+                              forekomst_dato=f.dato, virksomhet=v, kilde=kilde)  # fmt: skip
+                for v in maal
+            )
+            erstattet = tuple(k for v in maal if (k := i_kraft_na.get(v)) is not None)
+            resultat.append(Kvittert(f, rader, tuple(v for v in maal if v is not None), fra_foer, erstattet))
+        if nekt:
+            linjer: dict[str, list[str]] = {}
+            for f, _, k in nekt:
+                linjer.setdefault(_hva(f), []).append(kvittert_tekst(plan, k))
+            linjer_ = [f"{hva} er allerede kvittert {'; '.join(deler)}." for hva, deler in linjer.items()]
+            raise AlleredeKvittert(
+                " ".join(linjer_) + f" Bruk {navn['erstatt']} for å erstatte; ingenting er lagret.", nekt
+            )
+        nye = [k for r in resultat for k in r.kvitteringer]
         store.append(nye)
-    return forekomster, Lagret(nye, opprettet)
+    return resultat, Lagret(nye, opprettet)
 
 
-def angre(hent_plan: Callable[[], Plan], path: Path, ider: Sequence[str], today: date) -> list[Kvittering]:
-    """Withdraw the sign-offs in force for ider; the history keeps both rows. Without a
-    database there is nothing to withdraw, whatever the plan says."""
-    from aarshjul.engine.followup import finn_forekomst
+def angre(
+    hent_plan: Callable[[], Plan], path: Path, ider: Sequence[str], today: date, *,
+    virksomhet: str | None = None, kilde: str = KILDE_CLI, felt: dict[str, str] | None = None,
+) -> list[Angret]:
+    """Withdraw the sign-off in force for ider (for `virksomhet`, or for every owner that
+    has one); the earlier sign-off, if any, is in force again (the replay rule in
+    engine/followup.py). The history keeps every row. Without a database there is
+    nothing to withdraw, whatever the plan says."""
+    from aarshjul.engine.followup import finn_forekomst, i_kraft, i_kraft_felles
     from aarshjul.model import ANGRET
     from aarshjul.storage.store import db_exists, ny_kvittering, write_transaction
 
+    navn = {"virksomhet": "--virksomhet", **(felt or {})}
+    if not KILDE_FORM.fullmatch(kilde):
+        raise ValueError(f"kilde {kilde!r}: use KILDE_CLI, kilde_lenke() or kilde_sso()")
     if not db_exists(path):
         raise UsageError(f"Ingen kvitteringer å angre: {path} finnes ikke.")
     plan = hent_plan()
+    valgt = _valgt_virksomhet(plan, virksomhet)
     with write_transaction(path) as store:
-        i_kraft = store.gjeldende()
-        nye = []
+        logg = store.logg()
+        resultat: list[Angret] = []
         for tekst in ider:
+            s = tekst.strip()
             # A sign-off whose occurrence left the plan can still be withdrawn by its key.
-            k = i_kraft.get(tekst.strip()) or next(
-                (k for k in i_kraft.values() if k.forekomst_id == tekst.strip()), None
+            nokkel: str | None = s if s in logg else next(
+                (n for n, events in logg.items() if any(k.forekomst_id == s for k in events)), None
             )
-            if k is None:
-                k = i_kraft.get(finn_forekomst(plan, tekst, today).nokkel)
-                if k is None:
-                    raise UsageError(f"«{tekst}» er ikke kvittert; ingenting å angre.")
-            nye.append(
-                ny_kvittering(k.nokkel, ANGRET, None, forekomst_id=k.forekomst_id, forekomst_dato=k.forekomst_dato)
-            )
-        store.append(nye)
-    return nye
+            f = None
+            try:
+                f = finn_forekomst(plan, tekst, today)
+                nokkel = f.nokkel
+            except UsageError:
+                if nokkel is None:
+                    raise
+            events = list(logg.get(nokkel or "", []))
+            hva = f.id if f is not None else one_line(nokkel or s)
+            par: list[tuple[str | None, Kvittering]] = []  # (for whom, the sign-off withdrawn)
+            if f is not None:
+                _, kvitterer, eiere = _eiere(plan, f)
+                if valgt is not None:
+                    _sjekk_eier(plan, f, valgt, eiere, navn["virksomhet"])
+                if kvitterer:
+                    for v in [valgt] if valgt is not None else kvitterer:
+                        if (k := i_kraft(events, v)) is not None:
+                            par.append((v, k))
+                elif (k := i_kraft_felles(events)) is not None:
+                    par.append((None, k))
+            elif valgt is not None:
+                if (k := i_kraft(events, valgt)) is not None:
+                    par.append((valgt, k))
+            elif (k := i_kraft_felles(events)) is not None:
+                par.append((None, k))
+            if not par:
+                hvem = f" for {_navn(plan, [valgt])}" if valgt is not None else ""
+                raise UsageError(f"«{tekst}» er ikke kvittert{hvem}; ingenting å angre.")
+            rader: list[Kvittering] = []
+            sett: set[str] = set()
+            for _, trukket in par:
+                if trukket.uid in sett:
+                    continue
+                sett.add(trukket.uid)
+                # A row for every owner withdrawn for one virksomhet only: it stays for the others.
+                for_hvem = trukket.virksomhet if trukket.virksomhet is not None else valgt
+                rader.append(ny_kvittering(trukket.nokkel, ANGRET, None, forekomst_id=trukket.forekomst_id,
+                                           forekomst_dato=trukket.forekomst_dato, virksomhet=for_hvem, kilde=kilde,
+                                           angrer=trukket.uid))  # fmt: skip
+            etter = events + rader
+            igjen = tuple(
+                k for v, _ in par
+                if (k := (i_kraft(etter, v) if v is not None else i_kraft_felles(etter))) is not None
+            )  # fmt: skip
+            logg[nokkel or ""] = etter
+            resultat.append(Angret(hva, tuple(rader), tuple(v for v, _ in par if v is not None), igjen))
+        store.append(k for r in resultat for k in r.kvitteringer)
+    return resultat
 
 
 def oppfoelging(
@@ -135,7 +356,7 @@ def oppfoelging(
     start: date,
     end: date,
     keys: Sequence[str],
-    i_kraft: dict[str, Kvittering],
+    logg: Kvitteringslogg,
     today: date,
     typer_: set[str],
 ) -> list[Oppfoelging]:
@@ -145,13 +366,16 @@ def oppfoelging(
     from aarshjul.engine.followup import med_status, venter
 
     forekomster = [f for f in expand(plan, start, end, keys or None) if f.type.value in typer_]
-    rader = med_status(forekomster, i_kraft, today)
+    rader = med_status(plan, forekomster, logg, today, keys)
     return rader + [o for o in venter(plan, keys) if o.ventende is not None and o.ventende.type.value in typer_]
 
 
 EKSPORT_FELT = (
     "uid", "nokkel", "handling", "utfort", "av", "merknad", "lenke", "forekomst_id", "forekomst_dato", "registrert",
+    "virksomhet", "kilde", "angrer",
 )  # fmt: skip
+# An export from before sign-offs were per virksomhet lacks these; its rows are for every owner.
+_NYE_FELT = ("virksomhet", "kilde", "angrer")
 
 
 def eksport(path: Path, fmt: str) -> str:
@@ -194,6 +418,7 @@ def importer(path: Path, fil: Path) -> tuple[Lagret, int]:
 
 
 _UID = re.compile(r"[0-9a-f]{32}")
+_VIRKSOMHET = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _STEMPEL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")  # ASCII digits only
 _DATO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # A sign-off registered later than this is refused: it would stay the newest event for ever.
@@ -235,7 +460,7 @@ def les_eksport(fil: Path) -> list[Kvittering]:
 
         reader = csv.DictReader(tekst.splitlines(), delimiter=";")
         try:
-            mangler = set(EKSPORT_FELT) - set(reader.fieldnames or ())
+            mangler = set(EKSPORT_FELT) - set(_NYE_FELT) - set(reader.fieldnames or ())
             if mangler:
                 raise UsageError(f"{fil}:1: CSV-filen mangler kolonnene {', '.join(sorted(mangler))}.")
             rader = [(reader.line_num, {k: _uten_formelvern(v) for k, v in rad.items()}) for rad in reader]
@@ -282,6 +507,13 @@ def _kvittering(fil: Path, linje: int, rad: dict[str, Any]) -> Kvittering:
         )
     if handling not in (KVITTERT, ANGRET):
         raise UsageError(f"{hvor}: «handling» må være {KVITTERT} eller {ANGRET}.")
+    virksomhet, kilde, angrer = felt("virksomhet"), felt("kilde"), felt("angrer")
+    if virksomhet is not None and not _VIRKSOMHET.fullmatch(virksomhet):
+        raise UsageError(f"{hvor}: «virksomhet» er ikke en virksomhetsnøkkel (som skole): «{one_line(virksomhet)}».")
+    if kilde is not None and not KILDE_FORM.fullmatch(kilde):
+        raise UsageError(f"{hvor}: «kilde» må være cli, lenke:VIRKSOMHET eller sso:BRUKER: «{one_line(kilde)}».")
+    if angrer is not None and (handling != ANGRET or not _UID.fullmatch(angrer)):
+        raise UsageError(f"{hvor}: «angrer» skal være uid-en til kvitteringen en angring trekker tilbake.")
     if registrert is None or not _STEMPEL.fullmatch(registrert):
         raise UsageError(f"{hvor}: «registrert» mangler eller er ikke et tidsstempel (2027-03-25T09:00:00.000000Z).")
     try:
@@ -300,6 +532,7 @@ def _kvittering(fil: Path, linje: int, rad: dict[str, Any]) -> Kvittering:
     return Kvittering(
         nokkel=nokkel, handling=handling, utfort=dato("utfort"), av=av, merknad=merknad, lenke=lenke,
         forekomst_id=forekomst_id, forekomst_dato=dato("forekomst_dato"), registrert=registrert, uid=uid,
+        virksomhet=virksomhet, kilde=kilde, angrer=angrer,
     )  # fmt: skip
 
 

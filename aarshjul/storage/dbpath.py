@@ -37,8 +37,8 @@ def resolve_db_path(option: str | None, env: Mapping[str, str] | None = None) ->
     return Path(base) / "aarshjul" / DB_FILNAVN
 
 
-def kvitteringer_i_bruk(option: str | None) -> dict[str, Kvittering] | None:
-    """The one answer to "is follow-up in use": the sign-offs in force for --db,
+def kvitteringer_i_bruk(option: str | None) -> dict[str, list[Kvittering]] | None:
+    """The one answer to "is follow-up in use": the sign-off log (nøkkel → events) of --db,
     $AARSHJUL_DB or the default path, or None when there is no database file (follow-up
     is not in use, and neither the store nor sqlite3 is loaded).
     A path the user named (--db, AARSHJUL_DB) that cannot be checked (a folder without
@@ -51,6 +51,6 @@ def kvitteringer_i_bruk(option: str | None) -> dict[str, Kvittering] | None:
     except OSError:
         if not option and not os.environ.get(DB_ENV):
             return None
-    from aarshjul.storage.store import read_gjeldende
+    from aarshjul.storage.store import read_logg
 
-    return read_gjeldende(path)
+    return read_logg(path)

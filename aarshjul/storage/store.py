@@ -5,8 +5,10 @@ sqlite3 itself is imported only when a database file is opened, so `next` and `d
 start as fast as before on a machine that has no sign-offs.
 
 **Rows are events.** A sign-off ("kvittert") and its withdrawal ("angret") are both rows
-in `kvittering`; nothing is updated or deleted. The current state of an occurrence is
-its newest row (by `registrert`, then row id): see `Store.gjeldende()`.
+in `kvittering`; nothing is updated or deleted. A row is for one owning virksomhet
+(`virksomhet`) or, empty, for every owner; a withdrawal names the sign-off it withdraws
+(`angrer`, its uid). The state is not kept here: engine/followup.py replays the events
+of each (nøkkel, virksomhet), oldest first (`read_logg` gives them by nøkkel).
 
 **Keys.** A row is tied to the stable occurrence key `Forekomst.nokkel`
 ("pmto.evaluering.2027-03", aarshjul/keys.py), which survives a holiday move or an
@@ -49,7 +51,10 @@ _HEADER = b"SQLite format 3\x00"
 
 
 # Append-only. Step 1 is the first released schema; step 2 gives every row a uid so
-# that an export imported twice adds nothing (INSERT OR IGNORE on the unique index).
+# that an export imported twice adds nothing (INSERT OR IGNORE on the unique index);
+# step 3 signs off per virksomhet: which owner a row is for (NULL: every owner, as every
+# older row means), how it came in (kilde) and which sign-off a withdrawal withdraws
+# (angrer; NULL on an older withdrawal, which withdrew every sign-off of its nøkkel).
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (
         1,
@@ -77,10 +82,21 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         CREATE UNIQUE INDEX kvittering_uid ON kvittering (uid);
         """,
     ),
+    (
+        3,
+        """
+        ALTER TABLE kvittering ADD COLUMN virksomhet TEXT;
+        ALTER TABLE kvittering ADD COLUMN kilde TEXT;
+        ALTER TABLE kvittering ADD COLUMN angrer TEXT;
+        """,
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
-_COLUMNS = "uid, nokkel, handling, utfort, av, merknad, lenke, forekomst_id, forekomst_dato, registrert"
+_COLUMNS = (
+    "uid, nokkel, handling, utfort, av, merknad, lenke, forekomst_id, forekomst_dato, registrert, "
+    "virksomhet, kilde, angrer"
+)
 
 
 class StoreError(AarshjulError):
@@ -99,6 +115,9 @@ def ny_kvittering(
     lenke: str | None = None,
     forekomst_id: str | None = None,
     forekomst_dato: date | None = None,
+    virksomhet: str | None = None,
+    kilde: str | None = None,
+    angrer: str | None = None,
     naa: datetime | None = None,
 ) -> Kvittering:
     """A new event with a fresh uid. Its registration time is given (naa), or, left empty,
@@ -111,6 +130,7 @@ def ny_kvittering(
         nokkel=nokkel, handling=handling, utfort=utfort, av=av, merknad=merknad, lenke=lenke,
         forekomst_id=forekomst_id, forekomst_dato=forekomst_dato,
         registrert=_stempel(naa.astimezone(timezone.utc)) if naa else "", uid=uuid.uuid4().hex,
+        virksomhet=virksomhet, kilde=kilde, angrer=angrer,
     )  # fmt: skip
 
 
@@ -233,8 +253,9 @@ class Store:
     def events(self) -> list[Kvittering]:
         return _events(self._con)
 
-    def gjeldende(self) -> dict[str, Kvittering]:
-        return _gjeldende(self._con)
+    def logg(self) -> dict[str, list[Kvittering]]:
+        """Every event by nøkkel, oldest first (read inside the transaction's lock)."""
+        return _logg(_events(self._con))
 
     def append(self, kvitteringer: Iterable[Kvittering]) -> int:
         """Add events; an event whose uid is already stored is skipped. Returns how many were added."""
@@ -253,12 +274,12 @@ class Store:
                     naa += timedelta(microseconds=1)
                 registrert = siste = _stempel(naa)
             cur = self._con.execute(
-                f"INSERT OR IGNORE INTO kvittering ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR IGNORE INTO kvittering ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     k.uid or uuid.uuid4().hex, k.nokkel, k.handling,
                     k.utfort.isoformat() if k.utfort else None, k.av, k.merknad, k.lenke,
                     k.forekomst_id, k.forekomst_dato.isoformat() if k.forekomst_dato else None,
-                    registrert,
+                    registrert, k.virksomhet, k.kilde, k.angrer,
                 ),
             )  # fmt: skip
             added += cur.rowcount
@@ -391,10 +412,18 @@ def read_events(path: Path) -> list[Kvittering]:
         return [] if con is None else _events(con)
 
 
-def read_gjeldende(path: Path) -> dict[str, Kvittering]:
-    """nokkel → the sign-off in force (withdrawn ones left out); {} when there is no file."""
+def read_logg(path: Path) -> dict[str, list[Kvittering]]:
+    """nokkel → its events, oldest first; {} when there is no file. What is in force is
+    decided by replaying them (engine/followup.py), not here."""
     with _read(path) as con:
-        return {} if con is None else _gjeldende(con)
+        return {} if con is None else _logg(_events(con))
+
+
+def _logg(events: list[Kvittering]) -> dict[str, list[Kvittering]]:
+    ut: dict[str, list[Kvittering]] = {}
+    for k in events:
+        ut.setdefault(k.nokkel, []).append(k)
+    return ut
 
 
 @contextmanager
@@ -459,6 +488,7 @@ def _rad(row: tuple[object, ...]) -> Kvittering:
         av=verdier["av"], merknad=verdier["merknad"], lenke=verdier["lenke"],  # type: ignore[arg-type]
         forekomst_id=verdier["forekomst_id"], forekomst_dato=verdier["forekomst_dato"],  # type: ignore[arg-type]
         registrert=verdier["registrert"] or "", uid=verdier["uid"] or "",  # type: ignore[arg-type]
+        virksomhet=verdier["virksomhet"], kilde=verdier["kilde"], angrer=verdier["angrer"],  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -486,6 +516,14 @@ def _db_navn(con: sqlite3.Connection) -> str:
     return next((str(r[2]) for r in rows if r[1] == "main" and r[2]), "kvitteringsdatabasen")
 
 
+def _kolonner(con: sqlite3.Connection) -> str:
+    """_COLUMNS as a select list for this file: a column an older schema lacks is read as
+    NULL. Readers never migrate (they open the file read-only), so a database from before
+    step 3 is read as it is: every row for every owner, as it always meant."""
+    finnes = {str(r[1]) for r in con.execute("PRAGMA table_info(kvittering)").fetchall()}
+    return ", ".join(f if f in finnes else f"NULL AS {f}" for f in _FELT)
+
+
 def read_rows(path: Path) -> list[dict[str, str | None]]:
     """Every event as the text stored, oldest first, whatever it is: the export reads
     this, so a database with a row aarshjul cannot read can still be rescued. Values that
@@ -493,7 +531,7 @@ def read_rows(path: Path) -> list[dict[str, str | None]]:
     with _read(path) as con:
         if con is None:
             return []
-        rows = con.execute(f"SELECT {_COLUMNS} FROM kvittering ORDER BY registrert, id").fetchall()
+        rows = con.execute(f"SELECT {_kolonner(con)} FROM kvittering ORDER BY registrert, id").fetchall()
     return [
         {felt: _som_tekst(v) for felt, v in zip(_FELT, row, strict=True)} for row in rows
     ]
@@ -508,20 +546,4 @@ def _som_tekst(v: object) -> str | None:
 
 
 def _events(con: sqlite3.Connection) -> list[Kvittering]:
-    return _rader(con, f"SELECT id, {_COLUMNS} FROM kvittering ORDER BY registrert, id")
-
-
-def _gjeldende(con: sqlite3.Connection) -> dict[str, Kvittering]:
-    # The newest event per nokkel decides; a withdrawal leaves the occurrence unsigned.
-    rows = _rader(
-        con,
-        f"""
-        SELECT k.id, {_COLUMNS} FROM kvittering AS k
-        WHERE NOT EXISTS (
-            SELECT 1 FROM kvittering AS n
-            WHERE n.nokkel = k.nokkel AND (n.registrert, n.id) > (k.registrert, k.id)
-        ) AND k.handling = 'kvittert'
-        ORDER BY k.nokkel
-        """,
-    )
-    return {k.nokkel: k for k in rows}
+    return _rader(con, f"SELECT id, {_kolonner(con)} FROM kvittering ORDER BY registrert, id")
