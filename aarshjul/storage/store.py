@@ -211,7 +211,15 @@ def _check_ours(path: Path, con: sqlite3.Connection, versjon: int) -> bool:
     # No schema yet: a new, empty database (maybe another aarshjul is creating it right
     # now), unless it holds someone else's tables. Asking sqlite_master also reads the
     # file: one cut short fails here as «skadet» instead of reading as no sign-offs.
-    if int(con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]):
+    # The version is asked again in the same statement, one snapshot: the creator may have
+    # committed its tables since `versjon` was read (eight browsers at the first sign-off
+    # saw «andre tabeller» here).
+    naa, tabeller = con.execute(
+        "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
+    if int(naa) > 0:
+        return _check_version(path, con) > 0
+    if int(tabeller):
         raise StoreError(
             f"{path}: er en SQLite-database med andre tabeller enn aarshjuls. Filen er ikke endret; "
             "velg en annen fil med --db eller AARSHJUL_DB."
