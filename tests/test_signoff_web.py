@@ -145,16 +145,19 @@ def test_failed_link_checks_are_rate_limited(client: Any) -> None:
 
 def test_a_leader_signs_off_and_undoes_their_own_duty(client: Any, db: Path) -> None:
     mine = _logg_inn(client)
-    r = client.post("/kvitter", data={"csrf_token": _csrf(mine), "id": KVELLO, "dato": "2026-10-28",
+    assert (f'<input type="hidden" name="id" value="{KVELLO}">\n'
+            '<input type="hidden" name="virksomhet" value="barnehage">') in mine
+    r = client.post("/kvitter", data={"csrf_token": _csrf(mine), "id": KVELLO, "virksomhet": "barnehage", "dato": "2026-10-28",
                                       "merknad": "Alle barna observert <b>"})  # fmt: skip
     assert r.status_code == 303
     (rad,) = _rader(db)
-    assert (rad["nokkel"], rad["handling"], rad["utfort"], rad["av"], rad["merknad"]) == (
-        "kvello.observasjon.2026-10", "kvittert", "2026-10-28", "Styrer, Barnehage", "Alle barna observert <b>")
+    assert (rad["nokkel"], rad["handling"], rad["utfort"], rad["av"], rad["merknad"], rad["virksomhet"],
+            rad["kilde"]) == ("kvello.observasjon.2026-10", "kvittert", "2026-10-28", "Styrer, Barnehage",
+                              "Alle barna observert <b>", "barnehage", "lenke:barnehage")  # fmt: skip
     mine = client.get("/mine").text
-    assert "er kvittert ut." in mine and "Alle barna observert &lt;b&gt;" in mine
+    assert "er kvittert ut for Barnehage." in mine and "Alle barna observert &lt;b&gt;" in mine
     assert "<strong>Utført</strong> 28.10.2026" in mine
-    r = client.post("/angre", data={"csrf_token": _csrf(mine), "id": KVELLO})
+    r = client.post("/angre", data={"csrf_token": _csrf(mine), "id": KVELLO, "virksomhet": "barnehage"})
     assert r.status_code == 303 and [x["handling"] for x in _rader(db)] == ["kvittert", "angret"]
 
 
@@ -175,12 +178,14 @@ def test_refusals_write_nothing(client: Any, db: Path) -> None:
     assert client.post("/kvitter", data={"id": KVELLO, "csrf_token": "feil"}).status_code == 400
     r = client.get("/kvitter")
     assert r.status_code == 405 and "Denne adressen tar bare imot skjemaer" in r.text
-    r = client.post("/kvitter", data={"csrf_token": _csrf(mine), "id": KVELLO, "dato": "2026-12-31"})
+    r = client.post("/kvitter", data={"csrf_token": _csrf(mine), "id": KVELLO, "virksomhet": "barnehage",
+                                      "dato": "2026-12-31"})  # fmt: skip
     assert r.status_code == 400 and "er etter i dag" in r.text
     from aarshjul.plan.privacy import er_foedselsnummer
 
     fnr = next(f"010190{i:05d}" for i in range(100000) if er_foedselsnummer(f"010190{i:05d}"))
-    r = client.post("/kvitter", data={"csrf_token": _csrf(mine), "id": KVELLO, "merknad": f"Gjelder {fnr}"})
+    r = client.post("/kvitter", data={"csrf_token": _csrf(mine), "id": KVELLO, "virksomhet": "barnehage",
+                                      "merknad": f"Gjelder {fnr}"})  # fmt: skip
     assert r.status_code == 400 and "fødselsnummer" in r.text
     assert not db.exists()
 
@@ -234,3 +239,37 @@ def test_single_sign_on_is_trusted_only_from_the_proxy(db: Path) -> None:
     admin = client.get("/rapport", headers={"X-Forwarded-Email": "rm@kommune.no",
                                             "X-Forwarded-Groups": "ansatte, aarshjul-admin"})  # fmt: skip
     assert admin.status_code == 200
+
+
+# --- a duty several units own -----------------------------------------------------------------
+
+MOBBING = "mobbing.evaluering.2026-03-31"  # owned by barnehage, skole and helsestasjon
+
+
+def test_each_unit_signs_off_its_own_part_of_a_shared_duty(client: Any, db: Path) -> None:
+    mine = _logg_inn(client)
+    assert "0 av 3 utført; mangler: Barnehage, Skole, Helsestasjon og skolehelsetjeneste" in mine
+    # Without its own unit the form would sign off for all three: refused.
+    assert client.post("/kvitter", data={"csrf_token": _csrf(mine), "id": MOBBING}).status_code == 403
+    r = client.post("/kvitter", data={"csrf_token": _csrf(mine), "id": MOBBING, "virksomhet": "barnehage"})
+    assert r.status_code == 303
+    (rad,) = _rader(db)
+    assert (rad["virksomhet"], rad["kilde"]) == ("barnehage", "lenke:barnehage")
+    mine = client.get("/mine").text
+    assert "er kvittert ut for Barnehage." in mine
+    assert "1 av 3 utført; mangler: Skole, Helsestasjon og skolehelsetjeneste" in mine
+
+
+def test_a_second_sign_off_asks_before_it_replaces_and_undo_brings_the_first_back(client: Any, db: Path) -> None:
+    mine = _logg_inn(client)
+    felt = {"id": KVELLO, "virksomhet": "barnehage"}
+    assert client.post("/kvitter", data={"csrf_token": _csrf(mine), **felt, "dato": "2026-10-28"}).status_code == 303
+    r = client.post("/kvitter", data={"csrf_token": _csrf(mine), **felt, "dato": "2026-12-01"})
+    assert r.status_code == 409 and "er allerede kvittert for Barnehage av Styrer, Barnehage 28.10.2026" in r.text
+    assert "Erstatt kvitteringen</button>" in r.text and len(_rader(db)) == 1
+    assert '<input type="hidden" name="dato" value="2026-12-01">' in r.text
+    r = client.post("/kvitter", data={"csrf_token": _csrf(r.text), **felt, "dato": "2026-12-01", "erstatt": "ja"})
+    assert r.status_code == 303 and [x["utfort"] for x in _rader(db)] == ["2026-10-28", "2026-12-01"]
+    r = client.post("/angre", data={"csrf_token": _csrf(mine), **felt}, follow_redirects=True)
+    assert "den forrige kvitteringen gjelder igjen" in r.text
+    assert "<strong>Utført</strong> 28.10.2026" in r.text

@@ -570,38 +570,44 @@ class MineOppgaver:
 
 
 def kan_kvittere(plan: Plan, f: Forekomst, virksomhet: str) -> bool:
-    """Whether `virksomhet` may sign off `f`: it is named in its ansvar. (The one rule the
-    CLI's shortcut, the web forms and the web's 403 share.)"""
-    from aarshjul.engine.roles import rolle
-    from aarshjul.model import Rolle
+    """Whether `virksomhet` may sign off `f`: it owns it (named in ansvar, or a member of
+    a set group named there). The one rule kvitter's --virksomhet, the web forms and the
+    web's 403 share."""
+    return virksomhet in _eiere(plan, f)[2]
 
-    return rolle(plan, f, virksomhet) is Rolle.ANSVARLIG
+
+def skjema_virksomhet(plan: Plan, f: Forekomst, virksomheter: Sequence[str]) -> str | None:
+    """The virksomhet a form signs `f` off for: the first of `virksomheter` that owns it,
+    when it is signed off per virksomhet; None when it is signed off once for all."""
+    _, kvitterer, _ = _eiere(plan, f)
+    return next((v for v in virksomheter if v in kvitterer), None) if kvitterer else None
 
 
 def mine_oppgaver(
-    plan: Plan, virksomheter: Sequence[str] | None, i_kraft: dict[str, Kvittering], today: date
+    plan: Plan, virksomheter: Sequence[str] | None, logg: Kvitteringslogg, today: date
 ) -> MineOppgaver:
-    """Frister, evalueringer and møter the virksomheter are responsible for (None: every
-    one, for the admin): overdue ones from the last year, this month's, and those of the
-    MINE_DAGER days after it, each with its follow-up state."""
+    """Frister, evalueringer and møter the virksomheter own (None: every one, for the
+    admin): overdue ones from the last year, this month's, and those of the MINE_DAGER
+    days after it, each with its follow-up state for those virksomheter; and the newest
+    sign-offs before this month, so the latest can still be undone."""
     from aarshjul.engine.expand import expand
-    from aarshjul.engine.followup import FORFALT_DAGER, forfalte, med_status
+    from aarshjul.engine.followup import FORFALT_DAGER, Status, forfalte, med_status
 
     def egne(f: Forekomst) -> bool:
-        return virksomheter is None or any(kan_kvittere(plan, f, v) for v in virksomheter)
+        return f.type.value != "aktivitet" and (
+            virksomheter is None or any(kan_kvittere(plan, f, v) for v in virksomheter))
 
     keys = list(virksomheter) if virksomheter is not None else None
-    forfalt = [o for o in forfalte(plan, today, i_kraft, keys) if o.forekomst is not None and egne(o.forekomst)]
+    forfalt = [o for o in forfalte(plan, today, logg, keys) if o.forekomst is not None and egne(o.forekomst)]
     maaned_start = today.replace(day=1)
     neste = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
-    i_maaned = [f for f in expand(plan, maaned_start, neste, keys) if egne(f) and f.type.value != "aktivitet"]
     sett = {o.forekomst.nokkel for o in forfalt if o.forekomst is not None}
-    denne = [o for o in med_status(i_maaned, i_kraft, today) if o.forekomst is not None
-             and o.forekomst.nokkel not in sett]  # fmt: skip
-    senere = [f for f in expand(plan, neste, neste + timedelta(days=MINE_DAGER), keys)
-              if egne(f) and f.type.value != "aktivitet"]  # fmt: skip
+    i_maaned = [f for f in expand(plan, maaned_start, neste, keys) if egne(f) and f.nokkel not in sett]
+    senere = [f for f in expand(plan, neste, neste + timedelta(days=MINE_DAGER), keys) if egne(f)]
     tidligere = [f for f in expand(plan, today - timedelta(days=FORFALT_DAGER), maaned_start, keys)
-                 if egne(f) and f.nokkel in i_kraft]  # fmt: skip
-    kvittert = [o for o in med_status(tidligere, i_kraft, today) if o.kvittering is not None]
+                 if egne(f) and f.nokkel in logg]  # fmt: skip
+    kvittert = [o for o in med_status(plan, tidligere, logg, today, keys)
+                if o.status is Status.UTFOERT and o.kvittering is not None]  # fmt: skip
     kvittert.sort(key=lambda o: o.kvittering.registrert if o.kvittering else "", reverse=True)
-    return MineOppgaver(forfalt, denne, med_status(senere, i_kraft, today), kvittert[:MINE_KVITTERT])
+    return MineOppgaver(forfalt, med_status(plan, i_maaned, logg, today, keys),
+                        med_status(plan, senere, logg, today, keys), kvittert[:MINE_KVITTERT])  # fmt: skip

@@ -156,7 +156,7 @@ def _db_merke(path: Path) -> tuple[Any, ...]:
 
 def create_app(oppsett: WebOppsett) -> Flask:
     from aarshjul.services.lenker import LenkeError, les_token
-    from aarshjul.services.signoff import kan_kvittere, mine_oppgaver
+    from aarshjul.services.signoff import kan_kvittere, mine_oppgaver, skjema_virksomhet
 
     app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=None)
     app.url_map.converters["fil"] = _FilConverter
@@ -180,9 +180,10 @@ def create_app(oppsett: WebOppsett) -> Flask:
     grense = _Grense()
 
     def kvitteringer() -> dict[str, Any]:
-        from aarshjul.storage.store import db_exists, read_gjeldende
+        """The sign-off log (nøkkel → events); empty before the first sign-off."""
+        from aarshjul.storage.store import db_exists, read_logg
 
-        return read_gjeldende(oppsett.db_path) if db_exists(oppsett.db_path) else {}
+        return read_logg(oppsett.db_path) if db_exists(oppsett.db_path) else {}
 
     def bruker() -> Bruker | None:
         b: Bruker | None = g.get("bruker")
@@ -297,7 +298,13 @@ def create_app(oppsett: WebOppsett) -> Flask:
         hvem: tuple[str, ...] | None = (valgt,) if valgt else (None if b.admin else b.virksomheter)
         oppgaver = mine_oppgaver(p, hvem, kvitteringer(), idag)
         tekst = "alle virksomheter" if hvem is None else ", ".join(_navn(p, v) for v in hvem) or "ingen virksomhet"
-        return vis("mine.html", oppgaver=oppgaver, idag=idag, valgt=valgt, hvem=tekst)
+
+        def enhet(o: Any) -> str | None:
+            """The virksomhet the row's form signs off for (None: once for all, or the
+            admin's shortcut for every owner still missing)."""
+            return skjema_virksomhet(p, o.forekomst, hvem) if hvem else None
+
+        return vis("mine.html", oppgaver=oppgaver, idag=idag, valgt=valgt, hvem=tekst, enhet=enhet)
 
     def skjema_forekomst(b: Bruker) -> Any:
         """The occurrence a form names and the virksomhet it acts for; 403 when the user
@@ -316,9 +323,13 @@ def create_app(oppsett: WebOppsett) -> Flask:
         if v is not None and v not in p.virksomheter:
             abort(400, f"Ukjent virksomhet «{v}».")
         if not b.admin:
+            # A unit signs off only its own part: with the field, for itself; without it,
+            # only what is signed off once (the shortcut for every owner is the admin's).
             if v is not None and v not in b.virksomheter:
                 abort(403)
             if not any(kan_kvittere(p, f, x) for x in ((v,) if v else b.virksomheter)):
+                abort(403)
+            if v is None and skjema_virksomhet(p, f, b.virksomheter) is not None:
                 abort(403)
         elif v is not None and not kan_kvittere(p, f, v):
             abort(403)
@@ -339,14 +350,26 @@ def create_app(oppsett: WebOppsett) -> Flask:
             dato = parse_dato(tekst) if tekst else idag
         except ValueError as e:
             abort(400, f"Dato: {e}.")
-        felt = {"dato": "Dato", "av": "Utført av", "merknad": "Merknad", "lenke": "Lenke"}
+        v = (request.form.get("virksomhet") or "").strip() or None
+        felt = {"dato": "Dato", "av": "Utført av", "merknad": "Merknad", "lenke": "Lenke", "virksomhet": "Virksomhet",
+                "erstatt": "«Erstatt»"}  # fmt: skip
         try:
-            signoff.kvitter(lambda: p, oppsett.db_path, [f.id], idag, utfort=dato, av=b.navn,
-                            merknad=request.form.get("merknad"), lenke=request.form.get("lenke") or None,
-                            felt=felt)  # fmt: skip
+            resultat, _ = signoff.kvitter(
+                lambda: p, oppsett.db_path, [f.id], idag, utfort=dato, av=b.navn, merknad=request.form.get("merknad"),
+                lenke=request.form.get("lenke") or None, virksomhet=v, kilde=_kilde(b),
+                erstatt=request.form.get("erstatt") == "ja", felt=felt,
+            )  # fmt: skip
+        except signoff.AlleredeKvittert as e:
+            # Ask before replacing: the same form again, with «erstatt» (and a new CSRF token).
+            return vis("erstatt.html", 409, forekomst=f, tekst=e.message.replace(" Bruk «Erstatt» for å erstatte; "
+                                                                                "ingenting er lagret.", ""),
+                       felt={k: request.form.get(k) or "" for k in ("id", "virksomhet", "dato", "merknad", "lenke",
+                                                                    "tilbake_virksomhet")})  # fmt: skip
         except AarshjulError as e:
             abort(400, e.message)
-        flash(f"Utført: {f.tittel} ({f.dato:%d.%m.%Y}) er kvittert ut.", "ok")
+        hvem = [_navn(p, x) for r in resultat for x in r.virksomheter]
+        flash(f"Utført: {f.tittel} ({f.dato:%d.%m.%Y}) er kvittert ut" + (f" for {', '.join(hvem)}." if hvem else "."),
+              "ok")  # fmt: skip
         return redirect(_tilbake(), 303)
 
     @app.post("/angre")
@@ -357,11 +380,15 @@ def create_app(oppsett: WebOppsett) -> Flask:
         if b is None:
             abort(401)
         p, f = skjema_forekomst(b)
+        v = (request.form.get("virksomhet") or "").strip() or None
         try:
-            signoff.angre(lambda: p, oppsett.db_path, [f.id], oppsett.idag())
+            angret = signoff.angre(lambda: p, oppsett.db_path, [f.id], oppsett.idag(), virksomhet=v, kilde=_kilde(b),
+                                   felt={"virksomhet": "Virksomhet"})  # fmt: skip
         except AarshjulError as e:
             abort(400, e.message)
-        flash(f"Angret: {f.tittel} ({f.dato:%d.%m.%Y}) er ikke lenger kvittert.", "ok")
+        igjen = [k for a in angret for k in a.gjelder_igjen]
+        flash(f"Angret: {f.tittel} ({f.dato:%d.%m.%Y})"
+              + (" – den forrige kvitteringen gjelder igjen." if igjen else " er ikke lenger kvittert."), "ok")
         return redirect(_tilbake(), 303)
 
     def _tilbake() -> str:
@@ -431,7 +458,17 @@ def _jinja(app: Flask) -> None:
         planperiode_tekst=planperiode_tekst,
         merker=lambda f: [m for m, _ in antakelser(f)],
         ansvar=lambda f: one_line(virksomheter_tekst(g.plan, f.ansvar)),
+        navn_liste=lambda keys: one_line(virksomheter_tekst(g.plan, tuple(keys))),
     )
+
+
+def _kilde(b: Bruker) -> str:
+    """How a sign-off came in, as the store records it."""
+    from aarshjul.services.signoff import kilde_lenke, kilde_sso
+
+    if b.kilde.startswith("sso:"):
+        return kilde_sso(b.kilde[4:])
+    return kilde_lenke("admin" if b.admin else b.virksomheter[0])
 
 
 def _navn(plan: Plan, key: str | None) -> str:
