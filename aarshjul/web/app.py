@@ -90,24 +90,33 @@ class _Plan:
             return self._plan
 
 
+SIDER_ALDER_S = 2.0  # how long the public pages may lag a sign-off
+
+
 class _Sider:
-    """The public pages for one (plan, database state, day): built when asked for, kept
-    until a sign-off, a plan edit or midnight changes what they show. Building the
-    Nettsted takes ~12 ms and a page ~7 ms on the shipped plan, so a page view served
-    from here costs a dictionary lookup (measured: bench/run.py, serve)."""
+    """The public pages for one (plan, day, database state): built when asked for and kept
+    until the plan or the day changes, or the database has changed and the pages are
+    SIDER_ALDER_S old. Building the Nettsted takes ~30 ms and a page ~7 ms on the shipped
+    plan; rebuilt after every sign-off, a Monday morning of 20 % sign-offs spent most of
+    its time here (bench/serve_last.py: 81 → see bench/README.md requests per second). A
+    leader's own page («Mine oppgaver») is never from here: it is always live."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._noekkel: tuple[Any, ...] | None = None
+        self._db: Any = None
+        self._bygget = 0.0
         self._nettsted: Any = None
         self._sider: dict[str, bytes | None] = {}
 
-    def side(self, noekkel: tuple[Any, ...], lag: Callable[[], Any], navn: str) -> bytes | None:
+    def side(self, noekkel: tuple[Any, ...], db: Any, lag: Callable[[], Any], navn: str) -> bytes | None:
         from aarshjul.render.site import render_side
 
         with self._lock:
-            if noekkel != self._noekkel:
-                self._nettsted, self._noekkel, self._sider = lag(), noekkel, {}
+            naa = time.monotonic()
+            if noekkel != self._noekkel or (db != self._db and naa - self._bygget >= SIDER_ALDER_S):
+                self._nettsted, self._noekkel, self._db, self._sider = lag(), noekkel, db, {}
+                self._bygget = naa
             if navn not in self._sider:
                 self._sider[navn] = render_side(self._nettsted, navn)
             return self._sider[navn]
@@ -177,6 +186,9 @@ def create_app(oppsett: WebOppsett) -> Flask:
     _jinja(app)
     plan = _Plan(oppsett.plan_path)
     sider = _Sider()
+    from aarshjul.storage.store import Aapen
+
+    aapen = Aapen()
     grense = _Grense()
 
     def kvitteringer() -> dict[str, Any]:
@@ -229,8 +241,8 @@ def create_app(oppsett: WebOppsett) -> Flask:
         from aarshjul.services.publish import lag_nettsted
 
         p, idag = plan.hent(), oppsett.idag()
-        noekkel = (id(p), _db_merke(oppsett.db_path), idag)
-        data = sider.side(noekkel, lambda: lag_nettsted(p, idag, tuple(p.virksomheter), {}, kvitteringer()), navn)
+        data = sider.side((id(p), idag), _db_merke(oppsett.db_path),
+                          lambda: lag_nettsted(p, idag, tuple(p.virksomheter), {}, kvitteringer()), navn)  # fmt: skip
         if data is None:
             abort(404)
         typer = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
@@ -367,6 +379,7 @@ def create_app(oppsett: WebOppsett) -> Flask:
                                                                     "tilbake_virksomhet")})  # fmt: skip
         except AarshjulError as e:
             abort(400, e.message)
+        aapen.hold(oppsett.db_path)
         hvem = [_navn(p, x) for r in resultat for x in r.virksomheter]
         flash(f"Utført: {f.tittel} ({f.dato:%d.%m.%Y}) er kvittert ut" + (f" for {', '.join(hvem)}." if hvem else "."),
               "ok")  # fmt: skip

@@ -40,6 +40,8 @@ trap 'rm -rf "$work"' EXIT INT TERM
 # A fixed day, so the pages (and screenshots) are the same on every run.
 "$python" -m aarshjul --today 01.12.2026 publiser -o "$work/nett" \
     --url https://intranett.example.no/aarshjul >/dev/null
+# The pages only `aarshjul serve` shows (Mine oppgaver, the report, ...), beside them.
+"$python" tests/a11y/serve_pages.py "$work/nett"
 export CHROMIUM=$chromium
 if [ -n "$shots" ]; then
     node tests/a11y/axe.mjs "$work/nett" --screenshots "$shots"
