@@ -6,6 +6,7 @@ writes nothing."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -273,3 +274,51 @@ def test_a_second_sign_off_asks_before_it_replaces_and_undo_brings_the_first_bac
     r = client.post("/angre", data={"csrf_token": _csrf(mine), **felt}, follow_redirects=True)
     assert "den forrige kvitteringen gjelder igjen" in r.text
     assert "<strong>Utført</strong> 28.10.2026" in r.text
+
+
+# --- the loop closed ------------------------------------------------------------------------
+
+
+def test_pmto_signed_off_with_a_link_reaches_the_report_page_and_the_cli(client: Any, db: Path, run) -> None:  # type: ignore[no-untyped-def]
+    mine = _logg_inn(client, "barnevern")
+    pmto = "pmto.evaluering.2026-03-31"
+    assert f'value="{pmto}"' in mine
+    r = client.post("/kvitter", data={"csrf_token": _csrf(mine), "id": pmto, "virksomhet": "barnevern",
+                                      "dato": "2026-03-25", "merknad": "Evaluert i lærende møte"})  # fmt: skip
+    assert r.status_code == 303
+    admin = _app(db).test_client()
+    _logg_inn(admin, None, admin=True)
+    side = admin.get("/rapport?skoleaar=2025/26").text
+    assert "<h1>Fellesevaluering skoleåret 2025/26</h1>" in side
+    delt = "1 av 3 utført, mangler: Helsestasjon og skolehelsetjeneste, Skole"
+    assert "PMTO – Årlig evaluering av PMTO" in side and delt in side
+    assert admin.get("/rapport?skoleaar=1999/00").status_code == 400
+    cli = run("rapport", "--skoleår", "2025/26", "--db", str(db), today="07.12.2026").stdout
+    assert f"| 31.03.2026 | Årlig evaluering av PMTO | forfalt i 251 dager · {delt} |" in cli
+    rad = next(o for o in json.loads(run("status", "--skoleår", "2025/26", "--format", "json", "--db", str(db),
+                                         today="07.12.2026").stdout) if o["id"] == pmto)  # fmt: skip
+    barnevern = next(e for e in rad["enheter"] if e["virksomhet"] == "barnevern")
+    assert barnevern["utfort"]["merknad"] == "Evaluert i lærende møte"
+    assert barnevern["utfort"]["kilde"] == "lenke:barnevern"
+
+
+def test_each_of_five_schools_signs_off_its_own_foreldremoete(tmp_path: Path) -> None:
+    from aarshjul.storage.store import read_rows
+
+    plan = REPO / "tests" / "plans" / "nordfjell.yaml"
+    db = tmp_path / "k.sqlite"
+    app = create_app(WebOppsett(plan, db, NOEKKEL, idag=lambda: date(2026, 10, 5)))
+    skoler = ["nordfjell_skole", "dalen_skole", "haugen_skole", "sjovik_skole", "berg_skole"]
+    for n, skole in enumerate(skoler):
+        c = app.test_client()
+        mine = _logg_inn(c, skole)
+        assert f"{n} av 5 utført" in mine
+        r = c.post("/kvitter", data={"csrf_token": _csrf(mine), "id": "foreldremote.hoest.2026-09-30",
+                                     "virksomhet": skole, "dato": "2026-09-24"})  # fmt: skip
+        assert r.status_code == 303
+        # Another school's part is not this school's to sign off.
+        andre = skoler[(n + 1) % 5]
+        r = c.post("/kvitter", data={"csrf_token": _csrf(mine), "id": "foreldremote.hoest.2026-09-30",
+                                     "virksomhet": andre})  # fmt: skip
+        assert r.status_code == 403
+    assert sorted(r["virksomhet"] for r in read_rows(db)) == sorted(skoler)

@@ -423,14 +423,27 @@ def create_app(oppsett: WebOppsett) -> Flask:
         b = bruker()
         if b is None or not b.admin:
             abort(403)
+        from aarshjul.dates import parse_skoleaar
+
         p, idag = plan.hent(), oppsett.idag()
-        aar = skoleaar_start(idag)
+        naa = skoleaar_start(idag)
+        foerste = p.periode_fra.year if p.periode_fra else naa - 5
+        valg = list(range(max(foerste, naa - 10), naa + 2))
+        tekst = request.args.get("skoleaar")
+        try:
+            aar = parse_skoleaar(tekst) if tekst else naa
+        except ValueError:
+            abort(400, f"Ukjent skoleår «{tekst}»; skriv for eksempel 2026/27.")
+        if aar not in valg:
+            abort(400, f"Skoleåret {format_skoleaar(aar)} er utenfor {format_skoleaar(valg[0])}–"
+                       f"{format_skoleaar(valg[-1])}.")  # fmt: skip
         start, slutt = date(aar, 8, 1), date(aar + 1, 8, 1)
         rader = oppfoelging(p, start, slutt, [], kvitteringer(), idag, {"frist", "evaluering"})
         return vis("rapport.html", tittel=f"Fellesevaluering skoleåret {format_skoleaar(aar)}",
                    totaler=r.totaler(rader), per_tiltak=[(navn, kilde, [r.linje(p, o) for o in mine])
                                                          for navn, kilde, mine in r.per_tiltak(p, rader)],
-                   planperiode=etter_perioden(p, start, slutt))  # fmt: skip
+                   planperiode=etter_perioden(p, start, slutt), aar=aar,
+                   skoleaar=[(a, format_skoleaar(a)) for a in valg])  # fmt: skip
 
     # --- errors, in bokmål ---------------------------------------------------------------
 
