@@ -322,3 +322,34 @@ def test_each_of_five_schools_signs_off_its_own_foreldremoete(tmp_path: Path) ->
                                      "virksomhet": andre})  # fmt: skip
         assert r.status_code == 403
     assert sorted(r["virksomhet"] for r in read_rows(db)) == sorted(skoler)
+
+
+def test_hostile_plan_text_stays_text_on_every_page(tmp_path: Path) -> None:
+    from html.parser import HTMLParser
+
+    plan = REPO / "tests" / "plans" / "hostile.yaml"
+    app = create_app(WebOppsett(plan, tmp_path / "k.sqlite", NOEKKEL, idag=lambda: date(2026, 11, 25)))
+    leder = app.test_client()
+    sider = [_logg_inn(leder, "skole"), leder.get(f"/lenke/{lag_token(NOEKKEL, 'skole', 30)}").text]
+    admin = app.test_client()
+    _logg_inn(admin, None, admin=True)
+    sider += [admin.get("/mine").text, admin.get("/rapport").text]
+
+    class Tagger(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tagger: set[str] = set()
+            self.attributter: set[str] = set()
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tagger.add(tag)
+            self.attributter.update(a for a, _ in attrs)
+
+    for html in sider:
+        t = Tagger()
+        t.feed(html)
+        assert not t.tagger & {"script", "svg", "b", "i", "iframe"}, t.tagger
+        assert not {a for a in t.attributter if a.startswith("on")}
+        assert "\x1b" not in html and "\x07" not in html
+    assert ("<h3><span class=\"dato\">01.12.2026</span> Tiltak [bold red]x[/] &lt;script&gt;alert(1)&lt;/script&gt; "
+            "– Møte [bold red]x[/] \\x1b[2J\\x1b[31m; a,b ny linje &lt;script&gt;&amp;&#34;&#39;</h3>") in sider[0]
