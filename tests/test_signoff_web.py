@@ -221,6 +221,12 @@ def test_only_the_admin_sees_the_report_and_signs_off_for_any_unit(client: Any, 
     rapport = admin.get("/rapport").text
     assert "<h1>Fellesevaluering skoleåret 2026/27</h1>" in rapport
     assert "Planperioden 2018–2022 sluttet 31.12.2022." in rapport
+    # Every unit's own count, linked to its tasks: PMTO 2025/26 was signed off above for barnevern only.
+    assert '<a href="/mine?virksomhet=barnehage">Barnehage</a>' in rapport
+    fra_i_fjor = admin.get("/rapport?skoleaar=2025/26").text
+    rad = re.search(r'<a href="/mine\?virksomhet=barnevern">Barnevern</a></td><td data-label="Utført">(\d+)</td>',
+                    fra_i_fjor)  # fmt: skip
+    assert rad is not None and int(rad.group(1)) >= 1
 
 
 # --- the kommune's single sign-on ---------------------------------------------------------------

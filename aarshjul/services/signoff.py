@@ -611,3 +611,36 @@ def mine_oppgaver(
     kvittert.sort(key=lambda o: o.kvittering.registrert if o.kvittering else "", reverse=True)
     return MineOppgaver(forfalt, med_status(plan, i_maaned, logg, today, keys),
                         med_status(plan, senere, logg, today, keys), kvittert[:MINE_KVITTERT])  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Enhetstall:
+    """One virksomhet's part of the report: its frister and evalueringer by state."""
+
+    virksomhet: str
+    utfort: int
+    forfalt: int
+    kommende: int
+
+
+def status_per_virksomhet(plan: Plan, rader: Sequence[Oppfoelging]) -> list[Enhetstall]:
+    """For rådmannsledelsen: per owning virksomhet (in the plan's order), how many of its
+    frister and evalueringer in `rader` are done, overdue and coming. A duty signed off
+    per virksomhet counts each owner's own part; one signed off once counts for every owner."""
+    from aarshjul.engine.followup import Status, eiere
+
+    tall: dict[str, list[int]] = {}
+    for o in rader:
+        f = o.forekomst
+        if f is None:
+            continue
+        deler = [(e.virksomhet, e.status) for e in o.enheter] or [(v, o.status) for v in eiere(plan, f.ansvar)]
+        for v, status in deler:
+            t = tall.setdefault(v, [0, 0, 0])
+            if status is Status.UTFOERT:
+                t[0] += 1
+            elif status is Status.FORFALT:
+                t[1] += 1
+            elif status is Status.KOMMENDE:
+                t[2] += 1
+    return [Enhetstall(k, *tall[k]) for k in plan.virksomheter if k in tall]

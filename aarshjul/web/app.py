@@ -439,7 +439,10 @@ def create_app(oppsett: WebOppsett) -> Flask:
                        f"{format_skoleaar(valg[-1])}.")  # fmt: skip
         start, slutt = date(aar, 8, 1), date(aar + 1, 8, 1)
         rader = oppfoelging(p, start, slutt, [], kvitteringer(), idag, {"frist", "evaluering"})
-        return vis("rapport.html", tittel=f"Fellesevaluering skoleåret {format_skoleaar(aar)}",
+        from aarshjul.services.signoff import status_per_virksomhet
+
+        enheter = [(e, _navn(p, e.virksomhet)) for e in status_per_virksomhet(p, rader)]
+        return vis("rapport.html", tittel=f"Fellesevaluering skoleåret {format_skoleaar(aar)}", enheter=enheter,
                    totaler=r.totaler(rader), per_tiltak=[(navn, kilde, [r.linje(p, o) for o in mine])
                                                          for navn, kilde, mine in r.per_tiltak(p, rader)],
                    planperiode=etter_perioden(p, start, slutt), aar=aar,
