@@ -37,6 +37,15 @@ def brukertekst(verdi: str | None, option: str) -> str | None:
     tekst = verdi.strip()
     if not tekst:
         return None
+    try:
+        # Bytes that were not UTF-8 arrive from argv as lone surrogates (surrogateescape),
+        # and from a JSON import as "\udcff": no database or terminal can hold them.
+        tekst.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(
+            f"{option} inneholder tegn som ikke er gyldig UTF-8; skriv teksten på nytt i en terminal "
+            "som bruker UTF-8 (f.eks. LANG=nb_NO.UTF-8)."
+        ) from None
     if len(tekst) > MAKS_TEKST:
         raise UsageError(f"{option} er for lang ({len(tekst)} tegn); høyst {MAKS_TEKST}.")
     if _KONTROLL.search(tekst):
