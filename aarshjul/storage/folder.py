@@ -17,7 +17,7 @@ stale; the web server's document root may also be a mount point that cannot be r
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,42 +42,76 @@ def _trygt_navn(navn: str) -> bool:
     return bool(navn) and "/" not in navn and "\\" not in navn and not navn.startswith(".") and navn != MANIFEST
 
 
-def publish_folder(mappe: Path, filer: Mapping[str, bytes], *, siste: str = "index.html") -> Resultat:
-    """Write `filer` into `mappe` (created if missing), `siste` last, then drop stale files."""
-    for navn in filer:
-        if not _trygt_navn(navn):
-            raise ValueError(f"not a plain file name: {navn!r}")
+def publish_folder(
+    mappe: Path,
+    filer: Mapping[str, bytes] | Iterable[tuple[str, bytes]],
+    *,
+    navn: Collection[str] | None = None,
+    siste: str = "index.html",
+) -> Resultat:
+    """Write `filer` into `mappe` (created if missing), `siste` last, then drop stale files.
+
+    `filer` is a mapping, or (name, bytes) pairs made one at a time with every name given
+    beforehand in `navn`: each is written as it comes, so memory holds one page, not the
+    site (a plan of 5,000 virksomheter is ~16,000 files). `siste` is held back and written
+    after the others whatever its place."""
+    if isinstance(filer, Mapping):
+        alle = list(filer)
+        par: Iterable[tuple[str, bytes]] = ((n, filer[n]) for n in sorted(alle))
+    else:
+        if navn is None:
+            raise ValueError("navn is needed with an iterable of files")
+        alle, par = list(navn), filer
+    for n in alle:
+        if not _trygt_navn(n):
+            raise ValueError(f"not a plain file name: {n!r}")
+    ventet = set(alle)
     ensure_folder(mappe, "-o må være en mappe.")
-    fjern_gamle_tmp(mappe, [*filer, MANIFEST])
+    fjern_gamle_tmp(mappe, [*alle, MANIFEST])
     gamle = _les_manifest(mappe)
-    rekkefoelge = sorted(n for n in filer if n != siste) + ([siste] if siste in filer else [])
     skrevet: list[str] = []
     uendret: list[str] = []
-    for navn in rekkefoelge:
-        sti = mappe / navn
-        if er_lik(sti, filer[navn]):
-            uendret.append(navn)
-            continue
-        write_in_folder(sti, filer[navn])
-        skrevet.append(navn)
+    sist: bytes | None = None
+    laget: set[str] = set()
+
+    def skriv(n: str, data: bytes) -> None:
+        sti = mappe / n
+        if er_lik(sti, data):
+            uendret.append(n)
+        else:
+            write_in_folder(sti, data)
+            skrevet.append(n)
+
+    for n, data in par:
+        if n not in ventet or n in laget:
+            raise ValueError(f"file not announced or made twice: {n!r}")
+        laget.add(n)
+        if n == siste:
+            sist = data
+        else:
+            skriv(n, data)
+    if laget != ventet:
+        raise ValueError(f"files announced but not made: {sorted(ventet - laget)!r}")
+    if sist is not None:
+        skriv(siste, sist)
     # The manifest lists both runs' files until the stale ones are gone, so an
     # interrupted run still knows on the next run what it may delete.
-    foreldede = sorted(n for n in gamle if n not in filer)
-    _skriv_manifest(mappe, sorted(set(filer) | set(foreldede)))
+    foreldede = sorted(n for n in gamle if n not in ventet)
+    _skriv_manifest(mappe, sorted(ventet | set(foreldede)))
     fjernet: list[str] = []
-    for navn in foreldede:
-        sti = mappe / navn
+    for gammel in foreldede:
+        sti = mappe / gammel
         try:
             if sti.is_symlink() or not sti.is_file():
                 continue
             sti.unlink()
-            fjernet.append(navn)
+            fjernet.append(gammel)
         except FileNotFoundError:
             continue
         except OSError as e:
             raise OutputError(f"Kan ikke fjerne den gamle filen «{sti}»: {os_feil_tekst(e)}.") from None
     if foreldede:
-        _skriv_manifest(mappe, sorted(filer))
+        _skriv_manifest(mappe, sorted(ventet))
     return Resultat(tuple(skrevet), tuple(uendret), tuple(fjernet))
 
 
