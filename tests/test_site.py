@@ -243,6 +243,24 @@ def test_a_tampered_manifest_cannot_delete_outside_the_folder(tmp_path: Path, re
     assert utenfor.read_text() == "behold" and (mappe / "skjult").is_dir() and (mappe / ".htaccess").exists()
 
 
+def test_manifest_names_aarshjul_never_writes_are_left_out_with_a_warning(tmp_path: Path, real) -> None:
+    """A name too long for the file system made every later publish fail on removing it."""
+    import json
+
+    mappe = tmp_path / "nett"
+    publish_folder(mappe, _site(real, keys=("skole", "barnehage")))
+    data = json.loads((mappe / MANIFEST).read_text(encoding="utf-8"))
+    data["filer"] += ["x" * 300 + ".html", "a\x00b.html", "\x1b[31m.html", 7, None]
+    (mappe / MANIFEST).write_text(json.dumps(data), encoding="utf-8")
+    resultat = publish_folder(mappe, _site(real, keys=("skole",)))
+    assert "virksomhet-barnehage.html" in resultat.fjernet
+    assert resultat.advarsel == (
+        f"«{mappe / MANIFEST}» har 5 ugyldige navn (ikke et filnavn aarshjul skriver); de er hoppet over, "
+        "og ingen fil med et slikt navn er fjernet."
+    )
+    assert publish_folder(mappe, _site(real, keys=("skole",))).advarsel is None
+
+
 def test_an_interrupted_publish_keeps_the_old_index(tmp_path: Path, real, monkeypatch: pytest.MonkeyPatch) -> None:
     import aarshjul.storage.folder as publish
 

@@ -26,7 +26,7 @@ class Publisering:
     skrevet: int  # new or changed
     uendret: int
     fjernet: int  # stale files removed
-    advarsel: str | None = None  # the folder's ICS manifest could not be read: SEQUENCE restarts
+    advarsel: str | None = None  # a manifest of the folder could not be read (whole or in part)
 
 
 def publiser(
@@ -80,9 +80,8 @@ def publiser(
     ics_manifest = manifest.til_json()
     if ics_manifest != manifest.lest:  # after the files, as `ics --alle`
         write_in_folder(ut / MANIFEST, ics_manifest)
-    return Publisering(
-        len(navn), len(resultat.skrevet), len(resultat.uendret), len(resultat.fjernet), manifest.advarsel
-    )
+    advarsel = "\n".join(a for a in (manifest.advarsel, resultat.advarsel) if a) or None
+    return Publisering(len(navn), len(resultat.skrevet), len(resultat.uendret), len(resultat.fjernet), advarsel)
 
 
 def lag_nettsted(

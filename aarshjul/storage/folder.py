@@ -35,6 +35,7 @@ class Resultat:
     skrevet: tuple[str, ...]
     uendret: tuple[str, ...]
     fjernet: tuple[str, ...]
+    advarsel: str | None = None  # the manifest listed names aarshjul never writes: left out
 
 
 def _trygt_navn(navn: str) -> bool:
@@ -68,7 +69,7 @@ def publish_folder(
     ventet = set(alle)
     ensure_folder(mappe, "-o må være en mappe.")
     fjern_gamle_tmp(mappe, [*alle, MANIFEST])
-    gamle = _les_manifest(mappe)
+    gamle, ugyldige = _les_manifest(mappe)
     skrevet: list[str] = []
     uendret: list[str] = []
     sist: bytes | None = None
@@ -112,22 +113,40 @@ def publish_folder(
             raise OutputError(f"Kan ikke fjerne den gamle filen «{sti}»: {os_feil_tekst(e)}.") from None
     if foreldede:
         _skriv_manifest(mappe, sorted(ventet))
-    return Resultat(tuple(skrevet), tuple(uendret), tuple(fjernet))
+    advarsel = None
+    if ugyldige:
+        advarsel = (
+            f"«{mappe / MANIFEST}» har {ugyldige} {'ugyldig navn' if ugyldige == 1 else 'ugyldige navn'} "
+            "(ikke et filnavn aarshjul skriver); de er hoppet over, og ingen fil med et slikt navn er fjernet."
+        )
+    return Resultat(tuple(skrevet), tuple(uendret), tuple(fjernet), advarsel)
 
 
-def _les_manifest(mappe: Path) -> list[str]:
-    """The files the last run wrote; a missing or unreadable manifest lists none."""
+def _les_manifest(mappe: Path) -> tuple[list[str], int]:
+    """The files the last run wrote, and how many of the manifest's names were not plain
+    file names (a number, a control character, a name too long for the file system:
+    one would fail every run after, the manifest lying in a folder others may write);
+    a missing or unreadable manifest lists none."""
     from aarshjul.files import IkkeLest, les_vanlig_fil
 
     try:
         # Inside a folder others may write: no link followed, no FIFO waited on.
         data = json.loads(les_vanlig_fil(mappe / MANIFEST, 16 * 1024 * 1024, foelg_lenke=False).decode("utf-8"))
     except (OSError, IkkeLest, UnicodeDecodeError, ValueError, RecursionError):
-        return []
+        return [], 0
     filer = data.get("filer") if isinstance(data, dict) else None
     if not isinstance(filer, list):
-        return []
-    return [n for n in filer if isinstance(n, str) and _trygt_navn(n)]
+        return [], 0
+    gode = [n for n in filer if isinstance(n, str) and _trygt_navn(n) and _vanlig_navn(n)]
+    return gode, len(filer) - len(gode)
+
+
+def _vanlig_navn(navn: str) -> bool:
+    """Printable, and short enough for a file system (255 bytes)."""
+    try:
+        return navn.isprintable() and len(navn.encode("utf-8")) <= 255
+    except UnicodeEncodeError:  # a lone surrogate from "\udcff" in the JSON
+        return False
 
 
 def _skriv_manifest(mappe: Path, filer: list[str]) -> None:
