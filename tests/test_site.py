@@ -119,6 +119,15 @@ def test_each_page_has_lang_one_h1_and_headings_in_order(real_site) -> None:
         assert not [t for t, _ in side.tagger if t == "script"], navn
 
 
+def test_a_virksomhet_without_dated_duties_gets_a_sentence_instead_of_an_empty_wheel(real_site) -> None:
+    side = real_site["virksomhet-kfu.html"].decode("utf-8")
+    assert "<p>KFU (kommunalt foreldreutvalg) har ingen hendelser med dato i skoleåret 2026/27.</p>" in side
+    assert "<svg" not in side and "hjul-2026-27-kfu.svg" not in side
+    assert "hjul-2026-27-kfu.svg" not in real_site
+    assert "<svg" in real_site["virksomhet-barnevern.html"].decode("utf-8")
+    assert "hjul-2026-27-barnevern.svg" in real_site
+
+
 def test_index_wheel_and_table_show_samba_in_august_december_march_may(real_site) -> None:
     index = _les(real_site["index.html"])
     # The wheel is in the page with its own title and description (role=img).

@@ -116,9 +116,12 @@ def render_site(site: Nettsted) -> dict[str, bytes]:
 
 def site_filnavn(site: Nettsted) -> list[str]:
     """The names of the files site_filer makes, known before any is made."""
-    navn = [STIL, hjul_fil(site.skoleaar, None), hjul_fil(site.skoleaar + 1, None), skoleaar_side(site.skoleaar + 1)]
+    navn = [STIL, *(hjul_fil(aar, None) for aar in (site.skoleaar, site.skoleaar + 1) if _har_hjul(site, aar, None))]
+    navn.append(skoleaar_side(site.skoleaar + 1))
     for key in site.virksomheter:
-        navn += (hjul_fil(site.skoleaar, key), virksomhet_side(key))
+        if _har_hjul(site, site.skoleaar, key):
+            navn.append(hjul_fil(site.skoleaar, key))
+        navn.append(virksomhet_side(key))
     navn += (tiltak_side(t.id) for t in site.plan.tiltak)
     return [*navn, INDEX]
 
@@ -131,11 +134,17 @@ def site_filer(site: Nettsted) -> Iterator[tuple[str, bytes]]:
     plan = site.plan
     yield STIL, STYLESHEET.encode("utf-8")
     neste_aar = site.skoleaar + 1
-    felles = {hjul_fil(aar, None): _hjul_svg(site, aar, None) for aar in (site.skoleaar, neste_aar)}
+    felles = {
+        hjul_fil(aar, None): _hjul_svg(site, aar, None)
+        for aar in (site.skoleaar, neste_aar)
+        if _har_hjul(site, aar, None)
+    }
     yield from felles.items()
     yield skoleaar_side(neste_aar), _skoleaar_page(site, neste_aar, felles).encode("utf-8")
     for key in site.virksomheter:
-        hjul = {hjul_fil(site.skoleaar, key): _hjul_svg(site, site.skoleaar, key)}
+        hjul: dict[str, bytes] = {}
+        if _har_hjul(site, site.skoleaar, key):
+            hjul[hjul_fil(site.skoleaar, key)] = _hjul_svg(site, site.skoleaar, key)
         yield from hjul.items()
         yield virksomhet_side(key), _virksomhet_page(site, key, hjul).encode("utf-8")
     for tiltak in plan.tiltak:
@@ -240,7 +249,20 @@ def _tiltak_page(site: Nettsted, tiltak_id: str) -> str:
 # --- sections -----------------------------------------------------------------------
 
 
+def _har_hjul(site: Nettsted, aar: int, key: str | None) -> bool:
+    """Whether the wheel has a marker: one without says so in words instead (and has no file)."""
+    return bool(site.omfang[key].aar[aar])
+
+
 def _hjul_seksjon(site: Nettsted, aar: int, key: str | None, filer: Mapping[str, bytes], overskrift: str) -> str:
+    if not _har_hjul(site, aar, key):
+        from aarshjul.render.svg import Hjulaar
+
+        hvem = "Planen" if key is None else virksomhet_navn(site.plan, key)
+        return (
+            f'<section aria-labelledby="hjul-{aar}"><h2 id="hjul-{aar}">{overskrift}</h2>'
+            f"<p>{e(Hjulaar.skoleaar_fra(aar).ingen_hendelser(hvem))}</p></section>"
+        )
     svg = filer.get(hjul_fil(aar, key)) or _hjul_svg(site, aar, key)
     tekst = svg.decode("utf-8")
     inline = tekst.split("?>", 1)[1].strip() if tekst.startswith("<?xml") else tekst
