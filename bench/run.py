@@ -20,6 +20,10 @@ console script `aarshjul`, the path a leader's shell and cron take.
    every night after (the folder and its manifest from the night before). Seconds are
    the median of the runs after the warm-up; they depend on the host's tempo, which is
    printed before and after.
+3. A plan ten times the big city, 5,005 virksomheter and 572 tiltak (bench/storby.py
+   --bydeler 143):
+   `publiser` into an empty folder. Its memory must not grow with the site (each page is
+   written before the next is made), and a page's cost not with the other virksomheter.
 
 Peak memory is the child's own ru_maxrss from os.wait4 (the largest single process),
 so nothing outside the standard library is needed. Each target is printed as
@@ -357,6 +361,41 @@ def storby_maal(
     ]
 
 
+SVAER_BYDELER = 143  # x 35 = 5,005 virksomheter
+
+
+def svaer_maal(tom: list[Maaling]) -> list[Maal]:
+    """The targets of the plan with 5,005 virksomheter; without measurements, no value."""
+    return [
+        Maal("publiser 5005 virksomheter: tid", 60.0, " s", median_s(tom) if tom else None),
+        Maal("publiser 5005 virksomheter: maks minne", 300.0, " MiB", maks_mib(tom) if tom else None, ".0f"),
+    ]
+
+
+def svaer_plan(args: argparse.Namespace, tmp: Path, env: dict[str, str], program: str) -> list[Maal]:
+    plan = tmp / "svaer.yaml"
+    bydeler = 2 if args.quick else SVAER_BYDELER
+    skriv_storby(plan, bydeler=bydeler, tiltak=4 * bydeler)  # 4 per bydel, as in the city
+    liten = "  (--quick: 2 bydeler)" if args.quick else ""
+    print(f"3. Svær plan (bench/storby.py --bydeler {bydeler}: {tell_plan(plan)}){liten}")
+    print(f"   median av {args.nightly_runs} kjøringer etter {args.nightly_warmup} oppvarming(er)")
+    print()
+    tom, nett = i_tomme_mapper([program, "--plan", str(plan), "publiser", "-o"], "svaer", args, env, tmp)
+    spenn = f"{min(m.sekunder for m in tom):.2f}–{max(m.sekunder for m in tom):.2f} s"
+    navn = "publiser -o TOM_MAPPE"
+    head = f"{'kommando':<{len(navn)}}  {'median':>8}  {'min–maks':>13}  {'maks minne':>10}  utdata"
+    print(head)
+    print("-" * len(head))
+    print(f"{navn}  {median_s(tom):>6.2f} s  {spenn:>13}  {maks_mib(tom):>6.0f} MiB  {siste_linje(tom[-1], nett)}")
+    print()
+    shutil.rmtree(nett)
+    maal = svaer_maal(tom)
+    if args.quick:
+        for m in maal:
+            m.uten_dom = "ikke vurdert: --quick bruker en liten plan"
+    return maal
+
+
 def i_tomme_mapper(
     argv: list[str], navn: str, args: argparse.Namespace, env: dict[str, str], tmp: Path
 ) -> tuple[list[Maaling], Path]:
@@ -440,6 +479,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--plan", type=Path, help="planen ved terminalen (standard: planen som følger med)")
     p.add_argument("--no-khal", action="store_true", help="hopp over sammenligningen med khal")
     p.add_argument("--no-nightly", action="store_true", help="hopp over storbyen om natten")
+    p.add_argument("--no-huge", action="store_true", help="hopp over den svære planen (5005 virksomheter)")
     p.add_argument("--khal", action="store_true", help=argparse.SUPPRESS)  # khal is part of every run now
     args = p.parse_args(argv)
     q = args.quick
@@ -478,6 +518,14 @@ def main(argv: list[str] | None = None) -> int:
                 maal.append(m)
         else:
             maal += om_natten(args, tmp, env, str(program))
+        if args.no_huge:
+            print("3. Svær plan: hoppet over (--no-huge)")
+            print()
+            for m in svaer_maal([]):
+                m.uten_dom = "hoppet over (--no-huge)"
+                maal.append(m)
+        else:
+            maal += svaer_plan(args, tmp, env, str(program))
         print(f"Vertens tempo etter: {verts_tempo(env, 1 if args.quick else 3)}")
         print()
         skriv_maal(maal)

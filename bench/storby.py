@@ -6,7 +6,9 @@
 with the recurrence forms of the real plan (months and a weekday, end of a month,
 a fixed date, `etter:`, a weekly meeting).
 
-    python bench/storby.py PATH     # writes the plan to PATH
+    python bench/storby.py PATH                  # writes the plan to PATH
+    python bench/storby.py PATH --bydeler 143    # 5,005 virksomheter, 572 tiltak: ten
+                                                 # times the city, 4 tiltak per bydel as in it
 
 The text is a pure function of nothing: the same bytes every run, so two versions of
 the program can be compared on it byte for byte.
@@ -14,7 +16,6 @@ the program can be compared on it byte for byte.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -108,5 +109,18 @@ def skriv_storby(path: Path, bydeler: int = BYDELER, tiltak: int = TILTAK) -> No
         fh.writelines(storby_linjer(bydeler, tiltak))
 
 
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    p = argparse.ArgumentParser(description="Skriv en syntetisk storbyplan til PATH.")
+    p.add_argument("path", type=Path)
+    p.add_argument(
+        "--bydeler", type=int, default=BYDELER, help=f"antall bydeler à 35 virksomheter (standard {BYDELER})"
+    )
+    p.add_argument("--tiltak", type=int, help=f"antall tiltak (standard 4 per bydel: {TILTAK} for {BYDELER})")
+    args = p.parse_args(argv)
+    skriv_storby(args.path, args.bydeler, args.tiltak or 4 * args.bydeler)
+
+
 if __name__ == "__main__":
-    skriv_storby(Path(sys.argv[1]))
+    main()

@@ -90,3 +90,87 @@ def test_a_huge_title_costs_little_in_the_text_commands(run, tmp_path: Path, arg
     result = run(*args, "--format", "tekst", plan=_plan(tmp_path, navn), today="01.12.2026")
     assert result.exit_code == 0, result.output
     assert len(result.stdout) < 100_000
+
+
+# --- publiser: a page's work and the memory of a whole site --------------------------
+
+
+def _storby(tmp_path: Path, bydeler: int, tiltak: int) -> Path:
+    """The bench's synthetic city (bench/storby.py), in a size for a test."""
+    import importlib.util
+
+    from conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("storby", REPO / "bench" / "storby.py")
+    assert spec is not None and spec.loader is not None
+    storby = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(storby)
+    path = tmp_path / f"storby-{bydeler}.yaml"
+    storby.skriv_storby(path, bydeler, tiltak)
+    return path
+
+
+def _kall_i_lag_nettsted(plan_path: Path) -> int:
+    """Python function calls made while choosing every page's rows (counted, not timed)."""
+    import sys
+    from datetime import date
+
+    from aarshjul.plan.loader import load_plan
+    from aarshjul.services.publish import lag_nettsted
+
+    plan = load_plan(plan_path)
+    keys = tuple(plan.virksomheter)
+    kall = [0]
+
+    def tell(frame, event, arg):  # type: ignore[no-untyped-def]
+        if event == "call":
+            kall[0] += 1
+
+    sys.setprofile(tell)
+    try:
+        lag_nettsted(plan, date(2026, 12, 1), keys, {}, None)
+    finally:
+        sys.setprofile(None)
+    return kall[0]
+
+
+def test_a_pages_rows_cost_grows_with_its_own_rows_not_with_the_other_virksomheter(tmp_path: Path) -> None:
+    """Twice the city (twice the virksomheter, each with as many rows) is twice the work
+    of choosing the pages' rows, not four times: each page looked through every row of
+    the year, and 5,000 virksomheter made that 5,000 x every row."""
+    liten = _kall_i_lag_nettsted(_storby(tmp_path, 2, 6))
+    stor = _kall_i_lag_nettsted(_storby(tmp_path, 4, 12))
+    assert stor < 2.3 * liten, (liten, stor)
+
+
+def test_publiser_writes_each_page_before_it_makes_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory holds one page, not the site (16,000 files for 5,000 virksomheter)."""
+    from datetime import date
+
+    import aarshjul.render.site as site
+    import aarshjul.storage.folder as folder
+    from aarshjul.plan.loader import load_plan
+    from aarshjul.services.publish import publiser
+
+    hendelser: list[str] = []
+    ekte_side, ekte_skriv = site._virksomhet_page, folder.write_in_folder
+
+    def side(s, key, filer):  # type: ignore[no-untyped-def]
+        hendelser.append(f"lager {site.virksomhet_side(key)}")
+        return ekte_side(s, key, filer)
+
+    def skriv(sti: Path, data: bytes) -> None:
+        hendelser.append(f"skriver {sti.name}")
+        ekte_skriv(sti, data)
+
+    monkeypatch.setattr(site, "_virksomhet_page", side)
+    monkeypatch.setattr(folder, "write_in_folder", skriv)
+    plan = load_plan(_storby(tmp_path, 1, 3))
+    keys = tuple(plan.virksomheter)
+    publiser(plan, tmp_path / "nett", date(2026, 12, 1), keys)
+    sider = [h for h in hendelser if h.startswith("lager ")]
+    assert len(sider) == len(keys)
+    for laget in sider:  # each page is written right after it is made
+        i = hendelser.index(laget)
+        assert hendelser[i + 1] == laget.replace("lager ", "skriver "), hendelser[i - 2 : i + 3]
+    assert [h for h in hendelser if not h.startswith("skriver .")][-1] == "skriver index.html"  # (then manifests)

@@ -321,3 +321,35 @@ def test_manifest_of_the_real_plan_is_what_json_dumps_writes(tmp_path: Path) -> 
     assert len(data["hendelser"]) > 50
     assert tekst == json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     assert json_tekst(data) + "\n" == tekst
+
+
+def test_manifest_values_of_the_wrong_type_or_range_are_left_out_with_a_warning(run, tmp_path: Path) -> None:
+    """The manifest lies in a folder others may write. A date written as a number crashed
+    the run, SEQUENCE at the RFC 5545 limit made it overflow, and a UID with ESC and NUL
+    reached alle.ics as a cancelled event. Each such entry is left out, with a warning
+    naming the file; the others keep their SEQUENCE."""
+    import json
+
+    mappe = tmp_path / "kal"
+    assert run("ics", "--alle", "-o", str(mappe), today="07.12.2026").exit_code == 0
+    fil = mappe / MANIFEST
+    data = json.loads(fil.read_text(encoding="utf-8"))
+    hendelser = data["hendelser"]
+    a, b = sorted(u for u, p in hendelser.items() if "alle.ics" in p["filer"])[:2]
+    mal = hendelser[a]
+    hendelser[a] = {**mal, "sekvens": 2147483647, "hash": "0"}  # changed content: SEQUENCE + 1
+    hendelser[b] = {**hendelser[b], "sekvens": 3}
+    hendelser["borte.frist.2026-11@x.no"] = {**mal, "filer": {"alle.ics": 20261101}}
+    hendelser["ond\x1b]0;tittel\x07\x00@x.no"] = {**mal, "filer": {"alle.ics": "2026-12-01"}}
+    hendelser["sann.frist.2026-11@x.no"] = {**mal, "sekvens": True}
+    fil.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    r = run("ics", "--alle", "-o", str(mappe), today="07.12.2026")
+    assert r.exit_code == 0, r.output
+    assert f"«{fil}» har 4 ugyldige oppføringer (feil type eller verdi)" in r.stderr
+    alle = (mappe / "alle.ics").read_bytes()
+    assert b"\x1b" not in alle and b"\x00" not in alle and b"borte" not in alle and b"sann" not in alle
+    sekvens = {u: int(e.get("SEQUENCE", 0)) for u, e in by_uid(alle).items()}
+    assert sekvens[a] == 0 and sekvens[b] == 3
+    r = run("ics", "--alle", "-o", str(mappe), today="07.12.2026")
+    assert r.exit_code == 0 and r.stderr == "", r.output

@@ -5,6 +5,7 @@ anything after it is refused; --db "" is refused like --plan ""."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,42 @@ def test_sign_offs_dated_1900_and_2200_are_listed_by_check_without_expanding_300
     assert r.exit_code == 0, r.output
     assert "gammel.frist.1900-01" in r.stdout and "fjern.frist.2200-06" in r.stdout
     assert vinduer and max((til - fra).days for fra, til in vinduer) < 20 * 366  # the plan period and ±5 years
+
+
+FNR = "15076500565"  # the textbook example: valid control digits
+
+
+def test_an_imported_key_or_id_with_a_foedselsnummer_is_refused(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The rule typed text has (no fødselsnummer) holds for every text of an imported row."""
+    fil = tmp_path / "eksport.json"
+    saker = [
+        (_eksport(nokkel=f"{FNR}.evaluering.2026-03"), "«nokkel»"),
+        (_eksport(nokkel="pmto.150765-00565.2026-03"), "«nokkel»"),
+        (_eksport(forekomst_id=f"pmto.{FNR}.2026-03-31"), "«forekomst_id»"),
+        (_eksport(av=f"Rektor {FNR}"), "«av»"),
+        (_eksport(merknad="Gjelder 150765 00565"), "«merknad»"),
+        (_eksport(lenke=f"https://x.no/{FNR}"), "«lenke»"),
+    ]
+    for rader, felt in saker:
+        fil.write_text(json.dumps(rader, ensure_ascii=False), encoding="utf-8")
+        db = tmp_path / "k.sqlite"
+        r = run("kvitter", "--importer", str(fil), "--db", str(db))
+        assert r.exit_code == 2, (felt, r.output)
+        assert f"{felt} ser ut som et fødselsnummer" in r.stderr, (felt, r.stderr)
+        assert FNR not in r.stderr and "150765" not in r.stderr
+        assert not db.exists() or "kvittert" not in run("kvitter", "--eksport", "json", "--db", str(db)).stdout
+
+
+def test_check_masks_a_foedselsnummer_in_a_sign_off_row(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`check` is mailed by cron: a row written to the database by another way (an older
+    version, sqlite3 by hand) must not put a fødselsnummer in the mail."""
+    from aarshjul.storage import store
+    from aarshjul.storage.store import ny_kvittering
+
+    db = tmp_path / "k.sqlite"
+    with store.write_transaction(db) as s:
+        s.append([ny_kvittering(f"t{FNR}.evaluering.2026-03", "kvittert", None,
+                                forekomst_id=f"t.{FNR}.2026-03-31", forekomst_dato=date(2026, 3, 31))])  # fmt: skip
+    r = run("check", "--db", str(db))
+    assert FNR not in r.output and "150765" not in r.output, r.output
+    assert "t***********.evaluering.2026-03" in r.stdout and "t.***********.2026-03-31" in r.stdout, r.output

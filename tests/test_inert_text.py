@@ -207,3 +207,30 @@ def test_the_real_plan_markdown_is_unchanged_by_link_escaping(run, tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert "\\." not in result.stdout and "\\:" not in result.stdout
     assert "SAMBA" in result.stdout
+
+
+def test_a_line_break_in_a_title_reads_as_a_space_and_attacks_stay_visible(run, tmp_path: Path) -> None:
+    """A title typed with a Windows line ending ("\\r\\n", or a lone "\\r") is whitespace to
+    a reader: one space, not «\\x0d» in every format. Bidi overrides still show."""
+    from aarshjul.render.common import one_line
+
+    assert one_line("Tiltak\r\nmed CR") == "Tiltak med CR"
+    assert one_line("a\rb\x0bc\x0cd\u2028e\u2029f") == "a b c d e f"
+    assert one_line("Møte \u202ebidi\u200b") == "Møte \\u202ebidi\\u200b"
+    plan = tmp_path / "cr.yaml"
+    plan.write_text(
+        'plan: {navn: "Plan\\r\\nmed CR", kommune: Testkommune, uid_domene: test.example.no}\n'
+        'virksomheter:\n  skole: {navn: "Skole\\rNord"}\n'
+        'tiltak:\n  - id: t\n    navn: "Tiltak\\rmed CR"\n    kilde: "1.1"\n    ansvar: [skole]\n'
+        '    hendelser:\n      - {id: h, tittel: "Møte\\r\\nom \\u202Ebidi", type: møte, når: {dato: 15.12.2026}}\n',
+        encoding="utf-8",
+    )
+    for args in (("next", "--format", "tekst"), ("next", "--format", "markdown"), ("ics", "-o", "-"),
+                 ("tiltak",), ("hjul", "-o", "-")):  # fmt: skip
+        r = run(*args, plan=plan, today="07.12.2026")
+        assert r.exit_code == 0, r.stderr
+        ut = r.stdout.replace("\n ", "")  # ICS folds long lines
+        assert "x0d" not in ut and "\r" not in ut, args
+        assert "Tiltak med CR" in ut, args
+        if args[0] != "hjul":
+            assert "\\u202e" in ut.replace("\\\\", "\\"), args  # ICS and markdown escape the backslash

@@ -490,3 +490,23 @@ def test_ics_says_utfort_in_summary_and_description(run, db: Path, tmp_path: Pat
             today="05.04.2027")  # fmt: skip
     assert r.exit_code == 0, r.stderr
     assert str(pmto((mappe / "alle.ics").read_bytes())["SUMMARY"]).endswith("(utført 25.03.2027)")
+
+
+@pytest.mark.parametrize("option", ["--merknad", "--av", "--lenke"])
+def test_user_text_that_is_not_utf8_is_named_as_such(tmp_path: Path, option: str) -> None:
+    """Bytes that are not UTF-8 in argv are the text's fault, not the output's encoding."""
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "kvitteringer.sqlite"
+    env = {**os.environ, "NO_COLOR": "1", "XDG_CACHE_HOME": str(tmp_path), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    env.pop("AARSHJUL_PLAN", None)
+    argv = [sys.executable.encode(), b"-m", b"aarshjul", b"--today", b"25.03.2027", b"kvitter", PMTO_ID.encode(),
+            option.encode(), b"Rektor \xff", b"--db", str(db).encode()]  # fmt: skip
+    r = subprocess.run(argv, capture_output=True, env=env, timeout=60, cwd=tmp_path)
+    feil = r.stderr.decode("utf-8")
+    assert r.returncode == 2, feil
+    assert f"{option} inneholder tegn som ikke er gyldig UTF-8" in feil
+    assert "Traceback" not in feil and "Utdata" not in feil
+    assert not db.exists()

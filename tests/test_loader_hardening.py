@@ -246,3 +246,41 @@ def test_an_empty_plan_option_is_an_error_not_the_shipped_plan(run) -> None:
 
 def test_an_rrule_starting_on_29_february_is_searched_without_error() -> None:
     assert rrule_problem("FREQ=MONTHLY;BYMONTH=9,11,2,4;BYDAY=2WE", date(2020, 2, 29)) is None
+
+
+def test_rules_that_never_match_are_refused_without_searching_to_year_9999(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dateutil looks for a rule's next date day by day and checks UNTIL only on a date it
+    found, so each such rule cost a search to year 9999 (~3 s). The search is counted, not
+    timed, in the months dateutil looks at (it rebuilds its masks for each): at most the
+    400-year cycle of the calendar and the ten years asked for, per rule."""
+    import dateutil.rrule
+
+    regler = ["FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=31",
+              "FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31", "FREQ=WEEKLY;BYMONTH=6;BYMONTHDAY=31",
+              "FREQ=DAILY;BYMONTH=9;BYMONTHDAY=31", "FREQ=DAILY;BYMONTH=11;BYMONTHDAY=31"]  # fmt: skip
+    lines = ["plan: {navn: Umulig, kommune: Testkommune}", "virksomheter:", "  skole: {navn: Skole}", "tiltak:",
+             "  - id: u", "    navn: Umulig", "    kilde: '1.1'", "    ansvar: [skole]", "    hendelser:"]  # fmt: skip
+    for i, regel in enumerate(regler):
+        lines.append(f'      - {{id: h{i}, tittel: H{i}, type: møte, når: {{rrule: "{regel}", start: 01.08.2026}}}}')
+    plan = tmp_path / "umulig.yaml"
+    plan.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    steg = [0]
+    grense = len(regler) * 12 * (400 + 12)
+    ekte = dateutil.rrule._iterinfo.rebuild
+
+    def tellende(self, year: int, month: int) -> None:  # type: ignore[no-untyped-def]
+        steg[0] += 1
+        if steg[0] > grense:
+            raise AssertionError(f"dateutil looked at more than {grense} months")
+        ekte(self, year, month)
+
+    monkeypatch.setattr(dateutil.rrule._iterinfo, "rebuild", tellende)
+    with pytest.raises(PlanError) as e:
+        load_plan(plan)
+    tekst = str(e.value)
+    for i, regel in enumerate(regler):
+        assert (f"umulig.yaml:{10 + i}:" in tekst and f"ugyldig RRULE «{regel}»: regelen gir ingen dato de første "
+                "10 årene etter start 01.08.2026" in tekst), tekst  # fmt: skip

@@ -119,6 +119,15 @@ def test_each_page_has_lang_one_h1_and_headings_in_order(real_site) -> None:
         assert not [t for t, _ in side.tagger if t == "script"], navn
 
 
+def test_a_virksomhet_without_dated_duties_gets_a_sentence_instead_of_an_empty_wheel(real_site) -> None:
+    side = real_site["virksomhet-kfu.html"].decode("utf-8")
+    assert "<p>KFU (kommunalt foreldreutvalg) har ingen hendelser med dato i skoleåret 2026/27.</p>" in side
+    assert "<svg" not in side and "hjul-2026-27-kfu.svg" not in side
+    assert "hjul-2026-27-kfu.svg" not in real_site
+    assert "<svg" in real_site["virksomhet-barnevern.html"].decode("utf-8")
+    assert "hjul-2026-27-barnevern.svg" in real_site
+
+
 def test_index_wheel_and_table_show_samba_in_august_december_march_may(real_site) -> None:
     index = _les(real_site["index.html"])
     # The wheel is in the page with its own title and description (role=img).
@@ -241,6 +250,24 @@ def test_a_tampered_manifest_cannot_delete_outside_the_folder(tmp_path: Path, re
     resultat = publish_folder(mappe, _site(real, keys=("skole",)))
     assert resultat.fjernet == ()
     assert utenfor.read_text() == "behold" and (mappe / "skjult").is_dir() and (mappe / ".htaccess").exists()
+
+
+def test_manifest_names_aarshjul_never_writes_are_left_out_with_a_warning(tmp_path: Path, real) -> None:
+    """A name too long for the file system made every later publish fail on removing it."""
+    import json
+
+    mappe = tmp_path / "nett"
+    publish_folder(mappe, _site(real, keys=("skole", "barnehage")))
+    data = json.loads((mappe / MANIFEST).read_text(encoding="utf-8"))
+    data["filer"] += ["x" * 300 + ".html", "a\x00b.html", "\x1b[31m.html", 7, None]
+    (mappe / MANIFEST).write_text(json.dumps(data), encoding="utf-8")
+    resultat = publish_folder(mappe, _site(real, keys=("skole",)))
+    assert "virksomhet-barnehage.html" in resultat.fjernet
+    assert resultat.advarsel == (
+        f"«{mappe / MANIFEST}» har 5 ugyldige navn (ikke et filnavn aarshjul skriver); de er hoppet over, "
+        "og ingen fil med et slikt navn er fjernet."
+    )
+    assert publish_folder(mappe, _site(real, keys=("skole",))).advarsel is None
 
 
 def test_an_interrupted_publish_keeps_the_old_index(tmp_path: Path, real, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -348,3 +348,20 @@ def test_many_tiltak_keep_the_key_above_the_legend(run, tmp_path: Path) -> None:
     # The rings that do not fit in the key are named, and the reader is told what to do.
     tekst = " ".join(t.text or "" for t in noekkel.iter(f"{{{NS['s']}}}text"))
     assert re.search(r"Ringene \d+–40 får ikke plass her; velg én --virksomhet", tekst)
+
+
+def test_a_virksomhet_without_dated_duties_is_told_so_instead_of_an_empty_wheel(run, tmp_path) -> None:
+    ut = tmp_path / "kfu.svg"
+    r = run("hjul", "--virksomhet", "kfu", "-o", str(ut), today="07.12.2026")
+    assert r.exit_code == 0, r.stderr
+    assert r.stderr.strip() == (
+        "KFU (kommunalt foreldreutvalg) har ingen hendelser med dato i skoleåret 2026/27. Ingen fil er skrevet."
+    )
+    assert not ut.exists()
+    r = run("hjul", "--virksomhet", "kfu", "--virksomhet", "familievernkontoret", "--år", "2027", "-o", "-",
+            today="07.12.2026")  # fmt: skip
+    assert r.exit_code == 0 and r.stdout == ""
+    assert "KFU (kommunalt foreldreutvalg) og Familievernkontoret på Otta har ingen hendelser med dato i " \
+           "kalenderåret 2027." in r.stderr  # fmt: skip
+    r = run("hjul", "--virksomhet", "barnevern", "-o", "-", today="07.12.2026")
+    assert r.exit_code == 0 and r.stdout.startswith("<?xml") and r.stderr == ""

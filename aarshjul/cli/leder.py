@@ -283,6 +283,7 @@ def _foreldreloese_kvitteringer(plan: Plan, today: date, db: str | None) -> list
         return []
     from aarshjul.dates import format_dato
     from aarshjul.engine.followup import foreldreloese
+    from aarshjul.plan.privacy import maskert
     from aarshjul.render.common import one_line
 
     borte = foreldreloese(plan, kvitteringer, today)
@@ -290,10 +291,13 @@ def _foreldreloese_kvitteringer(plan: Plan, today: date, db: str | None) -> list
         return []
     lines = ["", f"Kvitteringer uten forekomst i planen ({len(borte)}):"]
     for k in borte:
+        # Rows can come from before the import checked keys, or from sqlite3 by hand:
+        # cron mails this, so a fødselsnummer in a key is masked.
+        nokkel = maskert(one_line(k.nokkel))
         naar = f"kvittert {format_dato(k.utfort)}" if k.utfort else "kvittert"
-        hva = f" for {one_line(k.forekomst_id)}" if k.forekomst_id else ""
+        hva = f" for {maskert(one_line(k.forekomst_id))}" if k.forekomst_id else ""
         lines.append(
-            f"  - {one_line(k.nokkel)} ({naar}{hva}): ingen forekomst har denne nøkkelen lenger. "
-            f"Rett planen, eller angre med «aarshjul angre {one_line(k.nokkel)}»."
+            f"  - {nokkel} ({naar}{hva}): ingen forekomst har denne nøkkelen lenger. "
+            f"Rett planen, eller angre med «aarshjul angre {nokkel}»."
         )
     return lines

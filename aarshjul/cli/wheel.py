@@ -63,6 +63,7 @@ def wheel_cmd(
     """Tegn årshjulet som et SVG-bilde: én ring per tiltak, tolv måneder med klokka.
 
     Bildet er laget for A4 liggende. Hule markører er antatte datoer; den røde nålen er i dag.
+    Har virksomheten ingen hendelser med dato i året, sier kommandoen det og skriver ingen fil.
 
     Eksempel: aarshjul wheel --virksomhet barnehage -o hjul.svg
     """
@@ -80,9 +81,16 @@ def wheel_cmd(
     hjulaar = _hjulaar(s, aar, skoleaar)
     plan = s.plan()
     keys = resolve_virksomheter(plan, virksomhet)
+    forekomster = expand(plan, hjulaar.fra, hjulaar.til, keys or None)
+    if not forekomster:
+        from aarshjul.render.common import virksomhet_navn
+
+        hvem = " og ".join(virksomhet_navn(plan, k) for k in keys) if keys else "Planen"
+        typer.echo(hjulaar.ingen_hendelser(hvem) + " Ingen fil er skrevet.", err=True)
+        return
     data = render_svg(
         plan,
-        expand(plan, hjulaar.fra, hjulaar.til, keys or None),
+        forekomster,
         aar=hjulaar,
         today=s.today,
         tittel=argv_text(tittel) if tittel is not None else None,

@@ -152,6 +152,29 @@ def finn_personnummer(text: str) -> bool:
     return False
 
 
+def maskert(text: str) -> str:
+    """text with the digits of each fødselsnummer in it shown as «*» (the groups it is
+    written in, as finn_personnummer reads them): for text from outside the plan, such as
+    a database row, in what cron mails."""
+    if not finn_personnummer(text):
+        return text
+    tegn = list(text)
+    for run in _GRUPPE_RUN.finditer(text):
+        grupper = list(re.finditer(r"[0-9]+", run[0]))
+        lengder = [len(g[0]) for g in grupper]
+        for start in range(len(grupper)):
+            for monster in _FNR_GRUPPER:
+                del_ = grupper[start : start + len(monster)]
+                if tuple(lengder[start : start + len(monster)]) == monster and er_foedselsnummer(
+                    "".join(g[0] for g in del_)
+                ):
+                    for g in del_:
+                        tegn[run.start() + g.start() : run.start() + g.end()] = "*" * len(g[0])
+    ut = "".join(tegn)
+    # Spelt some other way (other digits, invisible characters between them): every digit.
+    return ut if not finn_personnummer(ut) else "".join("*" if c.isdigit() else c for c in ut)
+
+
 def check_user_text(text: str, what: str) -> None:
     """Refuse user text (e.g. what = "--merknad") that contains a fødselsnummer."""
     if finn_personnummer(text):

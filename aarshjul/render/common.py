@@ -98,10 +98,18 @@ def _cut(tekst: str, maks: int) -> str:
     return tekst if len(tekst) <= maks else tekst[: maks - 1] + "…"
 
 
+# Line breaks other than \n: to a reader of one line they are whitespace like \n, not an
+# attack to show (a title typed on Windows ends in \r). CR, VT, FF, NEL, U+2028/2029.
+_LINJESKIFT = str.maketrans(dict.fromkeys("\r\x0b\x0c\x85\u2028\u2029", " "))
+
+
 def one_line(tekst: str) -> str:
-    """Plan text as one inert line: sanitized, whitespace collapsed, at most MAKS_LINJE."""
+    """Plan text as one inert line: line breaks as spaces, sanitized, whitespace
+    collapsed, at most MAKS_LINJE."""
     if len(tekst) > 4 * MAKS_LINJE:  # split() and the escapes below stay bounded too
         tekst = tekst[: 4 * MAKS_LINJE]
+    if not tekst.isprintable():  # false for every line break; ordinary text skips this
+        tekst = tekst.translate(_LINJESKIFT)
     return _cut(" ".join(sanitize(tekst).split()), MAKS_LINJE)
 
 

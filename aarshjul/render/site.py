@@ -1,13 +1,14 @@
 """The published website: data in, a folder's files out.
 
-`render_site` returns {file name: bytes} for the HTML pages, the stylesheet and the
-wheels, from a Nettsted whose rows services/publish.py chose (nothing here expands or
-selects); the service adds the ICS files and plan.json, and aarshjul/storage/folder.py writes
-the folder. Pages are built from the stdlib: every string from the plan goes through
-`e()` (html.escape with quotes) exactly once, at the point it enters the markup, and
-the wheels come from render/svg.py, whose ElementTree output is escaped by
-construction. There is no JavaScript, no external request and no timestamp of "now":
-the same plan and `today` give the same bytes.
+`site_filer` makes the HTML pages, the stylesheet and the wheels one file at a time
+(`render_site` gathers them as {file name: bytes}), from a Nettsted whose rows
+services/publish.py chose (nothing here expands or selects); the service adds the ICS
+files and plan.json, and aarshjul/storage/folder.py writes the folder. Pages are built
+from the stdlib: every string from the plan goes through `e()` (html.escape with quotes)
+exactly once, at the point it enters the markup, and the wheels come from
+render/svg.py, whose ElementTree output is escaped by construction. There is no
+JavaScript, no external request and no timestamp of "now": the same plan and `today`
+give the same bytes.
 
 Accessibility (WCAG 2.1 AA, tested by tests/a11y/): one h1 per page and headings in
 order, a skip link, visible focus, text that says what colour and shape say, each
@@ -18,7 +19,7 @@ labelled blocks on narrow screens instead of scrolling sideways.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -120,21 +121,45 @@ class Nettsted:
 
 def render_site(site: Nettsted) -> dict[str, bytes]:
     """Every page, the stylesheet and the wheels, as {file name: bytes}."""
-    plan = site.plan
-    # Each page is encoded as soon as it is made: a big city's site is ~145 MB, and
-    # holding every page as str and as bytes at once doubled the peak (bench/storby.py).
-    filer: dict[str, bytes] = {STIL: STYLESHEET.encode("utf-8")}
-    neste_aar = site.skoleaar + 1
-    for aar in (site.skoleaar, neste_aar):
-        filer[hjul_fil(aar, None)] = _hjul_svg(site, aar, None)
-    filer[INDEX] = _index(site, filer).encode("utf-8")
-    filer[skoleaar_side(neste_aar)] = _skoleaar_page(site, neste_aar, filer).encode("utf-8")
+    return dict(site_filer(site))
+
+
+def site_filnavn(site: Nettsted) -> list[str]:
+    """The names of the files site_filer makes, known before any is made."""
+    navn = [STIL, *(hjul_fil(aar, None) for aar in (site.skoleaar, site.skoleaar + 1) if _har_hjul(site, aar, None))]
+    navn.append(skoleaar_side(site.skoleaar + 1))
     for key in site.virksomheter:
-        filer[hjul_fil(site.skoleaar, key)] = _hjul_svg(site, site.skoleaar, key)
-        filer[virksomhet_side(key)] = _virksomhet_page(site, key, filer).encode("utf-8")
+        if _har_hjul(site, site.skoleaar, key):
+            navn.append(hjul_fil(site.skoleaar, key))
+        navn.append(virksomhet_side(key))
+    navn += (tiltak_side(t.id) for t in site.plan.tiltak)
+    return [*navn, INDEX]
+
+
+def site_filer(site: Nettsted) -> Iterator[tuple[str, bytes]]:
+    """The files of site_filnavn, one at a time, index.html last: the caller writes each
+    before the next is made, so memory holds one page and its wheel, not the site (a plan
+    of 5,000 virksomheter is ~16,000 files). A virksomhet's wheel is made once, for its
+    page and its own file."""
+    plan = site.plan
+    yield STIL, STYLESHEET.encode("utf-8")
+    neste_aar = site.skoleaar + 1
+    felles = {
+        hjul_fil(aar, None): _hjul_svg(site, aar, None)
+        for aar in (site.skoleaar, neste_aar)
+        if _har_hjul(site, aar, None)
+    }
+    yield from felles.items()
+    yield skoleaar_side(neste_aar), _skoleaar_page(site, neste_aar, felles).encode("utf-8")
+    for key in site.virksomheter:
+        hjul: dict[str, bytes] = {}
+        if _har_hjul(site, site.skoleaar, key):
+            hjul[hjul_fil(site.skoleaar, key)] = _hjul_svg(site, site.skoleaar, key)
+        yield from hjul.items()
+        yield virksomhet_side(key), _virksomhet_page(site, key, hjul).encode("utf-8")
     for tiltak in plan.tiltak:
-        filer[tiltak_side(tiltak.id)] = _tiltak_page(site, tiltak.id).encode("utf-8")
-    return filer
+        yield tiltak_side(tiltak.id), _tiltak_page(site, tiltak.id).encode("utf-8")
+    yield INDEX, _index(site, felles).encode("utf-8")
 
 
 def render_side(site: Nettsted, navn: str) -> bytes | None:
@@ -261,7 +286,20 @@ def _tiltak_page(site: Nettsted, tiltak_id: str) -> str:
 # --- sections -----------------------------------------------------------------------
 
 
+def _har_hjul(site: Nettsted, aar: int, key: str | None) -> bool:
+    """Whether the wheel has a marker: one without says so in words instead (and has no file)."""
+    return bool(site.omfang[key].aar[aar])
+
+
 def _hjul_seksjon(site: Nettsted, aar: int, key: str | None, filer: Mapping[str, bytes], overskrift: str) -> str:
+    if not _har_hjul(site, aar, key):
+        from aarshjul.render.svg import Hjulaar
+
+        hvem = "Planen" if key is None else virksomhet_navn(site.plan, key)
+        return (
+            f'<section aria-labelledby="hjul-{aar}"><h2 id="hjul-{aar}">{overskrift}</h2>'
+            f"<p>{e(Hjulaar.skoleaar_fra(aar).ingen_hendelser(hvem))}</p></section>"
+        )
     svg = filer.get(hjul_fil(aar, key)) or _hjul_svg(site, aar, key)
     tekst = svg.decode("utf-8")
     inline = tekst.split("?>", 1)[1].strip() if tekst.startswith("<?xml") else tekst

@@ -122,6 +122,11 @@ class Hjulaar:
     def days(self) -> int:
         return (self.til - self.fra).days
 
+    def ingen_hendelser(self, hvem: str) -> str:
+        """What to say instead of a wheel without markers: «Barnevern har ingen hendelser
+        med dato i skoleåret 2026/27.»"""
+        return f"{one_line(hvem)} har ingen hendelser med dato i {self.label[0].lower()}{self.label[1:]}."
+
     def contains(self, d: date) -> bool:
         return self.fra <= d < self.til
 

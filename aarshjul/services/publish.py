@@ -1,19 +1,22 @@
 """Publishing the årshjul as a static website in a folder: the pages, the wheels, the
-ICS files of `ics --alle` and plan.json. Every file is built before the first is written,
-so a problem leaves the folder as it was; the same plan on the same day gives the same
+ICS files of `ics --alle` and plan.json. Each file is written as soon as it is made, so
+memory holds one page, not the site; index.html is written last, so until then the old
+index links only to files that exist. The same plan on the same day gives the same
 files."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aarshjul.model import Forekomst, Kvitteringslogg, Plan
+from aarshjul.model import Kvitteringslogg, Plan, Rolle, Tiltak, UtenDato, Ventende
 
 if TYPE_CHECKING:
+    from aarshjul.engine.followup import Oppfoelging
+    from aarshjul.engine.roles import HarAnsvar
     from aarshjul.render.site import Abonnement, Nettsted, Omfang
 
 
@@ -23,7 +26,7 @@ class Publisering:
     skrevet: int  # new or changed
     uendret: int
     fjernet: int  # stale files removed
-    advarsel: str | None = None  # the folder's ICS manifest could not be read: SEQUENCE restarts
+    advarsel: str | None = None  # a manifest of the folder could not be read (whole or in part)
 
 
 def publiser(
@@ -36,11 +39,13 @@ def publiser(
     the web (subscription links); `kvitteringer` the current sign-offs, when a sign-off
     database is in use.
     """
+    from itertools import chain
+
     from aarshjul.dates import skoleaar_start
     from aarshjul.engine.expand import expand
     from aarshjul.engine.select import Rad
     from aarshjul.render.json import render_rader
-    from aarshjul.render.site import Abonnement, render_site
+    from aarshjul.render.site import Abonnement, site_filer, site_filnavn
     from aarshjul.services.ics_export import ICS_ALLE, ics_filnavn, ics_stamp, ics_window, mappe_filer
     from aarshjul.storage.folder import publish_folder
     from aarshjul.storage.ics_manifest import MANIFEST, Manifest, dato_naa
@@ -51,25 +56,32 @@ def publiser(
     # the folder's manifest keeps their SEQUENCE and LAST-MODIFIED the same way.
     start, end = ics_window(today, None, None, None)
     manifest = Manifest.les(ut, dato_naa(today))
-    ics_data = {navn: data for navn, data, _ in mappe_filer(
-        plan, start, end, ics_stamp(today, start), manifest=manifest)}  # fmt: skip
     ics_navn = {k: ics_filnavn(k) for k in keys} | {ICS_ALLE: f"{ICS_ALLE}.ics"}
+    publisert = set(ics_navn.values())
+    ics_filer = (
+        (navn, data)
+        for navn, data, _ in mappe_filer(plan, start, end, ics_stamp(today, start), manifest=manifest)
+        if navn in publisert
+    )
     abonnementer = {
         k: Abonnement(ics_navn[k], f"{base_url}/{ics_navn[k]}" if base_url else None) for k in (*keys, ICS_ALLE)
     }
-    filer = render_site(lag_nettsted(plan, today, tuple(keys), abonnementer, kvitteringer))
-    filer.update({navn: ics_data[navn] for navn in ics_navn.values()})
-    aaret = expand(plan, start, date(aar + 1, 8, 1))
-    filer["plan.json"] = render_rader([Rad(f, None, (f.dato - today).days, False) for f in aaret]).encode("utf-8")
+    nettsted = lag_nettsted(plan, today, tuple(keys), abonnementer, kvitteringer)
 
-    resultat = publish_folder(ut, filer)
+    def plan_json() -> Iterator[tuple[str, bytes]]:
+        aaret = expand(plan, start, date(aar + 1, 8, 1))
+        rader = [Rad(f, None, (f.dato - today).days, False) for f in aaret]
+        yield "plan.json", render_rader(rader).encode("utf-8")
+
+    navn = [*site_filnavn(nettsted), *ics_navn.values(), "plan.json"]
+    # One file at a time into the folder (publish_folder holds index.html back to the end).
+    resultat = publish_folder(ut, chain(ics_filer, site_filer(nettsted), plan_json()), navn=navn)
     fjern_gamle_tmp(ut, [MANIFEST])
     ics_manifest = manifest.til_json()
     if ics_manifest != manifest.lest:  # after the files, as `ics --alle`
         write_in_folder(ut / MANIFEST, ics_manifest)
-    return Publisering(
-        len(filer), len(resultat.skrevet), len(resultat.uendret), len(resultat.fjernet), manifest.advarsel
-    )
+    advarsel = "\n".join(a for a in (manifest.advarsel, resultat.advarsel) if a) or None
+    return Publisering(len(navn), len(resultat.skrevet), len(resultat.uendret), len(resultat.fjernet), advarsel)
 
 
 def lag_nettsted(
@@ -114,29 +126,50 @@ def lag_nettsted(
     }
     kommende = upcoming(plan, today, today + timedelta(days=DAGER_VIRKSOMHET))
     overdue = forfalte(plan, today, kvitteringer) if kvitteringer is not None else []
-    roller: dict[tuple[tuple[str, ...], tuple[str, ...]], set[str]] = {}
+    # Each row is handed to the virksomheter with a role in it, instead of each page
+    # looking through every row: a page's work grows with its own rows, not with the
+    # plan (5,000 virksomheter made that 5,000 x every row of the year).
+    roller: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = {}
 
-    def har_rolle(f: Forekomst, key: str) -> bool:
-        hvem = (f.ansvar, f.deltakere)
+    def med(item: HarAnsvar) -> tuple[str, ...]:
+        hvem = (item.ansvar, item.deltakere)
         if hvem not in roller:
-            roller[hvem] = med_rolle(plan, f)
-        return key in roller[hvem]
+            roller[hvem] = tuple(k for k in med_rolle(plan, item) if k in valgt)
+        return roller[hvem]
 
+    valgt = set(keys)
+    aar_rader: dict[str, list[Rad]] = {k: [] for k in keys}
+    for r in alle[aar]:
+        for key in med(r.forekomst):
+            aar_rader[key].append(
+                Rad(r.forekomst, rolle(plan, r.forekomst, key), r.dager_igjen, False, oppfoelging=r.oppfoelging)
+            )
+    kommende_rader: dict[str, list[Rad]] = {k: [] for k in keys}
+    for r in kommende:
+        for key in med(r.forekomst):
+            kommende_rader[key].append(Rad(r.forekomst, rolle(plan, r.forekomst, key), r.dager_igjen, r.tidlig_varsel))
+    ventende: dict[str, list[Ventende]] = {k: [] for k in keys}
+    for v in omfang[None].ventende:
+        for key in med(v):
+            ventende[key].append(v)
+    uten_dato: dict[str, list[tuple[Tiltak, UtenDato, Rolle | None]]] = {k: [] for k in keys}
+    for tiltak, plikt, _ in omfang[None].uten_dato:
+        for key in med(plikt):
+            uten_dato[key].append((tiltak, plikt, rolle(plan, plikt, key)))
+    forfalt: dict[str, list[Oppfoelging]] = {k: [] for k in keys}
+    for o in overdue:
+        if o.forekomst is not None:
+            for key in med(o.forekomst):
+                # A duty signed off per virksomhet is overdue on an owner's page only while it is missing.
+                if key in o.mangler or all(e.virksomhet != key for e in o.enheter):
+                    forfalt[key].append(o)
     for key in keys:
         omfang[key] = Omfang(
-            aar={aar: [
-                Rad(r.forekomst, rolle(plan, r.forekomst, key), r.dager_igjen, False, oppfoelging=r.oppfoelging)
-                for r in alle[aar] if har_rolle(r.forekomst, key)
-            ]},  # fmt: skip
-            kommende=[
-                Rad(r.forekomst, rolle(plan, r.forekomst, key), r.dager_igjen, r.tidlig_varsel)
-                for r in kommende if har_rolle(r.forekomst, key)
-            ],
-            ventende=waiting(plan, [key]),
-            uten_dato=uten_dato_for(plan, [key]),
-            # A duty signed off per virksomhet is overdue on an owner's page only while it is missing.
-            forfalte=[o for o in overdue if o.forekomst is not None and har_rolle(o.forekomst, key)
-                      and (key in o.mangler or all(e.virksomhet != key for e in o.enheter))],  # fmt: skip
+            aar={aar: aar_rader[key]},
+            kommende=kommende_rader[key],
+            ventende=ventende[key],
+            uten_dato=uten_dato[key],
+            forfalte=forfalt[key],
         )
     return Nettsted(plan, today, aar, keys, abonnementer, omfang, oppfoelging_i_bruk=kvitteringer is not None,
                     planperiode=etter_perioden(plan, date(aar, 8, 1), date(aar + 2, 8, 1)))  # fmt: skip

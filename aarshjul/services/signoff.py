@@ -37,6 +37,15 @@ def brukertekst(verdi: str | None, option: str) -> str | None:
     tekst = verdi.strip()
     if not tekst:
         return None
+    try:
+        # Bytes that were not UTF-8 arrive from argv as lone surrogates (surrogateescape),
+        # and from a JSON import as "\udcff": no database or terminal can hold them.
+        tekst.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(
+            f"{option} inneholder tegn som ikke er gyldig UTF-8; skriv teksten på nytt i en terminal "
+            "som bruker UTF-8 (f.eks. LANG=nb_NO.UTF-8)."
+        ) from None
     if len(tekst) > MAKS_TEKST:
         raise UsageError(f"{option} er for lang ({len(tekst)} tegn); høyst {MAKS_TEKST}.")
     if _KONTROLL.search(tekst):
@@ -498,12 +507,22 @@ def _kvittering(fil: Path, linje: int, rad: dict[str, Any]) -> Kvittering:
         raise UsageError(f"{hvor}: «uid» mangler eller er ugyldig.")
     if not nokkel:
         raise UsageError(f"{hvor}: «nokkel» mangler.")
-    if not NOKKEL_FORM.fullmatch(nokkel):
-        raise UsageError(f"{hvor}: «nokkel» er ikke en nøkkel (som pmto.evaluering.2027-03): «{one_line(nokkel)}».")
     forekomst_id = felt("forekomst_id")
+    from aarshjul.plan.privacy import FNR_MELDING, finn_personnummer, maskert
+
+    # A key is text from the file like --av: a fødselsnummer in it would reach the database,
+    # and `check` (mailed by cron) prints the keys of sign-offs the plan no longer has.
+    for navn, verdi in (("nokkel", nokkel), ("forekomst_id", forekomst_id)):
+        if verdi is not None and finn_personnummer(verdi):
+            raise UsageError(f"{hvor}: «{navn}» {FNR_MELDING} Raden kan ikke importeres.")
+    if not NOKKEL_FORM.fullmatch(nokkel):
+        raise UsageError(
+            f"{hvor}: «nokkel» er ikke en nøkkel (som pmto.evaluering.2027-03): «{maskert(one_line(nokkel))}»."
+        )
     if forekomst_id is not None and not FOREKOMST_ID_FORM.fullmatch(forekomst_id):
         raise UsageError(
-            f"{hvor}: «forekomst_id» er ikke en id (som pmto.evaluering.2027-03-31): «{one_line(forekomst_id)}»."
+            f"{hvor}: «forekomst_id» er ikke en id (som pmto.evaluering.2027-03-31): "
+            f"«{maskert(one_line(forekomst_id))}»."
         )
     if handling not in (KVITTERT, ANGRET):
         raise UsageError(f"{hvor}: «handling» må være {KVITTERT} eller {ANGRET}.")

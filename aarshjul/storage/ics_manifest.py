@@ -26,6 +26,7 @@ why, the command prints it): the next run starts the numbering again from what i
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -88,8 +89,9 @@ class Manifest:
         self._gjenopplivet: set[str] = set()
         self._filer: set[str] = set()
         self._ny_fil: tuple[str, set[str]] = ("", set())
+        self.ugyldige = 0  # entries left out for a value of the wrong type or range
         if data is not None:
-            self._poster = _poster(data)
+            self._poster, self.ugyldige = _poster(data, self.naa.date())
         # Which UIDs each file held, as read: a file looks only at its own (a
         # folder of 5,000 files must not scan every UID for each of them).
         self._per_fil: dict[str, list[str]] = {}
@@ -124,6 +126,14 @@ class Manifest:
             m.advarsel = f"«{fil}» er ødelagt og blir skrevet på nytt; SEQUENCE begynner på nytt."
             return m
         m.lest = tekst
+        if m.ugyldige:
+            m.advarsel = (
+                f"«{fil}» har en ugyldig oppføring (feil type eller verdi); den er hoppet over, og "
+                "SEQUENCE begynner på nytt for den hendelsen."
+                if m.ugyldige == 1
+                else f"«{fil}» har {m.ugyldige} ugyldige oppføringer (feil type eller verdi); de er hoppet "
+                "over, og SEQUENCE begynner på nytt for de hendelsene."
+            )
         return m
 
     def fil(self, filnavn: str, uids: Iterable[str]) -> list[AvlystHendelse]:
@@ -243,7 +253,16 @@ def _skriv(verdi: object, inn: str, deler: list[str]) -> None:
             if key.__class__ is not str:
                 raise _IkkeEnkel
             deler += (skille, _json_streng(key), ": ")
-            _skriv(verdi[key], neste, deler)
+            v = verdi[key]
+            if v.__class__ is dict:
+                # A nested dict is joined into one string at once: a list of every small
+                # piece of a 5,005-virksomheter manifest (38 MB) held ~250 MB of str
+                # objects (bench/run.py, part 3).
+                del_: list[str] = []
+                _skriv(v, neste, del_)
+                deler.append("".join(del_))
+            else:
+                _skriv(v, neste, deler)
             skille = "," + neste
         deler += (inn, "}")
     elif verdi.__class__ is str:
@@ -258,31 +277,79 @@ def _skriv(verdi: object, inn: str, deler: list[str]) -> None:
         raise _IkkeEnkel
 
 
-def _poster(data: object) -> dict[str, dict[str, object]]:
-    """The manifest's entries, checked: anything malformed raises ValueError."""
+# What an entry may hold. The manifest lies in a folder others may write (a web server's
+# document root): a value of the right JSON shape but the wrong type or range must not
+# crash the run (a number as a date) or reach a calendar raw (ESC or NUL in a UID line).
+_UID = re.compile(r"[\x21-\x7e]{1,500}")  # ours are key@domain: visible ASCII, no space
+_DATO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # fromisoformat alone takes 20261101 too
+_HASH = re.compile(r"[0-9a-f]{1,64}")
+# SEQUENCE is at most 2147483647 (RFC 5545 3.8.7.4); a run adds at most 2 (a new version
+# and a cancellation), so an entry above this is reset rather than published out of range.
+MAKS_SEKVENS = 2**31 - 1 - 2
+_AAR = range(1900, 2201)  # the years a plan can use (plan/yamlnodes.py AAR_MIN..AAR_MAX)
+
+
+def _tidspunkt(verdi: object, *, klokke: bool) -> date | datetime | None:
+    """An ISO text in the plan's years, or None: with klokke a date-time with a time zone
+    (LAST-MODIFIED), else a date or a date-time without one (DTSTART, DTEND)."""
+    if not isinstance(verdi, str) or len(verdi) > 40 or not _DATO.match(verdi):
+        return None
+    try:
+        d = datetime.fromisoformat(verdi) if klokke else _fra_tekst(verdi)
+    except ValueError:
+        return None
+    if d.year not in _AAR:
+        return None
+    if isinstance(d, datetime) and (d.tzinfo is None) == klokke:
+        return None
+    return d
+
+
+def _gyldig_post(uid_: str, post: object, idag: date) -> dict[str, object] | None:
+    """One entry with every value of the type and in the range the code uses, or None."""
+    if not _UID.fullmatch(uid_) or not isinstance(post, dict):
+        return None
+    sekvens, hash_, filer, tittel = post.get("sekvens"), post.get("hash"), post.get("filer"), post.get("tittel", "")
+    if type(sekvens) is not int or not 0 <= sekvens <= MAKS_SEKVENS:  # (bool is an int too)
+        return None
+    if not isinstance(hash_, str) or not _HASH.fullmatch(hash_) or not isinstance(tittel, str):
+        return None
+    endret = _tidspunkt(post.get("endret"), klokke=True)
+    start, slutt = _tidspunkt(post.get("start"), klokke=False), _tidspunkt(post.get("slutt"), klokke=False)
+    if endret is None or start is None or slutt is None or type(start) is not type(slutt):
+        return None
+    if not isinstance(filer, dict):
+        return None
+    for navn, siden in filer.items():
+        if len(navn) > 255:
+            return None
+        if siden is not None:  # the day it left that file: a plain date, not after today
+            d = _tidspunkt(siden, klokke=False)
+            if d is None or isinstance(d, datetime) or d > idag:
+                return None
+    return {
+        "hash": hash_, "sekvens": sekvens, "endret": post["endret"], "start": post["start"],
+        "slutt": post["slutt"], "tittel": tittel, "filer": dict(filer),
+    }  # fmt: skip
+
+
+def _poster(data: object, idag: date) -> tuple[dict[str, dict[str, object]], int]:
+    """The manifest's valid entries and how many were not: a manifest of the wrong shape
+    raises ValueError, an entry with a wrong value is left out (and counted)."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError("unknown manifest format")
     hendelser = data.get("hendelser")
     if not isinstance(hendelser, dict):
         raise ValueError("no hendelser")
     poster: dict[str, dict[str, object]] = {}
+    ugyldige = 0
     for uid_, post in hendelser.items():
-        if not isinstance(post, dict) or not isinstance(post.get("filer"), dict):
-            raise ValueError(uid_)
-        if not isinstance(post.get("sekvens"), int) or not isinstance(post.get("hash"), str):
-            raise ValueError(uid_)
-        datetime.fromisoformat(str(post["endret"]))
-        _fra_tekst(str(post["start"]))
-        _fra_tekst(str(post["slutt"]))
-        for siden in post["filer"].values():
-            if siden is not None:
-                date.fromisoformat(str(siden))
-        poster[str(uid_)] = {
-            "hash": post["hash"], "sekvens": post["sekvens"], "endret": str(post["endret"]),
-            "start": str(post["start"]), "slutt": str(post["slutt"]), "tittel": str(post.get("tittel", "")),
-            "filer": dict(post["filer"]),
-        }  # fmt: skip
-    return poster
+        gyldig = _gyldig_post(uid_, post, idag)
+        if gyldig is None:
+            ugyldige += 1
+        else:
+            poster[uid_] = gyldig
+    return poster, ugyldige
 
 
 def dato_naa(idag: date) -> datetime:
