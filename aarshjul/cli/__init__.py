@@ -33,6 +33,7 @@ KOMMANDOER: tuple[tuple[str, str, str], ...] = (
     ("check", "leder", "check_cmd"),
     ("ics", "ics", "ics_cmd"),
     ("digest", "digest", "digest_cmd"),
+    ("send", "send", "send_cmd"),
     ("wheel", "wheel", "wheel_cmd"),
     ("kvitter", "kvittering", "kvitter_cmd"),
     ("angre", "kvittering", "angre_cmd"),

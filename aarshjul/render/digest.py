@@ -221,8 +221,13 @@ def _wrap_deler(deler: list[str], indent: str) -> list[str]:
     return lines
 
 
-def render_text(d: Digest) -> str:
-    """Plain text for a mail client: no ANSI, no line longer than 80 characters."""
+LENKER = "Lenker"
+
+
+def render_text(d: Digest, lenker: Sequence[tuple[str, str]] = ()) -> str:
+    """Plain text for a mail client: no ANSI, no line longer than 80 characters. `lenker`:
+    (what, address) pairs at the end (the unit's page, the personal sign-off link);
+    an address is never wrapped, so a mail client can still follow it."""
     head = _wrap(tittel(d), "", "")
     lines = [*head, "=" * max(len(h) for h in head), *_wrap(undertittel(d), "", ""), ""]
     if (periode := planperiode(d)) is not None:
@@ -256,6 +261,11 @@ def render_text(d: Digest) -> str:
         for v, r in d.ventende:
             lines += _wrap(_hva(v.tiltak_navn, v.tittel), "  - ", "    ")
             lines += _wrap_deler(_ventende_detaljer(d, v, r), "    ")
+        lines.append("")
+    if lenker:
+        lines += [LENKER, "-" * len(LENKER)]
+        for hva, url in lenker:
+            lines += [*_wrap(f"{hva}:", "  - ", "    "), f"    {url}"]
         lines.append("")
     while lines and lines[-1] == "":
         lines.pop()
@@ -360,7 +370,7 @@ def h(tekst: str) -> str:
     return html.escape(one_line(tekst), quote=True)
 
 
-def render_html(d: Digest) -> str:
+def render_html(d: Digest, lenker: Sequence[tuple[str, str]] = ()) -> str:
     """A complete small HTML document for e-mail: inline styles, no external resources."""
     s = _STYLE
     heading = h(tittel(d))
@@ -418,6 +428,11 @@ def render_html(d: Digest) -> str:
                 f'<li style="{s["li"]}"><strong>{h(_hva(v.tiltak_navn, v.tittel))}</strong><br>'
                 f'<span style="{s["detalj"]}">{_html_detaljer(_ventende_detaljer(d, v, r))}</span></li>'
             )
+        out.append("</ul>")
+    if lenker:
+        out += [f'<h2 style="{s["h2"]}">{LENKER}</h2>', f'<ul style="{s["ul"]}">']
+        out += [f'<li style="{s["li"]}"><a href="{html.escape(url, quote=True)}">{h(hva)}</a></li>'
+                for hva, url in lenker]  # fmt: skip
         out.append("</ul>")
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"

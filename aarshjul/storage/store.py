@@ -90,6 +90,22 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ALTER TABLE kvittering ADD COLUMN angrer TEXT;
         """,
     ),
+    # Step 4: what `send` delivered, so a second run the same week sends nothing twice.
+    (
+        4,
+        """
+        CREATE TABLE utsending (
+            id INTEGER PRIMARY KEY,
+            virksomhet TEXT NOT NULL,
+            uke TEXT NOT NULL,
+            kanal TEXT NOT NULL,
+            mottaker TEXT NOT NULL,
+            message_id TEXT,
+            sendt TEXT NOT NULL
+        );
+        CREATE INDEX utsending_uke ON utsending (uke, virksomhet, kanal, mottaker);
+        """,
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -264,6 +280,18 @@ class Store:
     def logg(self) -> dict[str, list[Kvittering]]:
         """Every event by nøkkel, oldest first (read inside the transaction's lock)."""
         return _logg(_events(self._con))
+
+    def utsendt(self, uke: str) -> set[tuple[str, str, str]]:
+        """(virksomhet, kanal, mottaker) of every message `send` recorded for the ISO week."""
+        rader = self._con.execute("SELECT virksomhet, kanal, mottaker FROM utsending WHERE uke = ?", (uke,))
+        return {(str(v), str(k), str(m)) for v, k, m in rader}
+
+    def registrer_utsending(self, virksomhet: str, uke: str, kanal: str, mottaker: str, message_id: str | None) -> None:
+        """Record one delivered message (a row per delivery: a re-send adds one)."""
+        self._con.execute(
+            "INSERT INTO utsending (virksomhet, uke, kanal, mottaker, message_id, sendt) VALUES (?, ?, ?, ?, ?, ?)",
+            (virksomhet, uke, kanal, mottaker, message_id, _stempel(datetime.now(timezone.utc))),
+        )
 
     def append(self, kvitteringer: Iterable[Kvittering]) -> int:
         """Add events; an event whose uid is already stored is skipped. Returns how many were added."""
