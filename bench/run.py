@@ -50,6 +50,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from storby import skriv_storby  # noqa: E402  (a sibling script, not a package)
@@ -135,6 +136,8 @@ class Maal:
         if self.verdi <= self.grense:
             return f"oppfylt ({self.tekst(self.grense - self.verdi)} til gode)"
         over = self.verdi - self.grense
+        if not self.grense:
+            return f"IKKE OPPFYLT: {self.tekst(over)}"
         return f"IKKE OPPFYLT: {self.tekst(over)} over (+{over / self.grense * 100:.0f} %)"
 
 
@@ -465,6 +468,31 @@ def om_natten(args: argparse.Namespace, tmp: Path, env: dict[str, str], program:
 # --- main -------------------------------------------------------------------------
 
 
+def serve_maal(m: Any) -> list[Maal]:
+    """The server's targets (bench/serve_last.py); without a measurement, no value."""
+    return [
+        Maal("serve: p95 under 32 klienter", 150.0, " ms", m.kvantil(95) * 1000 if m else None, ".0f"),
+        Maal("serve: feilsvar", 0.0, "", float(m.feil) if m else None, ".0f"),
+        Maal("serve: tapte eller doble kvitteringer", 0.0, "", float(abs(m.rader - m.godtatt)) if m else None, ".0f"),
+    ]
+
+
+def serve_last(args: argparse.Namespace, program: Path) -> list[Maal]:
+    """4. Monday morning on the server: `aarshjul serve` under 32 clients, beside the floor."""
+    from serve_last import maal_serve, skriv_serve
+
+    requests = 500 if args.quick else 10_000
+    print("4. serve en mandag morgen (bench/serve_last.py)" + ("  (--quick: 500 forespørsler)" if args.quick else ""))
+    serve, gulv = maal_serve(program, requests, 32)
+    skriv_serve(serve, gulv, requests, 32)
+    print()
+    maal = serve_maal(serve)
+    if args.quick:  # 500 requests: too few for a p95 to judge
+        for m in maal:
+            m.uten_dom = "ikke vurdert: --quick"
+    return maal
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="bench/run.py",
@@ -480,6 +508,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--no-khal", action="store_true", help="hopp over sammenligningen med khal")
     p.add_argument("--no-nightly", action="store_true", help="hopp over storbyen om natten")
     p.add_argument("--no-huge", action="store_true", help="hopp over den svære planen (5005 virksomheter)")
+    p.add_argument("--no-serve", action="store_true", help="hopp over serve under last")
     p.add_argument("--khal", action="store_true", help=argparse.SUPPRESS)  # khal is part of every run now
     args = p.parse_args(argv)
     q = args.quick
@@ -526,6 +555,14 @@ def main(argv: list[str] | None = None) -> int:
                 maal.append(m)
         else:
             maal += svaer_plan(args, tmp, env, str(program))
+        if args.no_serve:
+            print("4. serve en mandag morgen: hoppet over (--no-serve)")
+            print()
+            for m in serve_maal(None):
+                m.uten_dom = "hoppet over (--no-serve)"
+                maal.append(m)
+        else:
+            maal += serve_last(args, program)
         print(f"Vertens tempo etter: {verts_tempo(env, 1 if args.quick else 3)}")
         print()
         skriv_maal(maal)

@@ -21,6 +21,9 @@ TARGETS = (
     "ics --alle -o SAMME_MAPPE: tid",
     "publiser 5005 virksomheter: tid",
     "publiser 5005 virksomheter: maks minne",
+    "serve: p95 under 32 klienter",
+    "serve: feilsvar",
+    "serve: tapte eller doble kvitteringer",
 )
 VERDICTS = ("oppfylt (", "IKKE OPPFYLT: ", "ikke vurdert: ", "hoppet over")
 
@@ -52,6 +55,8 @@ def test_quick_benchmark_prints_every_target_row() -> None:
     for row in ("publiser -o TOM_MAPPE ", "publiser -o SAMME_MAPPE (uendret)", "ics --alle -o TOM_MAPPE ",
                 "ics --alle -o SAMME_MAPPE (natten før)"):
         assert row in out
+    assert "aarshjul serve (planen som følger med)" in out and "gulv: Flask-rute «ok» på waitress" in out
+    assert "ingen tapt eller doblet" in out
     assert "0 nye eller endret" in out  # the second publish found nothing to change
 
     table = out.split("\nmål ", 1)[1]
@@ -71,7 +76,7 @@ def test_quick_benchmark_prints_every_target_row() -> None:
 
 def test_skipped_parts_still_print_their_target_rows() -> None:
     argv = [sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--runs", "1", "--warmup", "0",
-            "--no-khal", "--no-nightly", "--no-huge"]  # fmt: skip
+            "--no-khal", "--no-nightly", "--no-huge", "--no-serve"]  # fmt: skip
     result = subprocess.run(argv, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     table = result.stdout.split("\nmål ", 1)[1]
@@ -84,6 +89,7 @@ def test_a_target_says_by_how_much_it_is_missed() -> None:
     assert bench.Maal("t", 15.0, " s", 18.0).dom() == "IKKE OPPFYLT: 3.00 s over (+20 %)"
     assert bench.Maal("t", 10.0, "×", 6.9).dom() == "oppfylt (3.10× til gode)"
     assert bench.Maal("t", 5.0, " s", 5.0).dom() == "oppfylt (0.00 s til gode)"
+    assert bench.Maal("t", 0.0, "", 2.0, ".0f").dom() == "IKKE OPPFYLT: 2"
 
 
 def test_the_big_city_has_the_size_of_its_formula(tmp_path: Path) -> None:
