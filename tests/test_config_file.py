@@ -99,3 +99,15 @@ def test_not_utf8_and_not_a_file(tmp_path: Path) -> None:
         les_fil(fil)
     with pytest.raises(ConfigError, match="kan ikke leses: er en mappe|kan ikke leses"):
         les_fil(tmp_path)
+
+
+def test_check_checks_the_file_against_the_plan(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    fil = _skriv(tmp_path, GOD)
+    r = run("check", "--config", str(fil))
+    assert r.exit_code == 0, r.output
+    assert f"Oppsettet er gyldig: {fil}" in r.stdout
+    fil.write_text(GOD.replace('[mottakere]\nbarnehage', '[mottakere]\nbarnehagen'), encoding="utf-8")
+    r = run("check", "--config", str(fil))
+    assert r.exit_code == 1
+    assert f"{fil}:27: ukjent virksomhet «barnehagen» i [mottakere]." in r.stderr
+    assert "Oppsettet er ikke gyldig (1 feil)." in r.stderr

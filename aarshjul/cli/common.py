@@ -256,6 +256,15 @@ def parse_year_options(s: State, aar: str | None, skoleaar: str | None) -> tuple
 
 
 # The sign-off database (aarshjul/storage/store.py resolves the path).
+ConfigOption = Annotated[
+    str | None,
+    typer.Option(
+        "--config", metavar="FIL",
+        help="aarshjul.toml. Standard: $AARSHJUL_CONFIG, ~/.config/aarshjul/aarshjul.toml, "
+             "/etc/aarshjul/aarshjul.toml.",
+    ),
+]  # fmt: skip
+
 DbOption = Annotated[
     str | None,
     typer.Option(

@@ -10,6 +10,7 @@ import typer
 
 from aarshjul.cli.common import (
     NEXT_DAGER,
+    ConfigOption,
     DbOption,
     FormatOption,
     State,
@@ -220,13 +221,14 @@ def virksomheter_cmd(ctx: typer.Context, fmt: FormatOption = None) -> None:
         print_text(render_virksomheter(plan))
 
 
-def check_cmd(ctx: typer.Context, db: DbOption = None) -> None:
+def check_cmd(ctx: typer.Context, db: DbOption = None, config: ConfigOption = None) -> None:
     """Kontroller planen og vis advarsler (alias: sjekk).
 
     Feil i planen skrives til standard feil, og kommandoen avslutter med kode 1.
     Advarsler (utløpt planperiode, tiltak uten evaluering, virksomheter ingen viser
     til, færre møter enn planen sier, datoer som ikke er satt) endrer ikke koden: 0.
-    Kvitteringer som ikke lenger hører til en forekomst i planen, listes også.
+    Kvitteringer som ikke lenger hører til en forekomst i planen, listes også. Med
+    --config kontrolleres aarshjul.toml også (ukjente nøkler og virksomheter, adresser).
 
     Eksempel: aarshjul check --plan data/plan.yaml
     """
@@ -241,6 +243,7 @@ def check_cmd(ctx: typer.Context, db: DbOption = None) -> None:
         typer.echo(f"Planen er ikke gyldig ({len(e.problems)} feil).", err=True)
         raise typer.Exit(1) from None
     sted = sanitize(str(s.plan_path))
+    oppsett_linje = _sjekk_oppsett(config, plan)
     summary = summarize(plan)
     warnings = find_warnings(plan, s.today)
     lines = [f"Planen er gyldig: {sted}", f"{one_line(plan.navn)} – {one_line(plan.kommune)}"]
@@ -248,6 +251,8 @@ def check_cmd(ctx: typer.Context, db: DbOption = None) -> None:
         fra = plan.periode_fra.strftime("%d.%m.%Y") if plan.periode_fra else "…"
         til = plan.periode_til.strftime("%d.%m.%Y") if plan.periode_til else "…"
         lines.append(f"Planperiode: {fra}–{til}")
+    if oppsett_linje:
+        lines.append(oppsett_linje)
     tall = [
         ("Virksomheter", summary.virksomheter),
         ("Tiltak", summary.tiltak),
@@ -272,6 +277,24 @@ def check_cmd(ctx: typer.Context, db: DbOption = None) -> None:
         lines.append("Ingen advarsler.")
     lines += _foreldreloese_kvitteringer(plan, s.today, db)
     print_text("\n".join(lines) + "\n")
+
+
+def _sjekk_oppsett(config: str | None, plan: Plan) -> str | None:
+    """With --config: «Oppsettet er gyldig: FIL», or every problem on stderr and exit 1."""
+    if config is None:
+        return None
+    from aarshjul.config import ConfigError, finn_config, les_fil
+    from aarshjul.render.common import sanitize
+
+    try:
+        fil = finn_config(config)
+        assert fil is not None
+        les_fil(fil, set(plan.virksomheter))
+    except ConfigError as e:
+        report_error(e)
+        typer.echo(f"Oppsettet er ikke gyldig ({len(e.problems)} feil).", err=True)
+        raise typer.Exit(1) from None
+    return f"Oppsettet er gyldig: {sanitize(str(fil))}"
 
 
 def _foreldreloese_kvitteringer(plan: Plan, today: date, db: str | None) -> list[str]:

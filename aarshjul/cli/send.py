@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from aarshjul.cli.common import DbOption, parse_date_option, state
-from aarshjul.cli.web import ConfigOption, _db, _noekkel_sti, _oppsett
+from aarshjul.cli.common import ConfigOption, DbOption, parse_date_option, state
+from aarshjul.cli.web import _db, _noekkel_sti, _oppsett
 from aarshjul.errors import UsageError
 
 

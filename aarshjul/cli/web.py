@@ -11,21 +11,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aarshjul.cli.common import DbOption, parse_int_option, resolve_virksomheter, state
+from aarshjul.cli.common import ConfigOption, DbOption, parse_int_option, resolve_virksomheter, state
 from aarshjul.errors import UsageError
 
 if TYPE_CHECKING:
     from aarshjul.cli.common import State
     from aarshjul.config import Oppsett
 
-ConfigOption = Annotated[
-    str | None,
-    typer.Option(
-        "--config", metavar="FIL",
-        help="aarshjul.toml. Standard: $AARSHJUL_CONFIG, ~/.config/aarshjul/aarshjul.toml, "
-             "/etc/aarshjul/aarshjul.toml.",
-    ),
-]  # fmt: skip
 
 
 def _oppsett(s: State, config: str | None) -> tuple[Oppsett, Path]:
