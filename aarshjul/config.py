@@ -87,10 +87,12 @@ class Oppsett:
     # `send` uses them.
     epost: Mapping[str, Any] = field(default_factory=dict)
     mottakere: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # [teams]: a Teams channel's Workflows webhook per virksomhet (instead of or beside e-mail).
+    teams: Mapping[str, str] = field(default_factory=dict)
 
 
 _TOPP = {"plan": str, "database": str, "nettsted": dict, "server": dict, "innlogging": dict, "tilgang": dict,
-         "epost": dict, "mottakere": dict}  # fmt: skip
+         "epost": dict, "mottakere": dict, "teams": dict}  # fmt: skip
 _NETTSTED = {"url": str}
 _SERVER = {"vert": str, "port": int, "noekkel_fil": str, "lenke_dager": int, "oekt_timer": int, "traader": int,
            "proxy": list}
@@ -239,6 +241,8 @@ class _Leser:
             felt["epost"] = self._epost(self.tabell(topp["epost"], "epost", _EPOST))
         if "mottakere" in topp:
             felt["mottakere"] = self._mottakere(topp["mottakere"])
+        if "teams" in topp:
+            felt["teams"] = self._teams(topp["teams"])
         if felt.get("innlogging") is not None and not felt.get("server", Server()).proxy:
             self.feil("innlogging", None, "[innlogging] krever «proxy» under [server]: adressene til proxyen som "
                                           "setter hodene (f.eks. proxy = [\"127.0.0.1\"]).")  # fmt: skip
@@ -286,6 +290,15 @@ class _Leser:
         if "passord_fil" in t:
             t["passord_fil"] = self.sti("epost", "passord_fil", t["passord_fil"])
         return t
+
+    def _teams(self, t: dict[str, Any]) -> dict[str, str]:
+        ut: dict[str, str] = {}
+        for key, verdi in t.items():
+            if not isinstance(verdi, str) or not re.fullmatch(r"https://[^\s]+", verdi):
+                self.feil("teams", key, f"«{key}» skal være adressen til en Workflows-webhook, som begynner med https://.")
+            elif self.virksomhet("teams", key):
+                ut[key] = verdi
+        return ut
 
     def _mottakere(self, t: dict[str, Any]) -> dict[str, tuple[str, ...]]:
         ut: dict[str, tuple[str, ...]] = {}

@@ -171,3 +171,116 @@ def test_without_a_config_or_recipients(run, tmp_path: Path) -> None:  # type: i
     tom.write_text('[epost]\nfra = "a@kommune.no"\n', encoding="utf-8")
     r = run("send", "--config", str(tom), plan=MINI)
     assert r.exit_code == 2 and "ingen mottakere" in r.stderr
+
+
+# --- Teams ------------------------------------------------------------------------------------
+
+
+class _Webhook:
+    """A Workflows webhook on 127.0.0.1: keeps every JSON body; answers 500 while `feil` > 0."""
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.mottatt: list[dict[str, Any]] = []
+        self.feil = 0
+        hook = self
+
+        class H(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                data = self.rfile.read(int(self.headers["Content-Length"]))
+                if hook.feil:
+                    hook.feil -= 1
+                    self.send_response(500)
+                else:
+                    hook.mottatt.append(json.loads(data))
+                    self.send_response(202)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/workflows/hook"
+
+
+def _kort_gyldig(melding: dict[str, Any]) -> dict[str, Any]:
+    """The fields the Adaptive Card schema (1.4) and Workflows require."""
+    assert melding["type"] == "message"
+    (vedlegg,) = melding["attachments"]
+    assert vedlegg["contentType"] == "application/vnd.microsoft.card.adaptive"
+    kort = vedlegg["content"]
+    assert kort["type"] == "AdaptiveCard" and kort["version"] == "1.4"
+    assert kort["$schema"] == "http://adaptivecards.io/schemas/adaptive-card.json"
+    assert kort["body"] and all(e["type"] == "TextBlock" and isinstance(e["text"], str) for e in kort["body"])
+    for a in kort.get("actions", []):
+        assert a["type"] == "Action.OpenUrl" and a["title"] and a["url"].startswith("https://")
+    return kort
+
+
+def test_a_teams_channel_gets_the_week_as_an_adaptive_card_once(run, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    hook = _Webhook()
+    try:
+        cfg = tmp_path / "aarshjul.toml"
+        # https is required in the file; the test server speaks http on 127.0.0.1.
+        cfg.write_text('database = "k.sqlite"\n[nettsted]\nurl = "https://intranett.kommune.no/aarshjul"\n'
+                       '[teams]\nskole = "https://teams.example/hook"\nbarnehage = "https://teams.example/b"\n',
+                       encoding="utf-8")  # fmt: skip
+        from aarshjul.services import send as send_mod
+
+        ekte = send_mod.Teams.lever
+
+        def til_testserveren(self: Any, melding: Any) -> None:
+            ekte(self, type(melding)(melding.virksomhet, melding.mottaker, kort=melding.kort, webhook=hook.url))
+
+        monkeypatch.setattr(send_mod.Teams, "lever", til_testserveren)
+        hook.feil = 1
+        r = _send(run, cfg)
+        assert r.exit_code == 1 and "Feil: teams (skole): webhooken svarte 500" in r.stderr
+        assert hook.mottatt == []
+        r = _send(run, cfg)
+        assert r.exit_code == 0, r.output
+        (melding,) = hook.mottatt  # barnehage's week is empty: no card
+        kort = _kort_gyldig(melding)
+        tekster = [e["text"] for e in kort["body"]]
+        assert tekster[0] == "Uke 49 · 30. november–6. desember 2026 for Skole"
+        assert any("**SAMBA – SAMBA\\-møte**" in t or "**SAMBA – SAMBA-møte**" in t for t in tekster)
+        assert kort["actions"][0]["url"] == "https://intranett.kommune.no/aarshjul/virksomhet-skole.html"
+        assert _send(run, cfg).exit_code == 0 and len(hook.mottatt) == 1  # nothing twice
+    finally:
+        hook.server.shutdown()
+
+
+def test_a_teams_url_must_be_https(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cfg = tmp_path / "aarshjul.toml"
+    cfg.write_text('[teams]\nskole = "http://teams.example/hook"\n', encoding="utf-8")
+    r = _send(run, cfg)
+    assert r.exit_code == 1 and f"{cfg}:2: «skole» skal være adressen til en Workflows-webhook" in r.stderr
+
+
+def test_sendmail_takes_each_message(run, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    ut = tmp_path / "levert"
+    ut.mkdir()
+    # A sendmail that keeps what it gets, and refuses inspektor once.
+    (bin_ / "sendmail").write_text(
+        "#!/bin/sh\n"
+        f'cat > "{ut}/melding.$$"\n'
+        f'if grep -q "^To: inspektor@" "{ut}/melding.$$" && [ ! -e "{ut}/nektet" ]; then\n'
+        f'  touch "{ut}/nektet"; rm "{ut}/melding.$$"; echo "sendmail: kø full" >&2; exit 75\n'
+        "fi\n", encoding="utf-8")  # fmt: skip
+    (bin_ / "sendmail").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_}:/usr/bin:/bin")
+    cfg = _config(tmp_path, 25)
+    r = _send(run, cfg, "--sendmail")
+    assert r.exit_code == 1 and "Feil: inspektor@kommune.no (skole): sendmail avsluttet med kode 75: sendmail: kø full" \
+        in r.stderr
+    assert len(list(ut.glob("melding.*"))) == 1
+    r = _send(run, cfg, "--sendmail")
+    assert r.exit_code == 0, r.output
+    meldinger = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in ut.glob("melding.*")]
+    assert sorted(str(m["To"]) for m in meldinger) == ["inspektor@kommune.no", "rektor@kommune.no"]

@@ -25,6 +25,9 @@ def send_cmd(
         str | None,
         typer.Option("--til-mappe", metavar="MAPPE", help="Skriv hver e-post som en .eml-fil i MAPPE; send ingenting."),
     ] = None,
+    sendmail: Annotated[
+        bool, typer.Option("--sendmail", help="Gi hver e-post til «sendmail -t -oi» i stedet for SMTP-serveren.")
+    ] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -39,22 +42,24 @@ def send_cmd(
     Eksempel: aarshjul send --config /etc/aarshjul/aarshjul.toml
     """
     from aarshjul.engine.digest import week_start
-    from aarshjul.services.send import SendError, Smtp, TilMappe, send, uke_id
+    from aarshjul.services.send import Levering, SendError, Sendmail, Smtp, TilMappe, send, uke_id
     from aarshjul.storage.noekkel import hent_noekkel
 
     s = state(ctx)
     oppsett, _ = _oppsett(s, config)
     if oppsett.fil is None:
         raise UsageError("Fant ikke aarshjul.toml: oppgi --config FIL (se docs/cron-og-digest.md).")
-    if not oppsett.mottakere:
-        raise UsageError(f"{oppsett.fil}: ingen mottakere; skriv dem under [mottakere].")
+    if not oppsett.mottakere and not oppsett.teams:
+        raise UsageError(f"{oppsett.fil}: ingen mottakere; skriv dem under [mottakere] (eller [teams]).")
     plan = s.plan()
     mandag = week_start(parse_date_option(fra, "--fra") if fra else s.today)
     db_path = _db(db, oppsett)
     noekkel_sti = _noekkel_sti(oppsett, db_path)
     # A personal link only where the server is set up: its key exists (made by serve or lenke).
     noekkel = hent_noekkel(noekkel_sti) if noekkel_sti.exists() else None
-    levering = TilMappe(Path(til_mappe)) if til_mappe else Smtp(oppsett)
+    if til_mappe and sendmail:
+        raise UsageError("Bruk enten --til-mappe eller --sendmail, ikke begge.")
+    levering: Levering = TilMappe(Path(til_mappe)) if til_mappe else Sendmail() if sendmail else Smtp(oppsett)
     try:
         r = send(plan, oppsett, db_path, mandag, s.today, levering, paa_nytt=paa_nytt, registrer=not til_mappe,
                  noekkel=noekkel)  # fmt: skip

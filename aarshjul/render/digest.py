@@ -446,3 +446,47 @@ def _html_detaljer(deler: list[str]) -> str:
         else:
             out.append(h(del_))
     return " · ".join(out)
+
+
+# --- Adaptive Card (Teams Workflows) ----------------------------------------------------
+
+KORT_VERSJON = "1.4"  # what Teams renders in channels (Workflows' «post card in a channel»)
+
+
+def render_adaptive_card(d: Digest, lenker: Sequence[tuple[str, str]] = ()) -> dict[str, object]:
+    """The digest as an Adaptive Card for a Teams Workflows webhook: the same sections as
+    the text, each item a TextBlock whose plan text is escaped for the card's markdown
+    subset (md_escape), and the links as Action.OpenUrl buttons."""
+    body: list[dict[str, object]] = [
+        {"type": "TextBlock", "text": md_escape(tittel(d)), "size": "Medium", "weight": "Bolder", "wrap": True},
+        {"type": "TextBlock", "text": md_escape(undertittel(d)), "isSubtle": True, "spacing": "None", "wrap": True},
+    ]
+    if (periode := planperiode(d)) is not None:
+        body.append({"type": "TextBlock", "text": md_escape(periode), "isSubtle": True, "wrap": True})
+
+    def seksjon(overskrift: str, punkter: list[str]) -> None:
+        body.append({"type": "TextBlock", "text": overskrift, "weight": "Bolder", "spacing": "Medium", "wrap": True})
+        body.extend({"type": "TextBlock", "text": p, "wrap": True, "spacing": "Small"} for p in punkter)
+
+    def punkt(r: Rad, foran: str) -> str:
+        f = r.forekomst
+        return f"{foran}**{md_escape(_hva(f.tiltak_navn, f.tittel))}** · {_md_detaljer(_detaljer(d, r))}"
+
+    if d.forfalte:
+        seksjon(FORFALT, [punkt(r, f"{_frist_naar(r)}: ") for r in d.forfalte])
+    if not d.dager:
+        body.append({"type": "TextBlock", "text": tom_tekst(d), "wrap": True})
+    for dag, rader in d.dager:
+        seksjon(dag_tekst(d, dag), [punkt(r, f"{tid} " if (tid := klokke(r.forekomst.tid, r.forekomst.slutt)) else "")
+                                    for r in rader])  # fmt: skip
+    if d.frister:
+        seksjon(KOMMENDE, [punkt(r, f"{_frist_naar(r)}: ") for r in d.frister])
+    kort: dict[str, object] = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": KORT_VERSJON,
+        "body": body,
+    }
+    if lenker:
+        kort["actions"] = [{"type": "Action.OpenUrl", "title": one_line(hva), "url": url} for hva, url in lenker]
+    return kort

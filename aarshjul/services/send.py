@@ -30,6 +30,7 @@ from aarshjul.errors import AarshjulError, os_feil_tekst
 from aarshjul.model import Plan
 
 KANAL_EPOST = "epost"
+KANAL_TEAMS = "teams"
 LENKE_DAGER = 14  # a link in a weekly mail outlives the next mail by a week
 
 
@@ -39,11 +40,22 @@ class SendError(AarshjulError):
 
 @dataclass(frozen=True)
 class Melding:
-    """One message to one recipient."""
+    """One message to one recipient: an e-mail, or an Adaptive Card for a Teams channel
+    (the recipient is then the channel, recorded as «teams»)."""
 
     virksomhet: str
     mottaker: str
-    epost: EmailMessage
+    epost: EmailMessage | None = None
+    kort: dict[str, object] | None = None
+    webhook: str | None = None
+
+    @property
+    def kanal(self) -> str:
+        return KANAL_TEAMS if self.kort is not None else KANAL_EPOST
+
+    @property
+    def message_id(self) -> str | None:
+        return str(self.epost["Message-ID"]) if self.epost is not None else None
 
 
 @dataclass
@@ -94,17 +106,18 @@ def lag_meldinger(
 
     from aarshjul.engine.digest import build_digest
     from aarshjul.render.common import virksomhet_navn
-    from aarshjul.render.digest import render_html, render_text
+    from aarshjul.render.digest import render_adaptive_card, render_html, render_text
 
     fra = str(oppsett.epost.get("fra") or "")
-    if not fra:
+    if oppsett.mottakere and not fra:
         raise SendError(f"{oppsett.fil}: [epost] mangler «fra» (avsenderadressen).")
-    domene = fra.rsplit("@", 1)[1]
+    domene = fra.rsplit("@", 1)[-1]
     naa = naa or datetime.now(timezone.utc)
     meldinger: list[Melding] = []
     stille: list[str] = []
-    for key, adresser in oppsett.mottakere.items():
-        if key not in plan.virksomheter or not adresser:
+    for key in dict.fromkeys([*oppsett.mottakere, *oppsett.teams]):
+        adresser = oppsett.mottakere.get(key, ())
+        if key not in plan.virksomheter:
             continue
         d = build_digest(plan, mandag, 1, [key], logg)  # type: ignore[arg-type]
         if d.is_empty:
@@ -112,6 +125,11 @@ def lag_meldinger(
             continue
         navn = virksomhet_navn(plan, key)
         lenker = _lenker(oppsett, key, navn, noekkel)
+        if key in oppsett.teams:
+            kort = render_adaptive_card(d, lenker)
+            meldinger.append(Melding(key, KANAL_TEAMS, kort=kort, webhook=oppsett.teams[key]))
+        if not adresser:
+            continue
         tekst, html = render_text(d, lenker), render_html(d, lenker)
         tittel = emne(d, navn)
         for adresse in adresser:
@@ -125,7 +143,7 @@ def lag_meldinger(
             m["X-Auto-Response-Suppress"] = "All"  # Exchange's own switch for the same
             m.set_content(tekst, charset="utf-8")
             m.add_alternative(html, subtype="html", charset="utf-8")
-            meldinger.append(Melding(key, adresse, m))
+            meldinger.append(Melding(key, adresse, epost=m))
     return meldinger, stille
 
 
@@ -201,8 +219,39 @@ class Smtp:
                 self.con.close()
 
     def lever(self, melding: Melding) -> None:
-        assert self.con is not None
+        assert self.con is not None and melding.epost is not None
         self.con.send_message(melding.epost)
+
+
+class Sendmail:
+    """`--sendmail`: each message to `sendmail -t -oi` (the host's own mail system, which
+    queues and retries); a non-zero exit is that recipient's failure."""
+
+    def __init__(self) -> None:
+        import shutil
+
+        self.program = shutil.which("sendmail") or "/usr/sbin/sendmail"
+
+    def __enter__(self) -> Sendmail:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def lever(self, melding: Melding) -> None:
+        import subprocess
+
+        assert melding.epost is not None
+        try:
+            p = subprocess.run([self.program, "-t", "-oi"], input=melding.epost.as_bytes(), capture_output=True,
+                               timeout=120)  # fmt: skip
+        except FileNotFoundError:
+            raise SendError(f"Fant ikke sendmail ({self.program}).") from None
+        except subprocess.TimeoutExpired:
+            raise LeveringFeil("sendmail svarte ikke på 120 sekunder") from None
+        if p.returncode != 0:
+            feil = p.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise LeveringFeil(f"sendmail avsluttet med kode {p.returncode}" + (f": {feil[-1]}" if feil else ""))
 
 
 class TilMappe:
@@ -218,13 +267,59 @@ class TilMappe:
         pass
 
     def lever(self, melding: Melding) -> None:
+        import json
         import re
 
         from aarshjul.storage.output import write_atomic
 
-        navn = re.sub(r"[^A-Za-z0-9@._-]", "_", f"{melding.virksomhet}-{melding.mottaker}") + ".eml"
+        navn = re.sub(r"[^A-Za-z0-9@._-]", "_", f"{melding.virksomhet}-{melding.mottaker}")
         self.mappe.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.mappe / navn, melding.epost.as_bytes())
+        if melding.epost is not None:
+            write_atomic(self.mappe / f"{navn}.eml", melding.epost.as_bytes())
+        else:
+            data = json.dumps(teams_melding(melding), ensure_ascii=False, indent=2) + "\n"
+            write_atomic(self.mappe / f"{navn}.json", data.encode("utf-8"))
+
+
+def teams_melding(melding: Melding) -> dict[str, object]:
+    """What a Workflows webhook takes: a message with the card as its one attachment."""
+    return {"type": "message", "attachments": [
+        {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": melding.kort},
+    ]}  # fmt: skip
+
+
+class Teams:
+    """POSTs each card to its channel's Workflows webhook (https), one request per card."""
+
+    def __enter__(self) -> Teams:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def lever(self, melding: Melding) -> None:
+        import json
+        import urllib.error
+        import urllib.request
+
+        assert melding.webhook is not None
+        data = json.dumps(teams_melding(melding), ensure_ascii=False).encode("utf-8")
+        req = urllib.request.Request(melding.webhook, data=data, method="POST",
+                                     headers={"Content-Type": "application/json"})  # fmt: skip
+        try:
+            with urllib.request.urlopen(req, timeout=60) as svar:
+                if svar.status not in (200, 201, 202, 204):
+                    raise LeveringFeil(f"webhooken svarte {svar.status}")
+        except urllib.error.HTTPError as e:
+            raise LeveringFeil(f"webhooken svarte {e.code} {e.reason}") from None
+        except urllib.error.URLError as e:
+            grunn = os_feil_tekst(e.reason) if isinstance(e.reason, OSError) else str(e.reason)
+            raise LeveringFeil(f"kom ikke fram til webhooken ({grunn})") from None
+
+
+class LeveringFeil(OSError):
+    """A message a channel did not take (a webhook's answer, sendmail's exit); the message
+    says why, in bokmål."""
 
 
 def _smtp_feil(e: BaseException) -> str:
@@ -236,6 +331,8 @@ def _smtp_feil(e: BaseException) -> str:
             f"({kode} {tekst.decode('utf-8', 'replace') if isinstance(tekst, bytes) else tekst})"
             for kode, tekst in e.recipients.values()
         )
+    if isinstance(e, LeveringFeil):
+        return str(e)
     if isinstance(e, OSError):
         return os_feil_tekst(e)
     return str(e)
@@ -256,10 +353,20 @@ def send(
     if registrer and not paa_nytt and meldinger and db_exists(db):
         with write_transaction(db) as store:
             allerede = store.utsendt(uke)
-    igjen = [m for m in meldinger if (m.virksomhet, KANAL_EPOST, m.mottaker) not in allerede]
+    igjen = [m for m in meldinger if (m.virksomhet, m.kanal, m.mottaker) not in allerede]
     resultat.hoppet_over = len(meldinger) - len(igjen)
+    epost = [m for m in igjen if m.kanal == KANAL_EPOST]
+    kort = [m for m in igjen if m.kanal == KANAL_TEAMS]
+    _lever(epost, levering, db, uke, registrer, resultat)
+    _lever(kort, levering if isinstance(levering, TilMappe) else Teams(), db, uke, registrer, resultat)
+    return resultat
+
+
+def _lever(igjen: list[Melding], levering: Levering, db: Path, uke: str, registrer: bool, resultat: Resultat) -> None:
+    from aarshjul.storage.store import write_transaction
+
     if not igjen:
-        return resultat
+        return
     try:
         with levering:
             for m in igjen:
@@ -277,7 +384,6 @@ def send(
                     # Recorded at once, each in its own transaction: a run stopped halfway
                     # sends only the rest next time.
                     with write_transaction(db) as store:
-                        store.registrer_utsending(m.virksomhet, uke, KANAL_EPOST, m.mottaker, m.epost["Message-ID"])
+                        store.registrer_utsending(m.virksomhet, uke, m.kanal, m.mottaker, m.message_id)
     except SendError as e:
         resultat.feil += [f"{m.mottaker} ({m.virksomhet}): ikke sendt. {e.message}" for m in igjen]
-    return resultat
