@@ -468,6 +468,63 @@ def om_natten(args: argparse.Namespace, tmp: Path, env: dict[str, str], program:
 # --- main -------------------------------------------------------------------------
 
 
+def send_maal(ms: list[Maaling]) -> list[Maal]:
+    return [
+        Maal("send storby (én mottaker per virksomhet): tid", 30.0, " s", median_s(ms) if ms else None),
+        Maal("send storby: maks minne", 300.0, " MiB", maks_mib(ms) if ms else None, ".0f"),
+    ]
+
+
+def send_storby(args: argparse.Namespace, tmp: Path, env: dict[str, str], program: str) -> list[Maal]:
+    """5. `aarshjul send` for the big city, one recipient per virksomhet, into an SMTP sink
+    on 127.0.0.1 (aiosmtpd, which only counts): the whole run as cron starts it, for the
+    week of 21.09.2026, when the September deadlines' varsel has begun for every unit
+    (most weeks of the synthetic plan are quiet and would send little)."""
+    import re as re_
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    plan = tmp / "send-storby.yaml"
+    skriv_storby(plan, bydeler=1, tiltak=3) if args.quick else skriv_storby(plan)
+    keys = [m.group(1) for m in re_.finditer(r"^  ([a-z0-9_]+): \{navn:", plan.read_text("utf-8"), re_.M)]
+    teller = {"n": 0}
+
+    class Sluk:
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+            teller["n"] += 1
+            return "250 OK"
+
+    with socket.socket() as sk:
+        sk.bind(("127.0.0.1", 0))
+        port = sk.getsockname()[1]
+    c = Controller(Sluk(), hostname="127.0.0.1", port=port)
+    c.start()
+    maalinger = []
+    try:
+        for i in range(args.nightly_warmup + args.nightly_runs):
+            cfg = tmp / f"send-{i}.toml"
+            mottakere = "".join(f'{k} = ["leder.{k}@kommune.example"]\n' for k in keys)
+            cfg.write_text(f'database = "send-{i}.sqlite"\n[nettsted]\nurl = "https://intranett.kommune.example"\n'
+                           f'[epost]\nfra = "aarshjul@kommune.example"\nsmtp_vert = "127.0.0.1"\nsmtp_port = {port}\n'
+                           f'sikkerhet = "ingen"\n[mottakere]\n{mottakere}', encoding="utf-8")  # fmt: skip
+            m = kjoer([program, "--plan", str(plan), "--today", "21.09.2026", "send", "--config", str(cfg)], env, tmp)
+            if i >= args.nightly_warmup:
+                maalinger.append(m)
+    finally:
+        c.stop()
+    liten = "  (--quick: 1 bydel)" if args.quick else ""
+    print(f"5. send for storbyen (bench/storby.py: {len(keys)} virksomheter og grupper med én mottaker hver){liten}")
+    print(f"   {median_s(maalinger):.2f} s (median av {len(maalinger)}), maks minne {maks_mib(maalinger):.0f} MiB, "
+          f"{teller['n'] // max(1, args.nightly_warmup + args.nightly_runs)} e-poster per kjøring til SMTP-sluket")
+    print()
+    maal = send_maal(maalinger)
+    if args.quick:
+        for x in maal:
+            x.uten_dom = "ikke vurdert: --quick"
+    return maal
+
+
 def serve_maal(m: Any) -> list[Maal]:
     """The server's targets (bench/serve_last.py); without a measurement, no value."""
     return [
@@ -509,6 +566,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--no-nightly", action="store_true", help="hopp over storbyen om natten")
     p.add_argument("--no-huge", action="store_true", help="hopp over den svære planen (5005 virksomheter)")
     p.add_argument("--no-serve", action="store_true", help="hopp over serve under last")
+    p.add_argument("--no-send", action="store_true", help="hopp over send for storbyen")
     p.add_argument("--khal", action="store_true", help=argparse.SUPPRESS)  # khal is part of every run now
     args = p.parse_args(argv)
     q = args.quick
@@ -563,6 +621,14 @@ def main(argv: list[str] | None = None) -> int:
                 maal.append(m)
         else:
             maal += serve_last(args, program)
+        if args.no_send:
+            print("5. send for storbyen: hoppet over (--no-send)")
+            print()
+            for m in send_maal([]):
+                m.uten_dom = "hoppet over (--no-send)"
+                maal.append(m)
+        else:
+            maal += send_storby(args, tmp, env, str(program))
         print(f"Vertens tempo etter: {verts_tempo(env, 1 if args.quick else 3)}")
         print()
         skriv_maal(maal)
