@@ -359,3 +359,33 @@ def test_hostile_plan_text_stays_text_on_every_page(tmp_path: Path) -> None:
         assert "\x1b" not in html and "\x07" not in html
     assert ("<h3><span class=\"dato\">01.12.2026</span> Tiltak [bold red]x[/] &lt;script&gt;alert(1)&lt;/script&gt; "
             "– Møte [bold red]x[/] \\x1b[2J\\x1b[31m; a,b ny linje &lt;script&gt;&amp;&#34;&#39;</h3>") in sider[0]
+
+
+def test_a_broken_plan_edit_keeps_the_last_good_plan(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN.read_text(encoding="utf-8"), encoding="utf-8")
+    client = _app_for(plan, tmp_path / "k.sqlite").test_client()
+    assert client.get("/").status_code == 200
+    plan.write_text(plan.read_text(encoding="utf-8").replace("tiltak:\n", "tiltak:\n  - id: [\n", 1), encoding="utf-8")
+    os.utime(plan, ns=(1, 1))
+    r = client.get("/")
+    assert r.status_code == 200 and "Tidlig innsats" in r.text
+    assert "har feil; viser planen slik den var før" in capsys.readouterr().err
+
+
+def test_an_unreadable_database_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    db = tmp_path / "k.sqlite"
+    db.write_bytes(b"dette er ikke en database" * 10)
+    client = _app_for(PLAN, db).test_client()
+    url = f"/lenke/{lag_token(NOEKKEL, 'barnehage', 30)}"
+    client.post(url, data={"csrf_token": _csrf(client.get(url).text)})
+    r = client.get("/mine")
+    assert r.status_code == 503 and "er ikke en SQLite-database" in r.text and "Traceback" not in r.text
+
+
+def _app_for(plan: Path, db: Path) -> Any:
+    app = create_app(WebOppsett(plan, db, NOEKKEL, idag=lambda: IDAG))
+    app.testing = True
+    return app

@@ -79,14 +79,27 @@ class _Plan:
         self._plan: Plan | None = None
 
     def hent(self) -> Plan:
+        """The plan; after an edit that broke it, the last good one (the problems go to
+        the server's log once), so a typo in plan.yaml does not take the site down."""
+        import sys
+
         from aarshjul.plan.loader import load_plan
 
-        st = self.path.stat()
-        merke = (st.st_mtime_ns, st.st_size)
+        try:
+            st = self.path.stat()
+            merke: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            merke = None
         with self._lock:
             if self._plan is None or merke != self._merke:
-                self._plan = load_plan(self.path)
                 self._merke = merke
+                try:
+                    self._plan = load_plan(self.path)
+                except AarshjulError as e:
+                    if self._plan is None:
+                        raise
+                    print(f"aarshjul serve: {self.path} har feil; viser planen slik den var før.\n{e.message}",
+                          file=sys.stderr)  # fmt: skip
             return self._plan
 
 
@@ -450,6 +463,11 @@ def create_app(oppsett: WebOppsett) -> Flask:
 
     # --- errors, in bokmål ---------------------------------------------------------------
 
+    @app.errorhandler(AarshjulError)
+    def _aarshjul(e: AarshjulError) -> Any:
+        """The database or a file the server needs: the message says which and why."""
+        return melding(503, "Noe gikk galt", f"{e.message} Prøv igjen om litt.")
+
     @app.errorhandler(CSRFError)
     def _csrf(e: CSRFError) -> Any:
         return melding(400, "Skjemaet kunne ikke sendes",
@@ -468,7 +486,7 @@ def create_app(oppsett: WebOppsett) -> Flask:
             413: ("For stort skjema", "Ingenting er lagret."),
         }  # fmt: skip
         kode = e.code or 500
-        tittel, tekst = tekster.get(kode, ("Feil", "Noe gikk galt."))
+        tittel, tekst = tekster.get(kode, ("Noe gikk galt", "Prøv igjen om litt. Ingenting er lagret."))
         if kode == 400 and e.description and not e.description.startswith("The browser"):
             tekst = f"{e.description} {tekst}"
         return melding(kode, tittel, tekst)
