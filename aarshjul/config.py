@@ -25,6 +25,7 @@ from typing import Any
 from aarshjul.errors import AarshjulError, Problem
 
 CONFIG_ENV = "AARSHJUL_CONFIG"
+DB_ENV_NAVN = "AARSHJUL_DB"  # storage/dbpath.py's DB_ENV (the nouns do not import storage)
 FILNAVN = "aarshjul.toml"
 MAKS_BYTES = 1024 * 1024
 # An address as mail systems accept it in practice: one @, no spaces or angle brackets.

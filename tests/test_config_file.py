@@ -111,3 +111,20 @@ def test_check_checks_the_file_against_the_plan(run, tmp_path: Path) -> None:  #
     assert r.exit_code == 1
     assert f"{fil}:27: ukjent virksomhet «barnehagen» i [mottakere]." in r.stderr
     assert "Oppsettet er ikke gyldig (1 feil)." in r.stderr
+
+
+def test_every_command_takes_plan_and_database_from_the_file(run, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from conftest import PLANS
+
+    fil = _skriv(tmp_path, f'plan = "{PLANS / "mini.yaml"}"\ndatabase = "k.sqlite"\n')
+    monkeypatch.setenv("AARSHJUL_CONFIG", str(fil))
+    monkeypatch.delenv("AARSHJUL_DB", raising=False)
+    r = run("next", "-v", "skole", "--format", "tekst")
+    assert r.exit_code == 0 and "SAMBA – SAMBA-møte" in r.stdout  # the test plan, not the shipped one
+    assert run("kvitter", "samba.mote.2026-12-01", today="01.12.2026").exit_code == 0
+    assert (tmp_path / "k.sqlite").exists()
+    # Options and variables win.
+    assert "Strategi- og handlingsplan" in run("check", "--plan", str(PLANS.parent.parent / "data" / "plan.yaml")).stdout
+    fil.write_text("plan = 5\n", encoding="utf-8")
+    r = run("next")
+    assert r.exit_code == 1 and f"Feil i oppsettet: {fil}:1: «plan» skal være tekst i anførselstegn." in r.stderr

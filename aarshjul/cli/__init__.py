@@ -248,6 +248,24 @@ def _global(
     """
     ctx.obj = State(plan, parse_date_option(today, "--today") if today else today_in_oslo(), today_fixed=bool(today))
     ctx.obj.command = ALIASER.get(ctx.invoked_subcommand or "", ctx.invoked_subcommand)
+    _installasjonens_oppsett(ctx.obj)
+
+
+def _installasjonens_oppsett(s: State) -> None:
+    """aarshjul.toml found by $AARSHJUL_CONFIG, the user's or the system's: its plan and
+    database are the defaults for every command (--plan, $AARSHJUL_PLAN, --db and
+    $AARSHJUL_DB win). Without a file (two stat calls) nothing changes."""
+    from aarshjul.config import DB_ENV_NAVN, finn_config, les_fil
+
+    fil = finn_config(None)
+    if fil is None:
+        return
+    oppsett = les_fil(fil)
+    if s.plan_option is None and oppsett.plan is not None:
+        s.plan_option = str(oppsett.plan)
+    if oppsett.database is not None and not os.environ.get(DB_ENV_NAVN):
+        # The one place every command's --db default is read from (storage/dbpath.py).
+        os.environ[DB_ENV_NAVN] = str(oppsett.database)
 
 
 # --- building the app from the commands -----------------------------------------------
