@@ -28,13 +28,14 @@ class Publisering:
 
 def publiser(
     plan: Plan, ut: Path, today: date, keys: Sequence[str], *, base_url: str | None = None,
-    kvitteringer: Kvitteringslogg | None = None,
+    kvitteringer: Kvitteringslogg | None = None, kvittering_url: str | None = None,
 ) -> Publisering:
     """Write the site for the school year of `today` into `ut` (created if missing).
 
     `keys` are the virksomheter that get a page; `base_url` is the folder's address on
     the web (subscription links); `kvitteringer` the current sign-offs, when a sign-off
-    database is in use.
+    database is in use; `kvittering_url` where `aarshjul serve` answers (the pages link to
+    its sign-off page).
     """
     from aarshjul.dates import skoleaar_start
     from aarshjul.engine.expand import expand
@@ -57,7 +58,8 @@ def publiser(
     abonnementer = {
         k: Abonnement(ics_navn[k], f"{base_url}/{ics_navn[k]}" if base_url else None) for k in (*keys, ICS_ALLE)
     }
-    filer = render_site(lag_nettsted(plan, today, tuple(keys), abonnementer, kvitteringer))
+    filer = render_site(lag_nettsted(plan, today, tuple(keys), abonnementer, kvitteringer,
+                                     kvittering_url=kvittering_url))
     filer.update({navn: ics_data[navn] for navn in ics_navn.values()})
     aaret = expand(plan, start, date(aar + 1, 8, 1))
     filer["plan.json"] = render_rader([Rad(f, None, (f.dato - today).days, False) for f in aaret]).encode("utf-8")
@@ -74,10 +76,11 @@ def publiser(
 
 def lag_nettsted(
     plan: Plan, today: date, keys: tuple[str, ...], abonnementer: Mapping[str, Abonnement],
-    kvitteringer: Kvitteringslogg | None,
+    kvitteringer: Kvitteringslogg | None, *, kvittering_url: str | None = None,
 ) -> Nettsted:
     """Choose what every page shows: the front page and the school-year pages (everyone,
     this school year and the next) and one page per virksomhet in keys (this school year).
+    With `kvittering_url` (where `aarshjul serve` answers) the pages link to its sign-off page.
 
     The plan is expanded once for everyone; a virksomhet's rows are those where it has a
     role, which is what expanding for it alone gives (engine/expand.py filters by the same
@@ -139,4 +142,5 @@ def lag_nettsted(
                       and (key in o.mangler or all(e.virksomhet != key for e in o.enheter))],  # fmt: skip
         )
     return Nettsted(plan, today, aar, keys, abonnementer, omfang, oppfoelging_i_bruk=kvitteringer is not None,
-                    planperiode=etter_perioden(plan, date(aar, 8, 1), date(aar + 2, 8, 1)))  # fmt: skip
+                    planperiode=etter_perioden(plan, date(aar, 8, 1), date(aar + 2, 8, 1)),
+                    kvittering_url=kvittering_url)  # fmt: skip
