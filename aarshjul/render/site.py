@@ -171,11 +171,11 @@ def render_side(site: Nettsted, navn: str, miljoe: Environment | None = None) ->
 # Text here has been through one_line and is not escaped: the templates escape it.
 
 
-# The view models are slotted, not frozen: a big city's render makes a RadVisning for
+# The view models are slotted, not frozen: a big city's render makes a RadView for
 # every row of every page (~70,000), and a frozen dataclass's __init__ (object.__setattr__
 # per field) cost 0.08 s of its page preparation (bench/storby.py).
 @dataclass(slots=True)
-class HendelseVisning:
+class ForekomstView:
     """One forekomst as every page shows it, whichever page it is on."""
 
     iso: str  # "2026-12-01", for <time datetime>
@@ -198,10 +198,10 @@ class HendelseVisning:
 
 
 @dataclass(slots=True)
-class RadVisning:
+class RadView:
     """One row of a list or table on one page: the forekomst and what this page adds."""
 
-    h: HendelseVisning
+    h: ForekomstView
     rolle: str | None = None  # "ansvarlig" on a virksomhet's page; None: show the owners
     dager_igjen: str = ""  # "om 12 dager", for a frist
     hvem: str = ""  # the month table's Rolle or Ansvar cell
@@ -211,7 +211,7 @@ class RadVisning:
 
 class _Sider:
     """The pages of one Nettsted. A forekomst is on many pages (a big city's group duty
-    on hundreds): its HendelseVisning is made once per render, in `_visninger`, which
+    on hundreds): its ForekomstView is made once per render, in `_visninger`, which
     lives only as long as this object."""
 
     def __init__(self, site: Nettsted, miljoe: Environment | None) -> None:
@@ -222,7 +222,7 @@ class _Sider:
         self.site = site
         self.plan = site.plan
         self.env = miljoe
-        self._visninger: dict[int, HendelseVisning] = {}
+        self._visninger: dict[int, ForekomstView] = {}
 
     # --- the pages --------------------------------------------------------------------
 
@@ -311,7 +311,7 @@ class _Sider:
 
     # --- sections -------------------------------------------------------------------
 
-    def _visning(self, f: Forekomst) -> HendelseVisning:
+    def _visning(self, f: Forekomst) -> ForekomstView:
         v = self._visninger.get(id(f))
         if v is not None:
             return v
@@ -326,7 +326,7 @@ class _Sider:
         if f.antatt:
             merknad.append(("antatt", antatt_id))
         merknad += [("tekst", f"{merke}: {one_line(grunn)}") for merke, grunn in antakelser(f) if merke != ANTATT_DATO]
-        v = HendelseVisning(
+        v = ForekomstView(
             iso=f.dato.isoformat(), dato_tekst=dato_med_ukedag(f.dato), klokke=_klokke(f),
             side=tiltak_side(f.tiltak_id),
             tiltak_navn=one_line(f.tiltak_navn), tittel=one_line(f.tittel), type=TYPE_NAVN[f.type],
@@ -358,10 +358,10 @@ class _Sider:
         fra, til = site.today, site.today + timedelta(days=dager)
         rader = site.omfang[key].kommende
 
-        def rad(r: Rad) -> RadVisning:
+        def rad(r: Rad) -> RadView:
             rolle = ROLLE_NAVN[r.rolle] if key is not None and r.rolle is not None else None
             dager_igjen = dager_igjen_tekst(r.dager_igjen) if r.forekomst.type.er_frist else ""
-            return RadVisning(self._visning(r.forekomst), rolle=rolle, dager_igjen=dager_igjen)
+            return RadView(self._visning(r.forekomst), rolle=rolle, dager_igjen=dager_igjen)
 
         return {
             "anker": anker, "dager": dager, "fra": format_dato(fra), "til": format_dato(til - timedelta(days=1)),
@@ -375,7 +375,7 @@ class _Sider:
         """Every forekomst of the school year by month: the wheel's text alternative."""
         plan = self.plan
         rader = self.site.omfang[key].aar[aar]
-        per_maaned: dict[tuple[int, int], list[RadVisning]] = {}
+        per_maaned: dict[tuple[int, int], list[RadView]] = {}
         brukt: set[str] = set()
         antatte: list[tuple[str, str, str, str, str]] = []
         sett: set[tuple[str, str]] = set()
@@ -388,7 +388,7 @@ class _Sider:
                 hvem = h.ansvar
             anker = f.nokkel
             per_maaned.setdefault((f.dato.year, f.dato.month), []).append(
-                RadVisning(h, hvem=hvem, oppfoelging=_oppfoelging_tekst(r), anker=anker if anker not in brukt else None)
+                RadView(h, hvem=hvem, oppfoelging=_oppfoelging_tekst(r), anker=anker if anker not in brukt else None)
             )
             brukt.add(anker)
             if h.antatt is not None and (f.tiltak_id, f.hendelse_id) not in sett:
@@ -418,7 +418,7 @@ class _Sider:
             for tiltak, plikt, r in self.site.omfang[key].uten_dato if tiltak_id in (None, tiltak.id)
         ]  # fmt: skip
 
-    def _forfalte(self, key: str) -> list[tuple[HendelseVisning, str]] | None:
+    def _forfalte(self, key: str) -> list[tuple[ForekomstView, str]] | None:
         """Overdue frister and evalueringer, not signed off (aarshjul/engine/followup.py);
         None without sign-offs in use."""
         if not self.site.oppfoelging_i_bruk:
@@ -428,7 +428,7 @@ class _Sider:
         return [(self._visning(o.forekomst), forfalt_tekst(o.dager_forfalt))
                 for o in self.site.omfang[key].forfalte if o.forekomst is not None]  # fmt: skip
 
-    def _utfoert(self, key: str) -> list[tuple[HendelseVisning, str, bool]] | None:
+    def _utfoert(self, key: str) -> list[tuple[ForekomstView, str, bool]] | None:
         """What was signed off as done in the school year; None without sign-offs in use."""
         if not self.site.oppfoelging_i_bruk:
             return None
