@@ -62,6 +62,9 @@ class Innlogging:
 
 @dataclass(frozen=True)
 class Server:
+    # Where `serve` answers on the web, without a trailing slash: the static site
+    # (`publiser`) links to its sign-off page. None: the static site has no such link.
+    url: str | None = None
     vert: str = "127.0.0.1"
     port: int = 8080
     noekkel_fil: Path | None = None  # the secret for links and sessions; default beside the database
@@ -96,7 +99,7 @@ _TOPP = {"plan": str, "database": str, "nettsted": dict, "server": dict, "innlog
          "epost": dict, "mottakere": dict, "teams": dict}  # fmt: skip
 _NETTSTED = {"url": str}
 _SERVER = {"vert": str, "port": int, "noekkel_fil": str, "lenke_dager": int, "oekt_timer": int, "traader": int,
-           "proxy": list}
+           "proxy": list, "url": str}
 _INNLOGGING = {"bruker_header": str, "grupper_header": str}
 _TILGANG = {"admin": list, "virksomheter": dict}
 _EPOST = {"fra": str, "smtp_vert": str, "smtp_port": int, "sikkerhet": str, "bruker": str, "passord_fil": str}
@@ -227,11 +230,9 @@ class _Leser:
             if noekkel in topp:
                 felt[noekkel] = self.sti("", noekkel, topp[noekkel])
         if "nettsted" in topp:
-            url = self.tabell(topp["nettsted"], "nettsted", _NETTSTED).get("url")
-            if url is not None and not re.fullmatch(r"https?://[^\s]+", url):
-                self.feil("nettsted", "url", "«url» skal begynne med https:// (eller http://).")
-            elif url is not None:
-                felt["nettsted_url"] = url.rstrip("/")
+            url = self.url("nettsted", self.tabell(topp["nettsted"], "nettsted", _NETTSTED).get("url"))
+            if url is not None:
+                felt["nettsted_url"] = url
         if "server" in topp:
             felt["server"] = self._server(self.tabell(topp["server"], "server", _SERVER))
         if "innlogging" in topp:
@@ -251,6 +252,13 @@ class _Leser:
             raise ConfigError(self.problemer)
         return Oppsett(**felt)
 
+    def url(self, tabell: str, url: str | None) -> str | None:
+        """An http(s) address without its trailing slash; a problem otherwise."""
+        if url is not None and not re.fullmatch(r"https?://[^\s]+", url):
+            self.feil(tabell, "url", "«url» skal begynne med https:// (eller http://).")
+            return None
+        return url.rstrip("/") if url is not None else None
+
     def _server(self, t: dict[str, Any]) -> Server:
         grenser = {"port": (1, 65535), "lenke_dager": (1, 366), "oekt_timer": (1, 24 * 14), "traader": (1, 64)}
         for noekkel, (lo, hi) in grenser.items():
@@ -258,7 +266,7 @@ class _Leser:
                 self.feil("server", noekkel, f"«{noekkel}» skal være mellom {lo} og {hi}.")
                 del t[noekkel]
         return Server(
-            vert=t.get("vert", "127.0.0.1"), port=t.get("port", 8080),
+            url=self.url("server", t.get("url")), vert=t.get("vert", "127.0.0.1"), port=t.get("port", 8080),
             noekkel_fil=self.sti("server", "noekkel_fil", t["noekkel_fil"]) if "noekkel_fil" in t else None,
             lenke_dager=t.get("lenke_dager", 30), oekt_timer=t.get("oekt_timer", 12), traader=t.get("traader", 8),
             proxy=self.liste("server", "proxy", t["proxy"]) if "proxy" in t else (),

@@ -153,17 +153,17 @@ def test_publiser_writes_each_page_before_it_makes_the_next(tmp_path: Path, monk
     from aarshjul.services.publish import publiser
 
     hendelser: list[str] = []
-    ekte_side, ekte_skriv = site._virksomhet_page, folder.write_in_folder
+    ekte_side, ekte_skriv = site._Sider.virksomhet_page, folder.write_in_folder
 
-    def side(s, key, filer):  # type: ignore[no-untyped-def]
+    def side(self, key, filer):  # type: ignore[no-untyped-def]
         hendelser.append(f"lager {site.virksomhet_side(key)}")
-        return ekte_side(s, key, filer)
+        return ekte_side(self, key, filer)
 
     def skriv(sti: Path, data: bytes) -> None:
         hendelser.append(f"skriver {sti.name}")
         ekte_skriv(sti, data)
 
-    monkeypatch.setattr(site, "_virksomhet_page", side)
+    monkeypatch.setattr(site._Sider, "virksomhet_page", side)
     monkeypatch.setattr(folder, "write_in_folder", skriv)
     plan = load_plan(_storby(tmp_path, 1, 3))
     keys = tuple(plan.virksomheter)

@@ -77,6 +77,13 @@ def test_each_mistake_names_the_file_and_the_line(tmp_path: Path, endring: tuple
     assert f"Feil i oppsettet: {fil}:{linje}" in str(e.value) and melding in str(e.value), str(e.value)
 
 
+def test_the_servers_address_for_sign_off_links(tmp_path: Path) -> None:
+    assert les_fil(_skriv(tmp_path, GOD)).server.url is None
+    o = les_fil(_skriv(tmp_path, GOD.replace("port = 8090", 'port = 8090\nurl = "https://intranett.kommune.no/k/"')))
+    assert o.server.url == "https://intranett.kommune.no/k"  # publiser appends /mine
+    assert o.nettsted_url == "https://intranett.kommune.no/aarshjul"  # [nettsted] url is its own key
+
+
 def test_the_search_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     xdg = tmp_path / "xdg"
     (xdg / "aarshjul").mkdir(parents=True)

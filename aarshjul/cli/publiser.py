@@ -11,13 +11,13 @@ from aarshjul.cli.common import DbOption, VirksomhetOption, resolve_virksomheter
 from aarshjul.errors import UsageError
 
 
-def parse_url(url: str) -> str:
+def parse_url(url: str, option: str = "--url") -> str:
     """The site's address without a trailing slash; only http(s) and no spaces or quotes."""
     base = url.strip().rstrip("/")
     skjema, _, rest = base.partition("://")
     if skjema.lower() not in ("http", "https") or not rest or any(c in base for c in " \t\"'<>\\`"):
         raise UsageError(
-            f"--url: «{url}» er ikke en nettadresse; skriv f.eks. --url https://intranett.kommune.no/aarshjul"
+            f"{option}: «{url}» er ikke en nettadresse; skriv f.eks. {option} https://intranett.kommune.no/aarshjul"
         )
     return base
 
@@ -38,8 +38,25 @@ def publiser_cmd(
             help="Adressen mappen har på nettet (https://…); gir abonnementslenker til kalenderne.",
         ),
     ] = None,
+    kvittering_url: Annotated[
+        str | None,
+        typer.Option(
+            "--kvittering-url",
+            metavar="ADRESSE",
+            help="Der «aarshjul serve» svarer (https://…): forsiden og virksomhetssidene lenker dit for å "
+            "kvittere ut. Standard: [server] url i aarshjul.toml.",
+        ),
+    ] = None,
     virksomhet: VirksomhetOption = None,
     db: DbOption = None,
+    config: Annotated[
+        str | None,
+        typer.Option(
+            "--config", metavar="FIL",
+            help="aarshjul.toml. Standard: $AARSHJUL_CONFIG, ~/.config/aarshjul/aarshjul.toml, "
+                 "/etc/aarshjul/aarshjul.toml.",
+        ),
+    ] = None,  # fmt: skip
 ) -> None:
     """Lag et nettsted med årshjulet, fristene og kalenderne (statisk HTML, ingen JavaScript).
 
@@ -53,11 +70,19 @@ def publiser_cmd(
     Eksempel: aarshjul publiser -o /var/www/aarshjul
 
     Eksempel: aarshjul publiser -o nett --url https://intranett.no/aarshjul
+
+    Eksempel: aarshjul publiser -o nett --kvittering-url https://intranett.no/kvitter
     """
     s = state(ctx)
     if not ut or ut == "-":
         raise UsageError("Oppgi mappen nettstedet skal skrives til: -o MAPPE.")
     base = parse_url(url) if url is not None else None
+    if kvittering_url is not None:
+        server: str | None = parse_url(kvittering_url, "--kvittering-url")
+    else:
+        from aarshjul.config import les_oppsett
+
+        server = les_oppsett(config).server.url
 
     from aarshjul.services.publish import publiser
     from aarshjul.storage.dbpath import kvitteringer_i_bruk
@@ -65,7 +90,8 @@ def publiser_cmd(
     plan = s.plan()
     valgt = resolve_virksomheter(plan, virksomhet)
     keys = tuple(k for k in plan.virksomheter if not valgt or k in valgt)
-    r = publiser(plan, Path(ut), s.today, keys, base_url=base, kvitteringer=kvitteringer_i_bruk(db))
+    r = publiser(plan, Path(ut), s.today, keys, base_url=base, kvitteringer=kvitteringer_i_bruk(db),
+                 kvittering_url=server)
     if r.advarsel:
         typer.echo(r.advarsel, err=True)  # as `ics --alle` says it: cron mails stderr
     typer.echo(

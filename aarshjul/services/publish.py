@@ -31,13 +31,14 @@ class Publisering:
 
 def publiser(
     plan: Plan, ut: Path, today: date, keys: Sequence[str], *, base_url: str | None = None,
-    kvitteringer: Kvitteringslogg | None = None,
+    kvitteringer: Kvitteringslogg | None = None, kvittering_url: str | None = None,
 ) -> Publisering:
     """Write the site for the school year of `today` into `ut` (created if missing).
 
     `keys` are the virksomheter that get a page; `base_url` is the folder's address on
     the web (subscription links); `kvitteringer` the current sign-offs, when a sign-off
-    database is in use.
+    database is in use; `kvittering_url` where `aarshjul serve` answers (the pages link to
+    its sign-off page).
     """
     from itertools import chain
 
@@ -66,7 +67,7 @@ def publiser(
     abonnementer = {
         k: Abonnement(ics_navn[k], f"{base_url}/{ics_navn[k]}" if base_url else None) for k in (*keys, ICS_ALLE)
     }
-    nettsted = lag_nettsted(plan, today, tuple(keys), abonnementer, kvitteringer)
+    nettsted = lag_nettsted(plan, today, tuple(keys), abonnementer, kvitteringer, kvittering_url=kvittering_url)
 
     def plan_json() -> Iterator[tuple[str, bytes]]:
         aaret = expand(plan, start, date(aar + 1, 8, 1))
@@ -86,10 +87,11 @@ def publiser(
 
 def lag_nettsted(
     plan: Plan, today: date, keys: tuple[str, ...], abonnementer: Mapping[str, Abonnement],
-    kvitteringer: Kvitteringslogg | None,
+    kvitteringer: Kvitteringslogg | None, *, kvittering_url: str | None = None,
 ) -> Nettsted:
     """Choose what every page shows: the front page and the school-year pages (everyone,
     this school year and the next) and one page per virksomhet in keys (this school year).
+    With `kvittering_url` (where `aarshjul serve` answers) the pages link to its sign-off page.
 
     The plan is expanded once for everyone; a virksomhet's rows are those where it has a
     role, which is what expanding for it alone gives (engine/expand.py filters by the same
@@ -172,4 +174,5 @@ def lag_nettsted(
             forfalte=forfalt[key],
         )
     return Nettsted(plan, today, aar, keys, abonnementer, omfang, oppfoelging_i_bruk=kvitteringer is not None,
-                    planperiode=etter_perioden(plan, date(aar, 8, 1), date(aar + 2, 8, 1)))  # fmt: skip
+                    planperiode=etter_perioden(plan, date(aar, 8, 1), date(aar + 2, 8, 1)),
+                    kvittering_url=kvittering_url)  # fmt: skip

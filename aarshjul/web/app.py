@@ -37,7 +37,6 @@ from aarshjul.config import Oppsett
 from aarshjul.errors import AarshjulError
 from aarshjul.model import Plan
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "render" / "templates"
 # Scripts: none at all. Styles: the site's stylesheet. Frames: never (clickjacking).
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -122,7 +121,7 @@ class _Sider:
         self._nettsted: Any = None
         self._sider: dict[str, bytes | None] = {}
 
-    def side(self, noekkel: tuple[Any, ...], db: Any, lag: Callable[[], Any], navn: str) -> bytes | None:
+    def side(self, noekkel: tuple[Any, ...], db: Any, lag: Callable[[], Any], navn: str, miljoe: Any) -> bytes | None:
         from aarshjul.render.site import render_side
 
         with self._lock:
@@ -131,7 +130,7 @@ class _Sider:
                 self._nettsted, self._noekkel, self._db, self._sider = lag(), noekkel, db, {}
                 self._bygget = naa
             if navn not in self._sider:
-                self._sider[navn] = render_side(self._nettsted, navn)
+                self._sider[navn] = render_side(self._nettsted, navn, miljoe)
             return self._sider[navn]
 
 
@@ -177,10 +176,14 @@ def _db_merke(path: Path) -> tuple[Any, ...]:
 
 
 def create_app(oppsett: WebOppsett) -> Flask:
+    from aarshjul.render.maler import MALER, VALG
     from aarshjul.services.lenker import LenkeError, les_token
     from aarshjul.services.signoff import kan_kvittere, mine_oppgaver, skjema_virksomhet
 
-    app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=None)
+    app = Flask(__name__, template_folder=str(MALER), static_folder=None)
+    # The options publiser's Environment has (render/maler.py), set before Flask makes its
+    # own: the public pages rendered here are then the bytes publiser writes.
+    app.jinja_options = {**app.jinja_options, **VALG}
     app.url_map.converters["fil"] = _FilConverter
     app.config.update(
         # Sessions and CSRF tokens are signed with a key derived from the link key, so a
@@ -241,8 +244,18 @@ def create_app(oppsett: WebOppsett) -> Flask:
         return resp
 
     def vis(mal: str, status: int = 200, **kw: Any) -> tuple[str, int]:
-        p = plan.hent()
-        return render_template(mal, plan=p, bruker=bruker(), meldinger=get_flashed_messages(with_categories=True),
+        from flask_wtf.csrf import generate_csrf
+
+        p, b = plan.hent(), bruker()
+        # base.html is shared with the static site: it gets its addresses as hrefs.
+        meny = [(url_for("forside"), "Forsiden")]
+        if b is not None:
+            meny.append((url_for("mine"), "Mine oppgaver"))
+        if b is not None and b.admin:
+            meny.append((url_for("rapport"), "Rapport"))
+        innlogget = {"navn": b.navn, "logg_ut": url_for("logg_ut"), "csrf": generate_csrf()} if b else None
+        return render_template(mal, plan=p, bruker=b, meldinger=get_flashed_messages(with_categories=True),
+                               stil=url_for("side", navn="stil.css"), meny=meny, innlogget=innlogget,
                                **kw), status  # fmt: skip
 
     def melding(status: int, tittel: str, tekst: str) -> tuple[str, int]:
@@ -255,7 +268,9 @@ def create_app(oppsett: WebOppsett) -> Flask:
 
         p, idag = plan.hent(), oppsett.idag()
         data = sider.side((id(p), idag), _db_merke(oppsett.db_path),
-                          lambda: lag_nettsted(p, idag, tuple(p.virksomheter), {}, kvitteringer()), navn)  # fmt: skip
+                          lambda: lag_nettsted(p, idag, tuple(p.virksomheter), {}, kvitteringer(),
+                                               kvittering_url=oppsett.oppsett.server.url),
+                          navn, app.jinja_env)  # fmt: skip
         if data is None:
             abort(404)
         typer = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
@@ -495,15 +510,14 @@ def create_app(oppsett: WebOppsett) -> Flask:
 
 
 def _jinja(app: Flask) -> None:
-    """What the templates use besides the data: plan text as one inert line (the same
-    one_line every format uses, before autoescaping), and the shared wording."""
-    from aarshjul.render.common import TYPE_NAVN, antakelser, one_line, planperiode_tekst, virksomheter_tekst
+    """What the templates use besides the data: the filters and globals publiser's
+    templates have (render/maler.py: `linje`, the shared wording), and two that read the
+    request's plan."""
+    from aarshjul.render.common import one_line, virksomheter_tekst
+    from aarshjul.render.maler import konfigurer
 
-    app.jinja_env.filters["linje"] = one_line
+    konfigurer(app.jinja_env)
     app.jinja_env.globals.update(
-        typenavn=TYPE_NAVN,
-        planperiode_tekst=planperiode_tekst,
-        merker=lambda f: [m for m, _ in antakelser(f)],
         ansvar=lambda f: one_line(virksomheter_tekst(g.plan, f.ansvar)),
         navn_liste=lambda keys: one_line(virksomheter_tekst(g.plan, tuple(keys))),
     )

@@ -37,9 +37,11 @@ if [ ! -d tests/a11y/node_modules/axe-core ] || [ ! -d tests/a11y/node_modules/p
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
-# A fixed day, so the pages (and screenshots) are the same on every run.
+# A fixed day, so the pages (and screenshots) are the same on every run; with the
+# server's address, so the sign-off paragraph is checked too.
 "$python" -m aarshjul --today 01.12.2026 publiser -o "$work/nett" \
-    --url https://intranett.example.no/aarshjul >/dev/null
+    --url https://intranett.example.no/aarshjul \
+    --kvittering-url https://intranett.example.no/aarshjul-kvitter >/dev/null
 # The pages only `aarshjul serve` shows (Mine oppgaver, the report, ...), beside them.
 "$python" tests/a11y/serve_pages.py "$work/nett"
 export CHROMIUM=$chromium
