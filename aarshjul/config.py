@@ -87,6 +87,12 @@ class Oppsett:
     server: Server = field(default_factory=Server)
     innlogging: Innlogging | None = None
     tilgang: Tilgang = field(default_factory=Tilgang)
+    @property
+    def serve_url(self) -> str | None:
+        """Where `aarshjul serve` answers: [server] url, else [nettsted] url (one address
+        for both when serve shows the site itself)."""
+        return self.server.url or self.nettsted_url
+
     # [epost] and [mottakere] are read here so that `check --config` sees every mistake;
     # `send` uses them.
     epost: Mapping[str, Any] = field(default_factory=dict)

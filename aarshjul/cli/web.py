@@ -59,7 +59,7 @@ def lenke_cmd(
     ] = None,
     url: Annotated[
         str | None,
-        typer.Option("--url", metavar="ADRESSE", help="Der «aarshjul serve» svarer. Standard: [nettsted] url."),
+        typer.Option("--url", metavar="ADRESSE", help="Der «aarshjul serve» svarer. Standard: [server] url."),
     ] = None,
     ny_noekkel: Annotated[
         bool,
@@ -84,7 +84,7 @@ def lenke_cmd(
     oppsett, _ = _oppsett(s, config)
     if admin == (virksomhet is not None):
         raise UsageError("Oppgi enten --virksomhet V eller --admin.")
-    base = url or oppsett.nettsted_url
+    base = url or oppsett.serve_url
     if not base:
         raise UsageError("Oppgi --url (adressen der «aarshjul serve» svarer) eller [nettsted] url i aarshjul.toml.")
     if not base.startswith(("https://", "http://")):
@@ -131,7 +131,7 @@ def serve_cmd(
     web = WebOppsett(
         plan_path=plan_path, db_path=db_path, noekkel=noekkel, oppsett=oppsett,
         idag=(lambda: fast) if s.today_fixed else today_in_oslo,
-        secure_cookie=(oppsett.nettsted_url or "").startswith("https://"),
+        secure_cookie=(oppsett.serve_url or "").startswith("https://"),
     )  # fmt: skip
     app = create_app(web)
     from waitress import serve
@@ -141,6 +141,6 @@ def serve_cmd(
     from urllib.parse import urlsplit
 
     # Behind nginx at https://intranett.kommune.no/aarshjul the app's own links start with /aarshjul.
-    prefiks = urlsplit(oppsett.nettsted_url or "").path.rstrip("/")
+    prefiks = urlsplit(oppsett.serve_url or "").path.rstrip("/")
     serve(app, host=vert, port=nr, threads=oppsett.server.traader, ident="aarshjul", url_prefix=prefiks,
           _quiet=True)  # fmt: skip

@@ -150,15 +150,15 @@ def lag_meldinger(
 def _lenker(oppsett: Oppsett, key: str, navn: str, noekkel: bytes | None) -> list[tuple[str, str]]:
     from aarshjul.render.site import virksomhet_side
 
-    url = oppsett.nettsted_url
-    if not url:
-        return []
-    lenker = [(f"Årshjulet for {navn}", f"{url}/{virksomhet_side(key)}")]
-    if noekkel is not None:
+    lenker = []
+    side = oppsett.nettsted_url or oppsett.server.url  # the static site, or serve showing it
+    if side:
+        lenker.append((f"Årshjulet for {navn}", f"{side}/{virksomhet_side(key)}"))
+    if noekkel is not None and oppsett.serve_url:
         from aarshjul.services.lenker import lag_lenke
 
         lenker.append((f"Kvitter ut for {navn} (personlig lenke, virker i {LENKE_DAGER} dager)",
-                       lag_lenke(noekkel, url, key, LENKE_DAGER)))  # fmt: skip
+                       lag_lenke(noekkel, oppsett.serve_url, key, LENKE_DAGER)))  # fmt: skip
     return lenker
 
 
