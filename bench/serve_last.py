@@ -46,10 +46,10 @@ def ledig_port() -> int:
         return int(s.getsockname()[1])
 
 
-def vent_paa(port: int, prosess: subprocess.Popen[bytes]) -> None:
+def vent_paa(port: int, prosess: subprocess.Popen[bytes], feil: Path) -> None:
     for _ in range(300):
         if prosess.poll() is not None:
-            raise SystemExit(f"serveren stoppet: {prosess.stderr.read().decode() if prosess.stderr else ''}")
+            raise SystemExit(f"serveren stoppet: {feil.read_text(errors='replace')}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return
@@ -106,13 +106,15 @@ def arbeider(port: int, lenke: str | None, oppgaver: list[tuple[str, str, dict[s
             _, side = k.be("POST", lenke, {"csrf_token": csrf(side)})
             _, side = k.be("GET", "/mine")
             token = csrf(side)
-        tider, feil, godtatt = [], 0, 0
+        tider: list[float] = []
+        feil, godtatt = 0, 0
         for metode, sti, data in mine:
             if data is not None:
                 data = {**data, "csrf_token": token}
             t = time.perf_counter()
             status, _ = k.be(metode, sti, data)
-            tider.append(time.perf_counter() - t)
+            # A sign-off's time is stored negative, to tell the two kinds apart afterwards.
+            tider.append((time.perf_counter() - t) * (-1 if data is not None else 1))
             if status >= 400:
                 feil += 1
             elif data is not None and status == 303:
@@ -188,14 +190,15 @@ class Lastmaaling:
     """One load: latencies in seconds, error responses, wall time; for serve also the
     accepted sign-offs and the rows the database got."""
 
-    tider: list[float]
+    tider: list[float]  # a sign-off's time is negative (arbeider)
     feil: int
     varighet: float
     godtatt: int = 0
     rader: int = 0
 
-    def kvantil(self, p: int) -> float:
-        return statistics.quantiles(self.tider, n=100)[p - 1]
+    def kvantil(self, p: int, hva: str = "alle") -> float:
+        tider = [abs(t) for t in self.tider if hva == "alle" or (t < 0) == (hva == "kvitteringer")]
+        return statistics.quantiles(tider, n=100)[p - 1]
 
     @property
     def per_s(self) -> float:
@@ -212,10 +215,14 @@ def maal_serve(aarshjul: Path, requests: int, clients: int) -> tuple[Lastmaaling
         sti = urllib.parse.urlsplit(lenke).path
         oppgaver = sider_og_kvitteringer(requests)
         port = ledig_port()
-        server = subprocess.Popen([str(aarshjul), "--today", IDAG, "serve", "--port", str(port)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+        # stderr to a file, not a pipe nobody reads: waitress logs «Task queue depth» under
+        # load, and a full pipe blocked its main thread (the whole server) in that write.
+        feilfil = Path(tmp) / "serve.err"
+        with feilfil.open("wb") as ut:
+            server = subprocess.Popen([str(aarshjul), "--today", IDAG, "serve", "--port", str(port)], env=env,
+                                      stdout=subprocess.DEVNULL, stderr=ut)  # fmt: skip
         try:
-            vent_paa(port, server)
+            vent_paa(port, server, feilfil)
             tider, feil, godtatt, varighet = last(port, sti, oppgaver, clients)
         finally:
             server.terminate()
@@ -225,15 +232,22 @@ def maal_serve(aarshjul: Path, requests: int, clients: int) -> tuple[Lastmaaling
         rader = sum(r["handling"] == "kvittert" for r in read_rows(Path(tmp) / "k.sqlite"))
         serve = Lastmaaling(tider, feil, varighet, godtatt, rader)
     port = ledig_port()
-    gulv = subprocess.Popen([sys.executable, __file__, "--gulv-app", str(port)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        feilfil = Path(tmp) / "gulv.err"
+        with feilfil.open("wb") as ut:
+            gulv = subprocess.Popen([sys.executable, __file__, "--gulv-app", str(port)], stdout=subprocess.DEVNULL,
+                                    stderr=ut)  # fmt: skip
+        return serve, _gulv(port, gulv, feilfil, requests, clients)
+
+
+def _gulv(port: int, gulv: subprocess.Popen[bytes], feil: Path, requests: int, clients: int) -> Lastmaaling:
     try:
-        vent_paa(port, gulv)
-        tider, feil, _, varighet = last(port, None, [("GET", "/", None)] * requests, clients)
+        vent_paa(port, gulv, feil)
+        tider, antall_feil, _, varighet = last(port, None, [("GET", "/", None)] * requests, clients)
     finally:
         gulv.terminate()
         gulv.wait(timeout=30)
-    return serve, Lastmaaling(tider, feil, varighet)
+    return Lastmaaling(tider, antall_feil, varighet)
 
 
 def skriv_serve(serve: Lastmaaling, gulv: Lastmaaling, requests: int, clients: int) -> None:
@@ -241,6 +255,9 @@ def skriv_serve(serve: Lastmaaling, gulv: Lastmaaling, requests: int, clients: i
     for navn, m in (("aarshjul serve (planen som følger med)", serve), ("gulv: Flask-rute «ok» på waitress", gulv)):
         print(f"   {navn:<38} p50 {m.kvantil(50) * 1000:6.1f} ms  p95 {m.kvantil(95) * 1000:6.1f} ms  "
               f"p99 {m.kvantil(99) * 1000:6.1f} ms  {m.per_s:6.0f}/s  feilsvar {m.feil}")  # fmt: skip
+    for hva in ("sider", "kvitteringer"):
+        p50, p95, p99 = (serve.kvantil(p, hva) * 1000 for p in (50, 95, 99))
+        print(f"     {hva:<36} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  p99 {p99:6.1f} ms")
     print(f"   kvitteringer godtatt {serve.godtatt}, rader i databasen {serve.rader}: "
           f"{'ingen tapt eller doblet' if serve.godtatt == serve.rader else f'AVVIK {serve.rader - serve.godtatt:+d}'}")
 

@@ -246,7 +246,7 @@ def kvitter(
         hvem.append(kvitterer)
     with write_transaction(path) as store:
         opprettet = store.created
-        logg = store.logg()
+        logg = store.logg(f.nokkel for f in forekomster)
         resultat: list[Kvittert] = []
         nekt: list[tuple[Forekomst, str | None, Kvittering]] = []
         for f, kvitterer in zip(forekomster, hvem):

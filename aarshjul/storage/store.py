@@ -29,7 +29,7 @@ file's header is checked, so a non-SQLite file at the path is reported and left 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -277,9 +277,18 @@ class Store:
     def events(self) -> list[Kvittering]:
         return _events(self._con)
 
-    def logg(self) -> dict[str, list[Kvittering]]:
-        """Every event by nøkkel, oldest first (read inside the transaction's lock)."""
-        return _logg(_events(self._con))
+    def logg(self, nokler: Iterable[str] | None = None) -> dict[str, list[Kvittering]]:
+        """Every event by nøkkel, oldest first (read inside the transaction's lock); with
+        `nokler`, only theirs: a sign-off reads its own occurrence's history, not ten years
+        of the kommune's (bench/serve_last.py: every sign-off read them all)."""
+        if nokler is None:
+            return _logg(_events(self._con))
+        valgt = sorted(set(nokler))
+        if not valgt:
+            return {}
+        sql = (f"SELECT id, {_kolonner(self._con)} FROM kvittering WHERE nokkel IN ({', '.join('?' * len(valgt))}) "
+               "ORDER BY registrert, id")  # fmt: skip
+        return _logg(_rader(self._con, sql, valgt))
 
     def utsendt(self, uke: str) -> set[tuple[str, str, str]]:
         """(virksomhet, kanal, mottaker) of every message `send` recorded for the ISO week."""
@@ -528,11 +537,11 @@ def _rad(row: tuple[object, ...]) -> Kvittering:
     )  # fmt: skip
 
 
-def _rader(con: sqlite3.Connection, sql: str) -> list[Kvittering]:
+def _rader(con: sqlite3.Connection, sql: str, params: Sequence[str] = ()) -> list[Kvittering]:
     """Kvitteringer from a query whose first column is the row id; StoreError naming the
     row and the column for a value aarshjul cannot read."""
     ut = []
-    for row in con.execute(sql).fetchall():
+    for row in con.execute(sql, params).fetchall():
         try:
             ut.append(_rad(row[1:]))
         except _UgyldigRad as e:

@@ -108,30 +108,53 @@ SIDER_ALDER_S = 2.0  # how long the public pages may lag a sign-off
 class _Sider:
     """The public pages for one (plan, day, database state): built when asked for and kept
     until the plan or the day changes, or the database has changed and the pages are
-    SIDER_ALDER_S old. Building the Nettsted takes ~30 ms and a page ~7 ms on the shipped
-    plan; rebuilt after every sign-off, a Monday morning of 20 % sign-offs spent most of
-    its time here (bench/serve_last.py: 81 → see bench/README.md requests per second). A
-    leader's own page («Mine oppgaver») is never from here: it is always live."""
+    SIDER_ALDER_S old. A leader's own page («Mine oppgaver») is never from here: it is
+    always live.
+
+    Building the Nettsted takes ~30 ms and a page ~7 ms on the shipped plan. Rebuilt after
+    every sign-off, under one lock, a Monday morning of 20 % sign-offs (bench/serve_last.py)
+    spent most of its time here and queued every page view behind each rebuild. Now one
+    thread rebuilds after a sign-off while the others serve the pages from before it, and
+    pages are rendered outside the lock."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._noekkel: tuple[Any, ...] | None = None
         self._db: Any = None
         self._bygget = 0.0
+        self._bygger = False  # a thread is rebuilding after a sign-off
         self._nettsted: Any = None
         self._sider: dict[str, bytes | None] = {}
 
     def side(self, noekkel: tuple[Any, ...], db: Any, lag: Callable[[], Any], navn: str, miljoe: Any) -> bytes | None:
         from aarshjul.render.site import render_side
 
+        bygg = False
         with self._lock:
-            naa = time.monotonic()
-            if noekkel != self._noekkel or (db != self._db and naa - self._bygget >= SIDER_ALDER_S):
+            if noekkel != self._noekkel:  # another plan or another day: nothing old to show
                 self._nettsted, self._noekkel, self._db, self._sider = lag(), noekkel, db, {}
-                self._bygget = naa
-            if navn not in self._sider:
-                self._sider[navn] = render_side(self._nettsted, navn, miljoe)
-            return self._sider[navn]
+                self._bygget = time.monotonic()
+            elif db != self._db and not self._bygger and time.monotonic() - self._bygget >= SIDER_ALDER_S:
+                self._bygger = bygg = True
+            nettsted, sider = self._nettsted, self._sider
+        if bygg:
+            try:
+                nytt = lag()
+            finally:
+                with self._lock:
+                    self._bygger = False
+            with self._lock:
+                if self._noekkel == noekkel:
+                    self._nettsted, self._db, self._sider = nytt, db, {}
+                    self._bygget = time.monotonic()
+                nettsted, sider = self._nettsted, self._sider
+        data = sider.get(navn, b"")
+        if data == b"":  # not rendered yet for this Nettsted (None: no such page)
+            data = render_side(nettsted, navn, miljoe)
+            with self._lock:
+                if self._sider is sider:
+                    sider[navn] = data
+        return data
 
 
 class _Grense:
@@ -206,6 +229,10 @@ def create_app(oppsett: WebOppsett) -> Flask:
 
     aapen = Aapen()
     grense = _Grense()
+    # One writer at a time inside the server, queued here: SQLite's own busy handler sleeps
+    # in steps up to 100 ms while the file is locked, so waiting sign-offs woke late
+    # (bench/serve_last.py's p95). Other processes (the CLI, cron) still meet SQLite's lock.
+    skriver = threading.Lock()
 
     def kvitteringer() -> dict[str, Any]:
         """The sign-off log (nøkkel → events); empty before the first sign-off."""
@@ -394,11 +421,12 @@ def create_app(oppsett: WebOppsett) -> Flask:
         felt = {"dato": "Dato", "av": "Utført av", "merknad": "Merknad", "lenke": "Lenke", "virksomhet": "Virksomhet",
                 "erstatt": "«Erstatt»"}  # fmt: skip
         try:
-            resultat, _ = signoff.kvitter(
-                lambda: p, oppsett.db_path, [f.id], idag, utfort=dato, av=b.navn, merknad=request.form.get("merknad"),
-                lenke=request.form.get("lenke") or None, virksomhet=v, kilde=_kilde(b),
-                erstatt=request.form.get("erstatt") == "ja", felt=felt,
-            )  # fmt: skip
+            with skriver:
+                resultat, _ = signoff.kvitter(
+                    lambda: p, oppsett.db_path, [f.id], idag, utfort=dato, av=b.navn,
+                    merknad=request.form.get("merknad"), lenke=request.form.get("lenke") or None, virksomhet=v,
+                    kilde=_kilde(b), erstatt=request.form.get("erstatt") == "ja", felt=felt,
+                )  # fmt: skip
         except signoff.AlleredeKvittert as e:
             # Ask before replacing: the same form again, with «erstatt» (and a new CSRF token).
             return vis("erstatt.html", 409, forekomst=f, tekst=e.message.replace(" Bruk «Erstatt» for å erstatte; "
@@ -423,8 +451,9 @@ def create_app(oppsett: WebOppsett) -> Flask:
         p, f = skjema_forekomst(b)
         v = (request.form.get("virksomhet") or "").strip() or None
         try:
-            angret = signoff.angre(lambda: p, oppsett.db_path, [f.id], oppsett.idag(), virksomhet=v, kilde=_kilde(b),
-                                   felt={"virksomhet": "Virksomhet"})  # fmt: skip
+            with skriver:
+                angret = signoff.angre(lambda: p, oppsett.db_path, [f.id], oppsett.idag(), virksomhet=v,
+                                       kilde=_kilde(b), felt={"virksomhet": "Virksomhet"})  # fmt: skip
         except AarshjulError as e:
             abort(400, e.message)
         igjen = [k for a in angret for k in a.gjelder_igjen]
