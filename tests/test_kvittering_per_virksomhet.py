@@ -306,7 +306,7 @@ def test_an_old_database_keeps_every_sign_off_and_its_meaning(run, db: Path) -> 
     assert r.exit_code == 2 and "er allerede kvittert av Virksomhetsleder barnevern 25.03.2027" in r.stderr
     assert run("angre", PMTO_ID, "-v", "skole", "--db", str(db), today="05.04.2027").exit_code == 0
     with sqlite3.connect(db) as con:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 4
+        assert con.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 5
     events = store.read_events(db)
     assert [k.uid for k in events[:4]] == ["b" * 32, "c" * 32, "d" * 32, "a" * 32]  # by registrert
     assert all(k.virksomhet is None and k.kilde is None for k in events[:4])

@@ -106,3 +106,28 @@ def test_ctrl_c_stops_a_command_waiting_for_the_lock_at_once(run, tmp_path: Path
     finally:
         laas.execute("ROLLBACK")
         laas.close()
+
+
+def test_the_servers_log_reader_reads_only_new_rows_and_equals_read_logg(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    from datetime import date
+
+    from aarshjul.storage import store
+
+    db = tmp_path / "k.sqlite"
+    leser = store.Loggleser(db)
+    assert leser.logg() == {}
+    with store.write_transaction(db) as s:
+        s.append([store.ny_kvittering("a.b.2026-03", store.KVITTERT, date(2026, 3, 1)),
+                  store.ny_kvittering("c.d.2026-04", store.KVITTERT, date(2026, 4, 1))])  # fmt: skip
+    assert leser.logg() == store.read_logg(db)
+    with store.write_transaction(db) as s:
+        s.append([store.ny_kvittering("a.b.2026-03", store.ANGRET, None)])
+    assert leser.logg() == store.read_logg(db) and len(leser.logg()["a.b.2026-03"]) == 2
+    # A restored file (another inode) is read from the start.
+    kopi = tmp_path / "kopi.sqlite"
+    shutil.copy(db, kopi)
+    with store.write_transaction(kopi) as s:
+        s.append([store.ny_kvittering("e.f.2026-05", store.KVITTERT, date(2026, 5, 1))])
+    kopi.replace(db)
+    assert leser.logg() == store.read_logg(db) and "e.f.2026-05" in leser.logg()

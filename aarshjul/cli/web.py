@@ -138,7 +138,13 @@ def serve_cmd(
 
     typer.echo(f"aarshjul svarer på http://{vert}:{nr}/ (Ctrl-C stopper). Plan: {plan_path}. Database: {db_path}.",
                err=True)  # fmt: skip
+    import sys
     from urllib.parse import urlsplit
+
+    # A sign-off holds the server's write lock across a dozen SQLite calls, each of which
+    # lets go of the GIL; with page views rendering in the other threads it waited up to
+    # the default 5 ms switch interval to get it back, every time (bench/serve_last.py).
+    sys.setswitchinterval(0.0005)
 
     # Behind nginx at https://intranett.kommune.no/aarshjul the app's own links start with /aarshjul.
     prefiks = urlsplit(oppsett.serve_url or "").path.rstrip("/")

@@ -234,11 +234,13 @@ def create_app(oppsett: WebOppsett) -> Flask:
     # (bench/serve_last.py's p95). Other processes (the CLI, cron) still meet SQLite's lock.
     skriver = threading.Lock()
 
+    from aarshjul.storage.store import Loggleser
+
+    loggleser = Loggleser(oppsett.db_path)
+
     def kvitteringer() -> dict[str, Any]:
         """The sign-off log (nøkkel → events); empty before the first sign-off."""
-        from aarshjul.storage.store import db_exists, read_logg
-
-        return read_logg(oppsett.db_path) if db_exists(oppsett.db_path) else {}
+        return loggleser.logg()
 
     def bruker() -> Bruker | None:
         b: Bruker | None = g.get("bruker")
