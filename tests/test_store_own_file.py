@@ -131,3 +131,47 @@ def test_the_servers_log_reader_reads_only_new_rows_and_equals_read_logg(tmp_pat
         s.append([store.ny_kvittering("e.f.2026-05", store.KVITTERT, date(2026, 5, 1))])
     kopi.replace(db)
     assert leser.logg() == store.read_logg(db) and "e.f.2026-05" in leser.logg()
+
+
+def test_a_servers_write_connection_is_reused_and_reopened_for_a_new_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    import threading
+    from datetime import date
+
+    import pytest
+
+    from aarshjul.storage import store
+
+    db = tmp_path / "k.sqlite"
+    kobling = store.Skrivekobling()
+    with store.write_transaction(db, kobling) as s:
+        assert s.created
+        s.append([store.ny_kvittering("a.b.2026-03", store.KVITTERT, date(2026, 3, 1))])
+    forste = kobling.hent(db)
+    assert forste is not None
+    # Used from another thread (a server's), the same connection, no new file checks.
+    ut: list[object] = []
+
+    def skriv() -> None:
+        with store.write_transaction(db, kobling) as s2:
+            ut.append(s2._con)
+            s2.append([store.ny_kvittering("c.d.2026-04", store.KVITTERT, date(2026, 4, 1))])
+
+    t = threading.Thread(target=skriv)
+    t.start()
+    t.join()
+    assert ut == [forste] and len(store.read_events(db)) == 2
+    # An error inside the block rolls back: nothing of it is stored.
+    with pytest.raises(RuntimeError):
+        with store.write_transaction(db, kobling) as s:
+            s.append([store.ny_kvittering("e.f.2026-05", store.KVITTERT, date(2026, 5, 1))])
+            raise RuntimeError("stopp")
+    assert len(store.read_events(db)) == 2
+    # A restored copy (another inode) is opened and checked anew.
+    kopi = tmp_path / "kopi.sqlite"
+    shutil.copy(db, kopi)
+    kopi.replace(db)
+    with store.write_transaction(db, kobling) as s:
+        s.append([store.ny_kvittering("g.h.2026-06", store.KVITTERT, date(2026, 6, 1))])
+    assert kobling.hent(db) is not forste and len(store.read_events(db)) == 3
+    kobling.lukk()

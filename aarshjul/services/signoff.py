@@ -23,6 +23,7 @@ from aarshjul.render.common import one_line
 
 if TYPE_CHECKING:
     from aarshjul.engine.followup import Oppfoelging
+    from aarshjul.storage.store import Skrivekobling
 
 MAKS_TEKST = 2000
 # An export of ten years of sign-offs in a big city is a few MB; this is far beyond it.
@@ -211,7 +212,7 @@ def kvitter(
     hent_plan: Callable[[], Plan], path: Path, ider: Sequence[str], today: date, *, utfort: date | None = None,
     av: str | None = None, merknad: str | None = None, lenke: str | None = None,
     virksomhet: str | None = None, kilde: str = KILDE_CLI, erstatt: bool = False,
-    felt: dict[str, str] | None = None,
+    felt: dict[str, str] | None = None, kobling: Skrivekobling | None = None,
 ) -> tuple[list[Kvittert], Lagret]:
     """Sign off the occurrences named by ider (id, nøkkel or «tiltak.hendelse ÅÅÅÅ/ÅÅ»),
     done on `utfort` (default today), in one transaction.
@@ -244,7 +245,7 @@ def kvitter(
         if valgt is not None:
             _sjekk_eier(plan, f, valgt, eiere, navn["virksomhet"])
         hvem.append(kvitterer)
-    with write_transaction(path) as store:
+    with write_transaction(path, kobling) as store:
         opprettet = store.created
         logg = store.logg(f.nokkel for f in forekomster)
         resultat: list[Kvittert] = []
@@ -285,6 +286,7 @@ def kvitter(
 def angre(
     hent_plan: Callable[[], Plan], path: Path, ider: Sequence[str], today: date, *,
     virksomhet: str | None = None, kilde: str = KILDE_CLI, felt: dict[str, str] | None = None,
+    kobling: Skrivekobling | None = None,
 ) -> list[Angret]:
     """Withdraw the sign-off in force for ider (for `virksomhet`, or for every owner that
     has one); the earlier sign-off, if any, is in force again (the replay rule in
@@ -301,7 +303,7 @@ def angre(
         raise UsageError(f"Ingen kvitteringer å angre: {path} finnes ikke.")
     plan = hent_plan()
     valgt = _valgt_virksomhet(plan, virksomhet)
-    with write_transaction(path) as store:
+    with write_transaction(path, kobling) as store:
         logg = store.logg()
         resultat: list[Angret] = []
         for tekst in ider:

@@ -361,11 +361,13 @@ def _lag_fil(path: Path) -> None:
         os.close(fd)
 
 
-def _connect(uri: str) -> sqlite3.Connection:
+def _connect(uri: str, delt: bool = False) -> sqlite3.Connection:
+    """delt: the connection is kept by a server and used by its threads one at a time
+    (under the server's write lock), so sqlite3's same-thread check is off."""
     import sqlite3
 
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per command.
-    con = sqlite3.connect(uri, uri=True, timeout=_VENT_S, isolation_level=None)
+    con = sqlite3.connect(uri, uri=True, timeout=_VENT_S, isolation_level=None, check_same_thread=not delt)
     con.execute(f"PRAGMA busy_timeout = {int(_VENT_S * 1000)}")
     return con
 
@@ -412,12 +414,43 @@ def _uri(path: Path, mode: str) -> str:
 
 
 @contextmanager
-def write_transaction(path: Path) -> Iterator[Store]:
+def write_transaction(path: Path, kobling: Skrivekobling | None = None) -> Iterator[Store]:
+    """write_transaction, one at a time per kobling (the server's threads queue on its
+    lock, not in SQLite's busy handler, whose sleeps grow to 100 ms)."""
+    if kobling is None:
+        with _write_transaction(path, None) as store:
+            yield store
+        return
+    with kobling.laas:
+        with _write_transaction(path, kobling) as store:
+            yield store
+
+
+@contextmanager
+def _write_transaction(path: Path, kobling: Skrivekobling | None) -> Iterator[Store]:
     """Open (creating the file and its folder if needed), migrate and yield a Store in one
     BEGIN IMMEDIATE transaction; COMMIT when the block ends, ROLLBACK on any exception
-    (Ctrl-C too), so a command writes all its rows or none."""
+    (Ctrl-C too), so a command writes all its rows or none. With `kobling` (a server's),
+    the connection is kept open after the first transaction and used again while the
+    file is the same one."""
     import sqlite3
 
+    aapen = kobling.hent(path) if kobling is not None else None
+    if aapen is not None:
+        try:
+            _med_vent(lambda: aapen.execute("BEGIN IMMEDIATE"))
+            try:
+                _migrate(aapen, _check_version(path, aapen))  # another process may have migrated
+                yield Store(path, aapen, False)
+                aapen.execute("COMMIT")
+            except BaseException:
+                if aapen.in_transaction:
+                    aapen.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as e:
+            kobling.lukk()  # type: ignore[union-attr]
+            raise _feil(path, e) from None
+        return
     created = not db_exists(path)
     if not created:
         _check_header(path)
@@ -435,9 +468,10 @@ def write_transaction(path: Path) -> Iterator[Store]:
             f"{path}: kan ikke skrive til kvitteringsdatabasen (filen eller mappen er skrivebeskyttet). "
             "Ingenting er lagret."
         )
-    con: sqlite3.Connection | None = None
+    con = None
+    beholdt = False
     try:
-        con = _connect(_uri(path, "rwc" if created else "rw"))
+        con = _connect(_uri(path, "rwc" if created else "rw"), delt=kobling is not None)
         # Before anything writes, even the journal mode.
         _med_vent(lambda: _check_ours(path, con, _check_version(path, con)))
         _wal(con)
@@ -453,10 +487,12 @@ def write_transaction(path: Path) -> Iterator[Store]:
             if con.in_transaction:
                 con.execute("ROLLBACK")
             raise
+        if kobling is not None:
+            beholdt = kobling.behold(path, con)
     except sqlite3.Error as e:
         raise _feil(path, e) from None
     finally:
-        if con is not None:
+        if con is not None and not beholdt:
             con.close()
 
 
@@ -603,32 +639,48 @@ def _events(con: sqlite3.Connection) -> list[Kvittering]:
     return _rader(con, f"SELECT id, {_kolonner(con)} FROM kvittering ORDER BY registrert, id")
 
 
-class Aapen:
-    """A read-only connection a long-running process (`serve`) keeps open for its lifetime.
+class Skrivekobling:
+    """The write connection a long-running process (`serve`) keeps between sign-offs.
 
-    SQLite checkpoints the WAL into the database file, with an fsync, whenever the last
-    connection to it closes, so every command's write paid one on close. While this one
-    is open, a write's close is not the last: the WAL is checkpointed by SQLite's own
-    auto-checkpoint instead. ~10 ms of each sign-off on the web (bench/serve_last.py)."""
+    A command opens the file, checks that it is SQLite and aarshjul's, sets WAL and closes
+    it again for every write; the close of the last connection also checkpoints the WAL
+    with an fsync. Half of a web sign-off's SQLite calls were that (bench/serve_last.py).
+    The first write opens and checks as always; later writes reuse the connection while
+    the file is the same one (same device and inode: a restored copy is opened anew).
+    Its lock makes the server's threads write one at a time."""
 
     def __init__(self) -> None:
+        import threading
+
+        self.laas = threading.Lock()
         self._con: sqlite3.Connection | None = None
+        self._fil: tuple[Path, int, int] | None = None
 
-    def hold(self, path: Path) -> None:
-        """Open it once the database file exists (after the first sign-off); no-op after."""
-        if self._con is not None or not db_exists(path):
-            return
-        import sqlite3
-
+    def hent(self, path: Path) -> sqlite3.Connection | None:
+        if self._con is None or self._fil is None:
+            return None
         try:
-            self._con = _connect(_uri(path, "ro"))
-        except sqlite3.Error:
-            self._con = None  # only a speed-up: without it every close checkpoints
+            st = os.stat(path)
+        except OSError:
+            self.lukk()
+            return None
+        if self._fil != (path, st.st_dev, st.st_ino):
+            self.lukk()
+            return None
+        return self._con
 
-    def close(self) -> None:
+    def behold(self, path: Path, con: sqlite3.Connection) -> bool:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        self._con, self._fil = con, (path, st.st_dev, st.st_ino)
+        return True
+
+    def lukk(self) -> None:
         if self._con is not None:
             self._con.close()
-            self._con = None
+        self._con, self._fil = None, None
 
 
 class Loggleser:

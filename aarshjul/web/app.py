@@ -225,14 +225,12 @@ def create_app(oppsett: WebOppsett) -> Flask:
     _jinja(app)
     plan = _Plan(oppsett.plan_path)
     sider = _Sider()
-    from aarshjul.storage.store import Aapen
+    from aarshjul.storage.store import Skrivekobling
 
-    aapen = Aapen()
+    kobling = Skrivekobling()
     grense = _Grense()
-    # One writer at a time inside the server, queued here: SQLite's own busy handler sleeps
-    # in steps up to 100 ms while the file is locked, so waiting sign-offs woke late
-    # (bench/serve_last.py's p95). Other processes (the CLI, cron) still meet SQLite's lock.
-    skriver = threading.Lock()
+    # Sign-offs write one at a time through the kobling's lock (storage/store.py); other
+    # processes (the CLI, cron) still meet SQLite's own.
 
     from aarshjul.storage.store import Loggleser
 
@@ -423,12 +421,11 @@ def create_app(oppsett: WebOppsett) -> Flask:
         felt = {"dato": "Dato", "av": "Utført av", "merknad": "Merknad", "lenke": "Lenke", "virksomhet": "Virksomhet",
                 "erstatt": "«Erstatt»"}  # fmt: skip
         try:
-            with skriver:
-                resultat, _ = signoff.kvitter(
-                    lambda: p, oppsett.db_path, [f.id], idag, utfort=dato, av=b.navn,
-                    merknad=request.form.get("merknad"), lenke=request.form.get("lenke") or None, virksomhet=v,
-                    kilde=_kilde(b), erstatt=request.form.get("erstatt") == "ja", felt=felt,
-                )  # fmt: skip
+            resultat, _ = signoff.kvitter(
+                lambda: p, oppsett.db_path, [f.id], idag, utfort=dato, av=b.navn,
+                merknad=request.form.get("merknad"), lenke=request.form.get("lenke") or None, virksomhet=v,
+                kilde=_kilde(b), erstatt=request.form.get("erstatt") == "ja", felt=felt, kobling=kobling,
+            )  # fmt: skip
         except signoff.AlleredeKvittert as e:
             # Ask before replacing: the same form again, with «erstatt» (and a new CSRF token).
             return vis("erstatt.html", 409, forekomst=f, tekst=e.message.replace(" Bruk «Erstatt» for å erstatte; "
@@ -437,7 +434,6 @@ def create_app(oppsett: WebOppsett) -> Flask:
                                                                     "tilbake_virksomhet")})  # fmt: skip
         except AarshjulError as e:
             abort(400, e.message)
-        aapen.hold(oppsett.db_path)
         hvem = [_navn(p, x) for r in resultat for x in r.virksomheter]
         flash(f"Utført: {f.tittel} ({f.dato:%d.%m.%Y}) er kvittert ut" + (f" for {', '.join(hvem)}." if hvem else "."),
               "ok")  # fmt: skip
@@ -453,9 +449,8 @@ def create_app(oppsett: WebOppsett) -> Flask:
         p, f = skjema_forekomst(b)
         v = (request.form.get("virksomhet") or "").strip() or None
         try:
-            with skriver:
-                angret = signoff.angre(lambda: p, oppsett.db_path, [f.id], oppsett.idag(), virksomhet=v,
-                                       kilde=_kilde(b), felt={"virksomhet": "Virksomhet"})  # fmt: skip
+            angret = signoff.angre(lambda: p, oppsett.db_path, [f.id], oppsett.idag(), virksomhet=v,
+                                   kilde=_kilde(b), felt={"virksomhet": "Virksomhet"}, kobling=kobling)  # fmt: skip
         except AarshjulError as e:
             abort(400, e.message)
         igjen = [k for a in angret for k in a.gjelder_igjen]
