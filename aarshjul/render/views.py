@@ -255,6 +255,16 @@ def andre_antatte(forekomster: Sequence[Forekomst]) -> list[tuple[str, str]]:
     return result
 
 
+def antakelse_seksjoner(forekomster: Sequence[Forekomst]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(heading, explanation, [(what, why)]) for the reasons behind «antatt dato» and behind
+    the other marks, each section only when it has any: what text and markdown end with."""
+    seksjoner = [
+        (ANTATT_OVERSKRIFT, ANTATT_FORKLARING, antatte(forekomster)),
+        (ANDRE_OVERSKRIFT, ANDRE_FORKLARING, andre_antatte(forekomster)),
+    ]
+    return [x for x in seksjoner if x[2]]
+
+
 def ventende_tekst(plan: Plan, v: Ventende) -> str:
     """"Kommunepsykolog – Evaluering: 1 år etter «Stillingen er besatt» (datoen er ikke kjent ennå)"."""
     return (
