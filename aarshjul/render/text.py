@@ -48,12 +48,8 @@ def _ventende(plan: Plan, ventende: Sequence[Ventende]) -> list[str]:
 def _antakelser(forekomster: Sequence[Forekomst]) -> list[str]:
     """The reasons behind «antatt dato» and the other marks, once per hendelse."""
     lines = []
-    for overskrift, forklaring, punkter in (
-        (views.ANTATT_OVERSKRIFT, views.ANTATT_FORKLARING, views.antatte(forekomster)),
-        (views.ANDRE_OVERSKRIFT, views.ANDRE_FORKLARING, views.andre_antatte(forekomster)),
-    ):
-        if punkter:
-            lines += [overskrift, f"  {forklaring}", *(f"  - {hva}: {grunn}" for hva, grunn in punkter), ""]
+    for overskrift, forklaring, punkter in views.antakelse_seksjoner(forekomster):
+        lines += [overskrift, f"  {forklaring}", *(f"  - {hva}: {grunn}" for hva, grunn in punkter), ""]
     return lines
 
 
