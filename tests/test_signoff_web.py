@@ -389,3 +389,11 @@ def _app_for(plan: Path, db: Path) -> Any:
     app = create_app(WebOppsett(plan, db, NOEKKEL, idag=lambda: IDAG))
     app.testing = True
     return app
+
+
+def test_the_source_of_a_sign_off_reads_as_who(real_plan) -> None:  # type: ignore[no-untyped-def]
+    from aarshjul.services.signoff import kilde_tekst
+
+    assert kilde_tekst(real_plan, "lenke:admin") == "med rådmannsledelsens personlige lenke"
+    assert kilde_tekst(real_plan, "lenke:barnehage") == "med personlig lenke for Barnehage"
+    assert kilde_tekst(real_plan, "sso:styrer@kommune.no") == "innlogget som styrer@kommune.no"

@@ -185,6 +185,8 @@ def kilde_tekst(plan: Plan, kilde: str | None) -> str:
 
     if kilde == KILDE_CLI:
         return "fra kommandolinjen"
+    if kilde == "lenke:admin" and "admin" not in plan.virksomheter:  # services/lenker.py's admin link
+        return "med rådmannsledelsens personlige lenke"
     if kilde is not None and kilde.startswith("lenke:"):
         return f"med personlig lenke for {one_line(virksomhet_navn(plan, kilde[6:]))}"
     if kilde is not None and kilde.startswith("sso:"):
