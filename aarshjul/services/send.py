@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, Self
 
 from aarshjul.config import Oppsett
 from aarshjul.errors import AarshjulError, os_feil_tekst
@@ -165,7 +165,7 @@ def _lenker(oppsett: Oppsett, key: str, navn: str, noekkel: bytes | None) -> lis
 class Levering(Protocol):
     """Hands messages to a mail system; raises per message on failure."""
 
-    def __enter__(self) -> Levering: ...
+    def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...
     def lever(self, melding: Melding) -> None: ...
 
@@ -223,7 +223,18 @@ class Smtp:
         self.con.send_message(melding.epost)
 
 
-class Sendmail:
+class _HverForSeg:
+    """A channel that opens nothing for the run: each message is delivered on its own
+    (sendmail, a file, an HTTPS request), so entering and leaving the run do nothing."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class Sendmail(_HverForSeg):
     """`--sendmail`: each message to `sendmail -t -oi` (the host's own mail system, which
     queues and retries); a non-zero exit is that recipient's failure."""
 
@@ -231,12 +242,6 @@ class Sendmail:
         import shutil
 
         self.program = shutil.which("sendmail") or "/usr/sbin/sendmail"
-
-    def __enter__(self) -> Sendmail:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
 
     def lever(self, melding: Melding) -> None:
         import subprocess
@@ -254,17 +259,11 @@ class Sendmail:
             raise LeveringFeil(f"sendmail avsluttet med kode {p.returncode}" + (f": {feil[-1]}" if feil else ""))
 
 
-class TilMappe:
+class TilMappe(_HverForSeg):
     """`--til-mappe`: each message as an .eml file, nothing sent or recorded."""
 
     def __init__(self, mappe: Path) -> None:
         self.mappe = mappe
-
-    def __enter__(self) -> TilMappe:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
 
     def lever(self, melding: Melding) -> None:
         import json
@@ -288,14 +287,8 @@ def teams_melding(melding: Melding) -> dict[str, object]:
     ]}  # fmt: skip
 
 
-class Teams:
+class Teams(_HverForSeg):
     """POSTs each card to its channel's Workflows webhook (https), one request per card."""
-
-    def __enter__(self) -> Teams:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
 
     def lever(self, melding: Melding) -> None:
         import json

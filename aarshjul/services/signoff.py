@@ -123,10 +123,12 @@ class Angret:
 class AlleredeKvittert(UsageError):
     """Refused: what is named is signed off already and `erstatt` was not given. Carries
     what is in force (occurrence, virksomhet or None, sign-off), so a page can ask the
-    user to confirm the replacement."""
+    user to confirm the replacement. `hva` is the message without the advice how to
+    replace (the CLI's --erstatt, the page's button)."""
 
-    def __init__(self, message: str, i_kraft: list[tuple[Forekomst, str | None, Kvittering]]) -> None:
-        super().__init__(message)
+    def __init__(self, hva: str, hint: str, i_kraft: list[tuple[Forekomst, str | None, Kvittering]]) -> None:
+        super().__init__(f"{hva} {hint}")
+        self.hva = hva
         self.i_kraft = i_kraft
 
 
@@ -277,9 +279,8 @@ def kvitter(
             for f, _, k in nekt:
                 linjer.setdefault(_hva(f), []).append(kvittert_tekst(plan, k))
             linjer_ = [f"{hva} er allerede kvittert {'; '.join(deler)}." for hva, deler in linjer.items()]
-            raise AlleredeKvittert(
-                " ".join(linjer_) + f" Bruk {navn['erstatt']} for å erstatte; ingenting er lagret.", nekt
-            )
+            hint = f"Bruk {navn['erstatt']} for å erstatte; ingenting er lagret."
+            raise AlleredeKvittert(" ".join(linjer_), hint, nekt)
         nye = [k for r in resultat for k in r.kvitteringer]
         store.append(nye)
     return resultat, Lagret(nye, opprettet)

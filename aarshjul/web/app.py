@@ -373,11 +373,15 @@ def create_app(oppsett: WebOppsett) -> Flask:
 
         return vis("mine.html", oppgaver=oppgaver, idag=idag, valgt=valgt, hvem=tekst, enhet=enhet)
 
-    def skjema_forekomst(b: Bruker) -> Any:
-        """The occurrence a form names and the virksomhet it acts for; 403 when the user
-        may not sign it off (nothing is written then)."""
+    def skjema_forekomst() -> Any:
+        """Who posts the form, the plan, the occurrence it names and the virksomhet it acts
+        for (None: once for all); 401 without a session, 403 when the user may not sign it
+        off (nothing is written then)."""
         from aarshjul.engine.followup import finn_forekomst
 
+        b = bruker()
+        if b is None:
+            abort(401)
         p, idag = plan.hent(), oppsett.idag()
         ident = (request.form.get("id") or "").strip()
         if not ident:
@@ -400,24 +404,20 @@ def create_app(oppsett: WebOppsett) -> Flask:
                 abort(403)
         elif v is not None and not kan_kvittere(p, f, v):
             abort(403)
-        return p, f
+        return b, p, f, v
 
     @app.post("/kvitter")
     def kvitter() -> Any:
         from aarshjul.dates import parse_dato
         from aarshjul.services import signoff
 
-        b = bruker()
-        if b is None:
-            abort(401)
-        p, f = skjema_forekomst(b)
+        b, p, f, v = skjema_forekomst()
         idag = oppsett.idag()
         tekst = (request.form.get("dato") or "").strip()
         try:
             dato = parse_dato(tekst) if tekst else idag
         except ValueError as e:
             abort(400, f"Dato: {e}.")
-        v = (request.form.get("virksomhet") or "").strip() or None
         felt = {"dato": "Dato", "av": "Utført av", "merknad": "Merknad", "lenke": "Lenke", "virksomhet": "Virksomhet",
                 "erstatt": "«Erstatt»"}  # fmt: skip
         try:
@@ -428,8 +428,7 @@ def create_app(oppsett: WebOppsett) -> Flask:
             )  # fmt: skip
         except signoff.AlleredeKvittert as e:
             # Ask before replacing: the same form again, with «erstatt» (and a new CSRF token).
-            return vis("erstatt.html", 409, forekomst=f, tekst=e.message.replace(" Bruk «Erstatt» for å erstatte; "
-                                                                                "ingenting er lagret.", ""),
+            return vis("erstatt.html", 409, forekomst=f, tekst=e.hva,
                        felt={k: request.form.get(k) or "" for k in ("id", "virksomhet", "dato", "merknad", "lenke",
                                                                     "tilbake_virksomhet")})  # fmt: skip
         except AarshjulError as e:
@@ -443,11 +442,7 @@ def create_app(oppsett: WebOppsett) -> Flask:
     def angre() -> Any:
         from aarshjul.services import signoff
 
-        b = bruker()
-        if b is None:
-            abort(401)
-        p, f = skjema_forekomst(b)
-        v = (request.form.get("virksomhet") or "").strip() or None
+        b, p, f, v = skjema_forekomst()
         try:
             angret = signoff.angre(lambda: p, oppsett.db_path, [f.id], oppsett.idag(), virksomhet=v,
                                    kilde=_kilde(b), felt={"virksomhet": "Virksomhet"}, kobling=kobling)  # fmt: skip
