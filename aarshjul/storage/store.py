@@ -438,15 +438,8 @@ def _write_transaction(path: Path, kobling: Skrivekobling | None) -> Iterator[St
     aapen = kobling.hent(path) if kobling is not None else None
     if aapen is not None:
         try:
-            _med_vent(lambda: aapen.execute("BEGIN IMMEDIATE"))
-            try:
-                _migrate(aapen, _check_version(path, aapen))  # another process may have migrated
-                yield Store(path, aapen, False)
-                aapen.execute("COMMIT")
-            except BaseException:
-                if aapen.in_transaction:
-                    aapen.execute("ROLLBACK")
-                raise
+            with _transaksjon(path, aapen) as store:
+                yield store
         except sqlite3.Error as e:
             kobling.lukk()  # type: ignore[union-attr]
             raise _feil(path, e) from None
@@ -475,18 +468,8 @@ def _write_transaction(path: Path, kobling: Skrivekobling | None) -> Iterator[St
         # Before anything writes, even the journal mode.
         _med_vent(lambda: _check_ours(path, con, _check_version(path, con)))
         _wal(con)
-        _med_vent(lambda: con.execute("BEGIN IMMEDIATE"))
-        try:
-            # Read again inside the lock: another process may have migrated meanwhile.
-            _migrate(con, _check_version(path, con))
-            if int(con.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
-                con.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
-            yield Store(path, con, created)
-            con.execute("COMMIT")
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise
+        with _transaksjon(path, con, created) as store:
+            yield store
         if kobling is not None:
             beholdt = kobling.behold(path, con)
     except sqlite3.Error as e:
@@ -494,6 +477,24 @@ def _write_transaction(path: Path, kobling: Skrivekobling | None) -> Iterator[St
     finally:
         if con is not None and not beholdt:
             con.close()
+
+
+@contextmanager
+def _transaksjon(path: Path, con: sqlite3.Connection, created: bool = False) -> Iterator[Store]:
+    """BEGIN IMMEDIATE, bring the schema up to date, yield the Store; COMMIT at the end,
+    ROLLBACK on any exception (Ctrl-C too)."""
+    _med_vent(lambda: con.execute("BEGIN IMMEDIATE"))
+    try:
+        # Read again inside the lock: another process may have migrated meanwhile.
+        _migrate(con, _check_version(path, con))
+        if int(con.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
+            con.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
+        yield Store(path, con, created)
+        con.execute("COMMIT")
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
 
 
 def read_events(path: Path) -> list[Kvittering]:
