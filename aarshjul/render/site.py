@@ -595,6 +595,7 @@ table.liste { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 table.liste th, table.liste td { text-align: left; vertical-align: top; padding: .35rem .5rem;
   border-bottom: 1px solid #767676; overflow-wrap: anywhere; }
 table.liste thead th { border-bottom: 2px solid #1b1b1b; }
+table.liste th, .ikke-del { white-space: nowrap; }
 dl.fakta dt, dl.veiledning dt { font-weight: 600; }
 dl.fakta dd, dl.veiledning dd { margin: 0 0 .5rem 0; }
 footer { margin-top: 3rem; padding-top: 1rem; padding-bottom: 2rem; border-top: 1px solid #767676; color: #4d4d4d; }
