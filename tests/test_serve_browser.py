@@ -122,6 +122,7 @@ def test_a_leader_signs_off_in_a_real_browser(server: tuple[str, Path], tmp_path
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
     from aarshjul.storage.store import read_rows
@@ -141,14 +142,18 @@ def test_a_leader_signs_off_in_a_real_browser(server: tuple[str, Path], tmp_path
         WebDriverWait(driver, 20).until(lambda d: d.current_url == f"{base}/mine")
         oppgave = driver.find_element(By.ID, "oppgave-kvello.observasjon.2026-10-30")
         oppgave.find_element(By.NAME, "merknad").send_keys("Alle barna observert")
+        gammel = driver.find_element(By.TAG_NAME, "html")
         oppgave.find_element(By.XPATH, ".//button[text()='Kvitter ut']").click()  # for Barnehage
+        # Look only once the page the form left is gone: during the swap a lookup can hit it.
+        WebDriverWait(driver, 20).until(EC.staleness_of(gammel))
         melding = WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CLASS_NAME, "melding"))
         assert "er kvittert ut for Barnehage." in melding[0].text
         oppgave = driver.find_element(By.ID, "oppgave-kvello.observasjon.2026-10-30")
         assert oppgave.find_element(By.CLASS_NAME, "status-utfort").text.startswith("Utført 07.12.2026")
         driver.save_screenshot(str(tmp_path / "mine-oppgaver.png"))
+        gammel = driver.find_element(By.TAG_NAME, "html")
         oppgave.find_element(By.XPATH, ".//button[text()='Angre']").click()
-        # The old page's message goes stale while the new page loads.
+        WebDriverWait(driver, 20).until(EC.staleness_of(gammel))
         WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
             lambda d: "Angret:" in d.find_element(By.CLASS_NAME, "melding").text)
         assert [r["handling"] for r in read_rows(db)] == ["kvittert", "angret"]
