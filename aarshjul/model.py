@@ -96,6 +96,20 @@ class Ferie:
     til: date | None = None
     uker: tuple[int, ...] = ()
     linje: int | None = None
+    # Where it was read, for a reader: "skolerute-2026-27.csv, linje 40–44" or
+    # "plan.yaml, linje 14" (plan/ferier.py). Not part of what the ferie is.
+    kilde: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Ferieperiode:
+    """One ferie laid out on the calendar: a period as given, or one year's ISO weeks
+    (Monday to Friday), from Feriekalender.perioder."""
+
+    navn: str
+    fra: date
+    til: date
+    kilde: str = ""
 
 
 # --- recurrence rules -----------------------------------------------------------
@@ -271,7 +285,7 @@ class Plan:
     stengte_dager: tuple[tuple[int, int], ...] = ()  # (month, day) every year
     stengte_datoer: tuple[date, ...] = ()  # one-off closed days
     ferier: tuple[Ferie, ...] = ()  # school holidays meetings avoid (plan/ferier.py)
-    ferier_fil: Path | None = None  # the skolerute file the ferier were read from
+    ferier_fil: tuple[Path, ...] = ()  # the skolerute files the ferier were read from
     kilde_fil: Path | None = None
     # Warnings that do not stop the plan from loading (e-mail addresses, phone numbers:
     # aarshjul/privacy.py). `check` lists them; exports print them to stderr.

@@ -123,3 +123,52 @@ def test_longest_run_counts_an_eight_week_summer() -> None:
     sommer = Feriekalender([Ferie("Sommerferie", uker=tuple(range(26, 34)))])
     assert sommer.lengste_dager() >= 56
     assert Feriekalender().lengste_dager() == 0
+
+
+def test_each_ferie_names_the_file_and_lines_it_came_from(tmp_path: Path) -> None:
+    text = (
+        "dato;skole;elevdag;laererdag;sfodag;kommentar\n"
+        "2026-10-02;A;Ja;Ja;Ja;\n"
+        "2026-10-05;A;Nei;Nei;Ja;Høstferie\n"
+        "2026-10-06;A;Nei;Nei;Ja;Høstferie\n"
+        "2026-10-07;A;Nei;Nei;Ja;Høstferie\n"
+        "2026-11-13;A;Nei;Ja;Ja;Planleggingsdag\n"
+    )
+    hoest, plan_dag = les_skolerute(_csv(tmp_path, text, "rute-2026-27.csv"))
+    assert hoest.kilde == "rute-2026-27.csv, linje 3–5"
+    assert plan_dag.kilde == "rute-2026-27.csv, linje 6"
+
+
+def test_periods_lay_out_week_rules_per_year_monday_to_friday() -> None:
+    kalender = Feriekalender([
+        Ferie("Høstferie", fra=date(2026, 10, 5), til=date(2026, 10, 9), kilde="plan.yaml, linje 12"),
+        Ferie("Vinterferie", uker=(8, 9), kilde="plan.yaml, linje 13"),
+    ])
+    perioder = kalender.perioder(date(2026, 8, 1), date(2027, 7, 31))
+    assert [(p.navn, p.fra, p.til, p.kilde) for p in perioder] == [
+        ("Høstferie", date(2026, 10, 5), date(2026, 10, 9), "plan.yaml, linje 12"),
+        # Weeks 8 and 9 of 2027: one period, Monday 22.02 to Friday 05.03.
+        ("Vinterferie", date(2027, 2, 22), date(2027, 3, 5), "plan.yaml, linje 13"),
+    ]
+
+
+def test_a_plan_reads_one_skolerute_file_per_school_year(tmp_path: Path) -> None:
+    from aarshjul.plan.loader import load_plan
+
+    (tmp_path / "a.csv").write_text("dato;elevdag;kommentar\n2026-10-05;Nei;Høstferie\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("dato;elevdag;kommentar\n2027-10-04;Nei;Høstferie\n", encoding="utf-8")
+    plan_fil = tmp_path / "plan.yaml"
+    plan_fil.write_text(
+        "plan:\n  navn: P\n  kommune: K\n  ferier_fil: [a.csv, b.csv]\n"
+        "virksomheter:\n  skole: {navn: Skolen}\n"
+        "tiltak:\n  - id: t\n    navn: T\n    kilde: x\n    ansvar: [skole]\n"
+        "    uten_evaluering: test\n    hendelser:\n"
+        "      - {id: m, tittel: Møte, type: møte, når: {dato: 01.09.2026}}\n",
+        encoding="utf-8",
+    )
+    plan = load_plan(plan_fil)
+    assert plan.ferier_fil == (tmp_path / "a.csv", tmp_path / "b.csv")
+    assert [(f.fra, f.kilde) for f in plan.ferier] == [
+        (date(2026, 10, 5), "a.csv, linje 2"),
+        (date(2027, 10, 4), "b.csv, linje 2"),
+    ]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from aarshjul.dates import parse_dato
 from aarshjul.errors import PlanError, Problem, os_feil_tekst
-from aarshjul.model import Ferie
+from aarshjul.model import Ferie, Ferieperiode
 
 # A run of ferie days longer than this is a mistake (all 52 weeks, a year-long period);
 # it also bounds how far a meeting can move, which expand.py adds to its margin.
@@ -44,9 +44,10 @@ class Feriekalender:
     """Answers "is this day in a ferie, and which?" for one plan."""
 
     def __init__(self, ferier: Iterable[Ferie] = ()) -> None:
+        self._ferier = tuple(ferier)
         self._dager: dict[date, str] = {}
         self._uker: dict[int, str] = {}
-        for f in ferier:
+        for f in self._ferier:
             if f.fra is not None and f.til is not None:
                 d = f.fra
                 while d <= f.til:
@@ -63,6 +64,36 @@ class Feriekalender:
         if navn is None and self._uker:
             navn = self._uker.get(dato.isocalendar()[1])
         return navn
+
+    def perioder(self, fra: date, til: date) -> list[Ferieperiode]:
+        """Every ferie that overlaps [fra, til], by start: a period as given, a week rule
+        as one period per year and run of consecutive weeks (Monday to Friday)."""
+        result: list[Ferieperiode] = []
+        for f in self._ferier:
+            if f.fra is not None and f.til is not None:
+                if f.fra <= til and f.til >= fra:
+                    result.append(Ferieperiode(f.navn, f.fra, f.til, f.kilde))
+                continue
+            for aar in range(fra.year - 1, til.year + 2):
+                mandager = []
+                for uke in f.uker:
+                    try:
+                        mandager.append(date.fromisocalendar(aar, uke, 1))
+                    except ValueError:  # week 53 in a year with 52
+                        continue
+                start: date | None = None
+                forrige: date | None = None
+                for mandag in [*mandager, None]:
+                    if mandag is not None and forrige is not None and (mandag - forrige).days == 7:
+                        forrige = mandag
+                        continue
+                    if start is not None and forrige is not None:
+                        slutt = forrige + timedelta(days=4)
+                        if start <= til and slutt >= fra:
+                            result.append(Ferieperiode(f.navn, start, slutt, f.kilde))
+                    start = forrige = mandag
+        result.sort(key=lambda p: (p.fra, p.til, p.navn))
+        return result
 
     def lengste_dager(self) -> int:
         """The longest run of days in ferier (weekends between two ferier joined), an upper
@@ -126,11 +157,11 @@ def les_skolerute(path: Path, visningsnavn: str | None = None) -> tuple[Ferie, .
     except UnicodeDecodeError as e:
         raise fail("skolerute-filen er ikke UTF-8. Lagre den som UTF-8 (CSV UTF-8 i Excel).",
                    data.count(b"\n", 0, e.start) + 1) from None  # fmt: skip
-    return _skolerute_ferier(_skolerute_dager(text, fail))
+    return _skolerute_ferier(_skolerute_dager(text, fail), shown.name)
 
 
-def _skolerute_dager(text: str, fail: Callable[..., PlanError]) -> list[tuple[date, str]]:
-    """(dato, kommentar) of every weekday without elevdag, in date order."""
+def _skolerute_dager(text: str, fail: Callable[..., PlanError]) -> list[tuple[date, str, int]]:
+    """(dato, kommentar, line) of every weekday without elevdag, in date order."""
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
@@ -153,7 +184,7 @@ def _skolerute_dager(text: str, fail: Callable[..., PlanError]) -> list[tuple[da
     i_dato, i_elev = kolonner.index("dato"), kolonner.index("elevdag")
     i_kommentar = kolonner.index("kommentar") if "kommentar" in kolonner else None
     # Several schools in one file: a day is free only when it is free for every school listed.
-    per_dag: dict[date, list[tuple[bool, str]]] = {}
+    per_dag: dict[date, list[tuple[bool, str, int]]] = {}
     line_no = first + 1
     try:
         for row in rows:
@@ -172,36 +203,45 @@ def _skolerute_dager(text: str, fail: Callable[..., PlanError]) -> list[tuple[da
             if elev not in _JA_NEI:
                 raise fail(f"kolonnen elevdag skal være Ja eller Nei, ikke «{row[i_elev].strip()}».", line_no)
             kommentar = row[i_kommentar].strip() if i_kommentar is not None and i_kommentar < len(row) else ""
-            per_dag.setdefault(dato, []).append((_JA_NEI[elev], kommentar))
+            per_dag.setdefault(dato, []).append((_JA_NEI[elev], kommentar, line_no))
     except csv.Error as e:
         raise fail(f"ugyldig CSV ({e}).", line_no) from None
     result = []
     for dato in sorted(per_dag):
         rader = per_dag[dato]
-        if dato.weekday() < 5 and not any(elevdag for elevdag, _ in rader):
-            result.append((dato, next((k for _, k in rader if k), "")))
+        if dato.weekday() < 5 and not any(elevdag for elevdag, _, _ in rader):
+            result.append((dato, next((k for _, k, _ in rader if k), ""), min(n for _, _, n in rader)))
     return result
 
 
-def _skolerute_ferier(dager: Sequence[tuple[date, str]]) -> tuple[Ferie, ...]:
+def _skolerute_ferier(dager: Sequence[tuple[date, str, int]], filnavn: str) -> tuple[Ferie, ...]:
     """Consecutive free weekdays (a weekend between them allowed) with the same kommentar
     (or none) as one Ferie each, named by that kommentar ("Vinterferie"), else "skolefri".
-    A planleggingsdag right after juleferie is its own ferie, so a moved date says which."""
+    A planleggingsdag right after juleferie is its own ferie, so a moved date says which.
+    Each Ferie's kilde names the file and its lines."""
     result: list[Ferie] = []
     start: date | None = None
     slutt: date | None = None
     navn = ""
-    for dato, kommentar in dager:
+    linjer: list[int] = []
+
+    def ferdig() -> None:
+        if start is not None and slutt is not None:
+            fra_l, til_l = min(linjer), max(linjer)
+            hvor = f"linje {fra_l}" if fra_l == til_l else f"linje {fra_l}–{til_l}"
+            result.append(Ferie(navn or _STANDARD_NAVN, fra=start, til=slutt, kilde=f"{filnavn}, {hvor}"))
+
+    for dato, kommentar, linje in dager:
         if slutt is not None and kommentar in ("", navn) and (dato - slutt).days <= 3 and all(
             (slutt + timedelta(days=i)).weekday() >= 5 for i in range(1, (dato - slutt).days)
         ):
             slutt = dato
             navn = navn or kommentar
+            linjer.append(linje)
             continue
-        if start is not None and slutt is not None:
-            result.append(Ferie(navn or _STANDARD_NAVN, fra=start, til=slutt))
+        ferdig()
         start = slutt = dato
         navn = kommentar
-    if start is not None and slutt is not None:
-        result.append(Ferie(navn or _STANDARD_NAVN, fra=start, til=slutt))
+        linjer = [linje]
+    ferdig()
     return tuple(result)

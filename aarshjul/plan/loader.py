@@ -224,7 +224,8 @@ class _Builder:
                 if til < fra:
                     w.error(m["til"], f"{what}: til ({til:%d.%m.%Y}) er før fra ({fra:%d.%m.%Y}).")
                     continue
-                result.append(Ferie(navn, fra=fra, til=til, linje=item.start_mark.line + 1))
+                linje = item.start_mark.line + 1
+                result.append(Ferie(navn, fra=fra, til=til, linje=linje, kilde=f"{w.path.name}, linje {linje}"))
                 continue
             uker: list[int] = []
             for uke_node in w.items(m["uker"], f"{what}: uker"):
@@ -232,27 +233,38 @@ class _Builder:
                 if uke is not None and uke not in uker:
                     uker.append(uke)
             if navn is not None and uker:
-                result.append(Ferie(navn, uker=tuple(sorted(uker)), linje=item.start_mark.line + 1))
+                linje = item.start_mark.line + 1
+                result.append(Ferie(navn, uker=tuple(sorted(uker)), linje=linje, kilde=f"{w.path.name}, linje {linje}"))
         return result
 
     def _ferier_fil(self, node: yaml.Node, head: dict[str, Any]) -> list[Ferie]:
-        """plan.ferier_fil: a skolerute CSV, relative to the plan file (aarshjul/plan/ferier.py)."""
+        """plan.ferier_fil: one skolerute CSV or a list of them (one per school year, as
+        kommuner publish them), relative to the plan file (aarshjul/plan/ferier.py)."""
         w = self.w
-        value = w.text(node, "plan.ferier_fil")
-        if value is None:
-            return []
         from aarshjul.plan.ferier import les_skolerute
 
-        path = Path(value).expanduser()
-        if not path.is_absolute():
-            path = w.path.parent / path
-        try:
-            ferier = les_skolerute(path)
-        except PlanError as e:
-            w.problems.extend(e.problems)
-            return []
-        head["ferier_fil"] = path
-        return list(ferier)
+        verdier = (
+            [(v, n) for v, n in w.text_list(node, "plan.ferier_fil")]
+            if isinstance(node, yaml.SequenceNode)
+            else [(v, node) for v in [w.text(node, "plan.ferier_fil")] if v is not None]
+        )
+        ferier: list[Ferie] = []
+        filer: list[Path] = []
+        for value, item in verdier:
+            path = Path(value).expanduser()
+            if not path.is_absolute():
+                path = w.path.parent / path
+            if path in filer:
+                w.error(item, f"plan.ferier_fil: «{value}» står to ganger.")
+                continue
+            try:
+                ferier.extend(les_skolerute(path))
+            except PlanError as e:
+                w.problems.extend(e.problems)
+                continue
+            filer.append(path)
+        head["ferier_fil"] = tuple(filer)
+        return ferier
 
     def _virksomheter(self, node: yaml.Node) -> dict[str, Virksomhet]:
         w = self.w
