@@ -286,6 +286,9 @@ class Plan:
     stengte_datoer: tuple[date, ...] = ()  # one-off closed days
     ferier: tuple[Ferie, ...] = ()  # school holidays meetings avoid (plan/ferier.py)
     ferier_fil: tuple[Path, ...] = ()  # the skolerute files the ferier were read from
+    # The virksomheter and groups that follow the school calendar (`ferier_gjelder:`);
+    # None = every virksomhet (plan/ferier.py foelger_ferier).
+    ferier_gjelder: tuple[str, ...] | None = None
     kilde_fil: Path | None = None
     # Warnings that do not stop the plan from loading (e-mail addresses, phone numbers:
     # aarshjul/privacy.py). `check` lists them; exports print them to stderr.

@@ -172,3 +172,35 @@ def test_a_plan_reads_one_skolerute_file_per_school_year(tmp_path: Path) -> None
         (date(2026, 10, 5), "a.csv, linje 2"),
         (date(2027, 10, 4), "b.csv, linje 2"),
     ]
+
+
+def test_ferier_gjelder_names_who_follows_the_school_calendar() -> None:
+    from aarshjul.plan.ferier import foelger_ferier
+    from aarshjul.plan.loader import load_plan
+
+    plan = load_plan(Path(__file__).parent / "plans" / "fjellbygd" / "plan.yaml")
+    assert foelger_ferier(plan) is None  # no ferier_gjelder: everyone
+    # The school follows it; the koordineringsteamet (barnehage, skole, ...) has the
+    # school as a member, so its meetings avoid the ferier too; the barnehage does not.
+    from dataclasses import replace
+
+    valgt = foelger_ferier(replace(plan, ferier_gjelder=("skole",)))
+    assert valgt == frozenset({"skole", "koordineringsteamet"})
+
+
+def test_ferier_gjelder_must_name_known_virksomheter(tmp_path: Path) -> None:
+    from aarshjul.plan.loader import load_plan
+
+    plan_fil = tmp_path / "plan.yaml"
+    plan_fil.write_text(
+        "plan:\n  navn: P\n  kommune: K\n  ferier_gjelder: [skoler]\n"
+        "virksomheter:\n  skole: {navn: Skolen}\n"
+        "tiltak:\n  - id: t\n    navn: T\n    kilde: x\n    ansvar: [skole]\n"
+        "    uten_evaluering: test\n    hendelser:\n"
+        "      - {id: m, tittel: Møte, type: møte, når: {dato: 01.09.2026}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PlanError) as e:
+        load_plan(plan_fil)
+    assert e.value.problems[0].line == 4
+    assert "plan.ferier_gjelder: ukjent virksomhet «skoler». Mente du «skole»?" in e.value.problems[0].message

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from aarshjul.dates import parse_dato
 from aarshjul.errors import PlanError, Problem, os_feil_tekst
-from aarshjul.model import Ferie, Ferieperiode
+from aarshjul.model import Ferie, Ferieperiode, Plan
 
 # A run of ferie days longer than this is a mistake (all 52 weeks, a year-long period);
 # it also bounds how far a meeting can move, which expand.py adds to its margin.
@@ -38,6 +38,33 @@ _STANDARD_NAVN = "skolefri"
 def ferie_grunn(navn: str) -> str:
     """How a ferie is named in a moved date's reason: "vinterferie" (first letter lowered)."""
     return navn if navn[1:2].isupper() else navn[:1].lower() + navn[1:]
+
+
+def foelger_ferier(plan: Plan) -> frozenset[str] | None:
+    """The ids of the virksomheter that follow the school calendar (`ferier_gjelder:`),
+    None when every virksomhet does (no ferier_gjelder). A group listed there brings its
+    members (and theirs); a group with a member that follows is in the set too, so its
+    meetings avoid the ferier like its members' do."""
+    if plan.ferier_gjelder is None:
+        return None
+    ut: set[str] = set()
+    ko = list(plan.ferier_gjelder)
+    while ko:
+        vid = ko.pop()
+        if vid in ut:
+            continue
+        ut.add(vid)
+        v = plan.virksomheter.get(vid)
+        if v is not None:
+            ko.extend(v.medlemmer)
+    endret = True
+    while endret:  # groups of groups: a group follows when one of its members does
+        endret = False
+        for v in plan.virksomheter.values():
+            if v.id not in ut and any(m in ut for m in v.medlemmer):
+                ut.add(v.id)
+                endret = True
+    return frozenset(ut)
 
 
 class Feriekalender:

@@ -51,7 +51,7 @@ _TOP_KEYS = ("plan", "virksomheter", "datoer", "tiltak")
 _TOP_REQUIRED = ("plan", "virksomheter", "tiltak")
 _PLAN_KEYS = (
     "navn", "kommune", "kortnavn", "url", "periode_fra", "periode_til", "videreført", "videreført_antatt",
-    "uid_domene", "stengte_dager", "ferier", "ferier_fil",
+    "uid_domene", "stengte_dager", "ferier", "ferier_fil", "ferier_gjelder",
 )  # fmt: skip
 _PLAN_REQUIRED = ("navn", "kommune")
 _VIRKSOMHET_KEYS = ("navn", "aliaser", "leder", "ekstern", "medlemmer", "kvittering")
@@ -161,6 +161,12 @@ class _Builder:
                         f"plan.ferier: {lengste} feriedager på rad; høyst {MAKS_FERIE_DAGER} er tillatt "
                         "(møter flyttes ut av en ferie, så en ferie må ta slutt).")  # fmt: skip
             head["ferier"] = tuple(ferier)
+        if "ferier_gjelder" in m:
+            gjelder = []
+            for value, item in w.text_list(m["ferier_gjelder"], "plan.ferier_gjelder"):
+                self.refs.virksomheter.append(Ref(item, value, "plan.ferier_gjelder"))
+                gjelder.append(value)
+            head["ferier_gjelder"] = tuple(gjelder)
         if head["navn"] is None or head["kommune"] is None:
             return None
         return head
