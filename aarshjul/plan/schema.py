@@ -95,6 +95,10 @@ _NAAR = {
     "etter": {"type": "string", "description": "En hendelse-id (tiltak.hendelse) eller en dag i året, \"15.08\""},
     "etter_dato": _ID, "innen": _TEKST, "rrule": _TEKST, "start": _DATO,
     "uker": _tekst_liste({"type": "integer", "minimum": 1, "maximum": 53}),
+    "fra_uke": {"type": "integer", "minimum": 1, "maximum": 53},
+    "til_uke": {"type": "integer", "minimum": 1, "maximum": 53},
+    "fra": {"type": "string", "pattern": r"^\s*\d{1,2}\.\d{1,2}\.?\s*$", "description": "Dag.måned hvert år, \"01.05\""},
+    "til": {"type": "string", "pattern": r"^\s*\d{1,2}\.\d{1,2}\.?\s*$", "description": "Dag.måned hvert år, \"12.06\""},
 }  # fmt: skip
 
 
