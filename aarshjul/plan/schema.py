@@ -85,6 +85,7 @@ _HENDELSE = {
     "sted": _TEKST, "unngå_ferier": _JA_NEI, "ansvar_antatt": _TEKST,
     "deltakere_antatt": _TEKST, "lagt_til": _TEKST, "kvittering": _KVITTERING,
 }  # fmt: skip
+_AARSDAG = {"type": "string", "pattern": r"^\s*\d{1,2}\.\d{1,2}\.?\s*$"}
 _NAAR = {
     "måneder": _MAANEDER, "innen_utgangen_av": _MAANEDER, "unntatt_måneder": _MAANEDER,
     "dag": {"type": ["string", "integer"], "description": "15, «siste dag», «første tirsdag» … (med uker: en ukedag)"},
@@ -97,8 +98,8 @@ _NAAR = {
     "uker": _tekst_liste({"type": "integer", "minimum": 1, "maximum": 53}),
     "fra_uke": {"type": "integer", "minimum": 1, "maximum": 53},
     "til_uke": {"type": "integer", "minimum": 1, "maximum": 53},
-    "fra": {"type": "string", "pattern": r"^\s*\d{1,2}\.\d{1,2}\.?\s*$", "description": "Dag.måned hvert år, \"01.05\""},
-    "til": {"type": "string", "pattern": r"^\s*\d{1,2}\.\d{1,2}\.?\s*$", "description": "Dag.måned hvert år, \"12.06\""},
+    "fra": {**_AARSDAG, "description": "Dag.måned hvert år, \"01.05\""},
+    "til": {**_AARSDAG, "description": "Dag.måned hvert år, \"12.06\""},
 }  # fmt: skip
 
 

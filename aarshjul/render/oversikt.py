@@ -21,6 +21,7 @@ from aarshjul.render.common import (
     TYPE_NAVN,
     andre_antakelser,
     dager_igjen_tekst,
+    dato_tekst,
     hva,
     klokke,
     one_line,
@@ -81,6 +82,8 @@ def _kalender_linje(plan: Plan, rader: list[Rad]) -> KalenderLinje:
         dager = f"{UKEDAGER_FLERTALL[datoer[0].weekday()]} {dagtall}"
     else:
         dager = dagtall
+    if f.sluttdato is not None:  # a vindu (one a year): its span, in the month it starts
+        dager = dato_tekst(f)
     roller = {r.rolle for r in rader}
     rolle = Rolle.ANSVARLIG if Rolle.ANSVARLIG in roller else next(iter(roller))
     merknader = []

@@ -23,10 +23,12 @@ from aarshjul.render.common import (
     andre_antakelser,
     antakelser,
     dager_igjen_tekst,
+    dato_tekst,
     flyttet_tekst,
     hva,
     klokke,
     one_line,
+    paagaar_tekst,
     planperiode_tekst,
     sted_tekst,
     ventende_naar,
@@ -160,7 +162,7 @@ def flyttet(plan: Plan, f: Forekomst) -> str | None:
 class Linje:
     """One forekomst as plain cells."""
 
-    dato: str  # "tirsdag 01.12.2026"
+    dato: str  # "tirsdag 01.12.2026"; a vindu "31.08.–18.09.2026"
     dato_kort: str  # "tir 01.12.2026"
     tid: str  # "09:00–11:00" or ""
     hva: str  # "SAMBA – SAMBA-møte"
@@ -202,9 +204,11 @@ def linje(plan: Plan, rad: Rad) -> Linje:
     f = rad.forekomst
     merknader = []
     oppfoelging = oppfoelging_tekst(rad)
+    if f.sluttdato is not None and rad.dager_igjen < 0 <= (f.sluttdato - f.dato).days + rad.dager_igjen:
+        merknader.append(paagaar_tekst(f))  # a vindu that began before the day asked about
     if oppfoelging is not None:
         merknader.append(oppfoelging)
-    elif f.type.er_frist:
+    elif f.type.er_frist and not (f.sluttdato is not None and rad.dager_igjen < 0):
         merknader.append(dager_igjen_tekst(rad.dager_igjen))
     andel = andel_tekst(plan, rad.oppfoelging)
     if andel:
@@ -215,9 +219,14 @@ def linje(plan: Plan, rad: Rad) -> Linje:
     if f.sted:
         merknader.append(sted_tekst(f.sted))
     merknader += andre_antakelser(f)
+    if f.sluttdato is not None:  # a vindu: its span, in both widths
+        dato = dato_kort = dato_tekst(f)
+    else:
+        dato = dato_med_ukedag(f.dato)
+        dato_kort = f"{UKEDAGER_KORT[f.dato.weekday()]} {format_dato(f.dato)}"
     return Linje(
-        dato=dato_med_ukedag(f.dato),
-        dato_kort=f"{UKEDAGER_KORT[f.dato.weekday()]} {format_dato(f.dato)}",
+        dato=dato,
+        dato_kort=dato_kort,
         tid=klokke(f.tid, f.slutt),
         hva=hva(f),
         type=TYPE_NAVN[f.type],
