@@ -128,7 +128,7 @@ def _detaljer(d: Digest, rad: Rad) -> list[str]:
     """"Møte", "ansvar: PPT, Barnevern", "rolle: deltar", "(antatt dato ...)", "flyttet fra ..."."""
     f = rad.forekomst
     deler = [TYPE_NAVN[f.type], f"ansvar: {one_line(virksomheter_tekst(d.plan, f.ansvar))}"]
-    if f.sluttdato is not None:  # a vindu: its span, or that it runs already
+    if f.sluttdato is not None and not rad.forfalt:  # a vindu: its span, or that it runs already
         deler.insert(0, paagaar_tekst(f) if rad.dager_igjen < 0 else dato_tekst(f))
     if rad.oppfoelging is not None and rad.oppfoelging.kvittering is not None:
         from aarshjul.engine.followup import utfort_tekst
@@ -171,7 +171,8 @@ def _frist_naar(rad: Rad) -> str:
     if rad.forfalt:
         from aarshjul.engine.followup import forfalt_tekst
 
-        return f"{dato_tekst(rad.forekomst)}, {forfalt_tekst(-rad.dager_igjen)}"
+        f = rad.forekomst  # overdue since its last day (a vindu's end)
+        return f"{dato_tekst(f)}, {forfalt_tekst(-rad.dager_igjen - (f.siste_dag - f.dato).days)}"
     return f"{dato_tekst(rad.forekomst)}, {dager_igjen_tekst(rad.dager_igjen)}"
 
 

@@ -127,7 +127,8 @@ def tiltak_linje(plan: Plan, status: TiltakStatus) -> TiltakLinje:
     neste: list[str] = []
     if status.neste is not None:
         f = status.neste.forekomst
-        naar = f"{dato_med_ukedag(f.dato)} ({dager_igjen_tekst(status.neste.dager_igjen)})"
+        dag = dato_tekst(f) if f.sluttdato else dato_med_ukedag(f.dato)
+        naar = f"{dag} ({dager_igjen_tekst(status.neste.dager_igjen)})"
         tekst = f"{naar}: {one_line(f.tittel)}"
         merker = [m for m in andre_antakelser(f) if m not in (ANSVAR_ANTATT, DELTAKERE_ANTATT)]
         merker += [ANTATT] if f.antatt is not None else []

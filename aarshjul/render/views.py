@@ -204,11 +204,12 @@ def linje(plan: Plan, rad: Rad) -> Linje:
     f = rad.forekomst
     merknader = []
     oppfoelging = oppfoelging_tekst(rad)
-    if f.sluttdato is not None and rad.dager_igjen < 0 <= (f.sluttdato - f.dato).days + rad.dager_igjen:
+    if (f.sluttdato is not None and not rad.forfalt
+            and rad.dager_igjen < 0 <= (f.sluttdato - f.dato).days + rad.dager_igjen):  # fmt: skip
         merknader.append(paagaar_tekst(f))  # a vindu that began before the day asked about
     if oppfoelging is not None:
         merknader.append(oppfoelging)
-    elif f.type.er_frist and not (f.sluttdato is not None and rad.dager_igjen < 0):
+    elif f.type.er_frist and not (f.sluttdato is not None and rad.dager_igjen < 0 and not rad.forfalt):
         merknader.append(dager_igjen_tekst(rad.dager_igjen))
     andel = andel_tekst(plan, rad.oppfoelging)
     if andel:
