@@ -303,7 +303,7 @@ class _Expander:
         )  # fmt: skip
         antatt = h.antatt
         if isinstance(h.naar, Relativ):  # each date follows a base forekomst, its antatt too
-            result = []
+            result: list[_Draft] = []
             for final, periode, raw, grunn, base in self._datoer(h, fra, til):
                 a = antatt
                 if a is None and base is not None and base[_ANTATT] is not None:
