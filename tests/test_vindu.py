@@ -126,8 +126,11 @@ def test_span_text() -> None:
 def test_next_on_a_middle_day_shows_the_running_vindu(run) -> None:
     r = run("next", "--dager", "7", "--format", "tekst", plan=VINDU, today="09.09.2026")
     assert r.exit_code == 0, r.output
-    assert "  31.08.–18.09.2026  Nasjonale prøver – Nasjonale prøver gjennomføres" in r.stdout
-    assert "      Frist · pågår, til 18.09.2026 · ansvar: Skole" in r.stdout
+    assert r.stdout.splitlines()[3:6] == [
+        "Uke 37 (07.09.–13.09.2026)",  # the window's week, not week 36 where the vindu began
+        "  31.08.–18.09.2026  Nasjonale prøver – Nasjonale prøver gjennomføres",
+        "      Frist · pågår, til 18.09.2026 · ansvar: Skole",
+    ]
 
 
 def test_next_json_has_sluttdato(run) -> None:

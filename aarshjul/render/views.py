@@ -138,12 +138,17 @@ def next_deler(rader: Sequence[Rad]) -> tuple[list[Rad], list[Rad], list[Rad]]:
 
 
 def per_uke(rader: Sequence[Rad]) -> list[tuple[str, list[Rad]]]:
-    """Rows grouped by ISO week, in the order given (already sorted by date)."""
+    """Rows grouped by ISO week, in the order given (already sorted by date). A vindu
+    that began before the window («pågår») is in the window's first week, not under a
+    week before it."""
     grupper: list[tuple[tuple[int, int], str, list[Rad]]] = []
     for rad in rader:
-        uke = iso_uke(rad.forekomst.dato)
+        dag = rad.forekomst.dato
+        if rad.forekomst.sluttdato is not None and rad.dager_igjen < 0 and not rad.forfalt:
+            dag -= timedelta(days=rad.dager_igjen)  # the window's first day
+        uke = iso_uke(dag)
         if not grupper or grupper[-1][0] != uke:
-            grupper.append((uke, uke_overskrift(rad.forekomst.dato), []))
+            grupper.append((uke, uke_overskrift(dag), []))
         grupper[-1][2].append(rad)
     return [(overskrift, liste) for _, overskrift, liste in grupper]
 
