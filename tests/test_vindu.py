@@ -108,6 +108,11 @@ def test_lengste_vindu_is_the_longest_span(plan: Plan) -> None:
     assert lengste_vindu(plan).days == 43
 
 
+def test_a_plan_without_vinduer_looks_back_nowhere(mini_plan: Plan) -> None:
+    assert not lengste_vindu(mini_plan)
+    assert paagaaende(mini_plan, date(2026, 11, 25)) == []
+
+
 def test_week_53_only_in_years_that_have_it(tmp_path: Path) -> None:
     p = _plan_med(tmp_path, "{fra_uke: 53, til_uke: 53}")
     assert [(f.dato, f.sluttdato) for f in expand(load_plan(p), date(2025, 8, 1), date(2030, 8, 1))] == [

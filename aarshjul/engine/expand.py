@@ -557,8 +557,8 @@ def lengste_vindu(plan: Plan) -> timedelta:
                 for aar in range(2025, 2029):
                     spenn = vindu_datoer(replace(h.naar, hvert_aar=1), aar)
                     if spenn is not None:
-                        lengst = max(lengst, spenn[1] - spenn[0])
-    return min(lengst + timedelta(days=1), timedelta(days=366))
+                        lengst = max(lengst, spenn[1] - spenn[0] + timedelta(days=1))
+    return min(lengst, timedelta(days=366))
 
 
 # The dates a window may reach, with room for MARGIN: a long `etter:` chain widens the
