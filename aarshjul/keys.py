@@ -10,6 +10,7 @@ occurrence belongs to, taken from the rule's own date before any move:
 | måneder (Maanedlig)               | "YYYY-MM"          | samba.mote.2026-12                  |
 | uker / ukedag (ISO weeks, weekly) | "YYYY-Www"         | ressursteam.fast_dag.2026-W49       |
 | yearly anchor (`etter: "15.08"`)  | "YYYY"             | foreldremote.mote.2026              |
+| vindu (`fra_uke`, `fra`: a span)  | "YYYY" of its start | prover.gjennomfoering.2026         |
 | one-off date, etter_dato          | "engang"           | mobbing.plan_ferdig.engang          |
 | `etter:` another hendelse         | the base's periode | kompetanseheving.evaluering.2026-08 |
 | raw RRULE                         | the rule's date    | x.y.2027-03-02                      |

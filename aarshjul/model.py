@@ -196,7 +196,28 @@ class EtterAarsdato:
     innen_tekst: str
 
 
-Gjentakelse = Maanedlig | Ukentlig | Enkeltdato | Relativ | EtterDato | RRegel | Ukenummer | EtterAarsdato
+@dataclass(frozen=True)
+class Vindu:
+    """A span, once a year (or every N years): `fra_uke: 36, til_uke: 38` (Monday of
+    week 36 through Friday of week 38) or `fra: "01.05", til: "12.06"` (both days
+    included). An end before the start crosses New Year. Each Forekomst has the first
+    day as dato and the last as sluttdato; a span never moves off a holiday.
+
+    uker: fra and til are (ISO week, 0); otherwise (month, day).
+    startaar and skoleaar as in Maanedlig (the series' first year or school year).
+    """
+
+    fra: tuple[int, int]
+    til: tuple[int, int]
+    uker: bool = False
+    hvert_aar: int = 1
+    startaar: int | None = None
+    skoleaar: bool = False
+
+
+Gjentakelse = (
+    Maanedlig | Ukentlig | Enkeltdato | Relativ | EtterDato | RRegel | Ukenummer | EtterAarsdato | Vindu
+)
 
 
 @dataclass(frozen=True)
@@ -312,7 +333,7 @@ class Forekomst:
     # The stable key (aarshjul/keys.py): survives the date moving within its periode.
     nokkel: str  # "samba.mote.2026-12"
     periode: str  # "2026-12"
-    dato: date
+    dato: date  # the day; a vindu's first day
     tiltak_id: str
     tiltak_navn: str
     hendelse_id: str
@@ -338,6 +359,14 @@ class Forekomst:
     lagt_til: str | None = None
     # After the plan's periode_til, in a plan that is videreført (engine/expand.py).
     etter_planperioden: bool = False
+    # A vindu's last day (inclusive); None for a forekomst on one day.
+    sluttdato: date | None = None
+
+    @property
+    def siste_dag(self) -> date:
+        """The last day it lasts: sluttdato for a vindu, else dato. A vindu is due then
+        (follow-up, varsel)."""
+        return self.sluttdato or self.dato
 
     @property
     def sorteringsnokkel(self) -> tuple[date, time, str]:

@@ -19,7 +19,7 @@ JSON_KEYS = {
     "deltakere", "rolle", "antatt", "kilde", "varsel",
     "slutt", "flyttet_fra", "tidlig_varsel", "dager_igjen", "nokkel",
     "antatt_grunn", "flyttet_grunn", "ansvar_antatt", "status", "utfort", "sted",
-    "deltakere_antatt", "lagt_til", "etter_planperioden",
+    "deltakere_antatt", "lagt_til", "etter_planperioden", "sluttdato",
 }  # fmt: skip
 
 
@@ -155,6 +155,7 @@ def test_json_contract(run) -> None:
         "id": "samba.mote.2026-12-01",
         "nokkel": "samba.mote.2026-12",
         "dato": "2026-12-01",
+        "sluttdato": None,
         "tid": "09:00",
         "slutt": "11:00",
         "tiltak": "samba",

@@ -276,3 +276,26 @@ fileext = ".ics"
     til_slutt = lokal(vdir)
     assert samba_moter(til_slutt) == dict.fromkeys(ETTER.values(), "")
     assert len(til_slutt) == len(etter) - 1
+
+
+def test_khal_shows_a_vindu_on_every_day_of_its_span(tmp_path: Path) -> None:
+    """A vindu (Nasjonale prøver, uke 36–38 = 31.08.–18.09.2026) is one all-day event
+    over the span: khal lists it on a middle day and on the last, not the day after."""
+    cfg = khal_config(tmp_path)
+    fil = tmp_path / "vindu.ics"
+    vindu = Path(__file__).resolve().parent / "plans" / "vindu.yaml"
+    subprocess.run(
+        [sys.executable, "-m", "aarshjul", "--plan", str(vindu), "--today", "09.09.2026",
+         "ics", "-o", str(fil), *WINDOW],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    khal(cfg, "import", "--batch", "-a", "aarshjul", str(fil))
+
+    def paa(dag: str) -> list[str]:
+        ut = khal(cfg, "list", "--format", "{uid}|{start-date}|{end-date}", "--day-format", "", dag, "1d")
+        return [linje for linje in ut.splitlines() if linje.startswith("prover.gjennomfoering.")]
+
+    forventet = ["prover.gjennomfoering.2026@test.example.no|31.08.2026|18.09.2026"]
+    assert paa("09.09.2026") == forventet
+    assert paa("18.09.2026") == forventet
+    assert paa("19.09.2026") == []

@@ -121,7 +121,7 @@ def kvitter_cmd(
     if not ider:
         raise UsageError("Skriv hvilken forekomst som er gjort, f.eks. «aarshjul kvitter pmto.evaluering 2026/27».")
     from aarshjul.engine.followup import utfort_tekst
-    from aarshjul.render.common import one_line
+    from aarshjul.render.common import dato_tekst, one_line
     from aarshjul.services.signoff import kvitter
 
     resultat, lagret = kvitter(
@@ -133,7 +133,7 @@ def kvitter_cmd(
     plan = s.plan()
     for r in resultat:
         f = r.forekomst
-        hva = f"{one_line(f.tiltak_navn)} – {one_line(f.tittel)} ({f.dato:%d.%m.%Y})"
+        hva = f"{one_line(f.tiltak_navn)} – {one_line(f.tittel)} ({dato_tekst(f)})"
         gjort = utfort_tekst(r.kvitteringer[0])
         verb = "Erstattet" if r.erstattet else "Kvittert"
         if len(r.virksomheter) == 1 and virksomhet is not None:

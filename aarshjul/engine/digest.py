@@ -81,6 +81,13 @@ def build_digest(
             for o in followup.forfalte(plan, start, kvitteringer, wanted)
             if o.forekomst is not None
         )
+    # Vinduer that began before the period and still run: under its first day («pågår»).
+    from aarshjul.engine.select import paagaaende
+
+    for f in paagaaende(plan, start, wanted):
+        o = oppfoelger.status(f) if oppfoelger is not None else None
+        rad = Rad(f, best_rolle(plan, (f,), wanted), (f.dato - start).days, False, oppfoelging=o)
+        per_dag.setdefault(start, []).append(rad)
     for f in expand(plan, start, slutt, wanted or None):
         o = oppfoelger.status(f) if oppfoelger is not None else None
         rad = Rad(f, best_rolle(plan, (f,), wanted), (f.dato - start).days, False, oppfoelging=o)

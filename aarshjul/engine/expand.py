@@ -35,6 +35,7 @@ from aarshjul.model import (
     Ukentlig,
     Ukenummer,
     Ventende,
+    Vindu,
 )
 from aarshjul.plan.rrule import rrule_text
 
@@ -114,8 +115,8 @@ def iter_expand(
 
 # A forekomst before it is made (iter_expand): its hendelse's template and the id prefix,
 # then the fields that differ between forekomster of one hendelse:
-# (template, prefix, dato, periode, antatt, flyttet_fra, flyttet_grunn).
-_Draft = tuple[Forekomst, str, date, str, str | None, date | None, str | None]
+# (template, prefix, dato, periode, antatt, flyttet_fra, flyttet_grunn, sluttdato).
+_Draft = tuple[Forekomst, str, date, str, str | None, date | None, str | None, date | None]
 # Positions in an _Draft (Final: mypy reads u[_DATO] as a date).
 _TEMPLATE: Final = 0
 _DATO: Final = 2
@@ -127,7 +128,7 @@ def _make(u: _Draft, etter_planperioden: bool = False) -> Forekomst:
     """The forekomst a draft stands for: id "tiltak.hendelse.dato", nøkkel
     "tiltak.hendelse.periode" (aarshjul/keys.py); etter_planperioden when its date is
     after the period of a videreført plan."""
-    t, pre, dato, periode, antatt, flyttet_fra, grunn = u
+    t, pre, dato, periode, antatt, flyttet_fra, grunn, sluttdato = u
     # The constructor: dataclasses.replace takes twice as long (~4 vs ~9 µs), once per forekomst.
     return Forekomst(
         id=pre + dato.isoformat(), nokkel=pre + periode, periode=periode, dato=dato,
@@ -136,6 +137,7 @@ def _make(u: _Draft, etter_planperioden: bool = False) -> Forekomst:
         antatt=antatt, tid=t.tid, slutt=t.slutt, sone=t.sone, beskrivelse=t.beskrivelse,
         flyttet_fra=flyttet_fra, flyttet_grunn=grunn, sted=t.sted, ansvar_antatt=t.ansvar_antatt,
         deltakere_antatt=t.deltakere_antatt, lagt_til=t.lagt_til, etter_planperioden=etter_planperioden,
+        sluttdato=sluttdato,
     )  # fmt: skip
 
 
@@ -301,13 +303,13 @@ class _Expander:
         )  # fmt: skip
         antatt = h.antatt
         if isinstance(h.naar, Relativ):  # each date follows a base forekomst, its antatt too
-            result = []
+            result: list[_Draft] = []
             for final, periode, raw, grunn, base in self._datoer(h, fra, til):
                 a = antatt
                 if a is None and base is not None and base[_ANTATT] is not None:
                     # A date computed from an assumed date is assumed too, and says which.
                     a = f"følger antatt dato for «{base[_TEMPLATE].tittel}» ({base[_ANTATT]})"
-                result.append((template, pre, final, periode, a, raw, grunn))
+                result.append((template, pre, final, periode, a, raw, grunn, None))
             return result
         # Hendelser with equal rules have equal dates: computed once (a plan of many units
         # repeats «innen utgangen av mars» and «ukentlig: torsdag» often).
@@ -321,7 +323,11 @@ class _Expander:
             datoer = [(final, periode, raw, grunn) for final, periode, raw, grunn, _ in self._datoer(h, fra, til)]
             if delt:
                 self.shared_dates[regel] = datoer
-        return [(template, pre, final, periode, antatt, raw, grunn) for final, periode, raw, grunn in datoer]
+        if isinstance(h.naar, Vindu):  # a span: its last day follows from its first
+            vindu = h.naar
+            return [(template, pre, final, periode, antatt, raw, grunn, vindu_slutt(vindu, final))
+                    for final, periode, raw, grunn in datoer]  # fmt: skip
+        return [(template, pre, final, periode, antatt, raw, grunn, None) for final, periode, raw, grunn in datoer]
 
     def _datoer(
         self, h: Hendelse, fra: date, til: date
@@ -339,6 +345,8 @@ class _Expander:
         ferier = self.ferier if h.unngaa_ferier else None
         unntatt = h.unntatt_maaneder
         flytt = h.flytt
+        if isinstance(h.naar, Vindu):  # a span is not a day that moves: it stays where it is
+            flytt, ferier = Flytt.INGEN, None
         ingen_flytt = flytt is Flytt.INGEN  # (an enum member's lookup costs more than the test)
         er_arbeidsdag = self.kalender.er_arbeidsdag
         for raw, periode, base in self._raw_dates(h, fra - self.margin, til + self.margin):
@@ -461,6 +469,11 @@ class _Expander:
                 d = anker + naar.innen
                 if lo <= d <= hi:
                     yield d, keys.aar_periode(anker), None
+        elif isinstance(naar, Vindu):
+            for aar in range(lo.year - 1, hi.year + 2):
+                spenn = vindu_datoer(naar, aar)
+                if spenn is not None and lo <= spenn[0] <= hi:
+                    yield spenn[0], keys.aar_periode(spenn[0]), None
 
     def _maanedlig(self, regel: Maanedlig, lo: date, hi: date) -> Iterator[date]:
         maaneder = sorted(regel.maaneder)
@@ -497,6 +510,55 @@ class _Expander:
             return first + timedelta(days=(regel.ukedag - first.weekday()) % 7 + 7 * (regel.n - 1))
         last = date(aar, mnd, siste)
         return last - timedelta(days=(last.weekday() - regel.ukedag) % 7)
+
+
+def vindu_datoer(vindu: Vindu, aar: int) -> tuple[date, date] | None:
+    """(first day, last day) of the vindu that starts in year aar (the ISO year of its
+    weeks for `fra_uke`), or None: not a year of the series, or a week 53 the year lacks.
+
+    A week window runs Monday of fra_uke through Friday of til_uke: the school and work
+    weeks a leader means by «uke 36–38»."""
+    if vindu.hvert_aar > 1 and vindu.startaar is not None:
+        telles = aar
+        if vindu.skoleaar:
+            foerste = vindu_datoer(replace(vindu, hvert_aar=1), aar)
+            if foerste is None:
+                return None
+            telles = skoleaar_start(foerste[0])
+        # startår is the series' first (school) year, as in Maanedlig.
+        if telles < vindu.startaar or (telles - vindu.startaar) % vindu.hvert_aar:
+            return None
+    (fa, fb), (ta, tb) = vindu.fra, vindu.til
+    over_nyttaar = (ta, tb) < (fa, fb)
+    try:
+        if vindu.uker:
+            return (date.fromisocalendar(aar, fa, 1),
+                    date.fromisocalendar(aar + 1 if over_nyttaar else aar, ta, 5))  # fmt: skip
+        return date(aar, fa, fb), date(aar + 1 if over_nyttaar else aar, ta, tb)
+    except ValueError:  # week 53 in a year that has 52; year 9999 + 1
+        return None
+
+
+def vindu_slutt(vindu: Vindu, start: date) -> date | None:
+    """The last day of the vindu that starts on `start` (a date vindu_datoer gave)."""
+    aar = start.isocalendar()[0] if vindu.uker else start.year
+    spenn = vindu_datoer(replace(vindu, hvert_aar=1), aar)
+    return spenn[1] if spenn is not None else None
+
+
+def lengste_vindu(plan: Plan) -> timedelta:
+    """How long the plan's longest vindu lasts (at most a year); zero without any. How
+    far back a caller looks for one that began earlier and still runs."""
+    lengst = timedelta(0)
+    for tiltak in plan.tiltak:
+        for h in tiltak.hendelser:
+            if isinstance(h.naar, Vindu):
+                # Years with and without week 53 and a leap day, on either side of New Year.
+                for aar in range(2025, 2029):
+                    spenn = vindu_datoer(replace(h.naar, hvert_aar=1), aar)
+                    if spenn is not None:
+                        lengst = max(lengst, spenn[1] - spenn[0] + timedelta(days=1))
+    return min(lengst, timedelta(days=366))
 
 
 # The dates a window may reach, with room for MARGIN: a long `etter:` chain widens the

@@ -61,7 +61,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from aarshjul.dates import format_dato, format_skoleaar, skoleaar_start
-from aarshjul.engine.expand import expand, waiting
+from aarshjul.engine.expand import expand, lengste_vindu, waiting
 from aarshjul.errors import UsageError
 from aarshjul.keys import FOREKOMST_ID_FORM
 from aarshjul.model import (
@@ -200,9 +200,10 @@ def _valgte(plan: Plan, virksomheter: Iterable[str]) -> frozenset[str]:
 
 
 def _enkel(f: Forekomst, k: Kvittering | None, today: date) -> tuple[Status, bool]:
+    # A vindu is due at its end (siste_dag): overdue only after its last day.
     if k is not None:
-        return Status.UTFOERT, f.type.er_frist and k.utfort is not None and k.utfort > f.dato
-    if f.dato >= today:
+        return Status.UTFOERT, f.type.er_frist and k.utfort is not None and k.utfort > f.siste_dag
+    if f.siste_dag >= today:
         return Status.KOMMENDE, False
     return (Status.FORFALT if f.type.er_frist else Status.PASSERT), False
 
@@ -257,7 +258,7 @@ class Oppfoelger:
         self, f: Forekomst, status: Status, k: Kvittering | None, sent: bool, form: Kvitteringsform,
         enheter: tuple[Enhetsstatus, ...] = (), gjelder: tuple[str, ...] = (),
     ) -> Oppfoelging:  # fmt: skip
-        dager = (self.today - f.dato).days if status is Status.FORFALT else 0
+        dager = (self.today - f.siste_dag).days if status is Status.FORFALT else 0
         return Oppfoelging(status, f, kvittering=k, dager_forfalt=dager, for_sent=sent, form=form,
                            enheter=enheter, gjelder=gjelder)  # fmt: skip
 
@@ -290,12 +291,14 @@ def forfalte(
     virksomheter: Sequence[str] | None = None,
     dager: int = FORFALT_DAGER,
 ) -> list[Oppfoelging]:
-    """Frister and evalueringer dated in [today - dager, today), not signed off (for the
-    selected virksomheter that own them), oldest first."""
+    """Frister and evalueringer due in [today - dager, today), not signed off (for the
+    selected virksomheter that own them), oldest first. A vindu is due at its end: it is
+    looked for as far back as the plan's longest vindu lasts."""
     o = Oppfoelger(plan, logg, today, virksomheter)
     result = []
-    for f in expand(plan, today - timedelta(days=dager), today, virksomheter or None):
-        if f.type.er_frist:
+    fra = today - timedelta(days=dager)
+    for f in expand(plan, fra - lengste_vindu(plan), today, virksomheter or None):
+        if f.type.er_frist and f.siste_dag >= fra:
             s = o.status(f)
             if s.status is Status.FORFALT:
                 result.append(s)

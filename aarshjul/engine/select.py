@@ -36,12 +36,32 @@ class Rad:
 
 
 def varsel_begynt(forekomst: Forekomst, dag: date) -> bool:
-    """A deadline whose lead time has begun on `dag` and which is not yet past."""
+    """A deadline whose lead time has begun on `dag` and which is not yet past. A vindu
+    is due at its end: varsel counts back from its last day."""
     return (
         forekomst.type.er_frist
         and forekomst.dato >= dag
-        and forekomst.dato - timedelta(days=forekomst.varsel) <= dag
+        and forekomst.siste_dag - timedelta(days=forekomst.varsel) <= dag
     )
+
+
+def paagaaende(plan: Plan, dag: date, virksomheter: Sequence[str] | None = None) -> list[Forekomst]:
+    """Vinduer that began before `dag` and still run on it, by date: what `next` and the
+    digest show as «pågår». Looks back the plan's longest vindu (at most a year), over
+    the hendelser that are vinduer only."""
+    from dataclasses import replace
+
+    from aarshjul.engine.expand import lengste_vindu
+    from aarshjul.model import Vindu
+
+    tilbake = lengste_vindu(plan)
+    if not tilbake:
+        return []
+    bare_vinduer = replace(plan, tiltak=tuple(
+        replace(t, hendelser=tuple(h for h in t.hendelser if isinstance(h.naar, Vindu)))
+        for t in plan.tiltak if any(isinstance(h.naar, Vindu) for h in t.hendelser)
+    ))  # fmt: skip
+    return [f for f in expand(bare_vinduer, dag - tilbake, dag, virksomheter or None) if f.siste_dag >= dag]
 
 
 def kommende_frister(plan: Plan, dag: date, virksomheter: Sequence[str] | None = None) -> list[Rad]:
@@ -59,7 +79,8 @@ def upcoming(
     til: date,
     virksomheter: Sequence[str] | None = None,
 ) -> list[Rad]:
-    """Everything in [fra, til), then deadlines after til whose varsel has begun on fra."""
+    """Everything in [fra, til), then deadlines after til whose varsel has begun on fra.
+    Vinduer that began before fra and still run on it come first («pågår»)."""
     return list(iter_upcoming(plan, fra, til, virksomheter))
 
 
@@ -81,6 +102,9 @@ def iter_upcoming(
     """
     wanted = virksomheter or None
     tidlige: list[Rad] = []
+    if fra < til:  # vinduer that began before the window and still run come first
+        for f in paagaaende(plan, fra, wanted):
+            yield Rad(f, best_rolle(plan, (f,), wanted) if wanted else None, (f.dato - fra).days, False)
     for f in iter_expand(plan, fra, max(til, fra + timedelta(days=MAX_VARSEL)), wanted):
         if f.dato < til:
             yield Rad(f, best_rolle(plan, (f,), wanted) if wanted else None, (f.dato - fra).days, False)

@@ -30,6 +30,7 @@ from aarshjul.model import (
     RRegel,
     Ukentlig,
     Ukenummer,
+    Vindu,
 )
 from aarshjul.plan.pyyaml import yaml
 from aarshjul.plan.refs import Ref, Refs
@@ -38,8 +39,11 @@ from aarshjul.plan.yamlnodes import Walker, er_heltall
 NAAR_KEYS = (
     "måneder", "dag", "hvert_år", "startår", "startskoleår", "unntatt_måneder",
     "innen_utgangen_av", "ukentlig", "dato", "etter", "etter_dato", "innen", "rrule", "start", "uker",
+    "fra_uke", "til_uke", "fra", "til",
 )  # fmt: skip
-NAAR_FORMS = ("måneder", "innen_utgangen_av", "ukentlig", "dato", "etter", "etter_dato", "rrule", "uker")
+NAAR_FORMS = (
+    "måneder", "innen_utgangen_av", "ukentlig", "dato", "etter", "etter_dato", "rrule", "uker", "fra_uke", "fra",
+)  # fmt: skip
 # The keys that may stand beside each form.
 _COMPANIONS: dict[str, frozenset[str]] = {
     "måneder": frozenset({"dag", "hvert_år", "startår", "startskoleår", "unntatt_måneder"}),
@@ -50,6 +54,8 @@ _COMPANIONS: dict[str, frozenset[str]] = {
     "etter_dato": frozenset({"innen"}),
     "rrule": frozenset({"start", "unntatt_måneder"}),
     "uker": frozenset({"dag"}),
+    "fra_uke": frozenset({"til_uke", "hvert_år", "startår", "startskoleår"}),
+    "fra": frozenset({"til", "hvert_år", "startår", "startskoleår"}),
 }
 # `etter: "15.08"`: a day of the year instead of a hendelse id.
 _AARSDATO = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?$")
@@ -161,6 +167,16 @@ def _maanedlig(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentake
         dag = parse_dagregel(w, m["dag"], f"{what}: dag")
     else:
         dag = Dagregel("siste_dag", tekst="siste dag")
+    aarlig = _hvert_aar(c, node, m, what)
+    if not maaneder or dag is None or aarlig is None:
+        return None
+    return Maanedlig(tuple(maaneder), dag, *aarlig)
+
+
+def _hvert_aar(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> tuple[int, int | None, bool] | None:
+    """(hvert_år, startår, counts school years) from hvert_år and startår or
+    startskoleår; None (reported) when bad."""
+    w = c.w
     hvert_aar = w.integer(m["hvert_år"], f"{what}: hvert_år", 1, 10) if "hvert_år" in m else 1
     startaar: int | None = None
     skoleaar = False
@@ -179,9 +195,9 @@ def _maanedlig(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentake
         w.error(node, f"{what}: «hvert_år: {hvert_aar}» trenger «startår» (eller «startskoleår») "
                       "som sier hvilket år rekken starter.")  # fmt: skip
         return None
-    if not maaneder or dag is None or hvert_aar is None:
+    if hvert_aar is None:
         return None
-    return Maanedlig(tuple(maaneder), dag, hvert_aar, startaar, skoleaar)
+    return hvert_aar, startaar, skoleaar
 
 
 def _ukentlig(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentakelse | None:
@@ -281,6 +297,64 @@ def _uker(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentakelse |
     return Ukenummer(tuple(sorted(uker)), ukedag)
 
 
+def _vindu(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentakelse | None:
+    """fra_uke + til_uke (Monday of the first week through Friday of the last) and
+    fra + til (day.month, both days included); an end before the start crosses New Year."""
+    w, form = c.w, c.form
+    slutt = "til_uke" if form == "fra_uke" else "til"
+    if slutt not in m:
+        eksempel = "fra_uke: 36, til_uke: 38" if form == "fra_uke" else 'fra: "01.05", til: "12.06"'
+        w.error(node, f"{what}: «{form}» trenger «{slutt}», f.eks. «{eksempel}».")
+        return None
+    fra: tuple[int, int] | None
+    til: tuple[int, int] | None
+    if form == "fra_uke":
+        fra_uke = w.integer(m["fra_uke"], f"{what}: fra_uke", 1, 53)
+        til_uke = w.integer(m["til_uke"], f"{what}: til_uke", 1, 53)
+        fra = (fra_uke, 0) if fra_uke is not None else None
+        til = (til_uke, 0) if til_uke is not None else None
+    else:
+        fra = _aarsdag(c, m["fra"], "fra", what)
+        til = _aarsdag(c, m["til"], "til", what)
+        if fra is not None and fra == til:
+            w.error(m["til"], f"{what}: «fra» og «til» er samme dag; et vindu varer fra én dag til en "
+                              "annen. For én dag hvert år, bruk f.eks. «måneder: [mai], dag: 1».")  # fmt: skip
+            return None
+    aarlig = _hvert_aar(c, node, m, what)
+    if fra is None or til is None or aarlig is None:
+        return None
+    return Vindu(fra, til, form == "fra_uke", *aarlig)
+
+
+def _aarsdag(c: _Context, node: yaml.Node, key: str, what: str) -> tuple[int, int] | None:
+    """A day of every year, "01.05" or "1.5", as (month, day); the same days `etter:
+    "15.08"` allows (29.02 does not come every year)."""
+    w = c.w
+    value = w.text(node, f"{what}: {key}")
+    if value is None:
+        return None
+    aarsdato = _AARSDATO.match(value)
+    if aarsdato is None:
+        if re.match(r"^\d{1,2}\.\d{1,2}\.\d{4}$", value):
+            w.error(node, f"{what}: {key}: «{value}» er en dato med år. Skriv dag.måned, f.eks. "
+                          f"«{value[:value.rindex('.')]}», for hvert år, eller bruk «dato:» for én gang.")  # fmt: skip
+        else:
+            w.error(node, f"{what}: {key}: forstår ikke «{value}». Skriv dag.måned i anførselstegn, "
+                          'f.eks. «fra: "01.05", til: "12.06"».')  # fmt: skip
+        return None
+    dag, mnd = int(aarsdato[1]), int(aarsdato[2])
+    if not 1 <= mnd <= 12:
+        w.error(node, f"{what}: {key}: «{value}» har måned {mnd}; måneden må være 1–12.")
+        return None
+    if (mnd, dag) == (2, 29):
+        w.error(node, f"{what}: {key}: 29.02 finnes ikke hvert år; bruk 28.02 eller 01.03.")
+        return None
+    if not 1 <= dag <= calendar.monthrange(2001, mnd)[1]:
+        w.error(node, f"{what}: {key}: «{value}» finnes ikke: {MAANEDER[mnd - 1]} har ikke {dag} dager.")
+        return None
+    return mnd, dag
+
+
 _Reader = Callable[[_Context, yaml.Node, _Mapping, str], Gjentakelse | None]
 _READERS: dict[str, _Reader] = {
     "måneder": _maanedlig,
@@ -291,4 +365,6 @@ _READERS: dict[str, _Reader] = {
     "etter_dato": _etter,
     "rrule": _rrule,
     "uker": _uker,
+    "fra_uke": _vindu,
+    "fra": _vindu,
 }

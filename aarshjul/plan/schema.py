@@ -86,6 +86,7 @@ _HENDELSE = {
     "sted": _TEKST, "unngå_ferier": _JA_NEI, "ansvar_antatt": _TEKST,
     "deltakere_antatt": _TEKST, "lagt_til": _TEKST, "kvittering": _KVITTERING,
 }  # fmt: skip
+_AARSDAG = {"type": "string", "pattern": r"^\s*\d{1,2}\.\d{1,2}\.?\s*$"}
 _NAAR = {
     "måneder": _MAANEDER, "innen_utgangen_av": _MAANEDER, "unntatt_måneder": _MAANEDER,
     "dag": {"type": ["string", "integer"], "description": "15, «siste dag», «første tirsdag» … (med uker: en ukedag)"},
@@ -96,6 +97,10 @@ _NAAR = {
     "etter": {"type": "string", "description": "En hendelse-id (tiltak.hendelse) eller en dag i året, \"15.08\""},
     "etter_dato": _ID, "innen": _TEKST, "rrule": _TEKST, "start": _DATO,
     "uker": _tekst_liste({"type": "integer", "minimum": 1, "maximum": 53}),
+    "fra_uke": {"type": "integer", "minimum": 1, "maximum": 53},
+    "til_uke": {"type": "integer", "minimum": 1, "maximum": 53},
+    "fra": {**_AARSDAG, "description": "Dag.måned hvert år, \"01.05\""},
+    "til": {**_AARSDAG, "description": "Dag.måned hvert år, \"12.06\""},
 }  # fmt: skip
 
 

@@ -96,6 +96,12 @@ tiltak:
         type: møte
         når: {{etter: "15.08", innen: 3 uker}}
         flytt: tidligere
+      # fra + til: et vindu, én forekomst som varer fra 1. mai til 12. juni hvert år.
+      # fra_uke + til_uke gjør det samme med uker: mandag i uke 36 til fredag i uke 38.
+      - id: overgangsmoter
+        tittel: Overgangsmøter
+        type: aktivitet
+        når: {{fra: "01.05", til: "12.06"}}
       # dato: én gang.
       - id: evaluering
         tittel: Evaluering av overgangsrutinen

@@ -211,6 +211,25 @@ def flyttet_tekst(f: Forekomst) -> str | None:
     return f"flyttet fra {format_dato(f.flyttet_fra)}{grunn}"
 
 
+def spenn_tekst(fra: date, til: date) -> str:
+    """A vindu's days, both included: "31.08.–18.09.2026"; across New Year
+    "15.12.2026–15.01.2027"."""
+    if fra.year == til.year:
+        return f"{fra:%d.%m.}–{format_dato(til)}"
+    return f"{format_dato(fra)}–{format_dato(til)}"
+
+
+def dato_tekst(f: Forekomst) -> str:
+    """The forekomst's date as every output shows it: "01.12.2026", or a vindu's span
+    (spenn_tekst), never its first day alone."""
+    return spenn_tekst(f.dato, f.sluttdato) if f.sluttdato is not None else format_dato(f.dato)
+
+
+def paagaar_tekst(f: Forekomst) -> str:
+    """"pågår, til 18.09.2026": a vindu that began before the day shown and still runs."""
+    return f"pågår, til {format_dato(f.siste_dag)}"
+
+
 def _lowercase_first(tekst: str) -> str:
     """"Aktivitetshuset er i drift" -> "aktivitetshuset ..."; "NAV har ..." stays."""
     return tekst[:1].lower() + tekst[1:] if tekst[1:2].islower() else tekst

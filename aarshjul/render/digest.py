@@ -19,7 +19,7 @@ import textwrap
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, iso_uke
+from aarshjul.dates import MAANEDER, UKEDAGER, iso_uke
 from aarshjul.engine.digest import Digest
 from aarshjul.engine.select import Rad
 from aarshjul.model import Rolle, Ventende
@@ -29,10 +29,12 @@ from aarshjul.render.common import (
     TYPE_NAVN,
     andre_antakelser,
     dager_igjen_tekst,
+    dato_tekst,
     flyttet_tekst,
     klokke,
     markdown_inert,
     one_line,
+    paagaar_tekst,
     planperiode_tekst,
     sted_tekst,
     ventende_naar,
@@ -126,6 +128,8 @@ def _detaljer(d: Digest, rad: Rad) -> list[str]:
     """"Møte", "ansvar: PPT, Barnevern", "rolle: deltar", "(antatt dato ...)", "flyttet fra ..."."""
     f = rad.forekomst
     deler = [TYPE_NAVN[f.type], f"ansvar: {one_line(virksomheter_tekst(d.plan, f.ansvar))}"]
+    if f.sluttdato is not None and not rad.forfalt:  # a vindu: its span, or that it runs already
+        deler.insert(0, paagaar_tekst(f) if rad.dager_igjen < 0 else dato_tekst(f))
     if rad.oppfoelging is not None and rad.oppfoelging.kvittering is not None:
         from aarshjul.engine.followup import utfort_tekst
 
@@ -167,8 +171,9 @@ def _frist_naar(rad: Rad) -> str:
     if rad.forfalt:
         from aarshjul.engine.followup import forfalt_tekst
 
-        return f"{format_dato(rad.forekomst.dato)}, {forfalt_tekst(-rad.dager_igjen)}"
-    return f"{format_dato(rad.forekomst.dato)}, {dager_igjen_tekst(rad.dager_igjen)}"
+        f = rad.forekomst  # overdue since its last day (a vindu's end)
+        return f"{dato_tekst(f)}, {forfalt_tekst(-rad.dager_igjen - (f.siste_dag - f.dato).days)}"
+    return f"{dato_tekst(rad.forekomst)}, {dager_igjen_tekst(rad.dager_igjen)}"
 
 
 KOMMENDE = "Kommende frister"

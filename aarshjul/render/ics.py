@@ -197,7 +197,7 @@ def render_ics(
             linje = beskrivelser.get(bkey)
             if linje is None:
                 linje = beskrivelser[bkey] = linjer.tekst("DESCRIPTION", _sett_sammen(template.deler, f, base, ferdig))
-            tkey = (f.dato, f.tid, f.slutt)
+            tkey = (f.dato, f.tid, f.slutt, f.sluttdato)
             tid = tider.get(tkey)
             if tid is None:
                 egenskaper = _egenskaper(plan, f, tz)
@@ -306,12 +306,13 @@ def _egenskaper(plan: Plan, f: Forekomst, tz: ZoneInfo | None) -> list[Egenskap]
     `_tekst_egenskaper` adds what it shares with the other forekomster of its hendelse,
     and `_Linjer.vevent` the UID, DTSTAMP, SEQUENCE and LAST-MODIFIED."""
     ingen: Params = ()
-    if f.tid is None:
+    if f.tid is None or f.sluttdato is not None:
         # All-day: VALUE=DATE, DTEND the day after (exclusive), and free/busy "free"
-        # so a deadline does not block the leader's whole day.
+        # so a deadline does not block the leader's whole day. A vindu is all-day over
+        # its span: DTEND the day after its last day (RFC 5545 3.6.1).
         return [
             ("DTSTART", f.dato, ingen),
-            ("DTEND", f.dato + _EN_DAG, ingen),
+            ("DTEND", f.siste_dag + _EN_DAG, ingen),
             ("TRANSP", "TRANSPARENT", ingen),
         ]
     assert tz is not None
@@ -406,9 +407,17 @@ def _tekst_egenskaper(
 
 def _alarm_egenskaper(f: Forekomst, utfort: date | None = None) -> list[Egenskap] | None:
     """One DISPLAY alarm `varsel` days before the start (Outlook keeps only one); none
-    for a deadline already signed off."""
+    for a deadline already signed off. A vindu is due at its end: the alarm counts back
+    from DTEND (RELATED=END)."""
     if not (f.type.er_frist and f.varsel > 0) or utfort is not None:
         return None
+    if f.sluttdato is not None:
+        # DTEND is the day after the last day: one more day back gives varsel before it.
+        return [
+            ("ACTION", "DISPLAY", ()),
+            ("DESCRIPTION", f"{TYPE_NAVN[f.type]} om {f.varsel} dager: {sammendrag(f)}", ()),
+            ("TRIGGER", timedelta(days=-f.varsel - 1), (("RELATED", "END"),)),
+        ]
     return [
         ("ACTION", "DISPLAY", ()),
         ("DESCRIPTION", f"{TYPE_NAVN[f.type]} om {f.varsel} dager: {sammendrag(f)}", ()),

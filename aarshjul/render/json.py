@@ -27,6 +27,7 @@ FOREKOMST_KEYS = frozenset({
     "antatt_grunn", "flyttet_grunn", "ansvar_antatt", "sted",
     "status", "utfort",  # follow-up, when sign-offs are in use
     "deltakere_antatt", "lagt_til", "etter_planperioden",
+    "sluttdato",  # a vindu's last day (docs/json.md)
 })  # fmt: skip
 
 # json.dumps escapes C0 control characters but leaves DEL, C1 (\x9b is a CSI in some
@@ -56,6 +57,7 @@ def forekomst_obj(f: Forekomst, rad: Rad | None = None) -> dict[str, Any]:
         "id": f.id,
         "nokkel": f.nokkel,
         "dato": f.dato.isoformat(),
+        "sluttdato": f.sluttdato.isoformat() if f.sluttdato else None,
         "tid": f.tid.strftime("%H:%M") if f.tid else None,
         "slutt": f.slutt.strftime("%H:%M") if f.slutt else None,
         "tiltak": f.tiltak_id,

@@ -27,6 +27,7 @@ from aarshjul.render.common import (
     LAGT_TIL,
     TYPE_NAVN,
     antakelser,
+    dato_tekst,
     one_line,
     planperiode_tekst,
     virksomhet_navn,
@@ -93,7 +94,7 @@ def linje(plan: Plan, o: Oppfoelging) -> Linje:
     etter = False
     if o.forekomst is not None:
         f = o.forekomst
-        dato, id_, nokkel = format_dato(f.dato), f.id, f.nokkel
+        dato, id_, nokkel = dato_tekst(f), f.id, f.nokkel
         hva = f"{one_line(f.tiltak_navn)} – {one_line(f.tittel)}"
         type_, ansvar = TYPE_NAVN[f.type], virksomheter_tekst(plan, f.ansvar)
         antatt, ansvar_antatt = f.antatt or "", f.ansvar_antatt or ""
@@ -210,6 +211,7 @@ def obj(o: Oppfoelging) -> dict[str, Any]:
         "id": f.id if f else f"{v.tiltak_id}.{v.hendelse_id}" if v else None,
         "nokkel": f.nokkel if f else None,
         "dato": f.dato.isoformat() if f else None,
+        "sluttdato": f.sluttdato.isoformat() if f and f.sluttdato else None,
         "tiltak": f.tiltak_id if f else v.tiltak_id if v else None,
         "hendelse": f.hendelse_id if f else v.hendelse_id if v else None,
         "tittel": f.tittel if f else v.tittel if v else None,

@@ -21,6 +21,7 @@ from aarshjul.render.common import (
     TYPE_NAVN,
     andre_antakelser,
     dager_igjen_tekst,
+    dato_tekst,
     hva,
     klokke,
     one_line,
@@ -81,6 +82,8 @@ def _kalender_linje(plan: Plan, rader: list[Rad]) -> KalenderLinje:
         dager = f"{UKEDAGER_FLERTALL[datoer[0].weekday()]} {dagtall}"
     else:
         dager = dagtall
+    if f.sluttdato is not None:  # a vindu (one a year): its span, in the month it starts
+        dager = dato_tekst(f)
     roller = {r.rolle for r in rader}
     rolle = Rolle.ANSVARLIG if Rolle.ANSVARLIG in roller else next(iter(roller))
     merknader = []
@@ -124,7 +127,8 @@ def tiltak_linje(plan: Plan, status: TiltakStatus) -> TiltakLinje:
     neste: list[str] = []
     if status.neste is not None:
         f = status.neste.forekomst
-        naar = f"{dato_med_ukedag(f.dato)} ({dager_igjen_tekst(status.neste.dager_igjen)})"
+        dag = dato_tekst(f) if f.sluttdato else dato_med_ukedag(f.dato)
+        naar = f"{dag} ({dager_igjen_tekst(status.neste.dager_igjen)})"
         tekst = f"{naar}: {one_line(f.tittel)}"
         merker = [m for m in andre_antakelser(f) if m not in (ANSVAR_ANTATT, DELTAKERE_ANTATT)]
         merker += [ANTATT] if f.antatt is not None else []

@@ -325,7 +325,7 @@ class _Sider:
             grunner = [(merke, one_line(grunn)) for merke, grunn in (
                 (LAGT_TIL, h.lagt_til), (ANTATT_DATO, h.antatt), (ANSVAR_ANTATT, h.ansvar_antatt),
                 (DELTAKERE_ANTATT, h.deltakere_antatt)) if grunn]  # fmt: skip
-            datoer = [(f.dato.isoformat(), dato_med_ukedag(f.dato), one_line(flyttet(plan, f) or ""))
+            datoer = [(f.dato.isoformat(), _dag_tekst(f), one_line(flyttet(plan, f) or ""))
                       for f in forekomster if f.hendelse_id == h.id]  # fmt: skip
             hendelser.append({"tittel": one_line(h.tittel), "type": TYPE_NAVN[h.type],
                               "ansvar": self._virksomhet_lenker(h.ansvar), "grunner": grunner, "datoer": datoer})
@@ -357,7 +357,7 @@ class _Sider:
             merknad.append(("antatt", antatt_id))
         merknad += [("tekst", f"{merke}: {one_line(grunn)}") for merke, grunn in antakelser(f) if merke != ANTATT_DATO]
         v = ForekomstView(
-            iso=f.dato.isoformat(), dato_tekst=dato_med_ukedag(f.dato), klokke=_klokke(f),
+            iso=f.dato.isoformat(), dato_tekst=_dag_tekst(f), klokke=_klokke(f),
             side=tiltak_side(f.tiltak_id),
             tiltak_navn=one_line(f.tiltak_navn), tittel=one_line(f.tittel), type=TYPE_NAVN[f.type],
             ansvar=one_line(virksomheter_tekst(plan, f.ansvar)), kilde=one_line(kilde_tekst(f.kilde)),
@@ -388,7 +388,7 @@ class _Sider:
                 "fil": hjul_fil(aar, key)}  # fmt: skip
 
     def _kommende(self, key: str | None, dager: int, anker: str) -> dict[str, Any]:
-        from aarshjul.render.common import dager_igjen_tekst
+        from aarshjul.render.common import dager_igjen_tekst, paagaar_tekst
 
         site = self.site
         fra, til = site.today, site.today + timedelta(days=dager)
@@ -397,6 +397,8 @@ class _Sider:
         def rad(r: Rad) -> RadView:
             rolle = ROLLE_NAVN[r.rolle] if key is not None and r.rolle is not None else None
             dager_igjen = dager_igjen_tekst(r.dager_igjen) if r.forekomst.type.er_frist else ""
+            if r.forekomst.sluttdato is not None and r.dager_igjen < 0:  # a vindu that runs already
+                dager_igjen = paagaar_tekst(r.forekomst)
             return RadView(self._visning(r.forekomst), rolle=rolle, dager_igjen=dager_igjen)
 
         return {
@@ -531,6 +533,13 @@ def _oppfoelging_tekst(rad: Rad) -> str:
 
 def _maaned_id(aar: int) -> str:
     return f"maaned-{aar}"
+
+
+def _dag_tekst(f: Forekomst) -> str:
+    """"tirsdag 01.12.2026", or a vindu's span "31.08.–18.09.2026" (in the month it starts)."""
+    from aarshjul.render.common import dato_tekst
+
+    return dato_tekst(f) if f.sluttdato is not None else dato_med_ukedag(f.dato)
 
 
 def _klokke(f: Forekomst) -> str:

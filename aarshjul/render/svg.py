@@ -20,7 +20,7 @@ import math
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,7 @@ from aarshjul.render.common import (
     TYPE_NAVN,
     antakelser,
     dato_lang,
+    dato_tekst,
     one_line,
     planperiode_kort,
     planperiode_tekst,
@@ -364,6 +365,8 @@ def _colour(farge: Farge, type_: HendelseType, sone: Sone | None) -> str:
 
 def _datoer_text(h: _RingHendelse) -> str:
     fs = h.forekomster
+    if fs and fs[0].sluttdato is not None:  # a vindu: once a year, its span
+        return ", ".join(dato_tekst(f) for f in fs)
     if h.ukedag is not None and len(fs) > 6:
         return f"hver {UKEDAGER[h.ukedag]}, {len(fs)} ganger"
     if len(fs) > 6:
@@ -595,7 +598,7 @@ def _draw_ring_labels(
         r = ring.r_midt
         s = _marker_size(ring)
         halv = math.degrees((s * 1.4 + 4) / r)
-        a1, a2 = _widest_gap([aar.angle(f.dato) for f in ring.forekomster] + hindre, halv)
+        a1, a2 = _widest_gap([v for f in ring.forekomster for v in _vinkler(f, aar, halv)] + hindre, halv)
         plass = math.radians(a2 - a1) * r - 8
         size = _ring_font_size(ring)
         nummer = str(ring.nummer)
@@ -619,6 +622,18 @@ def _draw_ring_labels(
                              "text-anchor": "middle"}, navn)  # fmt: skip
 
 
+def _vinkler(f: Forekomst, aar: Hjulaar, halv: float) -> list[float]:
+    """The angles a forekomst covers on its ring: its day's, or a vindu's arc as angles
+    at most 2 × halv apart, so a ring's name is never written across an arc."""
+    start = aar.angle(f.dato)
+    if f.sluttdato is None:
+        return [start]
+    slutt = aar.angle(min(f.sluttdato, aar.til - timedelta(days=1)))
+    steg = max(2 * halv, 0.5)
+    n = max(1, math.ceil((slutt - start) / steg))
+    return [start + (slutt - start) * i / n for i in range(n + 1)]
+
+
 def _marker_size(ring: _Ring) -> float:
     return max(3.5, min(8.0, (ring.r_ut - ring.r_inn) * 0.3))
 
@@ -629,6 +644,8 @@ def _draw_markers(root: ET.Element, ringer: list[_Ring], aar: Hjulaar, farge: Fa
         s = _marker_size(ring)
         forskyvninger = _lanes(ring, aar, s)
         for f, bane in zip(ring.forekomster, forskyvninger, strict=True):
+            if f.sluttdato is not None:
+                _draw_span(g, ring, f, bane, s, aar, farge)
             x, y = _point(ring.r_midt + bane, aar.angle(f.dato))
             el = _marker(g, f.type, x, y, s, _colour(farge, f.type, f.sone), f.antatt is not None, {
                 "class": "forekomst",
@@ -638,9 +655,32 @@ def _draw_markers(root: ET.Element, ringer: list[_Ring], aar: Hjulaar, farge: Fa
                 "data-type": f.type.value,
                 **({"data-antatt": "ja"} if f.antatt is not None else {}),
             })  # fmt: skip
-            tips = f"{one_line(f.tiltak_navn)} – {one_line(f.tittel)}: {dato_lang(f.dato)}"
-            tips += "".join(f" ({merke}: {grunn})" for merke, grunn in antakelser(f))
-            _sub(el, "title", {}, tips)
+            _sub(el, "title", {}, _tips(f))
+
+
+def _tips(f: Forekomst) -> str:
+    """A marker's tooltip: what, when (a vindu's span), and what is assumed."""
+    naar = dato_tekst(f) if f.sluttdato is not None else dato_lang(f.dato)
+    tips = f"{one_line(f.tiltak_navn)} – {one_line(f.tittel)}: {naar}"
+    return tips + "".join(f" ({merke}: {grunn})" for merke, grunn in antakelser(f))
+
+
+def _draw_span(g: ET.Element, ring: _Ring, f: Forekomst, bane: float, s: float, aar: Hjulaar, farge: Farge) -> None:
+    """A vindu as an arc along its ring from its first to its last day (cut at the end of
+    the wheel's year), under the marker at its start, which still shows the type."""
+    assert f.sluttdato is not None
+    slutt = min(f.sluttdato, aar.til - timedelta(days=1))
+    a1, a2 = aar.angle(f.dato), aar.angle(slutt)
+    if a2 <= a1:
+        return
+    farge_ = _colour(farge, f.type, f.sone)
+    bue = _sub(g, "path", {
+        "class": "vindu", "d": _arc(ring.r_midt + bane, a1, a2), "fill": "none", "stroke": farge_,
+        "stroke-width": _num(s * 1.1), "stroke-linecap": "round",
+        **({"stroke-dasharray": _num(s * 1.2) + " " + _num(s * 0.8)} if f.antatt is not None else {}),
+        "data-id": f.id, "data-dato": f.dato.isoformat(), "data-sluttdato": f.sluttdato.isoformat(),
+    })  # fmt: skip
+    _sub(bue, "title", {}, _tips(f))
 
 
 def _lanes(ring: _Ring, aar: Hjulaar, s: float) -> list[float]:

@@ -23,10 +23,12 @@ from aarshjul.render.common import (
     andre_antakelser,
     antakelser,
     dager_igjen_tekst,
+    dato_tekst,
     flyttet_tekst,
     hva,
     klokke,
     one_line,
+    paagaar_tekst,
     planperiode_tekst,
     sted_tekst,
     ventende_naar,
@@ -136,12 +138,17 @@ def next_deler(rader: Sequence[Rad]) -> tuple[list[Rad], list[Rad], list[Rad]]:
 
 
 def per_uke(rader: Sequence[Rad]) -> list[tuple[str, list[Rad]]]:
-    """Rows grouped by ISO week, in the order given (already sorted by date)."""
+    """Rows grouped by ISO week, in the order given (already sorted by date). A vindu
+    that began before the window («pågår») is in the window's first week, not under a
+    week before it."""
     grupper: list[tuple[tuple[int, int], str, list[Rad]]] = []
     for rad in rader:
-        uke = iso_uke(rad.forekomst.dato)
+        dag = rad.forekomst.dato
+        if rad.forekomst.sluttdato is not None and rad.dager_igjen < 0 and not rad.forfalt:
+            dag -= timedelta(days=rad.dager_igjen)  # the window's first day
+        uke = iso_uke(dag)
         if not grupper or grupper[-1][0] != uke:
-            grupper.append((uke, uke_overskrift(rad.forekomst.dato), []))
+            grupper.append((uke, uke_overskrift(dag), []))
         grupper[-1][2].append(rad)
     return [(overskrift, liste) for _, overskrift, liste in grupper]
 
@@ -160,7 +167,7 @@ def flyttet(plan: Plan, f: Forekomst) -> str | None:
 class Linje:
     """One forekomst as plain cells."""
 
-    dato: str  # "tirsdag 01.12.2026"
+    dato: str  # "tirsdag 01.12.2026"; a vindu "31.08.–18.09.2026"
     dato_kort: str  # "tir 01.12.2026"
     tid: str  # "09:00–11:00" or ""
     hva: str  # "SAMBA – SAMBA-møte"
@@ -202,9 +209,12 @@ def linje(plan: Plan, rad: Rad) -> Linje:
     f = rad.forekomst
     merknader = []
     oppfoelging = oppfoelging_tekst(rad)
+    if (f.sluttdato is not None and not rad.forfalt
+            and rad.dager_igjen < 0 <= (f.sluttdato - f.dato).days + rad.dager_igjen):  # fmt: skip
+        merknader.append(paagaar_tekst(f))  # a vindu that began before the day asked about
     if oppfoelging is not None:
         merknader.append(oppfoelging)
-    elif f.type.er_frist:
+    elif f.type.er_frist and not (f.sluttdato is not None and rad.dager_igjen < 0 and not rad.forfalt):
         merknader.append(dager_igjen_tekst(rad.dager_igjen))
     andel = andel_tekst(plan, rad.oppfoelging)
     if andel:
@@ -215,9 +225,14 @@ def linje(plan: Plan, rad: Rad) -> Linje:
     if f.sted:
         merknader.append(sted_tekst(f.sted))
     merknader += andre_antakelser(f)
+    if f.sluttdato is not None:  # a vindu: its span, in both widths
+        dato = dato_kort = dato_tekst(f)
+    else:
+        dato = dato_med_ukedag(f.dato)
+        dato_kort = f"{UKEDAGER_KORT[f.dato.weekday()]} {format_dato(f.dato)}"
     return Linje(
-        dato=dato_med_ukedag(f.dato),
-        dato_kort=f"{UKEDAGER_KORT[f.dato.weekday()]} {format_dato(f.dato)}",
+        dato=dato,
+        dato_kort=dato_kort,
         tid=klokke(f.tid, f.slutt),
         hva=hva(f),
         type=TYPE_NAVN[f.type],

@@ -148,7 +148,9 @@ def _navn(plan: Plan, keys: Sequence[str]) -> str:
 
 
 def _hva(f: Forekomst) -> str:
-    return f"{one_line(f.tiltak_navn)} – {one_line(f.tittel)} ({f.dato:%d.%m.%Y})"
+    from aarshjul.render.common import dato_tekst
+
+    return f"{one_line(f.tiltak_navn)} – {one_line(f.tittel)} ({dato_tekst(f)})"
 
 
 def _valgt_virksomhet(plan: Plan, virksomhet: str | None) -> str | None:

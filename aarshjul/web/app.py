@@ -409,6 +409,7 @@ def create_app(oppsett: WebOppsett) -> Flask:
     @app.post("/kvitter")
     def kvitter() -> Any:
         from aarshjul.dates import parse_dato
+        from aarshjul.render.common import dato_tekst
         from aarshjul.services import signoff
 
         b, p, f, v = skjema_forekomst()
@@ -434,12 +435,13 @@ def create_app(oppsett: WebOppsett) -> Flask:
         except AarshjulError as e:
             abort(400, e.message)
         hvem = [_navn(p, x) for r in resultat for x in r.virksomheter]
-        flash(f"Utført: {f.tittel} ({f.dato:%d.%m.%Y}) er kvittert ut" + (f" for {', '.join(hvem)}." if hvem else "."),
+        flash(f"Utført: {f.tittel} ({dato_tekst(f)}) er kvittert ut" + (f" for {', '.join(hvem)}." if hvem else "."),
               "ok")  # fmt: skip
         return redirect(_tilbake(), 303)
 
     @app.post("/angre")
     def angre() -> Any:
+        from aarshjul.render.common import dato_tekst
         from aarshjul.services import signoff
 
         b, p, f, v = skjema_forekomst()
@@ -449,7 +451,7 @@ def create_app(oppsett: WebOppsett) -> Flask:
         except AarshjulError as e:
             abort(400, e.message)
         igjen = [k for a in angret for k in a.gjelder_igjen]
-        flash(f"Angret: {f.tittel} ({f.dato:%d.%m.%Y})"
+        flash(f"Angret: {f.tittel} ({dato_tekst(f)})"
               + (" – den forrige kvitteringen gjelder igjen." if igjen else " er ikke lenger kvittert."), "ok")
         return redirect(_tilbake(), 303)
 
