@@ -196,7 +196,28 @@ class EtterAarsdato:
     innen_tekst: str
 
 
-Gjentakelse = Maanedlig | Ukentlig | Enkeltdato | Relativ | EtterDato | RRegel | Ukenummer | EtterAarsdato
+@dataclass(frozen=True)
+class FoerFerie:
+    """The last school day before each ferie of that name (`før_ferie: Høstferie`), or,
+    with a weekday (`dag: fredag`), that weekday in the week of that school day."""
+
+    navn: str  # as written; matched case-insensitively on Ferie.navn
+    ukedag: int | None = None  # 0 = mandag
+
+
+@dataclass(frozen=True)
+class EtterFerie:
+    """The first school day after each ferie of that name (`etter_ferie: Vinterferie`),
+    or, with a weekday, that weekday in the week of that school day."""
+
+    navn: str
+    ukedag: int | None = None
+
+
+Gjentakelse = (
+    Maanedlig | Ukentlig | Enkeltdato | Relativ | EtterDato | RRegel | Ukenummer | EtterAarsdato
+    | FoerFerie | EtterFerie
+)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from aarshjul.model import (
 from aarshjul.plan.naar import parse_naar, unntatt_maaneder
 from aarshjul.plan.privacy import FNR_MELDING, finn_personnummer, scan_personal_data
 from aarshjul.plan.pyyaml import yaml
-from aarshjul.plan.refs import Ref, Refs, check_refs
+from aarshjul.plan.refs import Ref, Refs, check_ferienavn, check_refs
 from aarshjul.plan.yamlnodes import Walker, compose, describe, read_plan_text
 
 MAX_STENGTE = 40  # keeps a run of closed days well inside expand.MARGIN
@@ -108,6 +108,9 @@ class _Builder:
     def __init__(self, walker: Walker) -> None:
         self.w = walker
         self.refs = Refs()
+        # (tiltak id, hendelse id) of the hendelser with their own `unngå_ferier:`;
+        # the others follow ferier_gjelder (_ferier_per_virksomhet).
+        self.egen_ferieregel: set[tuple[str, str]] = set()
 
     def build(self, root: yaml.Node) -> Plan | None:
         w = self.w
@@ -119,10 +122,34 @@ class _Builder:
         datoer = self._datoer(top["datoer"]) if "datoer" in top else {}
         tiltak = self._tiltak_list(top["tiltak"]) if "tiltak" in top else ()
         check_refs(w, self.refs, virksomheter, datoer, tiltak)
+        check_ferienavn(w, self.refs, head.get("ferier", ()) if head is not None else ())
         if head is None:
             return None
-        return Plan(virksomheter=virksomheter, datoer=datoer, tiltak=tiltak,
+        plan = Plan(virksomheter=virksomheter, datoer=datoer, tiltak=tiltak,
                     kilde_fil=w.path, **head)  # fmt: skip
+        return self._ferier_per_virksomhet(plan)
+
+    def _ferier_per_virksomhet(self, plan: Plan) -> Plan:
+        """With `ferier_gjelder:`, a møte or aktivitet without its own `unngå_ferier:`
+        avoids the ferier only when one of its virksomheter (ansvar or deltakere) follows
+        the school calendar (plan/ferier.py foelger_ferier); a group counts when it or a
+        member does. Without ferier_gjelder every virksomhet does, as set per hendelse."""
+        if plan.ferier_gjelder is None or self.w.problems:
+            return plan
+        from aarshjul.plan.ferier import foelger_ferier
+
+        foelger = foelger_ferier(plan)
+        assert foelger is not None
+
+        def regel(t: Tiltak, h: Hendelse) -> Hendelse:
+            if (t.id, h.id) in self.egen_ferieregel or not h.unngaa_ferier:
+                return h
+            if any(v in foelger for v in (*h.ansvar, *h.deltakere)):
+                return h
+            return replace(h, unngaa_ferier=False)
+
+        tiltak = tuple(replace(t, hendelser=tuple(regel(t, h) for h in t.hendelser)) for t in plan.tiltak)
+        return replace(plan, tiltak=tiltak)
 
     def _plan_head(self, node: yaml.Node) -> dict[str, Any] | None:
         w = self.w
@@ -543,6 +570,8 @@ class _Builder:
         unngaa = htype is not None and not htype.er_frist
         if "unngå_ferier" in m:
             unngaa = bool(w.boolean(m["unngå_ferier"], f"{what}: unngå_ferier"))
+            if hid is not None:
+                self.egen_ferieregel.add((tiltak_id, hid))
         if "kvittering" in m:
             kvittering = self._enum(m["kvittering"], Kvitteringsform, f"{what}: kvittering")
         if None in (hid, tittel, htype, naar, varsel, flytt, own_kilde):

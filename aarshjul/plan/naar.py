@@ -24,6 +24,8 @@ from aarshjul.model import (
     Enkeltdato,
     EtterAarsdato,
     EtterDato,
+    EtterFerie,
+    FoerFerie,
     Gjentakelse,
     Maanedlig,
     Relativ,
@@ -35,11 +37,11 @@ from aarshjul.plan.pyyaml import yaml
 from aarshjul.plan.refs import Ref, Refs
 from aarshjul.plan.yamlnodes import Walker, er_heltall
 
-NAAR_KEYS = (
+NAAR_KEYS: tuple[str, ...] = (
     "måneder", "dag", "hvert_år", "startår", "startskoleår", "unntatt_måneder",
     "innen_utgangen_av", "ukentlig", "dato", "etter", "etter_dato", "innen", "rrule", "start", "uker",
 )  # fmt: skip
-NAAR_FORMS = ("måneder", "innen_utgangen_av", "ukentlig", "dato", "etter", "etter_dato", "rrule", "uker")
+NAAR_FORMS: tuple[str, ...] = ("måneder", "innen_utgangen_av", "ukentlig", "dato", "etter", "etter_dato", "rrule", "uker")
 # The keys that may stand beside each form.
 _COMPANIONS: dict[str, frozenset[str]] = {
     "måneder": frozenset({"dag", "hvert_år", "startår", "startskoleår", "unntatt_måneder"}),
@@ -51,6 +53,11 @@ _COMPANIONS: dict[str, frozenset[str]] = {
     "rrule": frozenset({"start", "unntatt_måneder"}),
     "uker": frozenset({"dag"}),
 }
+# Dates relative to the ferier: `før_ferie: Høstferie` / `etter_ferie: Vinterferie`, with
+# an optional weekday (`dag: fredag`). Added here, after the tables above, as their own rows.
+NAAR_KEYS += ("før_ferie", "etter_ferie")
+NAAR_FORMS += ("før_ferie", "etter_ferie")
+_COMPANIONS["før_ferie"] = _COMPANIONS["etter_ferie"] = frozenset({"dag"})
 # `etter: "15.08"`: a day of the year instead of a hendelse id.
 _AARSDATO = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?$")
 _ORDINAL = {"første": 1, "1.": 1, "andre": 2, "2.": 2, "tredje": 3, "3.": 3, "fjerde": 4, "4.": 4,
@@ -281,6 +288,28 @@ def _uker(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentakelse |
     return Ukenummer(tuple(sorted(uker)), ukedag)
 
 
+def _ferie(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentakelse | None:
+    """før_ferie / etter_ferie: Høstferie — the last school day before (first after) each
+    ferie of that name; `dag: fredag` picks that weekday in the school day's week. The
+    name is checked against the plan's ferier once they are all read (refs.py)."""
+    w, form = c.w, c.form
+    navn = w.text(m[form], f"{what}: {form}")
+    ukedag: int | None = None
+    if "dag" in m:
+        value = w.text(m["dag"], f"{what}: dag")
+        if value is None:
+            return None
+        ukedag = parse_ukedag(value)
+        if ukedag is None:
+            w.error(m["dag"], f"{what}: dag: ukjent ukedag «{value}» – med «{form}» er dag en ukedag "
+                              f"({', '.join(UKEDAGER)}).")  # fmt: skip
+            return None
+    if navn is None:
+        return None
+    c.refs.ferier.append(Ref(m[form], navn, f"{what}: {form}"))
+    return FoerFerie(navn, ukedag) if form == "før_ferie" else EtterFerie(navn, ukedag)
+
+
 _Reader = Callable[[_Context, yaml.Node, _Mapping, str], Gjentakelse | None]
 _READERS: dict[str, _Reader] = {
     "måneder": _maanedlig,
@@ -292,3 +321,4 @@ _READERS: dict[str, _Reader] = {
     "rrule": _rrule,
     "uker": _uker,
 }
+_READERS["før_ferie"] = _READERS["etter_ferie"] = _ferie

@@ -97,6 +97,10 @@ _NAAR = {
     "etter_dato": _ID, "innen": _TEKST, "rrule": _TEKST, "start": _DATO,
     "uker": _tekst_liste({"type": "integer", "minimum": 1, "maximum": 53}),
 }  # fmt: skip
+# Dates relative to the ferier: the ferie's name as the plan has it (ferier, ferier_fil).
+_NAAR["før_ferie"] = _NAAR["etter_ferie"] = {
+    **_TEKST, "description": "Navnet på en ferie i planen, f.eks. Høstferie: siste skoledag før (første etter) den",
+}
 
 
 def _objekt(keys: tuple[str, ...], required: tuple[str, ...], values: dict[str, Any]) -> dict[str, Any]:
