@@ -41,7 +41,9 @@ NAAR_KEYS: tuple[str, ...] = (
     "måneder", "dag", "hvert_år", "startår", "startskoleår", "unntatt_måneder",
     "innen_utgangen_av", "ukentlig", "dato", "etter", "etter_dato", "innen", "rrule", "start", "uker",
 )  # fmt: skip
-NAAR_FORMS: tuple[str, ...] = ("måneder", "innen_utgangen_av", "ukentlig", "dato", "etter", "etter_dato", "rrule", "uker")
+NAAR_FORMS: tuple[str, ...] = (
+    "måneder", "innen_utgangen_av", "ukentlig", "dato", "etter", "etter_dato", "rrule", "uker",
+)  # fmt: skip
 # The keys that may stand beside each form.
 _COMPANIONS: dict[str, frozenset[str]] = {
     "måneder": frozenset({"dag", "hvert_år", "startår", "startskoleår", "unntatt_måneder"}),

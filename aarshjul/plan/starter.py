@@ -96,6 +96,11 @@ tiltak:
         type: møte
         når: {{etter: "15.08", innen: 3 uker}}
         flytt: tidligere
+      # før_ferie: siste skoledag før hver vinterferie; med dag: den ukedagen i den uka.
+      - id: samtaler
+        tittel: Utviklingssamtaler før vinterferien
+        type: møte
+        når: {{før_ferie: Vinterferie, dag: tirsdag}}
       # dato: én gang.
       - id: evaluering
         tittel: Evaluering av overgangsrutinen
