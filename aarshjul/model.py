@@ -314,6 +314,9 @@ class Plan:
     # Warnings that do not stop the plan from loading (e-mail addresses, phone numbers:
     # aarshjul/privacy.py). `check` lists them; exports print them to stderr.
     advarsler: tuple[Problem, ...] = ()
+    # Warnings about the skolerute files (ferier_fil), each with its file and line:
+    # check lists them (plan/ferier.py Skolerute, loader._ferier_fil).
+    ferie_advarsler: tuple[Problem, ...] = ()
 
     def finn_tiltak(self, tiltak_id: str) -> Tiltak | None:
         for tiltak in self.tiltak:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import PLANS
 
-from aarshjul.engine.check import find_warnings
+from aarshjul.engine.check import WarningKind, find_warnings
 from aarshjul.engine.expand import expand
 from aarshjul.model import Forekomst, Plan
 from aarshjul.plan.loader import load_plan
@@ -110,7 +110,11 @@ def test_other_rules(plan: Plan) -> None:
 
 
 def test_check_is_clean_and_respects_uten_evaluering(plan: Plan) -> None:
-    assert find_warnings(plan, date(2026, 12, 1)) == []
+    # Only the two frister that stay in a ferie (tests/test_check_ferier.py): everyone
+    # follows the school calendar here (no ferier_gjelder).
+    warnings = find_warnings(plan, date(2026, 12, 1))
+    assert [(w.kind, w.line) for w in warnings] == [(WarningKind.FRIST_I_FERIE, 79), (WarningKind.FRIST_I_FERIE, 112)]
+    assert "«Kartlegging levert»" in warnings[0].message and "01.03.2027 (vinterferie)" in warnings[0].message
     assert plan.finn_tiltak("foreldre").uten_evaluering.startswith("Foreldremøtet evalueres")
 
 

@@ -274,7 +274,7 @@ class _Builder:
         """plan.ferier_fil: one skolerute CSV or a list of them (one per school year, as
         kommuner publish them), relative to the plan file (aarshjul/plan/ferier.py)."""
         w = self.w
-        from aarshjul.plan.ferier import les_skolerute
+        from aarshjul.plan.ferier import les_skolerute_med_advarsler
 
         verdier = (
             [(v, n) for v, n in w.text_list(node, "plan.ferier_fil")]
@@ -283,6 +283,9 @@ class _Builder:
         )
         ferier: list[Ferie] = []
         filer: list[Path] = []
+        advarsler: list[Problem] = []
+        # Each weekday a file lists: free or not, the file and the line (_ulike_filer).
+        sett: dict[date, tuple[bool, Path, int]] = {}
         for value, item in verdier:
             path = Path(value).expanduser()
             if not path.is_absolute():
@@ -291,12 +294,17 @@ class _Builder:
                 w.error(item, f"plan.ferier_fil: «{value}» står to ganger.")
                 continue
             try:
-                ferier.extend(les_skolerute(path))
+                skolerute = les_skolerute_med_advarsler(path)
             except PlanError as e:
                 w.problems.extend(e.problems)
                 continue
+            ferier.extend(skolerute.ferier)
+            advarsler.extend(skolerute.advarsler)
+            advarsler.extend(_ulike_filer(sett, path, skolerute.dager))
             filer.append(path)
         head["ferier_fil"] = tuple(filer)
+        if advarsler:
+            head["ferie_advarsler"] = tuple(advarsler)
         return ferier
 
     def _virksomheter(self, node: yaml.Node) -> dict[str, Virksomhet]:
@@ -585,6 +593,27 @@ class _Builder:
             sted=sted, unngaa_ferier=unngaa, ansvar_antatt=ansvar_antatt,
             deltakere_antatt=deltakere_antatt, lagt_til=lagt_til, kvittering=kvittering,
         )  # fmt: skip
+
+
+def _ulike_filer(
+    sett: dict[date, tuple[bool, Path, int]], path: Path, dager: dict[date, tuple[bool, int]]
+) -> list[Problem]:
+    """Warnings for the days this skolerute file says differently than an earlier one
+    (free in one, a school day in the other): the ferier of every file count, so the
+    day is a ferie day. Records the file's days in sett."""
+    result = []
+    for dato, (fri, linje) in sorted(dager.items()):
+        tidligere = sett.get(dato)
+        if tidligere is None:
+            sett[dato] = (fri, path, linje)
+            continue
+        if tidligere[0] != fri:
+            hva = {True: "skolefri", False: "skoledag"}
+            result.append(Problem(path, linje, None,
+                f"{dato.day:02d}.{dato.month:02d}.{dato.year} er {hva[fri]} her, men {hva[tidligere[0]]} i "
+                f"{tidligere[1].name}, linje {tidligere[2]}. Programmet regner dagen som skolefri; "
+                "rett opp den filen som er feil."))  # fmt: skip
+    return result
 
 
 def iter_hendelser(plan: Plan) -> Iterator[tuple[Tiltak, Hendelse]]:
