@@ -90,6 +90,7 @@ tiltak:
         tittel: Kartlegging levert
         type: frist
         når: {{uker: [9, 40], dag: mandag}}
+        unngå_ferier: ja              # uke 9 er vinterferie: fristen flyttes en uke tidligere
       # etter "dd.mm": tre uker etter 15. august hvert år.
       - id: foreldremote
         tittel: Foreldremøte etter oppstart
