@@ -255,10 +255,10 @@ def _ferier(plan: Plan, today: date) -> list[PlanWarning]:
                 continue
             for y in years:
                 if h.naar.navn.casefold() not in navn_per_aar[y] and navn_per_aar[y]:
-                    navn = h.naar.navn[:1].upper() + h.naar.navn[1:]
+                    ferie = h.naar.navn[:1].upper() + h.naar.navn[1:]
                     result.append(PlanWarning(
                         WarningKind.FERIE_MANGLER, h.linje,
-                        f"{navn} finnes ikke i skoleåret {format_skoleaar(y)}, så «{h.tittel}» ({t.navn}) "
+                        f"{ferie} finnes ikke i skoleåret {format_skoleaar(y)}, så «{h.tittel}» ({t.navn}) "
                         f"får ingen dato det året. Legg til skoleruta for {format_skoleaar(y)} i ferier_fil "
                         "(eller ferien under ferier).",
                     ))  # fmt: skip
