@@ -14,6 +14,10 @@ occurrence belongs to, taken from the rule's own date before any move:
 | one-off date, etter_dato          | "engang"           | mobbing.plan_ferdig.engang          |
 | `etter:` another hendelse         | the base's periode | kompetanseheving.evaluering.2026-08 |
 | raw RRULE                         | the rule's date    | x.y.2027-03-02                      |
+| før_ferie / etter_ferie           | "YYYY" of start *  | samtaler.hoest.2026                 |
+
+* the year the ferie starts; its start date ("2026-11-13") when a ferie of that name
+  starts more than once that year (planleggingsdager), so each still has its own key.
 
 So one hendelse has at most one occurrence per periode, and the key changes only when
 the occurrence moves to another periode (a meeting moved from March to April is a

@@ -215,8 +215,27 @@ class Vindu:
     skoleaar: bool = False
 
 
+@dataclass(frozen=True)
+class FoerFerie:
+    """The last school day before each ferie of that name (`før_ferie: Høstferie`), or,
+    with a weekday (`dag: fredag`), that weekday in the week of that school day."""
+
+    navn: str  # as written; matched case-insensitively on Ferie.navn
+    ukedag: int | None = None  # 0 = mandag
+
+
+@dataclass(frozen=True)
+class EtterFerie:
+    """The first school day after each ferie of that name (`etter_ferie: Vinterferie`),
+    or, with a weekday, that weekday in the week of that school day."""
+
+    navn: str
+    ukedag: int | None = None
+
+
 Gjentakelse = (
     Maanedlig | Ukentlig | Enkeltdato | Relativ | EtterDato | RRegel | Ukenummer | EtterAarsdato | Vindu
+    | FoerFerie | EtterFerie
 )
 
 
@@ -314,6 +333,9 @@ class Plan:
     # Warnings that do not stop the plan from loading (e-mail addresses, phone numbers:
     # aarshjul/privacy.py). `check` lists them; exports print them to stderr.
     advarsler: tuple[Problem, ...] = ()
+    # Warnings about the skolerute files (ferier_fil), each with its file and line:
+    # check lists them (plan/ferier.py Skolerute, loader._ferier_fil).
+    ferie_advarsler: tuple[Problem, ...] = ()
 
     def finn_tiltak(self, tiltak_id: str) -> Tiltak | None:
         for tiltak in self.tiltak:

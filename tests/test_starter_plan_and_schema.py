@@ -131,7 +131,7 @@ def test_ny_writes_a_plan_that_passes_check_and_the_schema(run, validator: Any, 
     assert list(validator.iter_errors(_instance(target))) == []
     rules = {type(h.naar).__name__ for t in plan.tiltak for h in t.hendelser}
     assert rules == {"Maanedlig", "Ukentlig", "Relativ", "Ukenummer", "EtterAarsdato", "Enkeltdato",
-                     "EtterDato", "RRegel", "Vindu"}  # fmt: skip
+                     "EtterDato", "RRegel", "Vindu", "FoerFerie"}  # fmt: skip
     assert len(plan.virksomheter) == 3
     c = run("check", plan=target)
     assert c.exit_code == 0 and "Ingen advarsler." in c.stdout

@@ -272,6 +272,8 @@ def check_cmd(ctx: typer.Context, db: DbOption = None, config: ConfigOption = No
         lines.append(f"Advarsler ({len(warnings)}):")
         for w in warnings:
             hvor = f"{sted}:{w.line}: " if w.line is not None else ""
+            if w.fil is not None:  # a line in another file (a skolerute CSV)
+                hvor = f"{sanitize(str(w.fil))}:{w.line}: " if w.line is not None else f"{sanitize(str(w.fil))}: "
             lines.append(f"  - {hvor}{sanitize(w.message)}")
     else:
         lines.append("Ingen advarsler.")

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aarshjul.dates import format_dato, format_skoleaar, skoleaar_start
 from aarshjul.engine.expand import expand, waiting
-from aarshjul.model import HendelseType, Plan
+from aarshjul.model import EtterFerie, FoerFerie, Forekomst, HendelseType, Plan
+
+if TYPE_CHECKING:
+    from aarshjul.plan.ferier import Feriekalender
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,13 @@ class WarningKind(StrEnum):
     UNDER_MINIMUM = "under_minimum"
     VENTER_PAA_DATO = "venter_paa_dato"
     PERSONOPPLYSNING = "personopplysning"
+    # The ferier (engine/check.py _ferier): a school year without them, a skolerute file
+    # that looks wrong, a long move, a frist in a ferie, a før_ferie without its ferie.
+    SKOLEAAR_UTEN_FERIER = "skoleaar_uten_ferier"
+    SKOLERUTE = "skolerute"
+    LANG_FLYTTING = "lang_flytting"
+    FRIST_I_FERIE = "frist_i_ferie"
+    FERIE_MANGLER = "ferie_mangler"
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,7 @@ class PlanWarning:
     kind: WarningKind
     line: int | None  # 1-based line in the plan file, when the warning has a place
     message: str  # bokmål, a complete sentence
+    fil: Path | None = None  # another file the line is in (a skolerute CSV); None: the plan
 
 
 def summarize(plan: Plan) -> Summary:
@@ -74,8 +87,10 @@ def find_warnings(plan: Plan, today: date) -> list[PlanWarning]:
         *_under_minimum(plan, today),
         *_venter_paa_dato(plan),
         *(PlanWarning(WarningKind.PERSONOPPLYSNING, p.line, p.message) for p in plan.advarsler),
+        *_ferier(plan, today),
     ]
-    return sorted(warnings, key=lambda w: w.line or 0)  # stable: same line keeps its order
+    # The plan's own lines first, then each other file's (stable: same line keeps its order).
+    return sorted(warnings, key=lambda w: (w.fil is not None, str(w.fil or ""), w.line or 0))
 
 
 def _periode(plan: Plan, today: date) -> list[PlanWarning]:
@@ -188,3 +203,121 @@ def _venter_paa_dato(plan: Plan) -> list[PlanWarning]:
         )  # fmt: skip
         for v in waiting(plan)
     ]
+
+
+# --- ferier ------------------------------------------------------------------------
+
+
+def _ferie_skoleaar(plan: Plan, today: date) -> list[int]:
+    """The school years whose ferier matter now: the current one and the next, within
+    the plan period (a videreført plan goes on after periode_til)."""
+    aar = skoleaar_start(today)
+    result = []
+    for y in (aar, aar + 1):
+        if plan.periode_fra is not None and date(y + 1, 7, 31) < plan.periode_fra:
+            continue
+        if plan.periode_til is not None and plan.viderefort is None and date(y, 8, 1) > plan.periode_til:
+            continue
+        result.append(y)
+    return result
+
+
+def _ferier(plan: Plan, today: date) -> list[PlanWarning]:
+    """Warnings about the ferier, for a plan that has some (a plan that never mentions
+    them gets none): the skolerute files' own (plan.ferie_advarsler), a school year in
+    use without any ferie, a ferie a før_ferie/etter_ferie names missing in one, a
+    meeting moved more than a week or through two ferier, and a frist or evaluering of a
+    unit that follows the school calendar in a ferie."""
+    if not plan.ferier:
+        return []
+    from aarshjul.plan.ferier import Feriekalender, ferie_grunn, foelger_ferier
+
+    result = [PlanWarning(WarningKind.SKOLERUTE, p.line, p.message, p.path) for p in plan.ferie_advarsler]
+    kalender = Feriekalender(plan.ferier)
+    years = _ferie_skoleaar(plan, today)
+    if not years:
+        return result
+    navn_per_aar: dict[int, set[str]] = {}
+    for y in years:
+        perioder = [p for p in kalender.perioder(date(y, 8, 1), date(y + 1, 7, 31))
+                    if date(y, 8, 1) <= p.fra <= date(y + 1, 7, 31)]  # fmt: skip
+        navn_per_aar[y] = {p.navn.casefold() for p in perioder}
+        if not perioder:
+            result.append(PlanWarning(
+                WarningKind.SKOLEAAR_UTEN_FERIER, None,
+                f"Skoleåret {format_skoleaar(y)} har ingen ferier: møtene blir ikke flyttet ut av høstferien, "
+                f"juleferien, vinterferien og påskeferien det året. Legg til skoleruta for {format_skoleaar(y)} "
+                "i ferier_fil (eller feriene under ferier).",
+            ))  # fmt: skip
+    for t in plan.tiltak:
+        for h in t.hendelser:
+            if not isinstance(h.naar, (FoerFerie, EtterFerie)):
+                continue
+            for y in years:
+                if h.naar.navn.casefold() not in navn_per_aar[y] and navn_per_aar[y]:
+                    ferie = h.naar.navn[:1].upper() + h.naar.navn[1:]
+                    result.append(PlanWarning(
+                        WarningKind.FERIE_MANGLER, h.linje,
+                        f"{ferie} finnes ikke i skoleåret {format_skoleaar(y)}, så «{h.tittel}» ({t.navn}) "
+                        f"får ingen dato det året. Legg til skoleruta for {format_skoleaar(y)} i ferier_fil "
+                        "(eller ferien under ferier).",
+                    ))  # fmt: skip
+    forekomster = expand(plan, date(years[0], 8, 1), date(years[-1] + 1, 8, 1))
+    linjer = {(t.id, h.id): h.linje for t in plan.tiltak for h in t.hendelser}
+    result += _lange_flyttinger(forekomster, kalender, linjer)
+    foelger = foelger_ferier(plan)
+    unngaar = {(t.id, h.id) for t in plan.tiltak for h in t.hendelser if h.unngaa_ferier}
+    i_ferie: dict[tuple[str, str], list[tuple[Forekomst, str]]] = {}
+    for f in forekomster:
+        if not f.type.er_frist or (f.tiltak_id, f.hendelse_id) in unngaar:
+            continue
+        if foelger is not None and not any(v in foelger for v in (*f.ansvar, *f.deltakere)):
+            continue
+        navn = kalender.ferie_navn(f.dato)
+        if navn is not None:
+            i_ferie.setdefault((f.tiltak_id, f.hendelse_id), []).append((f, navn))
+    for (tid, hid), treff in i_ferie.items():
+        f = treff[0][0]
+        hva = "Fristen" if f.type is HendelseType.FRIST else "Evalueringen"
+        datoer = _og([f"{format_dato(g.dato)} ({ferie_grunn(navn)})" for g, navn in treff])
+        result.append(PlanWarning(
+            WarningKind.FRIST_I_FERIE, linjer.get((tid, hid)),
+            f"{hva} «{f.tittel}» ({f.tiltak_navn}) faller i ferien {datoer} og blir stående der. "
+            "Skriv «unngå_ferier: ja» for å flytte den ut av ferien, eller velg en annen dato.",
+        ))  # fmt: skip
+    return result
+
+
+def _lange_flyttinger(
+    forekomster: list[Forekomst], kalender: Feriekalender, linjer: dict[tuple[str, str], int | None]
+) -> list[PlanWarning]:
+    """A move out of a ferie longer than a week, or one through two ferier in a row."""
+    from aarshjul.plan.ferier import ferie_grunn
+
+    result = []
+    for f in forekomster:
+        if f.flyttet_fra is None:
+            continue
+        dager = abs((f.dato - f.flyttet_fra).days)
+        steg = timedelta(days=1 if f.dato > f.flyttet_fra else -1)
+        ferier: list[str] = []
+        d = f.flyttet_fra
+        while d != f.dato:
+            navn = kalender.ferie_navn(d)
+            if navn is not None and ferie_grunn(navn) not in ferier:
+                ferier.append(ferie_grunn(navn))
+            d += steg
+        if not ferier or (dager <= 7 and len(ferier) < 2):
+            continue
+        grunn = f"{dager} dager; {_og(ferier)}"
+        result.append(PlanWarning(
+            WarningKind.LANG_FLYTTING, linjer.get((f.tiltak_id, f.hendelse_id)),
+            f"«{f.tittel}» ({f.tiltak_navn}) flyttes fra {format_dato(f.flyttet_fra)} til {format_dato(f.dato)} "
+            f"({grunn}). Vurder en annen dato, «flytt: tidligere» eller «unngå_ferier: nei».",
+        ))  # fmt: skip
+    return result
+
+
+def _og(deler: list[str]) -> str:
+    """"a, b og c"."""
+    return deler[0] if len(deler) == 1 else f"{', '.join(deler[:-1])} og {deler[-1]}"

@@ -24,7 +24,9 @@ from aarshjul.model import (
     Enkeltdato,
     EtterAarsdato,
     EtterDato,
+    EtterFerie,
     Flytt,
+    FoerFerie,
     Forekomst,
     Hendelse,
     Maanedlig,
@@ -42,6 +44,7 @@ from aarshjul.plan.rrule import rrule_text
 if TYPE_CHECKING:
     from dateutil.relativedelta import relativedelta
 
+    from aarshjul.model import Ferieperiode
     from aarshjul.plan.ferier import Feriekalender
 
 # How far beyond the window raw dates are computed. A date moves at most past a run
@@ -254,6 +257,8 @@ class _Expander:
         # A rule's forekomst dates (drafts), shared by the hendelser that have it.
         self.shared_dates: dict[tuple[Any, ...], list[tuple[date, str, date | None, str | None]]] = {}
         self.dager: dict[Dagregel, dict[tuple[int, int], date]] = {}
+        # The ferier of one name (casefolded) starting in a year, merged (ferie_perioder).
+        self.ferie_aar: dict[tuple[str, int], list[Ferieperiode]] = {}
 
     def prepare(self, fra: date, til: date) -> None:
         """Expand each hendelse that others follow (`etter:`) once, bases before followers.
@@ -343,6 +348,11 @@ class _Expander:
         if self.plan.periode_til is not None and self.plan.viderefort is None:
             slutt = min(slutt, self.plan.periode_til) if slutt else self.plan.periode_til
         ferier = self.ferier if h.unngaa_ferier else None
+        # Dates relative to a ferie are school days already: only a closed day moves them.
+        if isinstance(h.naar, (FoerFerie, EtterFerie)):
+            ferier = None
+        # A rule that names a weekday keeps it when a ferie moves the date (whole weeks).
+        hele_uker = holder_ukedag(h.naar)
         unntatt = h.unntatt_maaneder
         flytt = h.flytt
         if isinstance(h.naar, Vindu):  # a span is not a day that moves: it stays where it is
@@ -352,7 +362,9 @@ class _Expander:
         for raw, periode, base in self._raw_dates(h, fra - self.margin, til + self.margin):
             if unntatt and raw.month in unntatt:
                 continue
-            if ferier is not None:
+            if ferier is not None and hele_uker:
+                final = self._shift_ferie_uke(raw, flytt, ferier)
+            elif ferier is not None:
                 final = self._shift_ferie(raw, flytt, ferier)
             elif ingen_flytt or er_arbeidsdag(raw):
                 final = raw
@@ -390,6 +402,84 @@ class _Expander:
                 return None
             d += steg
         return None
+
+    def _shift_ferie_uke(self, raw: date, flytt: Flytt, ferier: Feriekalender) -> date | None:
+        """Like _shift_ferie for a rule that names a weekday: out of a ferie by whole weeks
+        (a week later; a week earlier with `flytt: tidligere`), so a «første tirsdag»
+        stays a Tuesday; then a closed day moves as _shift_ferie moves it."""
+        if flytt is Flytt.INGEN:
+            return raw
+        if flytt is Flytt.HOPP_OVER:
+            return self._shift_ferie(raw, flytt, ferier)
+        uke = timedelta(days=-7 if flytt is Flytt.TIDLIGERE else 7)
+        d = raw
+        for _ in range(_MAKS_FLYTT_DAGER // 7):
+            if ferier.ferie_navn(d) is None:
+                return d if self.kalender.er_arbeidsdag(d) else self._shift_ferie(d, flytt, ferier)
+            d += uke
+        return None
+
+    def ferie_perioder(self, navn: str, aar: int) -> list[Ferieperiode]:
+        """The ferier named navn (case-insensitive) that start in aar, by start; periods
+        that overlap or touch (a weekend between) are one (a ferie given twice: as a
+        period and in a skolerute file)."""
+        key = (navn.casefold(), aar)
+        found = self.ferie_aar.get(key)
+        if found is not None:
+            return found
+        found = []
+        if self.ferier is not None:
+            from aarshjul.model import Ferieperiode
+
+            # Periods starting in aar, and the ones that start earlier and run into it
+            # (merged into them, then dropped when they start before aar).
+            for p in self.ferier.perioder(date(aar, 1, 1) - timedelta(days=130), date(aar + 1, 1, 31)):
+                if p.navn.casefold() != key[0]:
+                    continue
+                if found and p.fra <= found[-1].til + timedelta(days=3):
+                    last = found[-1]
+                    found[-1] = Ferieperiode(last.navn, last.fra, max(last.til, p.til), last.kilde)
+                else:
+                    found.append(p)
+            found = [p for p in found if p.fra.year == aar]
+        self.ferie_aar[key] = found
+        return found
+
+    def _ferie_dates(self, naar: FoerFerie | EtterFerie, lo: date, hi: date) -> Iterator[tuple[date, str]]:
+        """før_ferie / etter_ferie: the school day before (after) each ferie of the name,
+        with periode "YYYY" of the ferie's start (keys.py), or its start date when the
+        name starts more than once that year."""
+        ferier = self.ferier
+        if ferier is None:
+            return
+        foer = isinstance(naar, FoerFerie)
+        steg = timedelta(days=-1 if foer else 1)
+
+        def skoledag(d: date) -> date | None:
+            for _ in range(_MAKS_FLYTT_DAGER):
+                if ferier.ferie_navn(d) is None and self.kalender.er_arbeidsdag(d):
+                    return d
+                d += steg
+            return None
+
+        for aar in range(lo.year - 1, hi.year + 2):
+            perioder = self.ferie_perioder(naar.navn, aar)
+            for p in perioder:
+                d = skoledag(p.fra - timedelta(days=1) if foer else p.til + timedelta(days=1))
+                if d is None:
+                    continue
+                if naar.ukedag is not None:
+                    # That weekday in the school day's week; one on the ferie's side of
+                    # the school day is the school day itself, one that is not a school
+                    # day moves away from the ferie.
+                    valgt = d + timedelta(days=naar.ukedag - d.weekday())
+                    if (valgt > d) if foer else (valgt < d):
+                        valgt = d
+                    d = skoledag(valgt)
+                if d is None or not lo <= d <= hi:
+                    continue
+                periode = keys.aar_periode(p.fra) if len(perioder) == 1 else keys.dato_periode(p.fra)
+                yield d, periode
 
     def _grunn(self, raw: date, final: date, ferier: Feriekalender | None) -> str:
         """Why raw moved to final: the ferie it was in ("vinterferie"), else the days off
@@ -463,6 +553,9 @@ class _Expander:
                         continue
                     if lo <= d <= hi:
                         yield d, keys.uke_periode(d), None
+        elif isinstance(naar, (FoerFerie, EtterFerie)):
+            for d, periode in self._ferie_dates(naar, lo, hi):
+                yield d, periode, None
         elif isinstance(naar, EtterAarsdato):
             for aar in range(max(1, (lo - naar.innen).year - 1), min(9999, (hi - naar.innen).year + 2)):
                 anker = date(aar, naar.maaned, naar.dag)
@@ -596,6 +689,16 @@ def _depths(bases: dict[str, str]) -> dict[str, int]:
     for base in bases.values():
         depth.setdefault(base, 0)
     return depth
+
+
+def holder_ukedag(naar: object) -> bool:
+    """Whether a rule names a weekday (`dag: første tirsdag`, `uker: [..], dag: tirsdag`),
+    so that a ferie moves its date by whole weeks (_Expander._shift_ferie_uke)."""
+    if isinstance(naar, Maanedlig):
+        return naar.dag.art == "ukedag"
+    return isinstance(naar, Ukenummer)
+
+
 def _dager(raw: date, final: date) -> Iterator[date]:
     """raw, and every day after it up to (not including) final, in the direction moved."""
     steg = timedelta(days=1 if final > raw else -1)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -146,12 +147,29 @@ class Feriekalender:
         return lengste
 
 
+@dataclass(frozen=True)
+class Skolerute:
+    """What one skolerute file says: its ferier, what looks wrong in it without making
+    it unreadable (advarsler: a pupil day on a weekend, a date listed twice with different
+    elevdag), and each weekday listed with whether it is free and its line, so the loader
+    can compare files (two files saying different things about one day)."""
+
+    ferier: tuple[Ferie, ...]
+    advarsler: tuple[Problem, ...] = ()
+    dager: dict[date, tuple[bool, int]] = field(default_factory=dict)
+
+
 def les_skolerute(path: Path, visningsnavn: str | None = None) -> tuple[Ferie, ...]:
     """The school holidays in a skolerute CSV file, as one Ferie per run of free weekdays.
 
     Raises PlanError (file name and line) for a file that is missing, not UTF-8, without
     the dato and elevdag columns, or with a bad date or Ja/Nei value.
     """
+    return les_skolerute_med_advarsler(path, visningsnavn).ferier
+
+
+def les_skolerute_med_advarsler(path: Path, visningsnavn: str | None = None) -> Skolerute:
+    """les_skolerute, with the file's warnings and days (Skolerute)."""
     shown = Path(visningsnavn) if visningsnavn else path
 
     def fail(message: str, line: int | None = None) -> PlanError:
@@ -184,11 +202,23 @@ def les_skolerute(path: Path, visningsnavn: str | None = None) -> tuple[Ferie, .
     except UnicodeDecodeError as e:
         raise fail("skolerute-filen er ikke UTF-8. Lagre den som UTF-8 (CSV UTF-8 i Excel).",
                    data.count(b"\n", 0, e.start) + 1) from None  # fmt: skip
-    return _skolerute_ferier(_skolerute_dager(text, fail), shown.name)
+    advarsler: list[Problem] = []
+    dager: dict[date, tuple[bool, int]] = {}
+    fri = _skolerute_dager(text, fail, shown, advarsler, dager)
+    return Skolerute(_skolerute_ferier(fri, shown.name), tuple(advarsler), dager)
 
 
-def _skolerute_dager(text: str, fail: Callable[..., PlanError]) -> list[tuple[date, str, int]]:
-    """(dato, kommentar, line) of every weekday without elevdag, in date order."""
+def _skolerute_dager(
+    text: str,
+    fail: Callable[..., PlanError],
+    shown: Path | None = None,
+    advarsler: list[Problem] | None = None,
+    dager: dict[date, tuple[bool, int]] | None = None,
+) -> list[tuple[date, str, int]]:
+    """(dato, kommentar, line) of every weekday without elevdag, in date order. With
+    advarsler: a pupil day on a weekend, and one school's date listed twice with
+    different elevdag, are added to it (file shown, line); with dager: every weekday
+    listed, whether it is free and its first line."""
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
@@ -210,6 +240,8 @@ def _skolerute_dager(text: str, fail: Callable[..., PlanError]) -> list[tuple[da
             )
     i_dato, i_elev = kolonner.index("dato"), kolonner.index("elevdag")
     i_kommentar = kolonner.index("kommentar") if "kommentar" in kolonner else None
+    i_skole = kolonner.index("skole") if "skole" in kolonner else None
+    per_skole: dict[tuple[date, str], tuple[bool, int]] = {}  # a date's first row per school
     # Several schools in one file: a day is free only when it is free for every school listed.
     per_dag: dict[date, list[tuple[bool, str, int]]] = {}
     line_no = first + 1
@@ -231,14 +263,50 @@ def _skolerute_dager(text: str, fail: Callable[..., PlanError]) -> list[tuple[da
                 raise fail(f"kolonnen elevdag skal være Ja eller Nei, ikke «{row[i_elev].strip()}».", line_no)
             kommentar = row[i_kommentar].strip() if i_kommentar is not None and i_kommentar < len(row) else ""
             per_dag.setdefault(dato, []).append((_JA_NEI[elev], kommentar, line_no))
+            if advarsler is not None and shown is not None:
+                skole = row[i_skole].strip() if i_skole is not None and i_skole < len(row) else ""
+                _sjekk_rad(advarsler, shown, per_skole, dato, skole, _JA_NEI[elev], line_no)
     except csv.Error as e:
         raise fail(f"ugyldig CSV ({e}).", line_no) from None
     result = []
+    if dager is not None:
+        for dato, rader in per_dag.items():
+            if dato.weekday() < 5:
+                dager[dato] = (not any(elevdag for elevdag, _, _ in rader), min(n for _, _, n in rader))
     for dato in sorted(per_dag):
         rader = per_dag[dato]
         if dato.weekday() < 5 and not any(elevdag for elevdag, _, _ in rader):
             result.append((dato, next((k for _, k, _ in rader if k), ""), min(n for _, _, n in rader)))
     return result
+
+
+_UKEDAG_NAVN = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+def _sjekk_rad(
+    advarsler: list[Problem],
+    shown: Path,
+    per_skole: dict[tuple[date, str], tuple[bool, int]],
+    dato: date,
+    skole: str,
+    elevdag: bool,
+    line: int,
+) -> None:
+    """The warnings one row of a skolerute file can give (_skolerute_dager)."""
+    tekst = f"{dato.day:02d}.{dato.month:02d}.{dato.year}"
+    if elevdag and dato.weekday() >= 5:
+        advarsler.append(Problem(shown, line, None,
+            f"{_UKEDAG_NAVN[dato.weekday()].capitalize()} {tekst} er oppført som elevdag (elevdag = Ja). "
+            "Programmet ser bort fra helgedager; stemmer datoen?"))  # fmt: skip
+    forrige = per_skole.get((dato, skole))
+    if forrige is None:
+        per_skole[dato, skole] = (elevdag, line)
+    elif forrige[0] != elevdag:
+        hvem = f" for {skole}" if skole else ""
+        ja_nei = {True: "Ja", False: "Nei"}
+        advarsler.append(Problem(shown, line, None,
+            f"{tekst} står to ganger{hvem} med ulik elevdag (linje {forrige[1]}: {ja_nei[forrige[0]]}, "
+            f"linje {line}: {ja_nei[elevdag]}). Programmet regner dagen som skoledag; rett opp filen."))  # fmt: skip
 
 
 def _skolerute_ferier(dager: Sequence[tuple[date, str, int]], filnavn: str) -> tuple[Ferie, ...]:

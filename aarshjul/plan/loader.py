@@ -40,7 +40,7 @@ from aarshjul.model import (
 from aarshjul.plan.naar import parse_naar, unntatt_maaneder
 from aarshjul.plan.privacy import FNR_MELDING, finn_personnummer, scan_personal_data
 from aarshjul.plan.pyyaml import yaml
-from aarshjul.plan.refs import Ref, Refs, check_refs
+from aarshjul.plan.refs import Ref, Refs, check_ferienavn, check_refs
 from aarshjul.plan.yamlnodes import Walker, compose, describe, read_plan_text
 
 MAX_STENGTE = 40  # keeps a run of closed days well inside expand.MARGIN
@@ -108,6 +108,9 @@ class _Builder:
     def __init__(self, walker: Walker) -> None:
         self.w = walker
         self.refs = Refs()
+        # (tiltak id, hendelse id) of the hendelser with their own `unngå_ferier:`;
+        # the others follow ferier_gjelder (_ferier_per_virksomhet).
+        self.egen_ferieregel: set[tuple[str, str]] = set()
 
     def build(self, root: yaml.Node) -> Plan | None:
         w = self.w
@@ -119,10 +122,34 @@ class _Builder:
         datoer = self._datoer(top["datoer"]) if "datoer" in top else {}
         tiltak = self._tiltak_list(top["tiltak"]) if "tiltak" in top else ()
         check_refs(w, self.refs, virksomheter, datoer, tiltak)
+        check_ferienavn(w, self.refs, head.get("ferier", ()) if head is not None else ())
         if head is None:
             return None
-        return Plan(virksomheter=virksomheter, datoer=datoer, tiltak=tiltak,
+        plan = Plan(virksomheter=virksomheter, datoer=datoer, tiltak=tiltak,
                     kilde_fil=w.path, **head)  # fmt: skip
+        return self._ferier_per_virksomhet(plan)
+
+    def _ferier_per_virksomhet(self, plan: Plan) -> Plan:
+        """With `ferier_gjelder:`, a møte or aktivitet without its own `unngå_ferier:`
+        avoids the ferier only when one of its virksomheter (ansvar or deltakere) follows
+        the school calendar (plan/ferier.py foelger_ferier); a group counts when it or a
+        member does. Without ferier_gjelder every virksomhet does, as set per hendelse."""
+        if plan.ferier_gjelder is None or self.w.problems:
+            return plan
+        from aarshjul.plan.ferier import foelger_ferier
+
+        foelger = foelger_ferier(plan)
+        assert foelger is not None
+
+        def regel(t: Tiltak, h: Hendelse) -> Hendelse:
+            if (t.id, h.id) in self.egen_ferieregel or not h.unngaa_ferier:
+                return h
+            if any(v in foelger for v in (*h.ansvar, *h.deltakere)):
+                return h
+            return replace(h, unngaa_ferier=False)
+
+        tiltak = tuple(replace(t, hendelser=tuple(regel(t, h) for h in t.hendelser)) for t in plan.tiltak)
+        return replace(plan, tiltak=tiltak)
 
     def _plan_head(self, node: yaml.Node) -> dict[str, Any] | None:
         w = self.w
@@ -247,7 +274,7 @@ class _Builder:
         """plan.ferier_fil: one skolerute CSV or a list of them (one per school year, as
         kommuner publish them), relative to the plan file (aarshjul/plan/ferier.py)."""
         w = self.w
-        from aarshjul.plan.ferier import les_skolerute
+        from aarshjul.plan.ferier import les_skolerute_med_advarsler
 
         verdier = (
             [(v, n) for v, n in w.text_list(node, "plan.ferier_fil")]
@@ -256,6 +283,9 @@ class _Builder:
         )
         ferier: list[Ferie] = []
         filer: list[Path] = []
+        advarsler: list[Problem] = []
+        # Each weekday a file lists: free or not, the file and the line (_ulike_filer).
+        sett: dict[date, tuple[bool, Path, int]] = {}
         for value, item in verdier:
             path = Path(value).expanduser()
             if not path.is_absolute():
@@ -264,12 +294,17 @@ class _Builder:
                 w.error(item, f"plan.ferier_fil: «{value}» står to ganger.")
                 continue
             try:
-                ferier.extend(les_skolerute(path))
+                skolerute = les_skolerute_med_advarsler(path)
             except PlanError as e:
                 w.problems.extend(e.problems)
                 continue
+            ferier.extend(skolerute.ferier)
+            advarsler.extend(skolerute.advarsler)
+            advarsler.extend(_ulike_filer(sett, path, skolerute.dager))
             filer.append(path)
         head["ferier_fil"] = tuple(filer)
+        if advarsler:
+            head["ferie_advarsler"] = tuple(advarsler)
         return ferier
 
     def _virksomheter(self, node: yaml.Node) -> dict[str, Virksomhet]:
@@ -543,6 +578,8 @@ class _Builder:
         unngaa = htype is not None and not htype.er_frist
         if "unngå_ferier" in m:
             unngaa = bool(w.boolean(m["unngå_ferier"], f"{what}: unngå_ferier"))
+            if hid is not None:
+                self.egen_ferieregel.add((tiltak_id, hid))
         if "kvittering" in m:
             kvittering = self._enum(m["kvittering"], Kvitteringsform, f"{what}: kvittering")
         if None in (hid, tittel, htype, naar, varsel, flytt, own_kilde):
@@ -556,6 +593,27 @@ class _Builder:
             sted=sted, unngaa_ferier=unngaa, ansvar_antatt=ansvar_antatt,
             deltakere_antatt=deltakere_antatt, lagt_til=lagt_til, kvittering=kvittering,
         )  # fmt: skip
+
+
+def _ulike_filer(
+    sett: dict[date, tuple[bool, Path, int]], path: Path, dager: dict[date, tuple[bool, int]]
+) -> list[Problem]:
+    """Warnings for the days this skolerute file says differently than an earlier one
+    (free in one, a school day in the other): the ferier of every file count, so the
+    day is a ferie day. Records the file's days in sett."""
+    result = []
+    for dato, (fri, linje) in sorted(dager.items()):
+        tidligere = sett.get(dato)
+        if tidligere is None:
+            sett[dato] = (fri, path, linje)
+            continue
+        if tidligere[0] != fri:
+            hva = {True: "skolefri", False: "skoledag"}
+            result.append(Problem(path, linje, None,
+                f"{dato.day:02d}.{dato.month:02d}.{dato.year} er {hva[fri]} her, men {hva[tidligere[0]]} i "
+                f"{tidligere[1].name}, linje {tidligere[2]}. Programmet regner dagen som skolefri; "
+                "rett opp den filen som er feil."))  # fmt: skip
+    return result
 
 
 def iter_hendelser(plan: Plan) -> Iterator[tuple[Tiltak, Hendelse]]:

@@ -24,6 +24,8 @@ from aarshjul.model import (
     Enkeltdato,
     EtterAarsdato,
     EtterDato,
+    EtterFerie,
+    FoerFerie,
     Gjentakelse,
     Maanedlig,
     Relativ,
@@ -39,10 +41,11 @@ from aarshjul.plan.yamlnodes import Walker, er_heltall
 NAAR_KEYS = (
     "måneder", "dag", "hvert_år", "startår", "startskoleår", "unntatt_måneder",
     "innen_utgangen_av", "ukentlig", "dato", "etter", "etter_dato", "innen", "rrule", "start", "uker",
-    "fra_uke", "til_uke", "fra", "til",
+    "fra_uke", "til_uke", "fra", "til", "før_ferie", "etter_ferie",
 )  # fmt: skip
 NAAR_FORMS = (
     "måneder", "innen_utgangen_av", "ukentlig", "dato", "etter", "etter_dato", "rrule", "uker", "fra_uke", "fra",
+    "før_ferie", "etter_ferie",
 )  # fmt: skip
 # The keys that may stand beside each form.
 _COMPANIONS: dict[str, frozenset[str]] = {
@@ -56,6 +59,9 @@ _COMPANIONS: dict[str, frozenset[str]] = {
     "uker": frozenset({"dag"}),
     "fra_uke": frozenset({"til_uke", "hvert_år", "startår", "startskoleår"}),
     "fra": frozenset({"til", "hvert_år", "startår", "startskoleår"}),
+    # Dates relative to the ferier, with an optional weekday (`dag: fredag`).
+    "før_ferie": frozenset({"dag"}),
+    "etter_ferie": frozenset({"dag"}),
 }
 # `etter: "15.08"`: a day of the year instead of a hendelse id.
 _AARSDATO = re.compile(r"^(\d{1,2})\.(\d{1,2})\.?$")
@@ -355,6 +361,28 @@ def _aarsdag(c: _Context, node: yaml.Node, key: str, what: str) -> tuple[int, in
     return mnd, dag
 
 
+def _ferie(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentakelse | None:
+    """før_ferie / etter_ferie: Høstferie — the last school day before (first after) each
+    ferie of that name; `dag: fredag` picks that weekday in the school day's week. The
+    name is checked against the plan's ferier once they are all read (refs.py)."""
+    w, form = c.w, c.form
+    navn = w.text(m[form], f"{what}: {form}")
+    ukedag: int | None = None
+    if "dag" in m:
+        value = w.text(m["dag"], f"{what}: dag")
+        if value is None:
+            return None
+        ukedag = parse_ukedag(value)
+        if ukedag is None:
+            w.error(m["dag"], f"{what}: dag: ukjent ukedag «{value}» – med «{form}» er dag en ukedag "
+                              f"({', '.join(UKEDAGER)}).")  # fmt: skip
+            return None
+    if navn is None:
+        return None
+    c.refs.ferier.append(Ref(m[form], navn, f"{what}: {form}"))
+    return FoerFerie(navn, ukedag) if form == "før_ferie" else EtterFerie(navn, ukedag)
+
+
 _Reader = Callable[[_Context, yaml.Node, _Mapping, str], Gjentakelse | None]
 _READERS: dict[str, _Reader] = {
     "måneder": _maanedlig,
@@ -367,4 +395,6 @@ _READERS: dict[str, _Reader] = {
     "uker": _uker,
     "fra_uke": _vindu,
     "fra": _vindu,
+    "før_ferie": _ferie,
+    "etter_ferie": _ferie,
 }

@@ -16,7 +16,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from aarshjul.errors import Problem
-from aarshjul.model import Enkeltdato, EtterDato, NavngittDato, Relativ, Tiltak, Virksomhet
+from aarshjul.model import Enkeltdato, EtterDato, Ferie, NavngittDato, Relativ, Tiltak, Virksomhet
 from aarshjul.plan.pyyaml import yaml
 from aarshjul.plan.yamlnodes import AAR_MAX, AAR_MIN, Walker
 
@@ -41,6 +41,7 @@ class Refs:
     virksomheter: list[Ref] = field(default_factory=list)
     hendelser: list[Ref] = field(default_factory=list)  # qualified "tiltak.hendelse"
     datoer: list[Ref] = field(default_factory=list)
+    ferier: list[Ref] = field(default_factory=list)  # ferie names (`før_ferie:`), check_ferienavn
 
 
 def check_refs(
@@ -184,3 +185,24 @@ def _days(offset: relativedelta) -> int:
 def _tekst(offset: relativedelta) -> str:
     parts = [(offset.years, "år", "år"), (offset.months, "måned", "måneder"), (offset.days, "dag", "dager")]
     return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n) or "0 dager"
+
+
+def check_ferienavn(w: Walker, refs: Refs, ferier: tuple[Ferie, ...]) -> None:
+    """Report every `før_ferie:`/`etter_ferie:` name that no ferie of the plan has
+    (case-insensitive), with a suggestion and the names there are."""
+    if not refs.ferier:
+        return
+    navn: dict[str, str] = {}
+    for f in ferier:
+        navn.setdefault(f.navn.casefold(), f.navn)
+    for ref in refs.ferier:
+        if ref.value.casefold() in navn:
+            continue
+        if not navn:
+            w.error(ref.node, f"{ref.what}: planen har ingen ferier. Legg dem inn under «plan:» med "
+                              "«ferier:» eller «ferier_fil:» (skoleruta).")  # fmt: skip
+            continue
+        forslag = difflib.get_close_matches(ref.value.casefold(), list(navn), n=1, cutoff=0.6)
+        hint = f" Mente du «{navn[forslag[0]]}»?" if forslag else ""
+        w.error(ref.node, f"{ref.what}: ukjent ferie «{ref.value}».{hint} "
+                          f"Ferier i planen: {', '.join(sorted(navn.values()))}.")  # fmt: skip

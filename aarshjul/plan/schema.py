@@ -102,6 +102,10 @@ _NAAR = {
     "fra": {**_AARSDAG, "description": "Dag.måned hvert år, \"01.05\""},
     "til": {**_AARSDAG, "description": "Dag.måned hvert år, \"12.06\""},
 }  # fmt: skip
+# Dates relative to the ferier: the ferie's name as the plan has it (ferier, ferier_fil).
+_NAAR["før_ferie"] = _NAAR["etter_ferie"] = {
+    **_TEKST, "description": "Navnet på en ferie i planen, f.eks. Høstferie: siste skoledag før (første etter) den",
+}
 
 
 def _objekt(keys: tuple[str, ...], required: tuple[str, ...], values: dict[str, Any]) -> dict[str, Any]:

@@ -90,6 +90,7 @@ tiltak:
         tittel: Kartlegging levert
         type: frist
         når: {{uker: [9, 40], dag: mandag}}
+        unngå_ferier: ja              # uke 9 er vinterferie: fristen flyttes en uke tidligere
       # etter "dd.mm": tre uker etter 15. august hvert år.
       - id: foreldremote
         tittel: Foreldremøte etter oppstart
@@ -102,6 +103,11 @@ tiltak:
         tittel: Overgangsmøter
         type: aktivitet
         når: {{fra: "01.05", til: "12.06"}}
+      # før_ferie: siste skoledag før hver vinterferie; med dag: den ukedagen i den uka.
+      - id: samtaler
+        tittel: Utviklingssamtaler før vinterferien
+        type: møte
+        når: {{før_ferie: Vinterferie, dag: tirsdag}}
       # dato: én gang.
       - id: evaluering
         tittel: Evaluering av overgangsrutinen
