@@ -77,17 +77,31 @@ def i_maaned(ferier: Sequence[Ferierad], aar: int, mnd: int) -> list[Ferierad]:
     return [r for r in ferier if (r.fra.year, r.fra.month) <= (aar, mnd) <= (r.til.year, r.til.month)]
 
 
-def maaned_linjer(
-    plan: Plan, ferier: Sequence[Ferierad], start: date, *, med_gjelder: bool, antall: int = 12
-) -> list[list[str]]:
+def per_maaned(ferier: Sequence[Ferierad], start: date, antall: int = 12) -> list[list[Ferierad]]:
     """For each of `antall` months from `start` (as render/oversikt.maaneder lays them
-    out), the ferie lines of that month."""
+    out), the ferier with a day in it."""
     result = []
     aar, mnd = start.year, start.month
     for _ in range(antall):
-        result.append([maaned_linje(plan, r, med_gjelder=med_gjelder) for r in i_maaned(ferier, aar, mnd)])
+        result.append(i_maaned(ferier, aar, mnd))
         aar, mnd = (aar + 1, 1) if mnd == 12 else (aar, mnd + 1)
     return result
+
+
+def maaned_linjer(
+    plan: Plan, ferier: Sequence[Ferierad], start: date, *, med_gjelder: bool, antall: int = 12
+) -> list[list[str]]:
+    """For each of `antall` months from `start`, the ferie lines of that month."""
+    return [[maaned_linje(plan, r, med_gjelder=med_gjelder) for r in m] for m in per_maaned(ferier, start, antall)]
+
+
+def tabell_celler(plan: Plan, rad: Ferierad, *, med_gjelder: bool) -> tuple[str, str]:
+    """(Dag, Hva) of a ferie's row in the calendar table (its Type is «Ferie»):
+    «05.10.–09.10.2026», «Høstferie (uke 41)»."""
+    hva = f"{navn(rad)} ({uker_tekst(rad.uker)})"
+    if med_gjelder and rad.gjelder is not None:
+        hva += f"; gjelder {gjelder_tekst(plan, rad.gjelder)}"
+    return dager_tekst(rad.fra, rad.til), hva
 
 
 # --- aarshjul ferier -----------------------------------------------------------------

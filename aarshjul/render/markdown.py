@@ -17,6 +17,7 @@ from aarshjul.render import views
 from aarshjul.render.common import markdown_inert, one_line
 
 if TYPE_CHECKING:
+    from aarshjul.engine.holidays import Ferierad
     from aarshjul.engine.planperiode import Planperiode
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
@@ -130,14 +131,19 @@ def render_calendar(
     start: date,
     virksomheter: Sequence[str],
     planperiode: Planperiode | None = None,
+    ferier: Sequence[Ferierad] = (),
 ) -> str:
     from aarshjul.render import oversikt
+    from aarshjul.render.ferier import maaned_linjer
 
     filtrert = bool(virksomheter)
     lines = [f"# {md(tittel)} for {md(views.for_hvem(plan, virksomheter))}", ""]
     lines += _planperiode(planperiode)
-    for maaned in oversikt.maaneder(plan, rader, start):
+    ferie_linjer = maaned_linjer(plan, ferier, start, med_gjelder=not virksomheter)
+    for maaned, ferie in zip(oversikt.maaneder(plan, rader, start), ferie_linjer, strict=True):
         lines += [f"## {maaned.overskrift}", ""]
+        for linje in ferie:
+            lines += [f"*{md(linje)}*", ""]
         if not maaned.linjer:
             lines += ["*Ingenting denne måneden.*", ""]
             continue
