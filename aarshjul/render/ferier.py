@@ -140,7 +140,9 @@ def _hvem_linjer(plan: Plan, o: Ferieoversikt) -> list[str]:
 
 
 def _lest_fra(o: Ferieoversikt) -> str:
-    return "Lest fra: " + (", ".join(one_line(f) for f in o.filer) if o.filer else "ingen filer (planen har ingen ferier)")
+    if not o.filer:
+        return "Lest fra: ingen filer (planen har ingen ferier)"
+    return "Lest fra: " + ", ".join(one_line(f) for f in o.filer)
 
 
 def render_tekst(plan: Plan, o: Ferieoversikt) -> str:

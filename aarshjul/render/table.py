@@ -229,10 +229,11 @@ def render_calendar(
         # A month's ferier first, a line each in the Hva column (the calendar's other
         # formats put them under the month's heading).
         for fi, ferie in enumerate(ferie_rader[mi]):
-            dager, hva = tabell_celler(plan, ferie, med_gjelder=not virksomheter)
+            ferie_dag, ferie_hva = tabell_celler(plan, ferie, med_gjelder=not virksomheter)
             cells = [_t("")] * len(columns)
             cells[0] = _t(maaned.overskrift if fi == 0 else "")
-            cells[1], cells[i_hva - 1], cells[i_hva] = _t(dager, _DEMPET), _t("Ferie", _DEMPET), _t(hva, _DEMPET)
+            cells[1], cells[i_hva - 1] = _t(ferie_dag, _DEMPET), _t("Ferie", _DEMPET)
+            cells[i_hva] = _t(ferie_hva, _DEMPET)
             table.add_row(*cells)
         linjer = maaned.linjer or (None,)
         for i, k in enumerate(linjer):
