@@ -55,6 +55,8 @@ def ferier_cmd(
         if ingen:  # the list is empty: say why where a person reads it
             typer.echo(ingen, err=True)
     elif valgt == "markdown":
-        print_text(render.render_markdown(plan, oversikt))
+        from aarshjul.render.markdown import render_ferier
+
+        print_text(render_ferier(plan, oversikt))
     else:
         print_text(render.render_tekst(plan, oversikt))

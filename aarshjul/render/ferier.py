@@ -1,4 +1,4 @@
-"""The ferier as text: `aarshjul ferier` (tekst, markdown, json) and the one line per
+"""The ferier as text: `aarshjul ferier` (tekst and json here, markdown in markdown.py) and the one line per
 ferie the calendar and the site show in a month («Ferie: Høstferie 05.10.–09.10.2026
 (uke 41)»). Rows come from engine/holidays.py; nothing here computes a date.
 
@@ -107,7 +107,7 @@ def tabell_celler(plan: Plan, rad: Ferierad, *, med_gjelder: bool) -> tuple[str,
 # --- aarshjul ferier -----------------------------------------------------------------
 
 
-def _overskrift(o: Ferieoversikt) -> str:
+def overskrift(o: Ferieoversikt) -> str:
     return (f"Ferier i {one_line(o.plan_navn)}, skoleåret {format_skoleaar(o.skoleaar)} "
             f"({format_dato(o.fra)}–{format_dato(o.til)})")  # fmt: skip
 
@@ -127,7 +127,7 @@ def ingen_ferier_tekst(o: Ferieoversikt) -> str:
             f"Legg skoleruta for {aar} i plan: ferier_fil.")  # fmt: skip
 
 
-def _hvem_linjer(plan: Plan, o: Ferieoversikt) -> list[str]:
+def hvem_linjer(plan: Plan, o: Ferieoversikt) -> list[str]:
     linjer = [f"Gjelder: {gjelder_tekst(plan, o.gjelder)}"
               + (" (plan: ferier_gjelder)." if o.gjelder is not None else ".")]  # fmt: skip
     for key, foelger in o.virksomheter:
@@ -139,7 +139,7 @@ def _hvem_linjer(plan: Plan, o: Ferieoversikt) -> list[str]:
     return linjer
 
 
-def _lest_fra(o: Ferieoversikt) -> str:
+def lest_fra(o: Ferieoversikt) -> str:
     if not o.filer:
         return "Lest fra: ingen filer (planen har ingen ferier)"
     return "Lest fra: " + ", ".join(one_line(f) for f in o.filer)
@@ -147,8 +147,8 @@ def _lest_fra(o: Ferieoversikt) -> str:
 
 def render_tekst(plan: Plan, o: Ferieoversikt) -> str:
     """`aarshjul ferier --format tekst`."""
-    hode = _overskrift(o)
-    lines = [hode, "=" * len(hode), "", _lest_fra(o), ""]
+    hode = overskrift(o)
+    lines = [hode, "=" * len(hode), "", lest_fra(o), ""]
     ingen = ingen_ferier_tekst(o)
     if ingen:
         lines += [f"OBS: {ingen}", ""]
@@ -160,28 +160,7 @@ def render_tekst(plan: Plan, o: Ferieoversikt) -> str:
     if o.rader:
         lines.append("")
     if o.plan_har_ferier:
-        lines += _hvem_linjer(plan, o)
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def render_markdown(plan: Plan, o: Ferieoversikt) -> str:
-    """`aarshjul ferier --format markdown`."""
-    from aarshjul.render.markdown import md
-
-    lines = [f"# {md(_overskrift(o))}", "", md(_lest_fra(o)), ""]
-    ingen = ingen_ferier_tekst(o)
-    if ingen:
-        lines += [f"> **{md(ingen)}**", ""]
-    if o.rader:
-        lines += ["| Ferie | Dager | Uke | Skoledager | Kilde |", "| --- | --- | --- | --- | --- |"]
-        for r in o.rader:
-            kilder = "; ".join(md(k) for k in r.kilder)
-            lines.append(f"| {md(r.navn)} | {dager_tekst(r.fra, r.til)} | {uker_tekst(r.uker)} | "
-                         f"{r.skoledager} | {kilder} |")  # fmt: skip
-        lines.append("")
-    if o.plan_har_ferier:
-        for linje in _hvem_linjer(plan, o):
-            lines += [md(linje), ""]
+        lines += hvem_linjer(plan, o)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -17,7 +17,7 @@ from aarshjul.render import views
 from aarshjul.render.common import markdown_inert, one_line
 
 if TYPE_CHECKING:
-    from aarshjul.engine.holidays import Ferierad
+    from aarshjul.engine.holidays import Ferieoversikt, Ferierad
     from aarshjul.engine.planperiode import Planperiode
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
@@ -188,3 +188,24 @@ def render_virksomheter(plan: Plan) -> str:
         for v in oversikt.virksomhet_linjer(plan)
     ]  # fmt: skip
     return views.slutt(_tabell(hode, celler))
+
+
+def render_ferier(plan: Plan, o: Ferieoversikt) -> str:
+    """`aarshjul ferier --format markdown`."""
+    from aarshjul.render import ferier as fv
+
+    lines = [f"# {md(fv.overskrift(o))}", "", md(fv.lest_fra(o)), ""]
+    ingen = fv.ingen_ferier_tekst(o)
+    if ingen:
+        lines += [f"> **{md(ingen)}**", ""]
+    if o.rader:
+        lines += ["| Ferie | Dager | Uke | Skoledager | Kilde |", "| --- | --- | --- | --- | --- |"]
+        for r in o.rader:
+            kilder = "; ".join(md(k) for k in r.kilder)
+            lines.append(f"| {md(r.navn)} | {fv.dager_tekst(r.fra, r.til)} | {fv.uker_tekst(r.uker)} | "
+                         f"{r.skoledager} | {kilder} |")  # fmt: skip
+        lines.append("")
+    if o.plan_har_ferier:
+        for linje in fv.hvem_linjer(plan, o):
+            lines += [md(linje), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
