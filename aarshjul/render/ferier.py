@@ -139,16 +139,16 @@ def hvem_linjer(plan: Plan, o: Ferieoversikt) -> list[str]:
     return linjer
 
 
-def lest_fra(o: Ferieoversikt) -> str:
-    if not o.filer:
-        return "Lest fra: ingen filer (planen har ingen ferier)"
-    return "Lest fra: " + ", ".join(one_line(f) for f in o.filer)
+def lest_fra(o: Ferieoversikt) -> list[str]:
+    """«Lest fra: plan.yaml, skolerute-2026-27.csv» and a blank line; nothing when the
+    plan has no ferier (the message below says so)."""
+    return ["Lest fra: " + ", ".join(one_line(f) for f in o.filer), ""] if o.filer else []
 
 
 def render_tekst(plan: Plan, o: Ferieoversikt) -> str:
     """`aarshjul ferier --format tekst`."""
     hode = overskrift(o)
-    lines = [hode, "=" * len(hode), "", lest_fra(o), ""]
+    lines = [hode, "=" * len(hode), "", *lest_fra(o)]
     ingen = ingen_ferier_tekst(o)
     if ingen:
         lines += [f"OBS: {ingen}", ""]

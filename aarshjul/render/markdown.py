@@ -194,7 +194,7 @@ def render_ferier(plan: Plan, o: Ferieoversikt) -> str:
     """`aarshjul ferier --format markdown`."""
     from aarshjul.render import ferier as fv
 
-    lines = [f"# {md(fv.overskrift(o))}", "", md(fv.lest_fra(o)), ""]
+    lines = [f"# {md(fv.overskrift(o))}", "", *(md(linje) if linje else "" for linje in fv.lest_fra(o))]
     ingen = fv.ingen_ferier_tekst(o)
     if ingen:
         lines += [f"> **{md(ingen)}**", ""]
