@@ -10,6 +10,7 @@ COMMANDS = {
     "tiltak": "Eksempel: aarshjul tiltak --virksomhet ppt",
     "virksomheter": "Eksempel: aarshjul virksomheter",
     "check": "Eksempel: aarshjul check --plan data/plan.yaml",
+    "ferier": "Eksempel: aarshjul ferier --skoleår 2026/27",
     "publiser": "Eksempel: aarshjul publiser -o /var/www/aarshjul",
     "ny": "Eksempel: aarshjul ny plan.yaml",
     "schema": "Eksempel: aarshjul schema > plan.schema.json",

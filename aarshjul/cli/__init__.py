@@ -31,6 +31,7 @@ KOMMANDOER: tuple[tuple[str, str, str], ...] = (
     ("tiltak", "leder", "tiltak_cmd"),
     ("virksomheter", "leder", "virksomheter_cmd"),
     ("check", "leder", "check_cmd"),
+    ("ferier", "ferier", "ferier_cmd"),
     ("ics", "ics", "ics_cmd"),
     ("digest", "digest", "digest_cmd"),
     ("send", "send", "send_cmd"),

@@ -146,6 +146,7 @@ def calendar_cmd(
     from aarshjul.engine.planperiode import etter_perioden
     from aarshjul.engine.roles import best_rolle
     from aarshjul.engine.select import Rad
+    from aarshjul.services.ferier import ferier_i
 
     valgt = parse_format(fmt)
     s = state(ctx)
@@ -158,8 +159,9 @@ def calendar_cmd(
         for f in expand(plan, start, end, keys or None)
     ]
     ventende = waiting(plan, keys or None)
+    ferier = ferier_i(plan, start, end, keys)  # the month lines; JSON lists forekomster only
     _vis(valgt, "calendar", plan, rader, ventende, tittel=tittel, start=start, virksomheter=keys,
-         planperiode=etter_perioden(plan, start, end))  # fmt: skip
+         planperiode=etter_perioden(plan, start, end), ferier=ferier)  # fmt: skip
 
 def tiltak_cmd(ctx: typer.Context, virksomhet: VirksomhetOption = None, fmt: FormatOption = None) -> None:
     """Vis tiltakene med ansvar, kilde og neste dato.

@@ -70,6 +70,7 @@ def wheel_cmd(
     from aarshjul.engine.expand import expand, waiting
     from aarshjul.engine.planperiode import etter_perioden
     from aarshjul.render.svg import Farge, render_svg
+    from aarshjul.services.ferier import ferier_i
 
     if ut is None:
         raise UsageError("Oppgi hvor bildet skal skrives, f.eks. -o hjul.svg (eller -o - for standard ut).")
@@ -98,5 +99,6 @@ def wheel_cmd(
         farge=fargevalg,
         ventende=waiting(plan, keys or None),
         planperiode=etter_perioden(plan, hjulaar.fra, hjulaar.til),
+        ferier=ferier_i(plan, hjulaar.fra, hjulaar.til, keys),
     )
     write_output(ut, data)

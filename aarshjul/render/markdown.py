@@ -17,6 +17,7 @@ from aarshjul.render import views
 from aarshjul.render.common import markdown_inert, one_line
 
 if TYPE_CHECKING:
+    from aarshjul.engine.holidays import Ferieoversikt, Ferierad
     from aarshjul.engine.planperiode import Planperiode
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
@@ -130,14 +131,19 @@ def render_calendar(
     start: date,
     virksomheter: Sequence[str],
     planperiode: Planperiode | None = None,
+    ferier: Sequence[Ferierad] = (),
 ) -> str:
     from aarshjul.render import oversikt
+    from aarshjul.render.ferier import maaned_linjer
 
     filtrert = bool(virksomheter)
     lines = [f"# {md(tittel)} for {md(views.for_hvem(plan, virksomheter))}", ""]
     lines += _planperiode(planperiode)
-    for maaned in oversikt.maaneder(plan, rader, start):
+    ferie_linjer = maaned_linjer(plan, ferier, start, med_gjelder=not virksomheter)
+    for maaned, ferie in zip(oversikt.maaneder(plan, rader, start), ferie_linjer, strict=True):
         lines += [f"## {maaned.overskrift}", ""]
+        for linje in ferie:
+            lines += [f"*{md(linje)}*", ""]
         if not maaned.linjer:
             lines += ["*Ingenting denne måneden.*", ""]
             continue
@@ -182,3 +188,24 @@ def render_virksomheter(plan: Plan) -> str:
         for v in oversikt.virksomhet_linjer(plan)
     ]  # fmt: skip
     return views.slutt(_tabell(hode, celler))
+
+
+def render_ferier(plan: Plan, o: Ferieoversikt) -> str:
+    """`aarshjul ferier --format markdown`."""
+    from aarshjul.render import ferier as fv
+
+    lines = [f"# {md(fv.overskrift(o))}", "", *(md(linje) if linje else "" for linje in fv.lest_fra(o))]
+    ingen = fv.ingen_ferier_tekst(o)
+    if ingen:
+        lines += [f"> **{md(ingen)}**", ""]
+    if o.rader:
+        lines += ["| Ferie | Dager | Uke | Skoledager | Kilde |", "| --- | --- | --- | --- | --- |"]
+        for r in o.rader:
+            kilder = "; ".join(md(k) for k in r.kilder)
+            lines.append(f"| {md(r.navn)} | {fv.dager_tekst(r.fra, r.til)} | {fv.uker_tekst(r.uker)} | "
+                         f"{r.skoledager} | {kilder} |")  # fmt: skip
+        lines.append("")
+    if o.plan_har_ferier:
+        for linje in fv.hvem_linjer(plan, o):
+            lines += [md(linje), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -22,12 +22,13 @@ labelled blocks on narrow screens instead of scrolling sideways.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, format_skoleaar
 from aarshjul.engine.followup import Oppfoelging
+from aarshjul.engine.holidays import Ferierad
 from aarshjul.engine.planperiode import Planperiode
 from aarshjul.engine.select import Rad
 from aarshjul.model import Forekomst, Plan, Rolle, Tiltak, UtenDato, Ventende
@@ -98,6 +99,10 @@ class Omfang:
     ventende: Sequence[Ventende]
     uten_dato: Sequence[tuple[Tiltak, UtenDato, Rolle | None]]
     forfalte: Sequence[Oppfoelging] = ()  # overdue and not signed off (with sign-offs in use)
+    # The ferier of each school year (by start year) that apply here: every ferie on the
+    # pages for everyone, none on a page of a virksomhet that does not follow the school
+    # calendar (plan: ferier_gjelder). The month tables and the wheel show them.
+    ferier: Mapping[int, Sequence[Ferierad]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -437,11 +442,21 @@ class _Sider:
         for _ in range(12):
             maaneder.append((f"{MAANEDER[mnd - 1].capitalize()} {m_aar}", per_maaned.get((m_aar, mnd), [])))
             m_aar, mnd = (m_aar + 1, 1) if mnd == 12 else (m_aar, mnd + 1)
+        from aarshjul.render.ferier import maaned_linjer
+
+        # A month's ferier by its heading, so the template's month rows stay as they are.
+        ferier = {
+            overskrift: linjer
+            for (overskrift, _), linjer in zip(maaneder, maaned_linjer(
+                plan, self.site.omfang[key].ferier.get(aar, ()), date(aar, 8, 1), med_gjelder=key is None
+            ), strict=True)
+            if linjer
+        }
         return {
             "id": _maaned_id(aar), "skoleaar": format_skoleaar(aar), "antall": len(rader),
             "hvem": "alle virksomheter" if key is None else one_line(virksomhet_navn(plan, key)),
             "kolonner": ["Dato", "Hva", "Type"] + (["Rolle"] if key else ["Ansvar"]) + ["Kilde", "Merknad"],
-            "maaneder": maaneder, "antatte": antatte,
+            "maaneder": maaneder, "antatte": antatte, "ferier": ferier,
         }  # fmt: skip
 
     def _uten_dato(self, key: str | None, tiltak_id: str | None) -> list[dict[str, str]]:
@@ -514,6 +529,7 @@ def _hjul_svg(site: Nettsted, aar: int, key: str | None) -> bytes:
         virksomheter=[key] if key else [],
         ventende=omfang.ventende,
         planperiode=etter_perioden(plan, date(aar, 8, 1), date(aar + 1, 8, 1)),
+        ferier=omfang.ferier.get(aar, ()),
     )
 
 

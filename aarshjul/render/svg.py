@@ -39,6 +39,7 @@ from aarshjul.render.common import (
 )
 
 if TYPE_CHECKING:
+    from aarshjul.engine.holidays import Ferierad
     from aarshjul.engine.planperiode import Planperiode
 
 TITTEL_ORD = "Årshjul"
@@ -67,6 +68,12 @@ DARK = "#263238"
 GREY = "#546E7A"
 LINE = "#758A95"  # 3.2:1 on the lightest ring fill (WCAG 1.4.11 non-text contrast)
 NEEDLE = "#C62828"
+# The ferier: a light tint behind the markers (ring labels on it keep ≥ 7:1, DARK on
+# #FBEFC9) and a stronger strip between the rings and the month band. Decoration: each
+# ferie's <title>, the legend and the description say the same in words.
+FERIE_TINT = "#FFD54F"
+FERIE_TINT_OPACITY = "0.3"
+FERIE_STRIPE = "#C79100"
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 TYPE_COLOUR = {
@@ -134,6 +141,13 @@ class Hjulaar:
     def angle(self, d: date) -> float:
         """Degrees clockwise from the top, at the middle of the day."""
         return 360.0 * ((d - self.fra).days + 0.5) / self.days
+
+    def span(self, fra: date, til: date) -> tuple[float, float] | None:
+        """(start, end) angles of the days fra..til (inclusive), from the start of fra to
+        the end of til, cut to the wheel's year; None when none of them is in it."""
+        a1 = max(0.0, 360.0 * (fra - self.fra).days / self.days)
+        a2 = min(360.0, 360.0 * ((til - self.fra).days + 1) / self.days)
+        return (a1, a2) if a2 > a1 else None
 
     def month_starts(self) -> list[tuple[int, float]]:
         """(month 1-12, angle of its first day) for the twelve months, in wheel order."""
@@ -457,9 +471,12 @@ def render_svg(
     farge: Farge = Farge.TYPE,
     ventende: Sequence[Ventende] = (),
     planperiode: Planperiode | None = None,
+    ferier: Sequence[Ferierad] = (),
 ) -> bytes:
     """The wheel for the forekomster in `aar` (the caller expands and filters); with
-    planperiode, the description and the source line say the year is past the plan's period."""
+    planperiode, the description and the source line say the year is past the plan's period.
+    `ferier` (services/ferier.py, for the wheel's year and virksomheter) are shaded behind
+    the markers and listed in the legend and the description."""
     forekomster = [f for f in forekomster if aar.contains(f.dato)]
     ringer = _build_rings(plan, forekomster)
     tittel = one_line(tittel or "") or standard_tittel(plan)
@@ -481,18 +498,23 @@ def render_svg(
     beskrivelse = _description(ringer, virk_tekst if virksomheter else "alle virksomheter", aar, farge, ventende)
     if planperiode is not None:
         beskrivelse += " " + planperiode_tekst(planperiode)
+    ferier = [f for f in ferier if aar.span(f.fra, f.til) is not None]
+    if ferier:
+        beskrivelse += " " + _ferier_description(ferier)
     _sub(root, "desc", {"id": "wheel-desc"}, beskrivelse)
     defs = _sub(root, "defs", {})
     _sub(root, "rect", {"width": str(WIDTH), "height": str(HEIGHT), "fill": "#ffffff"})
 
     _draw_rings(root, ringer)
+    if ferier:
+        _draw_ferier(root, aar, ringer, ferier)
     _draw_months(root, aar, ringer)
     _draw_ring_labels(root, defs, ringer, aar, today)
     if aar.contains(today):
         _draw_needle(root, aar, today)
     _draw_markers(root, ringer, aar, farge)
     _draw_centre(root, tittel, virk_tekst, aar)
-    legend_topp = _draw_legend(root, farge, aar.contains(today), today)
+    legend_topp = _draw_legend(root, farge, aar.contains(today), today, med_ferier=bool(ferier))
     _draw_key(root, ringer, ventende, farge, legend_topp - 14)
     kilde = f"Kilde: {one_line(plan.navn)}, {one_line(plan.kommune)}"
     if planperiode is not None:
@@ -527,6 +549,32 @@ def _description(
     if ventende:
         deler.append(f"{_antall_hendelser(len(ventende))} venter på en dato og er ikke med.")
     return " ".join(deler)
+
+
+def _ferier_description(ferier: Sequence[Ferierad]) -> str:
+    from aarshjul.render.ferier import tittel
+
+    return "Skoleferier (skyggelagt i hjulet): " + "; ".join(tittel(f) for f in ferier) + "."
+
+
+def _draw_ferier(root: ET.Element, aar: Hjulaar, ringer: list[_Ring], ferier: Sequence[Ferierad]) -> None:
+    """The ferier as shaded sectors across the rings, under the month lines, names and
+    markers, each with its name and days as a tooltip. A layer of its own: nothing else
+    in the wheel depends on it."""
+    from aarshjul.render.ferier import tittel
+
+    r_inn = ringer[0].r_inn if ringer else R_CENTRE
+    g = _sub(root, "g", {"class": "ferier"})
+    for f in ferier:
+        vinkler = aar.span(f.fra, f.til)
+        if vinkler is None:
+            continue
+        a1, a2 = vinkler
+        fg = _sub(g, "g", {"class": "ferie", "data-fra": f.fra.isoformat(), "data-til": f.til.isoformat()})
+        _sub(fg, "title", {}, tittel(f))
+        _sub(fg, "path", {"d": _sector(r_inn, R_RINGS, a1, a2), "fill": FERIE_TINT,
+                          "fill-opacity": FERIE_TINT_OPACITY})  # fmt: skip
+        _sub(fg, "path", {"d": _sector(R_RINGS, R_MONTHS, a1, a2), "fill": FERIE_STRIPE})
 
 
 def _antall_hendelser(n: int) -> str:
@@ -750,7 +798,7 @@ def _draw_centre(root: ET.Element, tittel: str, virk_tekst: str, aar: Hjulaar) -
         y += h
 
 
-def _draw_legend(root: ET.Element, farge: Farge, vis_naal: bool, today: date) -> float:
+def _draw_legend(root: ET.Element, farge: Farge, vis_naal: bool, today: date, *, med_ferier: bool = False) -> float:
     """The legend at the bottom of the key column, one row per idea; returns its top y."""
     size = 13.0
     rad = 22.0
@@ -762,6 +810,8 @@ def _draw_legend(root: ET.Element, farge: Farge, vis_naal: bool, today: date) ->
     rader.append([("antatt", None, "Hul: antatt dato")])
     if vis_naal:
         rader[-1].append(("naal", None, f"Nålen: i dag {format_dato(today)}"))
+    if med_ferier:
+        rader.append([("ferie", None, "Skyggelagt: skoleferie")])
     # Rows wider than the column continue on the next row.
     rader = [rad_ for elementer in rader for rad_ in _flow(elementer, size)]
     hoeyde = 26 + rad * len(rader)
@@ -783,6 +833,10 @@ def _draw_legend(root: ET.Element, farge: Farge, vis_naal: bool, today: date) ->
                                  "fill": SONE_COLOUR[verdi]})  # type: ignore[index]  # fmt: skip
             elif art == "antatt":
                 _marker(g, HendelseType.MOTE, x, y, 6.5, NEUTRAL, True)
+            elif art == "ferie":
+                _sub(g, "rect", {"x": _num(x - 7), "y": _num(y - 7), "width": "14", "height": "14",
+                                 "fill": FERIE_TINT, "fill-opacity": FERIE_TINT_OPACITY, "stroke": FERIE_STRIPE,
+                                 "stroke-width": "2"})  # fmt: skip
             else:
                 _sub(g, "line", {"x1": _num(x - 8), "y1": _num(y), "x2": _num(x + 8), "y2": _num(y),
                                  "stroke": NEEDLE, "stroke-width": "3", "stroke-linecap": "round"})  # fmt: skip

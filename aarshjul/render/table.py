@@ -24,6 +24,7 @@ from aarshjul.model import Plan, Ventende
 from aarshjul.render import views
 
 if TYPE_CHECKING:
+    from aarshjul.engine.holidays import Ferierad
     from aarshjul.engine.planperiode import Planperiode
 
 _TITTEL = "bold"
@@ -207,11 +208,14 @@ def render_calendar(
     width: int,
     color: bool,
     planperiode: Planperiode | None = None,
+    ferier: Sequence[Ferierad] = (),
 ) -> str:
     from aarshjul.render import oversikt
+    from aarshjul.render.ferier import per_maaned, tabell_celler
 
     filtrert = bool(virksomheter)
     maaneder = oversikt.maaneder(plan, rader, start)
+    ferie_rader = per_maaned(ferier, start)
     alle = [k for m in maaneder for k in m.linjer]
     med_tid = any(k.tid for k in alle)
     columns: list[tuple[str, dict[str, object]]] = [
@@ -220,10 +224,20 @@ def render_calendar(
     ]
     columns += _detalj_kolonner(med_tid, filtrert)
     table = _table(columns)
+    i_hva = 3 + med_tid  # Måned, Dag, [Tid], Type, Hva: a ferie's row fills Dag, Type and Hva
     for mi, maaned in enumerate(maaneder):
+        # A month's ferier first, a line each in the Hva column (the calendar's other
+        # formats put them under the month's heading).
+        for fi, ferie in enumerate(ferie_rader[mi]):
+            ferie_dag, ferie_hva = tabell_celler(plan, ferie, med_gjelder=not virksomheter)
+            cells = [_t("")] * len(columns)
+            cells[0] = _t(maaned.overskrift if fi == 0 else "")
+            cells[1], cells[i_hva - 1] = _t(ferie_dag, _DEMPET), _t("Ferie", _DEMPET)
+            cells[i_hva] = _t(ferie_hva, _DEMPET)
+            table.add_row(*cells)
         linjer = maaned.linjer or (None,)
         for i, k in enumerate(linjer):
-            cells = [_t(maaned.overskrift if i == 0 else "")]
+            cells = [_t(maaned.overskrift if i == 0 and not ferie_rader[mi] else "")]
             if k is None:
                 cells += [_t("–", _DEMPET)] + [_t("")] * (len(columns) - 2)
             else:

@@ -13,6 +13,7 @@ from aarshjul.model import Forekomst, Plan, Ventende
 from aarshjul.render import views
 
 if TYPE_CHECKING:
+    from aarshjul.engine.holidays import Ferierad
     from aarshjul.engine.planperiode import Planperiode
     from aarshjul.render import oversikt
 
@@ -111,14 +112,19 @@ def render_calendar(
     start: date,
     virksomheter: Sequence[str],
     planperiode: Planperiode | None = None,
+    ferier: Sequence[Ferierad] = (),
 ) -> str:
-    """`aarshjul calendar --format tekst`: twelve months from `start`, each hendelse once a month."""
+    """`aarshjul calendar --format tekst`: twelve months from `start`, each hendelse once a
+    month, and under a month's heading the ferier in it."""
     from aarshjul.render import oversikt
+    from aarshjul.render.ferier import maaned_linjer
 
     lines = _overskrift(f"{tittel} for {views.for_hvem(plan, virksomheter)}")
     lines += views.planperiode_linjer(planperiode)
-    for maaned in oversikt.maaneder(plan, rader, start):
+    ferie_linjer = maaned_linjer(plan, ferier, start, med_gjelder=not virksomheter)
+    for maaned, ferie in zip(oversikt.maaneder(plan, rader, start), ferie_linjer, strict=True):
         lines.append(maaned.overskrift)
+        lines += [f"  {linje}" for linje in ferie]
         if not maaned.linjer:
             lines.append("  (ingenting)")
         bredde = max((len(k.dager) for k in maaned.linjer), default=0)

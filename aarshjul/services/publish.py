@@ -106,7 +106,9 @@ def lag_nettsted(
     from aarshjul.engine.planperiode import etter_perioden
     from aarshjul.engine.roles import med_rolle, rolle
     from aarshjul.engine.select import Rad, upcoming, uten_dato_for
+    from aarshjul.plan.ferier import foelger_ferier
     from aarshjul.render.site import DAGER_ALLE, DAGER_VIRKSOMHET, Nettsted, Omfang
+    from aarshjul.services.ferier import ferier_i
 
     aar = skoleaar_start(today)
     oppfoelger = Oppfoelger(plan, kvitteringer, today) if kvitteringer is not None else None
@@ -118,14 +120,18 @@ def lag_nettsted(
         ]  # fmt: skip
         for a in (aar, aar + 1)
     }
+    ferier = {a: ferier_i(plan, date(a, 8, 1), date(a + 1, 8, 1)) for a in (aar, aar + 1)}
     omfang: dict[str | None, Omfang] = {
         None: Omfang(
             aar=alle,
             kommende=upcoming(plan, today, today + timedelta(days=DAGER_ALLE)),
             ventende=waiting(plan),
             uten_dato=uten_dato_for(plan),
+            ferier=ferier,
         )
     }
+    # Who follows the school calendar, resolved once (not once per page).
+    foelger = foelger_ferier(plan)
     kommende = upcoming(plan, today, today + timedelta(days=DAGER_VIRKSOMHET))
     overdue = forfalte(plan, today, kvitteringer) if kvitteringer is not None else []
     # Each row is handed to the virksomheter with a role in it, instead of each page
@@ -172,6 +178,7 @@ def lag_nettsted(
             ventende=ventende[key],
             uten_dato=uten_dato[key],
             forfalte=forfalt[key],
+            ferier={aar: ferier[aar] if foelger is None or key in foelger else []},
         )
     return Nettsted(plan, today, aar, keys, abonnementer, omfang, oppfoelging_i_bruk=kvitteringer is not None,
                     planperiode=etter_perioden(plan, date(aar, 8, 1), date(aar + 2, 8, 1)),
