@@ -22,15 +22,16 @@ labelled blocks on narrow screens instead of scrolling sideways.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, format_skoleaar
 from aarshjul.engine.followup import Oppfoelging
 from aarshjul.engine.planperiode import Planperiode
+from aarshjul.engine.workdays import STENGT
 from aarshjul.engine.select import Rad
-from aarshjul.model import Forekomst, Plan, Rolle, Tiltak, UtenDato, Ventende
+from aarshjul.model import Forekomst, Hoppet, Plan, Rolle, Tiltak, Ukentlig, UtenDato, Ventende
 from aarshjul.render.common import (
     ANSVAR_ANTATT,
     ANTATT_DATO,
@@ -45,7 +46,7 @@ from aarshjul.render.common import (
     virksomhet_navn,
     virksomheter_tekst,
 )
-from aarshjul.render.views import dato_med_ukedag, flyttet, per_uke
+from aarshjul.render.views import dato_med_ukedag, flyttet, og_liste, per_uke
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -54,6 +55,10 @@ INDEX = "index.html"
 STIL = "stil.css"
 DAGER_ALLE = 30  # the index: the next 30 days for everyone
 DAGER_VIRKSOMHET = 60  # a virksomhet's page: the next 60 days
+# A hendelse with more forekomster than this in a page's school year (more often than
+# monthly: a weekly meeting has ~40) is one line with its dates behind a disclosure, not
+# a row per date: 40 rows of six stacked lines made a school's page ~23,000 px at 375 px.
+MANGE_GANGER = 12
 
 
 def virksomhet_side(key: str) -> str:
@@ -120,6 +125,9 @@ class Nettsted:
     # Where `aarshjul serve` answers (publiser --kvittering-url, [server] url): the front
     # page and each virksomhet's page link to its «Mine oppgaver». None: no such link.
     kvittering_url: str | None = None
+    # The dates `flytt: hopp_over` dropped in each school year (engine/expand.hoppet_over):
+    # a frequent hendelse's summary says «ikke i ferier» only when a ferie dropped one.
+    hoppet: Mapping[int, Sequence[Hoppet]] = field(default_factory=dict)
 
 
 def render_site(site: Nettsted, miljoe: Environment | None = None) -> dict[str, bytes]:
@@ -237,6 +245,31 @@ class RadView:
     hvem: str = ""  # the month table's Rolle or Ansvar cell
     oppfoelging: str = ""  # "Utført 25.03.2027" / "forfalt i 6 dager", with sign-offs in use
     anker: str | None = None  # the row's id: the stable key, on its first row only
+    # On a frequent hendelse's next forekomst in «De neste dagene» (its later ones are left
+    # out there): "hver torsdag", linking to its line among the faste hendelser.
+    gjentas: str = ""
+    gjentas_anker: str = ""
+
+
+@dataclass(slots=True)
+class FastView:
+    """A hendelse with more than MANGE_GANGER forekomster on a page's school year, as one
+    line: what the forekomster say when grouped and counted, the dates behind a <details>."""
+
+    h: ForekomstView  # its first forekomst: the tiltak, title, type, time and place
+    hvem: str  # the role on a virksomhet's page, the owners on the others
+    naar: str  # "hver torsdag", or "" when the rule names no weekday
+    antall: int
+    merknader: tuple[str, ...]  # "ikke i juli", "ikke i ferier", "2 flyttet"
+    datoer: tuple[RadView, ...]  # every forekomst, its anchor on its first row
+    hoppet: tuple[tuple[str, str, str], ...]  # (iso, "torsdag 08.10.2026", "høstferie")
+    anker: str  # the line's id
+
+    @property
+    def sammendrag(self) -> str:
+        """ "hver torsdag kl. 14:00–15:00, 40 ganger, ikke i juli, ikke i ferier"."""
+        naar = f"{self.naar}{self.h.klokke}".strip()
+        return ", ".join(d for d in (naar, f"{self.antall} ganger", *self.merknader) if d)
 
 
 class _Sider:
@@ -253,6 +286,7 @@ class _Sider:
         self.plan = site.plan
         self.env = miljoe
         self._visninger: dict[int, ForekomstView] = {}
+        self._faste_cache: dict[tuple[int, str | None], dict[tuple[str, str], FastView]] = {}
 
     # --- the pages --------------------------------------------------------------------
 
@@ -397,8 +431,25 @@ class _Sider:
         def rad(r: Rad) -> RadView:
             rolle = ROLLE_NAVN[r.rolle] if key is not None and r.rolle is not None else None
             dager_igjen = dager_igjen_tekst(r.dager_igjen) if r.forekomst.type.er_frist else ""
-            return RadView(self._visning(r.forekomst), rolle=rolle, dager_igjen=dager_igjen)
+            v = RadView(self._visning(r.forekomst), rolle=rolle, dager_igjen=dager_igjen)
+            fast = faste.get((r.forekomst.tiltak_id, r.forekomst.hendelse_id))
+            if fast is not None:
+                v.gjentas, v.gjentas_anker = fast.naar or f"{fast.antall} ganger i skoleåret", fast.anker
+            return v
 
+        # A frequent hendelse shows its next forekomst only: the rest are in its line
+        # among the faste hendelser, on the same page.
+        faste = self._faste(site.skoleaar, key) if site.skoleaar in site.omfang[key].aar else {}
+        vist: set[tuple[str, str]] = set()
+        neste: list[Rad] = []
+        for r in rader:
+            hendelse = (r.forekomst.tiltak_id, r.forekomst.hendelse_id)
+            if hendelse in faste and not r.tidlig_varsel:
+                if hendelse in vist:
+                    continue
+                vist.add(hendelse)
+            neste.append(r)
+        rader = neste
         return {
             "anker": anker, "dager": dager, "fra": format_dato(fra), "til": format_dato(til - timedelta(days=1)),
             "hvem": "alle virksomheter" if key is None else one_line(virksomhet_navn(self.plan, key)),
@@ -411,6 +462,7 @@ class _Sider:
         """Every forekomst of the school year by month: the wheel's text alternative."""
         plan = self.plan
         rader = self.site.omfang[key].aar[aar]
+        faste = self._faste(aar, key)
         per_maaned: dict[tuple[int, int], list[RadView]] = {}
         brukt: set[str] = set()
         antatte: list[tuple[str, str, str, str, str]] = []
@@ -418,6 +470,11 @@ class _Sider:
         for r in rader:
             f = r.forekomst
             h = self._visning(f)
+            if h.antatt is not None and (f.tiltak_id, f.hendelse_id) not in sett:
+                sett.add((f.tiltak_id, f.hendelse_id))
+                antatte.append((h.antatt_id, h.side, h.tiltak_navn, h.tittel, h.antatt))
+            if (f.tiltak_id, f.hendelse_id) in faste:
+                continue
             if key:
                 hvem = ROLLE_NAVN[r.rolle] if r.rolle is not None else ""
             else:
@@ -427,9 +484,6 @@ class _Sider:
                 RadView(h, hvem=hvem, oppfoelging=_oppfoelging_tekst(r), anker=anker if anker not in brukt else None)
             )
             brukt.add(anker)
-            if h.antatt is not None and (f.tiltak_id, f.hendelse_id) not in sett:
-                sett.add((f.tiltak_id, f.hendelse_id))
-                antatte.append((h.antatt_id, h.side, h.tiltak_navn, h.tittel, h.antatt))
         maaneder = []
         m_aar, mnd = aar, 8
         for _ in range(12):
@@ -439,8 +493,69 @@ class _Sider:
             "id": _maaned_id(aar), "skoleaar": format_skoleaar(aar), "antall": len(rader),
             "hvem": "alle virksomheter" if key is None else one_line(virksomhet_navn(plan, key)),
             "kolonner": ["Dato", "Hva", "Type"] + (["Rolle"] if key else ["Ansvar"]) + ["Kilde", "Merknad"],
-            "maaneder": maaneder, "antatte": antatte,
+            "maaneder": maaneder, "antatte": antatte, "faste": list(faste.values()),
+            "faste_id": f"{_maaned_id(aar)}-faste",
         }  # fmt: skip
+
+    def _faste(self, aar: int, key: str | None) -> dict[tuple[str, str], FastView]:
+        """The page's frequent hendelser, by (tiltak, hendelse): grouped and counted from
+        the forekomster the service chose, with the dropped dates it found
+        (Nettsted.hoppet). Nothing here computes a date."""
+        cached = self._faste_cache.get((aar, key))
+        if cached is not None:
+            return cached
+        grupper: dict[tuple[str, str], list[Rad]] = {}
+        for r in self.site.omfang[key].aar.get(aar, ()):
+            grupper.setdefault((r.forekomst.tiltak_id, r.forekomst.hendelse_id), []).append(r)
+        hoppet: dict[tuple[str, str], list[Hoppet]] = {}
+        for hp in self.site.hoppet.get(aar, ()):
+            hoppet.setdefault((hp.tiltak_id, hp.hendelse_id), []).append(hp)
+        faste: dict[tuple[str, str], FastView] = {}
+        for (tiltak_id, hendelse_id), gruppe in grupper.items():
+            if len(gruppe) <= MANGE_GANGER:
+                continue
+            forst = gruppe[0]
+            h = self._visning(forst.forekomst)
+            naar, unntatt = "", set[int]()
+            tiltak = self.plan.finn_tiltak(tiltak_id)
+            hendelse = next((x for x in tiltak.hendelser if x.id == hendelse_id), None) if tiltak else None
+            if hendelse is not None:
+                unntatt = set(hendelse.unntatt_maaneder)
+                if isinstance(hendelse.naar, Ukentlig):
+                    naar = f"hver {UKEDAGER[hendelse.naar.ukedag]}"
+                    unntatt |= set(hendelse.naar.unntatt_maaneder)
+            merknader: list[str] = []
+            if unntatt:
+                merknader.append(f"ikke i {og_liste([MAANEDER[m - 1] for m in sorted(unntatt)])}")
+            dropp = hoppet.get((tiltak_id, hendelse_id), [])
+            if any(hp.ferie for hp in dropp):
+                merknader.append("ikke i ferier")
+            fri = [hp.grunn for hp in dropp if not hp.ferie]
+            if fri:
+                # A helligdag is named by its own name; a weekend or closed day by the word.
+                bare_helligdager = not set(fri) & {"lørdag", "søndag", "fridag", STENGT}
+                merknader.append("ikke på helligdager" if bare_helligdager else "ikke på fridager")
+            flyttede = sum(1 for r in gruppe if r.forekomst.flyttet_fra is not None)
+            if flyttede:
+                merknader.append(f"{flyttede} flyttet")
+            brukt: set[str] = set()
+            datoer = []
+            for r in gruppe:
+                anker = r.forekomst.nokkel
+                datoer.append(RadView(self._visning(r.forekomst), oppfoelging=_oppfoelging_tekst(r),
+                                      anker=anker if anker not in brukt else None))
+                brukt.add(anker)
+            if key:
+                hvem = ROLLE_NAVN[forst.rolle] if forst.rolle is not None else ""
+            else:
+                hvem = f"ansvar: {h.ansvar}" if h.ansvar else ""
+            faste[(tiltak_id, hendelse_id)] = FastView(
+                h, hvem=hvem, naar=naar, antall=len(gruppe), merknader=tuple(merknader), datoer=tuple(datoer),
+                hoppet=tuple((hp.dato.isoformat(), dato_med_ukedag(hp.dato), one_line(hp.grunn)) for hp in dropp),
+                anker=f"fast-{aar}-{tiltak_id}-{hendelse_id}",
+            )  # fmt: skip
+        self._faste_cache[(aar, key)] = faste
+        return faste
 
     def _uten_dato(self, key: str | None, tiltak_id: str | None) -> list[dict[str, str]]:
         """Duties the plan gives without a date ("løpende", "ved behov"): select.uten_dato_for."""

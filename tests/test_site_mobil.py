@@ -1,0 +1,113 @@
+"""The website on a phone: a frequent hendelse is one line, not a row per date.
+
+Fjellbygd's school has a weekly Ressursteam meeting (tests/plans/fjellbygd/plan.yaml):
+listed as 40 month-table rows of six stacked lines each, it made the school's page
+~15,500 px long at 375 px. tests/test_fjellbygd_plan.py pins its 40 dates in 2026/27
+and the seven it skips.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from conftest import PLANS
+
+from aarshjul.engine.expand import expand
+from aarshjul.model import Plan
+from aarshjul.plan.loader import load_plan
+from aarshjul.render.site import MANGE_GANGER, Abonnement, render_site
+from aarshjul.services.publish import lag_nettsted
+
+TODAY = date(2026, 12, 1)  # school year 2026/27
+
+
+def _site(plan: Plan) -> dict[str, str]:
+    keys = tuple(plan.virksomheter)
+    ab = {k: Abonnement(f"{k}.ics", None) for k in (*keys, "alle")}
+    filer = render_site(lag_nettsted(plan, TODAY, keys, ab, None))
+    return {navn: data.decode("utf-8") for navn, data in filer.items() if navn.endswith(".html")}
+
+
+@pytest.fixture(scope="module")
+def fjellbygd() -> Plan:
+    return load_plan(PLANS / "fjellbygd" / "plan.yaml")
+
+
+@pytest.fixture(scope="module")
+def fjellbygd_site(fjellbygd: Plan) -> dict[str, str]:
+    return _site(fjellbygd)
+
+
+def _tekst(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def _maaned_tabeller(side: str) -> str:
+    """The month-by-month tables of a page, without the faste hendelser before them."""
+    seksjon = side.split('<section aria-labelledby="maaned-', 1)[1].split("</section>", 1)[0]
+    return seksjon.split("</details></li></ul>")[-1]
+
+
+def test_the_weekly_meeting_is_one_line_with_its_count_on_the_school_page(fjellbygd, fjellbygd_site) -> None:
+    fra, til = date(2026, 8, 1), date(2027, 8, 1)
+    antall = sum(1 for f in expand(fjellbygd, fra, til) if (f.tiltak_id, f.hendelse_id) == ("ressursteam", "mote"))
+    assert antall == 40 > MANGE_GANGER
+    side = fjellbygd_site["virksomhet-skole.html"]
+    linje = side.split('<li id="fast-2026-ressursteam-mote">', 1)[1].split("<details>", 1)[0]
+    assert _tekst(linje).startswith(
+        "Ressursteam – Ressursteammøte: hver torsdag kl. 14:00–15:00, 40 ganger, ikke i juli, ikke i ferier, "
+        "ikke på helligdager (Møte, ansvarlig, sted: Fjellbygd skole, møterom 2"
+    )
+    # The line and the next date in «De neste 60 dagene» (the wheel keeps a marker per date).
+    uten_hjul = re.sub(r"<svg.*?</svg>", "", side, flags=re.S)
+    assert _tekst(uten_hjul).count("Ressursteammøte") == 2
+    assert "tiltak-ressursteam.html" not in _maaned_tabeller(side)
+
+
+def test_the_dates_are_behind_a_disclosure_with_the_skipped_ones(fjellbygd_site) -> None:
+    side = fjellbygd_site["virksomhet-skole.html"]
+    detaljer = side.split('<li id="fast-2026-ressursteam-mote">', 1)[1].split("</details>", 1)[0]
+    assert "<summary>Alle 40 datoene</summary>" in detaljer
+    # Every forekomst keeps its stable key as an anchor: links into the page still land.
+    assert len(re.findall(r'<li id="ressursteam\.mote\.20\d\d-W\d\d"><time', detaljer)) == 40
+    assert '<time datetime="2026-12-03">torsdag 03.12.2026</time>' in detaljer
+    ikke = _tekst(detaljer.split("Ikke holdt:", 1)[1])
+    assert "torsdag 08.10.2026 (høstferie)" in ikke and "torsdag 25.03.2027 (skjærtorsdag)" in ikke
+    assert ikke.count("2026") + ikke.count("2027") == 7
+
+
+def test_next_days_show_the_weekly_meetings_next_date_only(fjellbygd_site) -> None:
+    side = fjellbygd_site["virksomhet-skole.html"]
+    neste = side.split('<section aria-labelledby="neste-skole">', 1)[1].split("</section>", 1)[0]
+    assert neste.count("Ressursteammøte") == 1
+    moete = neste.split("Ressursteammøte", 1)[0].rsplit("<li>", 1)[1]
+    assert '<time datetime="2026-12-03">' in moete
+    assert '<a href="#fast-2026-ressursteam-mote">hver torsdag</a>' in neste
+
+
+def test_a_monthly_meeting_stays_in_the_month_tables(fjellbygd_site) -> None:
+    tabeller = _maaned_tabeller(fjellbygd_site["virksomhet-skole.html"])
+    assert tabeller.count('<a href="tiltak-koordinering.html">Tverrfaglig koordineringsteam</a> – Møte i') == 11
+
+
+def test_the_front_page_summarises_it_too(fjellbygd_site) -> None:
+    side = fjellbygd_site["index.html"]
+    assert '<li id="fast-2026-ressursteam-mote">' in side
+    assert "tiltak-ressursteam.html" not in _maaned_tabeller(side)
+    neste = fjellbygd_site["skoleaar-2027-28.html"]
+    assert '<li id="fast-2027-ressursteam-mote">' in neste
+
+
+def test_ikke_i_ferier_only_when_a_ferie_dropped_a_date() -> None:
+    """Sel's plan has no ferier: its weekly Ressursteam skips only helligdager."""
+    from aarshjul.plan.planfile import default_plan_path
+
+    plan = load_plan(default_plan_path())
+    antall = sum(1 for f in expand(plan, date(2026, 8, 1), date(2027, 8, 1)) if f.tiltak_id == "ressursteam"
+                 and f.hendelse_id == "fast_dag")  # fmt: skip
+    side = _site(plan)["virksomhet-ppt.html"]
+    linje = _tekst(side.split('<li id="fast-2026-ressursteam-fast_dag">', 1)[1].split("<details>", 1)[0])
+    assert f"hver torsdag, {antall} ganger, ikke i juli, ikke på helligdager (" in linje
+    assert "ferier" not in linje
