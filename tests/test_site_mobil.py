@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
 from conftest import PLANS
@@ -111,3 +112,49 @@ def test_ikke_i_ferier_only_when_a_ferie_dropped_a_date() -> None:
     linje = _tekst(side.split('<li id="fast-2026-ressursteam-fast_dag">', 1)[1].split("<details>", 1)[0])
     assert f"hver torsdag, {antall} ganger, ikke i juli, ikke på helligdager (" in linje
     assert "ferier" not in linje
+
+
+class _Celler(HTMLParser):
+    """Each table cell's label (data-label) and text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.celler: list[list[str | None]] = []
+        self.i_celle = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "td":
+            self.celler.append([dict(attrs).get("data-label"), ""])
+            self.i_celle = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td":
+            self.i_celle = False
+
+    def handle_data(self, data: str) -> None:
+        if self.i_celle:
+            self.celler[-1][1] = (self.celler[-1][1] or "") + data
+
+
+def _tomme_ledetekster(side: str) -> list[str]:
+    p = _Celler()
+    p.feed(side)
+    return [str(etikett) for etikett, tekst in p.celler if etikett and not (tekst or "").strip()]
+
+
+@pytest.mark.parametrize("plan_fil", ["fjellbygd/plan.yaml", "mini.yaml", "nordfjell.yaml", "REAL"])
+def test_no_label_without_a_value_in_any_published_page(plan_fil: str) -> None:
+    """A stacked table cell shows its data-label before its text («Merknad: …»): an empty
+    cell must have none, or a phone shows «Merknad:» and nothing."""
+    from aarshjul.plan.planfile import default_plan_path
+
+    plan = load_plan(default_plan_path() if plan_fil == "REAL" else PLANS / plan_fil)
+    for navn, side in _site(plan).items():
+        assert _tomme_ledetekster(side) == [], navn
+
+
+def test_the_stylesheet_labels_only_cells_with_a_label() -> None:
+    from aarshjul.render.site import STYLESHEET
+
+    assert "td[data-label]::before" in STYLESHEET and "td::before" not in STYLESHEET
+    assert "table.liste td:empty { display: none; }" in STYLESHEET

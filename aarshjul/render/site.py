@@ -719,7 +719,9 @@ footer { margin-top: 3rem; padding-top: 1rem; padding-bottom: 2rem; border-top: 
   table.liste thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.liste tr { border-bottom: 2px solid #1b1b1b; padding: .25rem 0; }
   table.liste td { border: none; padding: .1rem 0; }
-  table.liste td::before { content: attr(data-label) ": "; font-weight: 600; }
+  /* A cell without a value has no data-label (the templates leave it out) and no line. */
+  table.liste td:empty { display: none; }
+  table.liste td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
 }
 /* aarshjul serve: menus, forms and messages (the same stylesheet as the static site) */
 ul.meny { list-style: none; padding: 0; margin: 1rem 0 0; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
