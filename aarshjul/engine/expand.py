@@ -370,7 +370,7 @@ class _Expander:
             else:
                 final = self._shift(raw, flytt)
             if final is None:
-                if hoppet is not None and fra <= raw < til and not (start and raw < start) and not (slutt and raw > slutt):
+                if hoppet is not None and fra <= raw < til and not ((start and raw < start) or (slutt and raw > slutt)):
                     hoppet.append(self._hoppet_grunn(raw, ferier))
                 continue
             if final in seen or not fra <= final < til:

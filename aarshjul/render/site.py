@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, format_skoleaar
 from aarshjul.engine.followup import Oppfoelging
 from aarshjul.engine.planperiode import Planperiode
-from aarshjul.engine.workdays import STENGT
 from aarshjul.engine.select import Rad
+from aarshjul.engine.workdays import STENGT
 from aarshjul.model import Forekomst, Hoppet, Plan, Rolle, Tiltak, Ukentlig, UtenDato, Ventende
 from aarshjul.render.common import (
     ANSVAR_ANTATT,
@@ -261,8 +261,10 @@ class FastView:
     naar: str  # "hver torsdag", or "" when the rule names no weekday
     antall: int
     merknader: tuple[str, ...]  # "ikke i juli", "ikke i ferier", "2 flyttet"
-    datoer: tuple[RadView, ...]  # every forekomst, its anchor on its first row
-    hoppet: tuple[tuple[str, str, str], ...]  # (iso, "torsdag 08.10.2026", "høstferie")
+    # Every forekomst, its anchor on its first row, with its date as the list shows it:
+    # "06.08.2026" on the weekday the line names, "fredag 09.10.2026" on another.
+    datoer: tuple[tuple[RadView, str], ...]
+    hoppet: tuple[tuple[str, str, str], ...]  # (iso, "08.10.2026", "høstferie"), dated as datoer
     anker: str  # the line's id
 
     @property
@@ -538,12 +540,14 @@ class _Sider:
             flyttede = sum(1 for r in gruppe if r.forekomst.flyttet_fra is not None)
             if flyttede:
                 merknader.append(f"{flyttede} flyttet")
+            ukedag = hendelse.naar.ukedag if hendelse is not None and isinstance(hendelse.naar, Ukentlig) else None
             brukt: set[str] = set()
             datoer = []
             for r in gruppe:
-                anker = r.forekomst.nokkel
-                datoer.append(RadView(self._visning(r.forekomst), oppfoelging=_oppfoelging_tekst(r),
-                                      anker=anker if anker not in brukt else None))
+                f, anker = r.forekomst, r.forekomst.nokkel
+                rad = RadView(self._visning(f), oppfoelging=_oppfoelging_tekst(r),
+                              anker=anker if anker not in brukt else None)
+                datoer.append((rad, format_dato(f.dato) if f.dato.weekday() == ukedag else rad.h.dato_tekst))
                 brukt.add(anker)
             if key:
                 hvem = ROLLE_NAVN[forst.rolle] if forst.rolle is not None else ""
@@ -551,7 +555,8 @@ class _Sider:
                 hvem = f"ansvar: {h.ansvar}" if h.ansvar else ""
             faste[(tiltak_id, hendelse_id)] = FastView(
                 h, hvem=hvem, naar=naar, antall=len(gruppe), merknader=tuple(merknader), datoer=tuple(datoer),
-                hoppet=tuple((hp.dato.isoformat(), dato_med_ukedag(hp.dato), one_line(hp.grunn)) for hp in dropp),
+                hoppet=tuple((hp.dato.isoformat(), format_dato(hp.dato) if hp.dato.weekday() == ukedag
+                              else dato_med_ukedag(hp.dato), one_line(hp.grunn)) for hp in dropp),
                 anker=f"fast-{aar}-{tiltak_id}-{hendelse_id}",
             )  # fmt: skip
         self._faste_cache[(aar, key)] = faste
@@ -701,6 +706,12 @@ figcaption { color: #4d4d4d; margin-top: .5rem; }
 ul.hendelser { padding-left: 1.25rem; }
 ul.virksomheter { columns: 16rem; }
 ul.hendelser li { margin: .35rem 0; }
+ul.faste { list-style: none; padding-left: 0; }
+ul.faste > li { margin: .35rem 0 .75rem; }
+ul.kolonner { columns: 9.5rem; column-gap: 1rem; padding-left: 1.25rem; }
+ul.kolonner li { break-inside: avoid; }
+details summary { cursor: pointer; color: #0b4f9c; text-decoration: underline; text-underline-offset: .15em; }
+details summary:focus-visible { outline: 3px solid #1b1b1b; outline-offset: 2px; background: #ffdd00; color: #000000; }
 .dato { font-weight: 600; }
 .detaljer { color: #4d4d4d; }
 .antatt { font-style: italic; }

@@ -176,4 +176,5 @@ def lag_nettsted(
     return Nettsted(plan, today, aar, keys, abonnementer, omfang, oppfoelging_i_bruk=kvitteringer is not None,
                     planperiode=etter_perioden(plan, date(aar, 8, 1), date(aar + 2, 8, 1)),
                     kvittering_url=kvittering_url,
-                    hoppet={a: hoppet_over(plan, date(a, 8, 1), date(a + 1, 8, 1)) for a in (aar, aar + 1)})  # fmt: skip
+                    hoppet={a: hoppet_over(plan, date(a, 8, 1), date(a + 1, 8, 1))
+                            for a in (aar, aar + 1)})  # fmt: skip
