@@ -158,3 +158,55 @@ def test_the_stylesheet_labels_only_cells_with_a_label() -> None:
 
     assert "td[data-label]::before" in STYLESHEET and "td::before" not in STYLESHEET
     assert "table.liste td:empty { display: none; }" in STYLESHEET
+
+
+def test_the_wheel_keeps_its_name_and_scrolls_in_its_own_frame(fjellbygd_site) -> None:
+    side = fjellbygd_site["virksomhet-skole.html"]
+    figur = side.split('<figure class="hjul">', 1)[1].split("</figure>", 1)[0]
+    assert figur.startswith('<div class="hjul-ramme" tabindex="0" role="group" aria-label="Årshjulet med forklaring"><svg ')
+    svg = figur.split("<svg ", 1)[1].split(">", 1)[0]
+    assert 'viewBox="0 0 1200 850"' in svg and 'role="img"' in svg
+    assert 'aria-labelledby="wheel-title wheel-desc"' in svg
+    assert '<title id="wheel-title">Årshjul BTI Fjellbygd – Fjellbygd skole – Skoleåret 2026/27</title>' in figur
+    assert '<a href="hjul-2026-27-skole.svg">Åpne hjulet i full størrelse (SVG-bilde)</a>' in figur
+
+
+def _chromium() -> tuple[str, str] | None:
+    import shutil
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    return (browser, driver) if browser and driver else None
+
+
+@pytest.mark.skipif(_chromium() is None, reason="Chromium eller chromedriver mangler: mobilprøven er hoppet over")
+def test_at_375_px_the_school_page_is_short_and_the_wheel_fills_the_width(fjellbygd_site, tmp_path) -> None:
+    """Measured in a real browser: the page was 15,547 px at 375 px with a row per meeting."""
+    pytest.importorskip("selenium")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    from aarshjul.render.site import STIL, STYLESHEET
+
+    for navn, tekst in fjellbygd_site.items():
+        (tmp_path / navn).write_text(tekst, encoding="utf-8")
+    (tmp_path / STIL).write_text(STYLESHEET, encoding="utf-8")
+    browser, driver_sti = _chromium()  # type: ignore[misc]
+    valg = webdriver.ChromeOptions()
+    valg.binary_location = browser
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
+        valg.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(driver_sti), options=valg)
+    try:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 375, "height": 800, "deviceScaleFactor": 1, "mobile": False})  # fmt: skip
+        driver.get((tmp_path / "virksomhet-skole.html").as_uri())
+        hoeyde, bredde, sirkel = driver.execute_script(
+            "const r = document.querySelector('.hjul-ramme svg').getBoundingClientRect();"
+            "return [document.documentElement.scrollHeight, document.documentElement.scrollWidth, r.width * 800 / 1200];"
+        )
+        assert hoeyde < 9000, hoeyde
+        assert bredde <= 375  # no sideways scrolling of the page: the wheel scrolls in its frame
+        assert sirkel >= 340, sirkel  # the circle (800 of the 1200 wide viewBox) spans the screen
+    finally:
+        driver.quit()

@@ -177,7 +177,7 @@ def test_a_bad_server_address_in_the_config_names_the_line(run, tmp_path: Path) 
 
 # --- no markup from the plan ------------------------------------------------------------
 
-TAGGER = {"a", "body", "code", "dd", "details", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "head",
+TAGGER = {"a", "body", "code", "dd", "details", "div", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "head",
           "header", "html", "li", "link", "main", "meta", "nav", "ol", "p", "section", "span", "strong", "summary", "table",
           "tbody", "td", "th", "thead", "time", "title", "tr", "ul",
           # the wheel's SVG

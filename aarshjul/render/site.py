@@ -702,6 +702,8 @@ main:focus:not(:focus-visible) { outline: none; }
 .brodsmuler li { display: inline; }
 figure.hjul { margin: 1rem 0; }
 figure.hjul svg { display: block; max-width: 100%; height: auto; }
+.hjul-ramme:focus-visible { outline: 3px solid #1b1b1b; outline-offset: 2px; }
+.smal { display: none; }
 figcaption { color: #4d4d4d; margin-top: .5rem; }
 ul.hendelser { padding-left: 1.25rem; }
 ul.virksomheter { columns: 16rem; }
@@ -726,6 +728,12 @@ dl.fakta dt, dl.veiledning dt { font-weight: 600; }
 dl.fakta dd, dl.veiledning dd { margin: 0 0 .5rem 0; }
 footer { margin-top: 3rem; padding-top: 1rem; padding-bottom: 2rem; border-top: 1px solid #767676; color: #4d4d4d; }
 @media (max-width: 40rem) {
+  /* The wheel's circle (the left two thirds of the SVG's viewBox) fills the screen, edge
+     to edge, instead of a thumbnail of circle and key; the key is a swipe (or arrow key)
+     away, and the same events follow as text. */
+  .hjul-ramme { overflow-x: auto; margin: 0 -1rem; }
+  figure.hjul .hjul-ramme svg { max-width: none; width: 147%; }
+  .smal { display: inline; }
   table.liste, table.liste tbody, table.liste tr, table.liste td { display: block; width: 100%; }
   table.liste thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.liste tr { border-bottom: 2px solid #1b1b1b; padding: .25rem 0; }
