@@ -158,6 +158,8 @@ def test_the_stylesheet_labels_only_cells_with_a_label() -> None:
 
     assert "td[data-label]::before" in STYLESHEET and "td::before" not in STYLESHEET
     assert "table.liste td:empty { display: none; }" in STYLESHEET
+    # Stacked, the type and the role share a line.
+    assert 'table.liste td[data-label="Type"], table.liste td[data-label="Rolle"] { display: inline-block;' in STYLESHEET
 
 
 def test_the_wheel_keeps_its_name_and_scrolls_in_its_own_frame(fjellbygd_site) -> None:

@@ -741,6 +741,9 @@ footer { margin-top: 3rem; padding-top: 1rem; padding-bottom: 2rem; border-top: 
   /* A cell without a value has no data-label (the templates leave it out) and no line. */
   table.liste td:empty { display: none; }
   table.liste td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+  /* Two short facts share a line: «Type: Møte   Rolle: deltar». */
+  table.liste td[data-label="Type"], table.liste td[data-label="Rolle"] { display: inline-block; width: auto;
+    margin-right: 1.5rem; }
 }
 /* aarshjul serve: menus, forms and messages (the same stylesheet as the static site) */
 ul.meny { list-style: none; padding: 0; margin: 1rem 0 0; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
