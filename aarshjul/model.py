@@ -413,6 +413,19 @@ class Ventende:
     antatt: str | None = None
 
 
+@dataclass(frozen=True)
+class Hoppet:
+    """A date a hendelse's rule gives but the plan drops (`flytt: hopp_over` on a fridag
+    or in a ferie): it leaves no forekomst, so a summary of the rule learns it here
+    (engine/expand.hoppet_over)."""
+
+    tiltak_id: str
+    hendelse_id: str
+    dato: date
+    grunn: str  # "høstferie" / "skjærtorsdag"
+    ferie: bool  # whether a ferie (not a fridag) dropped it
+
+
 # What a sign-off row says it is (the store's `handling` column).
 KVITTERT = "kvittert"
 ANGRET = "angret"

@@ -89,8 +89,12 @@ def test_table(run) -> None:
     assert r.exit_code == 0
     out = r.stdout
     assert out.splitlines()[0] == "Årshjul skoleåret 2026/27 for Skole"
-    row = next(line for line in out.splitlines() if line.startswith("August 2026"))
-    assert row.split()[:5] == ["August", "2026", "tirsdag", "4.*", "09:00–11:00"]
+    lines = out.splitlines()
+    i = next(i for i, line in enumerate(lines) if line.startswith("August 2026"))
+    row = lines[i]
+    # The day may wrap onto the next line when the columns are tight: «tirsdag» / «4.*».
+    assert row.split()[:3] == ["August", "2026", "tirsdag"] and "09:00–11:00" in row
+    assert "4.*" in row or lines[i + 1].split()[0] == "4.*"
     assert "deltar" in row
     assert "SAMBA – SAMBA-møte: Planen sier bare måned." in out
     assert "\x1b[" not in out

@@ -87,7 +87,10 @@ def test_hostile_tiltak(run, fmt: str) -> None:
     assert r.exit_code == 0
     assert "\x1b" not in r.stdout
     expected = "\\[bold red\\]x\\[/\\]" if fmt == "markdown" else "[bold red]x[/]"
-    assert expected in r.stdout
+    if fmt == "tabell":  # the table may wrap the text at its space: each word is literal
+        assert all(ord_ in r.stdout.split() for ord_ in expected.split())
+    else:
+        assert expected in r.stdout
 
 
 # --- virksomheter --------------------------------------------------------------------

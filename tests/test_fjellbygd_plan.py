@@ -175,3 +175,25 @@ def test_wheel_key_shows_sted_when_there_is_room(run) -> None:
     assert r.exit_code == 0, r.output
     tekst = " ".join("".join(t.itertext()) for t in ET.fromstring(r.stdout_bytes).iter("{http://www.w3.org/2000/svg}text"))
     assert "· Rådhuset, møterom Fjellet" in tekst
+
+
+def test_weekly_meeting_skips_ferier_and_helligdager_in_2026_27(plan: Plan) -> None:
+    from aarshjul.engine.expand import hoppet_over
+
+    fra, til = date(2026, 8, 1), date(2027, 8, 1)
+    moter = [f.dato for f in _hendelse(plan, "ressursteam.mote", fra, til)]
+    # Every Thursday from 06.08.2026 to 24.06.2027 is 47; July is not in the rule, and
+    # seven fall in a ferie or on a helligdag (hopp_over: no meeting those weeks).
+    assert len(moter) == 40 and moter[0] == date(2026, 8, 6) and moter[-1] == date(2027, 6, 17)
+    assert all(d.weekday() == 3 for d in moter)
+    hoppet = [(h.dato, h.grunn, h.ferie) for h in hoppet_over(plan, fra, til) if h.tiltak_id == "ressursteam"]
+    assert hoppet == [
+        (date(2026, 10, 8), "høstferie", True),
+        (date(2026, 12, 24), "juleferie", True),
+        (date(2026, 12, 31), "juleferie", True),
+        (date(2027, 3, 4), "vinterferie", True),  # ISO week 9
+        (date(2027, 3, 25), "skjærtorsdag", False),  # in påskeferie too: the helligdag is named
+        (date(2027, 5, 6), "Kristi himmelfartsdag", False),
+        (date(2027, 6, 24), "sommerferie", True),
+    ]
+    assert not set(moter) & {d for d, _, _ in hoppet}

@@ -177,8 +177,8 @@ def test_a_bad_server_address_in_the_config_names_the_line(run, tmp_path: Path) 
 
 # --- no markup from the plan ------------------------------------------------------------
 
-TAGGER = {"a", "body", "code", "dd", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "head",
-          "header", "html", "li", "link", "main", "meta", "nav", "ol", "p", "section", "span", "strong", "table",
+TAGGER = {"a", "body", "code", "dd", "details", "div", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "head",
+          "header", "html", "li", "link", "main", "meta", "nav", "ol", "p", "section", "span", "strong", "summary", "table",
           "tbody", "td", "th", "thead", "time", "title", "tr", "ul",
           # the wheel's SVG
           "svg", "g", "circle", "defs", "desc", "line", "path", "rect", "text", "textpath"}  # fmt: skip

@@ -29,6 +29,7 @@ from aarshjul.model import (
     FoerFerie,
     Forekomst,
     Hendelse,
+    Hoppet,
     Maanedlig,
     Plan,
     Relativ,
@@ -114,6 +115,23 @@ def iter_expand(
     # Only a videreført plan has drafts after its period (_Expander._datoer); they say so.
     for u in alle:
         yield _make(u, u[_DATO] > slutt)
+
+
+def hoppet_over(plan: Plan, fra: date, til: date) -> list[Hoppet]:
+    """The dates with fra <= dato < til that `flytt: hopp_over` drops, by hendelse then
+    date: what a rule gave and expand did not. Only hendelser that skip are walked
+    again, so the cost is theirs (a weekly meeting or two), not the plan's."""
+    expander = _Expander(plan)
+    ut: list[Hoppet] = []
+    for t in plan.tiltak:
+        for h in t.hendelser:
+            if h.flytt is not Flytt.HOPP_OVER or isinstance(h.naar, Relativ):
+                continue
+            datoer: list[tuple[date, str, bool]] = []
+            for _ in expander._datoer(h, fra, til, datoer):
+                pass
+            ut.extend(Hoppet(t.id, h.id, d, grunn, ferie) for d, grunn, ferie in datoer)
+    return ut
 
 
 # A forekomst before it is made (iter_expand): its hendelse's template and the id prefix,
@@ -335,11 +353,12 @@ class _Expander:
         return [(template, pre, final, periode, antatt, raw, grunn, None) for final, periode, raw, grunn in datoer]
 
     def _datoer(
-        self, h: Hendelse, fra: date, til: date
+        self, h: Hendelse, fra: date, til: date, hoppet: list[tuple[date, str, bool]] | None = None
     ) -> Iterator[tuple[date, str, date | None, str | None, _Draft | None]]:
         """(dato, periode, flyttet_fra, flyttet_grunn, the base forekomst for `etter:`) of
         each of the hendelse's forekomster with fra <= dato < til, by date. They depend
-        only on what drafts' rule key holds (and on the plan)."""
+        only on what drafts' rule key holds (and on the plan). With `hoppet`, the rule's
+        dates in the window that were dropped go there as (dato, why, in a ferie)."""
         seen: set[date] = set()
         # Nothing before the plan exists unless the hendelse says so (an earlier gyldig_fra).
         start = h.gyldig_fra or self.plan.periode_fra
@@ -370,7 +389,11 @@ class _Expander:
                 final = raw
             else:
                 final = self._shift(raw, flytt)
-            if final is None or final in seen or not fra <= final < til:
+            if final is None:
+                if hoppet is not None and fra <= raw < til and not ((start and raw < start) or (slutt and raw > slutt)):
+                    hoppet.append(self._hoppet_grunn(raw, ferier))
+                continue
+            if final in seen or not fra <= final < til:
                 continue
             if (start and final < start) or (slutt and final > slutt):
                 continue
@@ -480,6 +503,17 @@ class _Expander:
                     continue
                 periode = keys.aar_periode(p.fra) if len(perioder) == 1 else keys.dato_periode(p.fra)
                 yield d, periode
+
+    def _hoppet_grunn(self, raw: date, ferier: Feriekalender | None) -> tuple[date, str, bool]:
+        """(raw, why it was dropped, whether a ferie dropped it). A helligdag in a ferie is
+        named as the helligdag ("skjærtorsdag", not "påskeferie"): the more exact reason."""
+        fri = self.kalender.fridag_navn(raw)
+        navn = ferier.ferie_navn(raw) if ferier is not None and fri is None else None
+        if navn is not None:
+            from aarshjul.plan.ferier import ferie_grunn
+
+            return raw, ferie_grunn(navn), True
+        return raw, fri or "fridag", False
 
     def _grunn(self, raw: date, final: date, ferier: Feriekalender | None) -> str:
         """Why raw moved to final: the ferie it was in ("vinterferie"), else the days off

@@ -31,7 +31,8 @@ from aarshjul.engine.followup import Oppfoelging
 from aarshjul.engine.holidays import Ferierad
 from aarshjul.engine.planperiode import Planperiode
 from aarshjul.engine.select import Rad
-from aarshjul.model import Forekomst, Plan, Rolle, Tiltak, UtenDato, Ventende
+from aarshjul.engine.workdays import STENGT
+from aarshjul.model import Forekomst, Hoppet, Plan, Rolle, Tiltak, Ukentlig, UtenDato, Ventende
 from aarshjul.render.common import (
     ANSVAR_ANTATT,
     ANTATT_DATO,
@@ -46,7 +47,7 @@ from aarshjul.render.common import (
     virksomhet_navn,
     virksomheter_tekst,
 )
-from aarshjul.render.views import dato_med_ukedag, flyttet, per_uke
+from aarshjul.render.views import dato_med_ukedag, flyttet, og_liste, per_uke
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -55,6 +56,10 @@ INDEX = "index.html"
 STIL = "stil.css"
 DAGER_ALLE = 30  # the index: the next 30 days for everyone
 DAGER_VIRKSOMHET = 60  # a virksomhet's page: the next 60 days
+# A hendelse with more forekomster than this in a page's school year (more often than
+# monthly: a weekly meeting has ~40) is one line with its dates behind a disclosure, not
+# a row per date: 40 rows of six stacked lines made a school's page ~23,000 px at 375 px.
+MANGE_GANGER = 12
 
 
 def virksomhet_side(key: str) -> str:
@@ -125,6 +130,9 @@ class Nettsted:
     # Where `aarshjul serve` answers (publiser --kvittering-url, [server] url): the front
     # page and each virksomhet's page link to its «Mine oppgaver». None: no such link.
     kvittering_url: str | None = None
+    # The dates `flytt: hopp_over` dropped in each school year (engine/expand.hoppet_over):
+    # a frequent hendelse's summary says «ikke i ferier» only when a ferie dropped one.
+    hoppet: Mapping[int, Sequence[Hoppet]] = field(default_factory=dict)
 
 
 def render_site(site: Nettsted, miljoe: Environment | None = None) -> dict[str, bytes]:
@@ -242,6 +250,33 @@ class RadView:
     hvem: str = ""  # the month table's Rolle or Ansvar cell
     oppfoelging: str = ""  # "Utført 25.03.2027" / "forfalt i 6 dager", with sign-offs in use
     anker: str | None = None  # the row's id: the stable key, on its first row only
+    # On a frequent hendelse's next forekomst in «De neste dagene» (its later ones are left
+    # out there): "hver torsdag", linking to its line among the faste hendelser.
+    gjentas: str = ""
+    gjentas_anker: str = ""
+
+
+@dataclass(slots=True)
+class FastView:
+    """A hendelse with more than MANGE_GANGER forekomster on a page's school year, as one
+    line: what the forekomster say when grouped and counted, the dates behind a <details>."""
+
+    h: ForekomstView  # its first forekomst: the tiltak, title, type, time and place
+    hvem: str  # the role on a virksomhet's page, the owners on the others
+    naar: str  # "hver torsdag", or "" when the rule names no weekday
+    antall: int
+    merknader: tuple[str, ...]  # "ikke i juli", "ikke i ferier", "2 flyttet"
+    # Every forekomst, its anchor on its first row, with its date as the list shows it:
+    # "06.08.2026" on the weekday the line names, "fredag 09.10.2026" on another.
+    datoer: tuple[tuple[RadView, str], ...]
+    hoppet: tuple[tuple[str, str, str], ...]  # (iso, "08.10.2026", "høstferie"), dated as datoer
+    anker: str  # the line's id
+
+    @property
+    def sammendrag(self) -> str:
+        """ "hver torsdag kl. 14:00–15:00, 40 ganger, ikke i juli, ikke i ferier"."""
+        naar = f"{self.naar}{self.h.klokke}".strip()
+        return ", ".join(d for d in (naar, f"{self.antall} ganger", *self.merknader) if d)
 
 
 class _Sider:
@@ -258,6 +293,7 @@ class _Sider:
         self.plan = site.plan
         self.env = miljoe
         self._visninger: dict[int, ForekomstView] = {}
+        self._faste_cache: dict[tuple[int, str | None], dict[tuple[str, str], FastView]] = {}
 
     # --- the pages --------------------------------------------------------------------
 
@@ -404,8 +440,25 @@ class _Sider:
             dager_igjen = dager_igjen_tekst(r.dager_igjen) if r.forekomst.type.er_frist else ""
             if r.forekomst.sluttdato is not None and r.dager_igjen < 0:  # a vindu that runs already
                 dager_igjen = paagaar_tekst(r.forekomst)
-            return RadView(self._visning(r.forekomst), rolle=rolle, dager_igjen=dager_igjen)
+            v = RadView(self._visning(r.forekomst), rolle=rolle, dager_igjen=dager_igjen)
+            fast = faste.get((r.forekomst.tiltak_id, r.forekomst.hendelse_id))
+            if fast is not None:
+                v.gjentas, v.gjentas_anker = fast.naar or f"{fast.antall} ganger i skoleåret", fast.anker
+            return v
 
+        # A frequent hendelse shows its next forekomst only: the rest are in its line
+        # among the faste hendelser, on the same page.
+        faste = self._faste(site.skoleaar, key) if site.skoleaar in site.omfang[key].aar else {}
+        vist: set[tuple[str, str]] = set()
+        neste: list[Rad] = []
+        for r in rader:
+            hendelse = (r.forekomst.tiltak_id, r.forekomst.hendelse_id)
+            if hendelse in faste and not r.tidlig_varsel:
+                if hendelse in vist:
+                    continue
+                vist.add(hendelse)
+            neste.append(r)
+        rader = neste
         return {
             "anker": anker, "dager": dager, "fra": format_dato(fra), "til": format_dato(til - timedelta(days=1)),
             "hvem": "alle virksomheter" if key is None else one_line(virksomhet_navn(self.plan, key)),
@@ -418,6 +471,7 @@ class _Sider:
         """Every forekomst of the school year by month: the wheel's text alternative."""
         plan = self.plan
         rader = self.site.omfang[key].aar[aar]
+        faste = self._faste(aar, key)
         per_maaned: dict[tuple[int, int], list[RadView]] = {}
         brukt: set[str] = set()
         antatte: list[tuple[str, str, str, str, str]] = []
@@ -425,6 +479,11 @@ class _Sider:
         for r in rader:
             f = r.forekomst
             h = self._visning(f)
+            if h.antatt is not None and (f.tiltak_id, f.hendelse_id) not in sett:
+                sett.add((f.tiltak_id, f.hendelse_id))
+                antatte.append((h.antatt_id, h.side, h.tiltak_navn, h.tittel, h.antatt))
+            if (f.tiltak_id, f.hendelse_id) in faste:
+                continue
             if key:
                 hvem = ROLLE_NAVN[r.rolle] if r.rolle is not None else ""
             else:
@@ -434,9 +493,6 @@ class _Sider:
                 RadView(h, hvem=hvem, oppfoelging=_oppfoelging_tekst(r), anker=anker if anker not in brukt else None)
             )
             brukt.add(anker)
-            if h.antatt is not None and (f.tiltak_id, f.hendelse_id) not in sett:
-                sett.add((f.tiltak_id, f.hendelse_id))
-                antatte.append((h.antatt_id, h.side, h.tiltak_navn, h.tittel, h.antatt))
         maaneder = []
         m_aar, mnd = aar, 8
         for _ in range(12):
@@ -456,8 +512,72 @@ class _Sider:
             "id": _maaned_id(aar), "skoleaar": format_skoleaar(aar), "antall": len(rader),
             "hvem": "alle virksomheter" if key is None else one_line(virksomhet_navn(plan, key)),
             "kolonner": ["Dato", "Hva", "Type"] + (["Rolle"] if key else ["Ansvar"]) + ["Kilde", "Merknad"],
-            "maaneder": maaneder, "antatte": antatte, "ferier": ferier,
+            "maaneder": maaneder, "antatte": antatte, "ferier": ferier, "faste": list(faste.values()),
+            "faste_id": f"{_maaned_id(aar)}-faste",
         }  # fmt: skip
+
+    def _faste(self, aar: int, key: str | None) -> dict[tuple[str, str], FastView]:
+        """The page's frequent hendelser, by (tiltak, hendelse): grouped and counted from
+        the forekomster the service chose, with the dropped dates it found
+        (Nettsted.hoppet). Nothing here computes a date."""
+        cached = self._faste_cache.get((aar, key))
+        if cached is not None:
+            return cached
+        grupper: dict[tuple[str, str], list[Rad]] = {}
+        for r in self.site.omfang[key].aar.get(aar, ()):
+            grupper.setdefault((r.forekomst.tiltak_id, r.forekomst.hendelse_id), []).append(r)
+        hoppet: dict[tuple[str, str], list[Hoppet]] = {}
+        for hp in self.site.hoppet.get(aar, ()):
+            hoppet.setdefault((hp.tiltak_id, hp.hendelse_id), []).append(hp)
+        faste: dict[tuple[str, str], FastView] = {}
+        for (tiltak_id, hendelse_id), gruppe in grupper.items():
+            if len(gruppe) <= MANGE_GANGER:
+                continue
+            forst = gruppe[0]
+            h = self._visning(forst.forekomst)
+            naar, unntatt = "", set[int]()
+            tiltak = self.plan.finn_tiltak(tiltak_id)
+            hendelse = next((x for x in tiltak.hendelser if x.id == hendelse_id), None) if tiltak else None
+            if hendelse is not None:
+                unntatt = set(hendelse.unntatt_maaneder)
+                if isinstance(hendelse.naar, Ukentlig):
+                    naar = f"hver {UKEDAGER[hendelse.naar.ukedag]}"
+                    unntatt |= set(hendelse.naar.unntatt_maaneder)
+            merknader: list[str] = []
+            if unntatt:
+                merknader.append(f"ikke i {og_liste([MAANEDER[m - 1] for m in sorted(unntatt)])}")
+            dropp = hoppet.get((tiltak_id, hendelse_id), [])
+            if any(hp.ferie for hp in dropp):
+                merknader.append("ikke i ferier")
+            fri = [hp.grunn for hp in dropp if not hp.ferie]
+            if fri:
+                # A helligdag is named by its own name; a weekend or closed day by the word.
+                bare_helligdager = not set(fri) & {"lørdag", "søndag", "fridag", STENGT}
+                merknader.append("ikke på helligdager" if bare_helligdager else "ikke på fridager")
+            flyttede = sum(1 for r in gruppe if r.forekomst.flyttet_fra is not None)
+            if flyttede:
+                merknader.append(f"{flyttede} flyttet")
+            ukedag = hendelse.naar.ukedag if hendelse is not None and isinstance(hendelse.naar, Ukentlig) else None
+            brukt: set[str] = set()
+            datoer = []
+            for r in gruppe:
+                f, anker = r.forekomst, r.forekomst.nokkel
+                rad = RadView(self._visning(f), oppfoelging=_oppfoelging_tekst(r),
+                              anker=anker if anker not in brukt else None)
+                datoer.append((rad, format_dato(f.dato) if f.dato.weekday() == ukedag else rad.h.dato_tekst))
+                brukt.add(anker)
+            if key:
+                hvem = ROLLE_NAVN[forst.rolle] if forst.rolle is not None else ""
+            else:
+                hvem = f"ansvar: {h.ansvar}" if h.ansvar else ""
+            faste[(tiltak_id, hendelse_id)] = FastView(
+                h, hvem=hvem, naar=naar, antall=len(gruppe), merknader=tuple(merknader), datoer=tuple(datoer),
+                hoppet=tuple((hp.dato.isoformat(), format_dato(hp.dato) if hp.dato.weekday() == ukedag
+                              else dato_med_ukedag(hp.dato), one_line(hp.grunn)) for hp in dropp),
+                anker=f"fast-{aar}-{tiltak_id}-{hendelse_id}",
+            )  # fmt: skip
+        self._faste_cache[(aar, key)] = faste
+        return faste
 
     def _uten_dato(self, key: str | None, tiltak_id: str | None) -> list[dict[str, str]]:
         """Duties the plan gives without a date ("løpende", "ved behov"): select.uten_dato_for."""
@@ -607,10 +727,18 @@ main:focus:not(:focus-visible) { outline: none; }
 .brodsmuler li { display: inline; }
 figure.hjul { margin: 1rem 0; }
 figure.hjul svg { display: block; max-width: 100%; height: auto; }
+.hjul-ramme:focus-visible { outline: 3px solid #1b1b1b; outline-offset: 2px; }
+.smal { display: none; }
 figcaption { color: #4d4d4d; margin-top: .5rem; }
 ul.hendelser { padding-left: 1.25rem; }
 ul.virksomheter { columns: 16rem; }
 ul.hendelser li { margin: .35rem 0; }
+ul.faste { list-style: none; padding-left: 0; }
+ul.faste > li { margin: .35rem 0 .75rem; }
+ul.kolonner { columns: 9.5rem; column-gap: 1rem; padding-left: 1.25rem; }
+ul.kolonner li { break-inside: avoid; }
+details summary { cursor: pointer; color: #0b4f9c; text-decoration: underline; text-underline-offset: .15em; }
+details summary:focus-visible { outline: 3px solid #1b1b1b; outline-offset: 2px; background: #ffdd00; color: #000000; }
 .dato { font-weight: 600; }
 .detaljer { color: #4d4d4d; }
 .antatt { font-style: italic; }
@@ -625,11 +753,22 @@ dl.fakta dt, dl.veiledning dt { font-weight: 600; }
 dl.fakta dd, dl.veiledning dd { margin: 0 0 .5rem 0; }
 footer { margin-top: 3rem; padding-top: 1rem; padding-bottom: 2rem; border-top: 1px solid #767676; color: #4d4d4d; }
 @media (max-width: 40rem) {
+  /* The wheel's circle (the left two thirds of the SVG's viewBox) fills the screen, edge
+     to edge, instead of a thumbnail of circle and key; the key is a swipe (or arrow key)
+     away, and the same events follow as text. */
+  .hjul-ramme { overflow-x: auto; margin: 0 -1rem; }
+  figure.hjul .hjul-ramme svg { max-width: none; width: 147%; }
+  .smal { display: inline; }
   table.liste, table.liste tbody, table.liste tr, table.liste td { display: block; width: 100%; }
   table.liste thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.liste tr { border-bottom: 2px solid #1b1b1b; padding: .25rem 0; }
   table.liste td { border: none; padding: .1rem 0; }
-  table.liste td::before { content: attr(data-label) ": "; font-weight: 600; }
+  /* A cell without a value has no data-label (the templates leave it out) and no line. */
+  table.liste td:empty { display: none; }
+  table.liste td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+  /* Two short facts share a line: «Type: Møte   Rolle: deltar». */
+  table.liste td[data-label="Type"], table.liste td[data-label="Rolle"] { display: inline-block; width: auto;
+    margin-right: 1.5rem; }
 }
 /* aarshjul serve: menus, forms and messages (the same stylesheet as the static site) */
 ul.meny { list-style: none; padding: 0; margin: 1rem 0 0; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }

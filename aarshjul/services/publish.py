@@ -101,7 +101,7 @@ def lag_nettsted(
     from datetime import timedelta
 
     from aarshjul.dates import skoleaar_start
-    from aarshjul.engine.expand import expand, waiting
+    from aarshjul.engine.expand import expand, hoppet_over, waiting
     from aarshjul.engine.followup import Oppfoelger, forfalte
     from aarshjul.engine.planperiode import etter_perioden
     from aarshjul.engine.roles import med_rolle, rolle
@@ -182,4 +182,6 @@ def lag_nettsted(
         )
     return Nettsted(plan, today, aar, keys, abonnementer, omfang, oppfoelging_i_bruk=kvitteringer is not None,
                     planperiode=etter_perioden(plan, date(aar, 8, 1), date(aar + 2, 8, 1)),
-                    kvittering_url=kvittering_url)  # fmt: skip
+                    kvittering_url=kvittering_url,
+                    hoppet={a: hoppet_over(plan, date(a, 8, 1), date(a + 1, 8, 1))
+                            for a in (aar, aar + 1)})  # fmt: skip
