@@ -122,6 +122,15 @@ TYPE_NAVN = {
 ROLLE_NAVN = {Rolle.ANSVARLIG: "ansvarlig", Rolle.DELTAR: "deltar"}
 
 
+def aarshjul_tittel(navn: str | None) -> str:
+    """"Årshjul Tidlig innsats", or the name alone when it already starts with the word
+    ("Årshjul for oppvekst", not "Årshjul Årshjul for oppvekst"); "Årshjul" without one."""
+    if not navn:
+        return "Årshjul"
+    navn = one_line(navn)
+    return navn if navn.casefold().startswith("årshjul") else f"Årshjul {navn}"
+
+
 def virksomhet_navn(plan: Plan, key: str) -> str:
     v = plan.virksomheter.get(key)
     return v.navn if v is not None else key
