@@ -54,3 +54,47 @@ def test_kalendernavn_uten_kortnavn_gjentar_ikke_aarshjul(run, tmp_path: Path) -
     assert result.exit_code == 0, result.output
     assert "X-WR-CALNAME:Årshjul for oppvekst" in result.stdout
     assert "Årshjul Årshjul" not in result.stdout
+
+
+# --- the built-in plan is named when a command publishes on it -----------------------------
+
+MERK = "Merk: bruker eksempelplanen som følger med (Sel kommune)."
+
+
+def test_ics_uten_plan_sier_at_den_bruker_eksempelplanen(run) -> None:
+    result = run("ics", "--virksomhet", "ppt", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert MERK in result.stderr and "--plan FIL eller AARSHJUL_PLAN" in result.stderr
+    assert "Merk" not in result.stdout and result.stdout.startswith("BEGIN:VCALENDAR")
+
+
+def test_ics_med_plan_sier_ingenting(run) -> None:
+    from aarshjul.plan.planfile import default_plan_path
+
+    result = run("ics", "--virksomhet", "ppt", "-o", "-", plan=default_plan_path())
+    assert result.exit_code == 0, result.output
+    assert "Merk" not in result.stderr
+
+
+def test_ics_med_aarshjul_plan_sier_ingenting(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aarshjul.plan.planfile import default_plan_path
+
+    monkeypatch.setenv("AARSHJUL_PLAN", str(default_plan_path()))
+    result = run("ics", "--virksomhet", "ppt", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert "Merk" not in result.stderr
+
+
+def test_next_uten_plan_sier_ingenting(run) -> None:
+    result = run("next", "--virksomhet", "ppt")
+    assert result.exit_code == 0, result.output
+    assert "Merk" not in result.stderr
+
+
+def test_digest_uten_plan_endrer_ikke_stdout_eller_koden(run) -> None:
+    from aarshjul.plan.planfile import default_plan_path
+
+    med = run("digest", "--virksomhet", "ppt", plan=default_plan_path())
+    uten = run("digest", "--virksomhet", "ppt")
+    assert (uten.exit_code, uten.stdout) == (med.exit_code, med.stdout)
+    assert MERK in uten.stderr and "Merk" not in med.stderr

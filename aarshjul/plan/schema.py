@@ -59,7 +59,7 @@ _PLAN = {
     "uid_domene": {"type": "string", "pattern": r"^[A-Za-z0-9.-]+$"},
     "stengte_dager": _tekst_liste({"type": "string"}),
     "ferier": {"type": "array", "items": {"$ref": "#/$defs/ferie"}},
-    "ferier_fil": _TEKST,
+    "ferier_fil": _TEKST, "rapport_tittel": _TEKST, "ledelse": _TEKST,
 }  # fmt: skip
 _FERIE = {"navn": _TEKST, "fra": _DATO, "til": _DATO,
           "uker": _tekst_liste({"type": "integer", "minimum": 1, "maximum": 53})}  # fmt: skip

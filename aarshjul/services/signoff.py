@@ -183,12 +183,12 @@ def registrert_tekst(k: Kvittering) -> str:
 def kilde_tekst(plan: Plan, kilde: str | None) -> str:
     """How a sign-off came in, in words: "fra kommandolinjen", "med personlig lenke for
     Skole", "innlogget som ola@kommune.no"; "" for rows from before it was recorded."""
-    from aarshjul.render.common import virksomhet_navn
+    from aarshjul.render.common import ledelse_genitiv, virksomhet_navn
 
     if kilde == KILDE_CLI:
         return "fra kommandolinjen"
     if kilde == "lenke:admin" and "admin" not in plan.virksomheter:  # services/lenker.py's admin link
-        return "med rådmannsledelsens personlige lenke"
+        return f"med {ledelse_genitiv(plan)} personlige lenke"
     if kilde is not None and kilde.startswith("lenke:"):
         return f"med personlig lenke for {one_line(virksomhet_navn(plan, kilde[6:]))}"
     if kilde is not None and kilde.startswith("sso:"):
