@@ -522,18 +522,21 @@ def _kvittering(fil: Path, linje: int, rad: dict[str, Any]) -> Kvittering:
             raise UsageError(f"{hvor}: «{navn}» {FNR_MELDING} Raden kan ikke importeres.")
     if not NOKKEL_FORM.fullmatch(nokkel):
         raise UsageError(
-            f"{hvor}: «nokkel» er ikke en nøkkel (som pmto.evaluering.2027-03): «{maskert(one_line(nokkel))}»."
+            f"{hvor}: «nokkel» er ikke en nøkkel (som tiltak.hendelse.2027-03): «{maskert(one_line(nokkel))}»."
         )
     if forekomst_id is not None and not FOREKOMST_ID_FORM.fullmatch(forekomst_id):
         raise UsageError(
-            f"{hvor}: «forekomst_id» er ikke en id (som pmto.evaluering.2027-03-31): "
+            f"{hvor}: «forekomst_id» er ikke en id (som tiltak.hendelse.2027-03-31): "
             f"«{maskert(one_line(forekomst_id))}»."
         )
     if handling not in (KVITTERT, ANGRET):
         raise UsageError(f"{hvor}: «handling» må være {KVITTERT} eller {ANGRET}.")
     virksomhet, kilde, angrer = felt("virksomhet"), felt("kilde"), felt("angrer")
     if virksomhet is not None and not _VIRKSOMHET.fullmatch(virksomhet):
-        raise UsageError(f"{hvor}: «virksomhet» er ikke en virksomhetsnøkkel (som skole): «{one_line(virksomhet)}».")
+        raise UsageError(
+            f"{hvor}: «virksomhet» er ikke en virksomhetsnøkkel (som i planens «virksomheter:»): "
+            f"«{one_line(virksomhet)}»."
+        )
     if kilde is not None and not KILDE_FORM.fullmatch(kilde):
         raise UsageError(f"{hvor}: «kilde» må være cli, lenke:VIRKSOMHET eller sso:BRUKER: «{one_line(kilde)}».")
     if angrer is not None and (handling != ANGRET or not _UID.fullmatch(angrer)):
