@@ -87,6 +87,17 @@ def test_ics_med_aarshjul_plan_sier_ingenting(run, monkeypatch: pytest.MonkeyPat
     assert "Merk" not in result.stderr
 
 
+def test_ics_med_plan_i_aarshjul_toml_sier_ingenting(run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from aarshjul.plan.planfile import default_plan_path
+
+    toml = tmp_path / "aarshjul.toml"
+    toml.write_text(f'plan = "{default_plan_path().as_posix()}"\n', encoding="utf-8")
+    monkeypatch.setenv("AARSHJUL_CONFIG", str(toml))
+    result = run("ics", "--virksomhet", "ppt", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert "Merk" not in result.stderr
+
+
 def test_next_uten_plan_sier_ingenting(run) -> None:
     result = run("next", "--virksomhet", "ppt")
     assert result.exit_code == 0, result.output

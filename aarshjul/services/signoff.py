@@ -651,7 +651,7 @@ class Enhetstall:
 
 
 def status_per_virksomhet(plan: Plan, rader: Sequence[Oppfoelging]) -> list[Enhetstall]:
-    """For rådmannsledelsen: per owning virksomhet (in the plan's order), how many of its
+    """For the plan's ledelse: per owning virksomhet (in the plan's order), how many of its
     frister and evalueringer in `rader` are done, overdue and coming. A duty signed off
     per virksomhet counts each owner's own part; one signed off once counts for every owner."""
     from aarshjul.engine.followup import Status, eiere
