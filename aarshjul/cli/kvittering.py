@@ -91,11 +91,12 @@ def kvitter_cmd(
 ) -> None:
     """Kvitter ut at en frist, evaluering eller et møte er gjort.
 
-    ID er id-en fra «status» eller --format json, TILTAK.HENDELSE.ÅÅÅÅ-MM-DD med
-    forekomstens dato (virker for alle regler), nøkkelen (TILTAK.HENDELSE.ÅÅÅÅ-MM for
-    regler med måneder; uke-regler kvitteres med ISO-uke, f.eks. TILTAK.HENDELSE.2026-W39
-    = uke 39 i 2026) eller «TILTAK.HENDELSE 2026/27» når hendelsen er én gang det
-    skoleåret. Kvitteringen følger forekomsten selv om datoen flyttes innenfor perioden sin.
+    ID er id-en fra «status» eller --format json: tiltak, hendelse og forekomstens dato,
+    som TILTAK.HENDELSE.2027-03-31 (virker for alle regler). Nøkkelen virker også:
+    TILTAK.HENDELSE.2027-03 for en regel med måneder, og ISO-uka for en uke-regel
+    (TILTAK.HENDELSE.2026-W39 = uke 39 i 2026). Det samme gjør «TILTAK.HENDELSE 2026/27»
+    når hendelsen er én gang det skoleåret. Kvitteringen følger forekomsten selv om
+    datoen flyttes innenfor perioden sin.
 
     En frist eller evaluering som flere virksomheter har ansvar for, kvitteres av hver
     virksomhet for seg (--virksomhet); et møte kvitteres én gang. Uten --virksomhet
@@ -173,7 +174,8 @@ def angre_cmd(
 
     Den siste kvitteringen trekkes tilbake, og den som gjaldt før, gjelder igjen.
     Historikken beholdes: angringen lagres også. En oppgave som hver virksomhet
-    kvitterer for seg: --virksomhet angrer bare dens kvittering.
+    kvitterer for seg: --virksomhet angrer bare dens kvittering. ID skrives som for «kvitter»: datoen
+    eller nøkkelen (uke-regler: ISO-uka, f.eks. TILTAK.HENDELSE.2026-W39).
 
     Eksempel: aarshjul angre TILTAK.HENDELSE.2027-03-31 --virksomhet VIRKSOMHET
     """
