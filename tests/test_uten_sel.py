@@ -144,7 +144,7 @@ def test_ingen_kommando_viser_sel_for_en_annen_kommunes_plan(run, tmp_path: Path
         r = run(*args, plan=FJELLBYGD)
         assert r.exit_code == 0, (args, r.output)
         utdata[" ".join(args)] = r.output
-    assert "Rapport skoleåret 2026/27 – BTI Fjellbygd" in utdata["rapport"]
+    assert "Rapport for BTI Fjellbygd, skoleåret 2026/27" in utdata["rapport"]
     assert "Merk:" not in utdata["ics -o -"]
 
     mappe = tmp_path / "nett"
@@ -178,7 +178,7 @@ def test_nettappen_sier_ledelsen_og_rapport_for_en_annen_kommunes_plan(tmp_path:
     mine = klient.get("/mine").text
     rapport = klient.get("/rapport").text
     assert "Logget inn som Ledelsen." in mine
-    assert "<h1>Rapport skoleåret 2026/27 – BTI Fjellbygd</h1>" in rapport
+    assert "<h1>Rapport for BTI Fjellbygd, skoleåret 2026/27</h1>" in rapport
     assert _sel_spor(side + mine + rapport) == []
 
 

@@ -308,7 +308,8 @@ def rapport_cmd(
     Viser utført (når, av hvem, merknad, lenke), utført for sent, forfalt og det som
     venter, med totaler: hvor mange evalueringer som er gjort i tide, for sent og som
     mangler. CSV er for norsk Excel (semikolon, UTF-8 med BOM); HTML kan limes inn i
-    e-post og Word. Overskriften er «Rapport» og perioden, eller planens rapport_tittel.
+    e-post og Word. Overskriften er planens rapport_tittel og perioden, ellers
+    «Rapport for» planens kortnavn og perioden.
 
     Eksempel: aarshjul rapport --skoleår 2026/27 --format html -o rapport.html
     """

@@ -152,10 +152,10 @@ def stor_forbokstav(tekst: str) -> str:
 
 def rapport_overskrift(plan: Plan, periode: str) -> str:
     """The report's heading: `plan: rapport_tittel` and the period («Fellesevaluering
-    skoleåret 2026/27»), else «Rapport skoleåret 2026/27 – <kortnavn or navn>»."""
+    skoleåret 2026/27»), else «Rapport for <kortnavn or navn>, skoleåret 2026/27»."""
     if plan.rapport_tittel:
         return f"{one_line(plan.rapport_tittel)} {periode}"
-    return f"Rapport {periode} – {one_line(plan.kortnavn or plan.navn)}"
+    return f"Rapport for {one_line(plan.kortnavn or plan.navn)}, {periode}"
 
 
 def virksomhet_navn(plan: Plan, key: str) -> str:
