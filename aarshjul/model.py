@@ -322,6 +322,8 @@ class Plan:
     viderefort: str | None = None
     viderefort_antatt: bool = False
     url: str | None = None  # where the plan itself can be read
+    rapport_tittel: str | None = None  # the report's heading before its period («Fellesevaluering»)
+    ledelse: str | None = None  # who leads, in running text («rådmannsledelsen»); None: «ledelsen»
     stengte_dager: tuple[tuple[int, int], ...] = ()  # (month, day) every year
     stengte_datoer: tuple[date, ...] = ()  # one-off closed days
     ferier: tuple[Ferie, ...] = ()  # school holidays meetings avoid (plan/ferier.py)

@@ -5,16 +5,16 @@ from __future__ import annotations
 import pytest
 
 COMMANDS = {
-    "next": "Eksempel: aarshjul next --virksomhet barnehage",
-    "calendar": "Eksempel: aarshjul calendar --virksomhet skole --skoleår 2026/27",
-    "tiltak": "Eksempel: aarshjul tiltak --virksomhet ppt",
+    "next": "Eksempel: aarshjul next --virksomhet VIRKSOMHET --dager 14",
+    "calendar": "Eksempel: aarshjul calendar --virksomhet VIRKSOMHET --skoleår 2026/27",
+    "tiltak": "Eksempel: aarshjul tiltak --virksomhet VIRKSOMHET",
     "virksomheter": "Eksempel: aarshjul virksomheter",
     "check": "Eksempel: aarshjul check --plan data/plan.yaml",
     "ferier": "Eksempel: aarshjul ferier --skoleår 2026/27",
     "publiser": "Eksempel: aarshjul publiser -o /var/www/aarshjul",
     "ny": "Eksempel: aarshjul ny plan.yaml",
     "schema": "Eksempel: aarshjul schema > plan.schema.json",
-    "lenke": "Eksempel: aarshjul lenke --virksomhet barnehage --dager 14",
+    "lenke": "Eksempel: aarshjul lenke --virksomhet VIRKSOMHET --dager 14",
     "serve": "Eksempel: aarshjul serve --port 8080",
 }
 

@@ -452,7 +452,7 @@ def test_usage_errors(run, args: tuple[str, ...], message: str) -> None:
 def test_help_has_example(run) -> None:
     result = run("digest", "--help", plan=MINI)
     assert result.exit_code == 0
-    assert "Eksempel: aarshjul digest --virksomhet barnehage --stille-hvis-tom" in result.stdout
+    assert "Eksempel: aarshjul digest --virksomhet VIRKSOMHET --stille-hvis-tom" in result.stdout
     assert "--stille-hvis-tom" in result.stdout and "--uker" in result.stdout
 
 

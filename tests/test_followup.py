@@ -88,3 +88,30 @@ def test_next_rows_with_follow_up(real_plan) -> None:
     forfalt = [r for r in med if r.forfalt]
     assert forfalt and all(r.forekomst.dato < date(2027, 3, 25) for r in forfalt)
     assert med[: len(forfalt)] == forfalt
+
+
+def test_unknown_id_suggests_the_nearest_in_time_first(real_plan) -> None:
+    """A typo in the day offered 2027-12-21 and 2022-12-20 beside the right meeting; the
+    nearest occurrences to the day typed (or to today) now come first."""
+    from aarshjul.errors import UsageError
+
+    with pytest.raises(UsageError) as e:
+        finn_forekomst(real_plan, "samba.mote.2026-12-02", date(2026, 11, 25))
+    naermeste = e.value.message.split("Nærmeste: ", 1)[1].rstrip(".").split(", ")
+    assert naermeste[0] == "samba.mote.2026-12-15"
+    assert all(n.startswith(("samba.mote.2026-", "samba.mote.2027-0")) for n in naermeste), naermeste
+    with pytest.raises(UsageError) as e:  # no day given: nearest to today, not the plan's last year
+        finn_forekomst(real_plan, "pmto.evaluering", date(2026, 11, 25))
+    assert "Nærmeste: pmto.evaluering.2027-03-31, pmto.evaluering.2026-03-31" in e.value.message
+
+
+def test_unknown_week_id_explains_iso_weeks(real_plan) -> None:
+    from aarshjul.errors import UsageError
+
+    with pytest.raises(UsageError) as e:
+        finn_forekomst(real_plan, "ressursteam.fast_dag.2026-11-24", date(2026, 11, 25))
+    assert "Nærmeste: ressursteam.fast_dag.2026-11-26 (uke 2026-W48)" in e.value.message
+    assert "Uke-regler kvitteres med ISO-uke, f.eks. 2026-W39 = uke 39 i 2026" in e.value.message
+    # Both the week and the forekomst's date name the same occurrence.
+    uke = finn_forekomst(real_plan, "ressursteam.fast_dag.2026-W48", date(2026, 11, 25))
+    assert finn_forekomst(real_plan, "ressursteam.fast_dag.2026-11-26", date(2026, 11, 25)) == uke

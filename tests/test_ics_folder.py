@@ -331,7 +331,7 @@ def test_manifest_values_of_the_wrong_type_or_range_are_left_out_with_a_warning(
     import json
 
     mappe = tmp_path / "kal"
-    assert run("ics", "--alle", "-o", str(mappe), today="07.12.2026").exit_code == 0
+    assert run("ics", "--alle", "-o", str(mappe), today="07.12.2026", plan=REAL).exit_code == 0
     fil = mappe / MANIFEST
     data = json.loads(fil.read_text(encoding="utf-8"))
     hendelser = data["hendelser"]
@@ -344,12 +344,12 @@ def test_manifest_values_of_the_wrong_type_or_range_are_left_out_with_a_warning(
     hendelser["sann.frist.2026-11@x.no"] = {**mal, "sekvens": True}
     fil.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
-    r = run("ics", "--alle", "-o", str(mappe), today="07.12.2026")
+    r = run("ics", "--alle", "-o", str(mappe), today="07.12.2026", plan=REAL)
     assert r.exit_code == 0, r.output
     assert f"«{fil}» har 4 ugyldige oppføringer (feil type eller verdi)" in r.stderr
     alle = (mappe / "alle.ics").read_bytes()
     assert b"\x1b" not in alle and b"\x00" not in alle and b"borte" not in alle and b"sann" not in alle
     sekvens = {u: int(e.get("SEQUENCE", 0)) for u, e in by_uid(alle).items()}
     assert sekvens[a] == 0 and sekvens[b] == 3
-    r = run("ics", "--alle", "-o", str(mappe), today="07.12.2026")
+    r = run("ics", "--alle", "-o", str(mappe), today="07.12.2026", plan=REAL)
     assert r.exit_code == 0 and r.stderr == "", r.output

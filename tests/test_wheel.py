@@ -314,7 +314,7 @@ def test_missing_folder_is_an_error(run, mini_path, tmp_path: Path) -> None:
 def test_help_is_in_bokmaal_with_an_example(run) -> None:
     result = run("wheel", "--help", today=None)
     assert result.exit_code == 0
-    assert "Eksempel: aarshjul wheel --virksomhet barnehage -o hjul.svg" in result.stdout
+    assert "Eksempel: aarshjul wheel --virksomhet VIRKSOMHET -o hjul.svg" in result.stdout
     assert "--skoleår" in result.stdout and "[default" not in result.stdout
 
 

@@ -245,7 +245,7 @@ def _global(
 ) -> None:
     """Årshjul og fristvarsler for en handlingsplan: møter, frister og evalueringer per virksomhet.
 
-    Eksempel: aarshjul next --virksomhet barnehage
+    Eksempel: aarshjul --plan plan.yaml next --virksomhet VIRKSOMHET
     """
     ctx.obj = State(plan, parse_date_option(today, "--today") if today else today_in_oslo(), today_fixed=bool(today))
     ctx.obj.command = ALIASER.get(ctx.invoked_subcommand or "", ctx.invoked_subcommand)
@@ -283,7 +283,7 @@ def _bygg_app(bare: str | None = None) -> typer.Typer:
         cls=_Group,
         help=(
             "Årshjul og fristvarsler for en handlingsplan: møter, frister og evalueringer per virksomhet.\n\n"
-            "Eksempel: aarshjul next --virksomhet barnehage"
+            "Eksempel: aarshjul --plan plan.yaml next --virksomhet VIRKSOMHET"
         ),
         no_args_is_help=True,
         add_completion=False,

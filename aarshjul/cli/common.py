@@ -58,7 +58,15 @@ class State:
             self._plan = load_plan(self.plan_path)
             if self.command in EXPORTS:
                 warn_personal_data(self._plan)
+            if self.command in PUBLISERER and self.bruker_eksempelplanen():
+                warn_example_plan(self._plan)
         return self._plan
+
+    def bruker_eksempelplanen(self) -> bool:
+        """No --plan, $AARSHJUL_PLAN or config `plan`: the plan shipped with aarshjul."""
+        from aarshjul.plan.planfile import ENV_PLAN
+
+        return self.plan_option is None and not os.environ.get(ENV_PLAN, "").strip()
 
 
 def today_in_oslo() -> date:
@@ -173,6 +181,22 @@ VirksomhetOption = Annotated[
 # Commands whose output leaves the building: they repeat the plan's privacy warnings on
 # stderr (cron mails stderr to the admin). `check` lists them itself.
 EXPORTS = frozenset({"ics", "digest", "wheel", "publiser"})
+
+
+# Commands that publish or send: on the shipped example plan without being asked to, they
+# say so on stderr, so a kommune does not send out the example by mistake. stdout and the
+# exit code stay as they are (a cron job pipes stdout).
+PUBLISERER = frozenset({"ics", "publiser", "digest", "send", "serve"})
+
+
+def warn_example_plan(plan: Plan) -> None:
+    from aarshjul.render.common import sanitize
+
+    typer.echo(
+        f"Merk: bruker eksempelplanen som følger med ({sanitize(plan.kommune)}). "
+        "Bruk --plan FIL eller AARSHJUL_PLAN for deres egen plan.",
+        err=True,
+    )
 
 
 def warn_personal_data(plan: Plan) -> None:

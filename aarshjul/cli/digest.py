@@ -50,7 +50,7 @@ def digest_cmd(
     Uken er ISO-uken som inneholder --fra (standard: i dag). Dager igjen til en
     frist regnes fra mandag i uken.
 
-    Eksempel: aarshjul digest --virksomhet barnehage --stille-hvis-tom
+    Eksempel: aarshjul digest --virksomhet VIRKSOMHET --stille-hvis-tom
     """
     from aarshjul.engine.digest import MAX_UKER, build_digest
     from aarshjul.render.digest import FORMATER, render

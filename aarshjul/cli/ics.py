@@ -70,7 +70,7 @@ def ics_cmd(
     Standard periode: fra 1. august i inneværende skoleår og 24 måneder fram.
     Filen skrives ferdig før den erstatter en gammel fil (trygt fra cron).
 
-    Eksempel: aarshjul ics --virksomhet barnehage -o barnehage.ics
+    Eksempel: aarshjul ics --virksomhet VIRKSOMHET -o kalender.ics
 
     Eksempel: aarshjul ics --alle -o /var/www/kalender
     """

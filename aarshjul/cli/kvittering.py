@@ -91,17 +91,19 @@ def kvitter_cmd(
 ) -> None:
     """Kvitter ut at en frist, evaluering eller et møte er gjort.
 
-    ID er id-en fra «status» eller --format json (pmto.evaluering.2027-03-31), nøkkelen
-    (pmto.evaluering.2027-03) eller tiltak.hendelse og skoleår når det er entydig
-    («pmto.evaluering 2026/27»). Kvitteringen følger forekomsten selv om datoen flyttes
-    innenfor perioden sin.
+    ID er id-en fra «status» eller --format json: tiltak, hendelse og forekomstens dato,
+    som TILTAK.HENDELSE.2027-03-31 (virker for alle regler). Nøkkelen virker også:
+    TILTAK.HENDELSE.2027-03 for en regel med måneder, og ISO-uka for en uke-regel
+    (TILTAK.HENDELSE.2026-W39 = uke 39 i 2026). Det samme gjør «TILTAK.HENDELSE 2026/27»
+    når hendelsen er én gang det skoleåret. Kvitteringen følger forekomsten selv om
+    datoen flyttes innenfor perioden sin.
 
     En frist eller evaluering som flere virksomheter har ansvar for, kvitteres av hver
     virksomhet for seg (--virksomhet); et møte kvitteres én gang. Uten --virksomhet
     kvitteres den for alle som har ansvar og ikke har kvittert ennå. Det som alt er
     kvittert, avvises uten --erstatt.
 
-    Eksempel: aarshjul kvitter pmto.evaluering.2027-03-31 --virksomhet skole --dato 25.03.2027 --av Rektor
+    Eksempel: aarshjul kvitter TILTAK.HENDELSE.2027-03-31 --virksomhet VIRKSOMHET --dato 25.03.2027 --av Rolle
     """
     s = state(ctx)
     path = _db(db)
@@ -119,7 +121,8 @@ def kvitter_cmd(
             _import(path, Path(importer or ""))
         return
     if not ider:
-        raise UsageError("Skriv hvilken forekomst som er gjort, f.eks. «aarshjul kvitter pmto.evaluering 2026/27».")
+        raise UsageError("Skriv hvilken forekomst som er gjort, f.eks. «aarshjul kvitter TILTAK.HENDELSE 2026/27» "
+                         "(id-ene står i «aarshjul status»).")
     from aarshjul.engine.followup import utfort_tekst
     from aarshjul.render.common import dato_tekst, one_line
     from aarshjul.services.signoff import kvitter
@@ -171,9 +174,10 @@ def angre_cmd(
 
     Den siste kvitteringen trekkes tilbake, og den som gjaldt før, gjelder igjen.
     Historikken beholdes: angringen lagres også. En oppgave som hver virksomhet
-    kvitterer for seg: --virksomhet angrer bare dens kvittering.
+    kvitterer for seg: --virksomhet angrer bare dens kvittering. ID skrives som for «kvitter»: datoen
+    eller nøkkelen (uke-regler: ISO-uka, f.eks. TILTAK.HENDELSE.2026-W39).
 
-    Eksempel: aarshjul angre pmto.evaluering.2027-03-31 --virksomhet skole
+    Eksempel: aarshjul angre TILTAK.HENDELSE.2027-03-31 --virksomhet VIRKSOMHET
     """
     from aarshjul.engine.followup import utfort_tekst
     from aarshjul.render.common import one_line
@@ -243,7 +247,7 @@ def status_cmd(
     Bare frister og evalueringer kan være forfalt; et møte uten kvittering som er
     passert, står som «passert». Standard er inneværende skoleår.
 
-    Eksempel: aarshjul status --virksomhet ppt --skoleår 2026/27
+    Eksempel: aarshjul status --virksomhet VIRKSOMHET --skoleår 2026/27
     """
     from aarshjul.engine.followup import FORFALT_DAGER, Status
     from aarshjul.engine.planperiode import etter_perioden
@@ -299,17 +303,19 @@ def rapport_cmd(
     output_alias: OutputAlias = None,
     db: DbOption = None,
 ) -> None:
-    """Fellesevalueringen for rådmannsledelsen: hver evaluering og frist i perioden per tiltak.
+    """Rapporten for ledelsen: hver evaluering og frist i perioden per tiltak.
 
     Viser utført (når, av hvem, merknad, lenke), utført for sent, forfalt og det som
     venter, med totaler: hvor mange evalueringer som er gjort i tide, for sent og som
     mangler. CSV er for norsk Excel (semikolon, UTF-8 med BOM); HTML kan limes inn i
-    e-post og Word.
+    e-post og Word. Overskriften er planens rapport_tittel og perioden, ellers
+    «Rapport for» planens kortnavn og perioden.
 
-    Eksempel: aarshjul rapport --skoleår 2026/27 --format html -o fellesevaluering.html
+    Eksempel: aarshjul rapport --skoleår 2026/27 --format html -o rapport.html
     """
     from aarshjul.engine.planperiode import etter_perioden
     from aarshjul.render import oppfoelging as r
+    from aarshjul.render.common import rapport_overskrift
     from aarshjul.services.signoff import oppfoelging
     from aarshjul.storage.dbpath import kvitteringer_i_bruk
 
@@ -321,7 +327,7 @@ def rapport_cmd(
     plan = s.plan()
     keys = resolve_virksomheter(plan, virksomhet)
     rader = oppfoelging(plan, start, end, keys, kvitteringer_i_bruk(db) or {}, s.today, {"frist", "evaluering"})
-    overskrift = f"Fellesevaluering {navn}"
+    overskrift = rapport_overskrift(plan, navn)
     periode = etter_perioden(plan, start, end)
     if valgt == "json":
         tekst = r.render_rapport_json(plan, rader, start, end, periode)

@@ -83,7 +83,7 @@ def next_cmd(
     deltar). Frister og evalueringer vises også før perioden deres, fra varselet
     begynner, med antall dager igjen. Antatte datoer er merket.
 
-    Eksempel: aarshjul next --virksomhet barnehage --dager 14
+    Eksempel: aarshjul next --virksomhet VIRKSOMHET --dager 14
     """
     from aarshjul.engine.expand import waiting
     from aarshjul.engine.planperiode import etter_perioden
@@ -140,7 +140,7 @@ def calendar_cmd(
     Hver hendelse står én gang per måned med alle dagene sine. Standard er inneværende
     skoleår (august–juli); --år gir et kalenderår.
 
-    Eksempel: aarshjul calendar --virksomhet skole --skoleår 2026/27
+    Eksempel: aarshjul calendar --virksomhet VIRKSOMHET --skoleår 2026/27
     """
     from aarshjul.engine.expand import expand, waiting
     from aarshjul.engine.planperiode import etter_perioden
@@ -166,12 +166,12 @@ def calendar_cmd(
 def tiltak_cmd(ctx: typer.Context, virksomhet: VirksomhetOption = None, fmt: FormatOption = None) -> None:
     """Vis tiltakene med ansvar, kilde og neste dato.
 
-    Kilden er kapittelet i planen; sonen er grønn, gul eller rød (kap. 5.2).
+    Kilden er hvor i planen tiltaket står; sonen (om planen har den) er grønn, gul eller rød.
 
     Med --virksomhet: bare tiltakene virksomheten har ansvar for eller deltar i, med
     neste dato som gjelder den.
 
-    Eksempel: aarshjul tiltak --virksomhet ppt
+    Eksempel: aarshjul tiltak --virksomhet VIRKSOMHET
     """
     from aarshjul.engine.select import tiltak_status
 

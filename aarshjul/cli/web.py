@@ -52,7 +52,8 @@ def lenke_cmd(
         str | None, typer.Option("--virksomhet", "-v", metavar="VIRKSOMHET", help="Virksomheten lenken gjelder.")
     ] = None,
     admin: Annotated[
-        bool, typer.Option("--admin", help="En lenke for rådmannsledelsen: kvitter for alle og se rapporten.")
+        bool,
+        typer.Option("--admin", help="En lenke for ledelsen (planens «ledelse»): kvitter for alle og se rapporten."),
     ] = False,
     dager: Annotated[
         str | None, typer.Option("--dager", metavar="N", help="Hvor mange dager lenken virker. Standard: 30.")
@@ -75,7 +76,7 @@ def lenke_cmd(
     databasen, eller [server] noekkel_fil). Å åpne lenken endrer ingenting; først knappen
     starter en økt. En ny nøkkel (--ny-nøkkel) gjør alle gamle lenker ugyldige.
 
-    Eksempel: aarshjul lenke --virksomhet barnehage --dager 14
+    Eksempel: aarshjul lenke --virksomhet VIRKSOMHET --dager 14
     """
     from aarshjul.services.lenker import lag_lenke
     from aarshjul.storage.noekkel import hent_noekkel, lag_noekkel
@@ -111,7 +112,7 @@ def serve_cmd(
     """Kjør nettstedet med innlogging og kvittering: ledere kvitterer ut i nettleseren.
 
     Sidene er de samme som «publiser» lager, levende fra databasen, pluss «Mine oppgaver»
-    (med personlig lenke eller kommunens innlogging) og rapporten for rådmannsledelsen.
+    (med personlig lenke eller kommunens innlogging) og rapporten for ledelsen.
     Kjør den bak nginx eller IIS med https; se docs/serve.md.
 
     Eksempel: aarshjul serve --port 8080

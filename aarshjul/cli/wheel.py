@@ -65,7 +65,7 @@ def wheel_cmd(
     Bildet er laget for A4 liggende. Hule markører er antatte datoer; den røde nålen er i dag.
     Har virksomheten ingen hendelser med dato i året, sier kommandoen det og skriver ingen fil.
 
-    Eksempel: aarshjul wheel --virksomhet barnehage -o hjul.svg
+    Eksempel: aarshjul wheel --virksomhet VIRKSOMHET -o hjul.svg
     """
     from aarshjul.engine.expand import expand, waiting
     from aarshjul.engine.planperiode import etter_perioden

@@ -424,7 +424,7 @@ def finn_forekomst(plan: Plan, tekst: str, today: date) -> Forekomst:
                     f"«{tekst}» passer på {len(treff)} forekomster i skoleåret {format_skoleaar(start)}; "
                     f"skriv en av: {', '.join(f.id for f in treff[:8])}{' …' if len(treff) > 8 else ''}."
                 )
-    raise UsageError(f"Ukjent forekomst «{tekst}».{_forslag(s, alle)}")
+    raise UsageError(f"Ukjent forekomst «{tekst}».{_forslag(s, alle, today)}")
 
 
 def _paa_dagen(plan: Plan, ident: str, today: date) -> Forekomst | None:
@@ -444,14 +444,54 @@ def _paa_dagen(plan: Plan, ident: str, today: date) -> Forekomst | None:
     return next((f for f in expand(plan, dag, dag + timedelta(days=1)) if f.id == ident), None)
 
 
-def _forslag(tekst: str, alle: Sequence[Forekomst]) -> str:
+UKE_FORKLARING = (
+    "Uke-regler kvitteres med ISO-uke, f.eks. 2026-W39 = uke 39 i 2026, eller med forekomstens dato."
+)
+_UKE_I_ID = re.compile(r"^(\d{4})-W(\d{1,2})$")
+_MAANED_I_ID = re.compile(r"^(\d{4})-(\d{1,2})$")
+_SKOLEAAR_HALE = re.compile(r"^(\d{4})[/-](\d{2}|\d{4})$")
+
+
+def _ment_dato(hale: str, today: date) -> date:
+    """The day a user meant by what follows «tiltak.hendelse.»: a date, a month, an ISO
+    week, a year or a school year; today when it says none of those."""
+    try:
+        return date.fromisoformat(hale)
+    except ValueError:
+        pass
+    try:
+        if m := _UKE_I_ID.match(hale):
+            return date.fromisocalendar(int(m[1]), max(1, min(int(m[2]), 52)), 4)
+        if m := _MAANED_I_ID.match(hale):
+            return date(int(m[1]), max(1, min(int(m[2]), 12)), 15)
+        if m := _SKOLEAAR_HALE.match(hale):
+            return date(int(m[1]) + 1, 2, 1)
+        if re.fullmatch(r"\d{4}", hale):
+            return date(int(hale), 7, 1)
+    except ValueError:  # a year outside what `date` holds
+        pass
+    return today
+
+
+def _forslag(tekst: str, alle: Sequence[Forekomst], today: date) -> str:
+    """« Nærmeste: …» for an unknown id. With the hendelse right, its occurrences nearest
+    in time to the day the user typed (or to today) come first, then the most alike."""
     import difflib
 
     hendelser = {f"{f.tiltak_id}.{f.hendelse_id}" for f in alle}
     prefix = next((h for h in sorted(hendelser, key=len, reverse=True) if tekst.startswith(h)), None)
     if prefix is not None:  # the hendelse is right, the period is not: show its nearest ones
-        egne = [f.id for f in alle if f"{f.tiltak_id}.{f.hendelse_id}" == prefix]
-        navn = difflib.get_close_matches(tekst, egne, n=3, cutoff=0.0)
+        egne = [f for f in alle if f"{f.tiltak_id}.{f.hendelse_id}" == prefix]
+        maal = _ment_dato(tekst[len(prefix) :].lstrip(". "), today)
+
+        def likhet(f: Forekomst) -> float:
+            return difflib.SequenceMatcher(None, tekst, f.id).ratio()
+
+        naermeste = sorted(egne, key=lambda f: (abs((f.dato - maal).days), -likhet(f)))[:3]
+        uker = any("-W" in f.nokkel for f in egne)
+        navn = [f"{f.id} (uke {f.nokkel[len(prefix) + 1 :]})" if uker else f.id for f in naermeste]
+        if navn:
+            return f" Nærmeste: {', '.join(navn)}." + (f" {UKE_FORKLARING}" if uker else "")
     else:
         navn = [f"{h}.…" for h in difflib.get_close_matches(tekst, sorted(hendelser), n=3, cutoff=0.5)]
     if not navn:

@@ -51,7 +51,7 @@ _TOP_KEYS = ("plan", "virksomheter", "datoer", "tiltak")
 _TOP_REQUIRED = ("plan", "virksomheter", "tiltak")
 _PLAN_KEYS = (
     "navn", "kommune", "kortnavn", "url", "periode_fra", "periode_til", "videreført", "videreført_antatt",
-    "uid_domene", "stengte_dager", "ferier", "ferier_fil", "ferier_gjelder",
+    "uid_domene", "stengte_dager", "ferier", "ferier_fil", "ferier_gjelder", "rapport_tittel", "ledelse",
 )  # fmt: skip
 _PLAN_REQUIRED = ("navn", "kommune")
 _VIRKSOMHET_KEYS = ("navn", "aliaser", "leder", "ekstern", "medlemmer", "kvittering")
@@ -173,7 +173,7 @@ class _Builder:
                 head["uid_domene"] = domene
         if "stengte_dager" in m:
             head["stengte_dager"], head["stengte_datoer"] = self._stengte_dager(m["stengte_dager"])
-        for key in ("kortnavn", "url"):
+        for key in ("kortnavn", "url", "rapport_tittel", "ledelse"):
             if key in m:
                 head[key] = w.text(m[key], f"plan.{key}")
         ferier = self._ferier(m["ferier"]) if "ferier" in m else []

@@ -34,6 +34,7 @@ from aarshjul.model import (
     Ukenummer,
     Vindu,
 )
+from aarshjul.plan import naarhint
 from aarshjul.plan.pyyaml import yaml
 from aarshjul.plan.refs import Ref, Refs
 from aarshjul.plan.yamlnodes import Walker, er_heltall
@@ -89,7 +90,7 @@ def parse_naar(w: Walker, refs: Refs, node: yaml.Node, what: str, tiltak_id: str
         w.error(
             node,
             f"{what} må ha nøyaktig én av {', '.join(NAAR_FORMS)}"
-            + (f", men har {', '.join(forms)}." if forms else "."),
+            + (f", men har {', '.join(forms)}." if forms else f". {naarhint.uten_form(m)}"),
         )
         return None
     form = forms[0]
@@ -280,6 +281,9 @@ def _uker(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentakelse |
     w = c.w
     uker: list[int] = []
     for item in w.items(m["uker"], f"{what}: uker"):
+        if isinstance(item, yaml.ScalarNode) and isinstance(item.value, str) and not er_heltall(item.value.strip()):
+            w.error(item, f"{what}: uker: {naarhint.uke_element(item.value.strip())}")
+            continue
         uke = w.integer(item, f"{what}: uker (hvert element)", 1, 53)
         if uke is None:
             continue

@@ -61,6 +61,7 @@ _PLAN = {
     "ferier": {"type": "array", "items": {"$ref": "#/$defs/ferie"}},
     "ferier_fil": {"anyOf": [_TEKST, _tekst_liste(_TEKST)]},
     "ferier_gjelder": _REFS,
+    "rapport_tittel": _TEKST, "ledelse": _TEKST,
 }  # fmt: skip
 _FERIE = {"navn": _TEKST, "fra": _DATO, "til": _DATO,
           "uker": _tekst_liste({"type": "integer", "minimum": 1, "maximum": 53})}  # fmt: skip

@@ -122,6 +122,42 @@ TYPE_NAVN = {
 ROLLE_NAVN = {Rolle.ANSVARLIG: "ansvarlig", Rolle.DELTAR: "deltar"}
 
 
+def aarshjul_tittel(navn: str | None) -> str:
+    """"Årshjul BTI Fjellbygd", or the name alone when it already starts with the word
+    ("Årshjul for oppvekst", not "Årshjul Årshjul for oppvekst"); "Årshjul" without one."""
+    if not navn:
+        return "Årshjul"
+    navn = one_line(navn)
+    return navn if navn.casefold().startswith("årshjul") else f"Årshjul {navn}"
+
+
+STANDARD_LEDELSE = "ledelsen"
+
+
+def ledelse(plan: Plan) -> str:
+    """Who leads the plan's work, in running text: `plan: ledelse` («rådmannsledelsen»),
+    else «ledelsen». The admin link and the report are theirs."""
+    return one_line(plan.ledelse) if plan.ledelse else STANDARD_LEDELSE
+
+
+def ledelse_genitiv(plan: Plan) -> str:
+    """«rådmannsledelsens», «ledelsens»; a name ending in s gets an apostrophe."""
+    navn = ledelse(plan)
+    return f"{navn}'" if navn.endswith(("s", "x", "z")) else f"{navn}s"
+
+
+def stor_forbokstav(tekst: str) -> str:
+    return tekst[:1].upper() + tekst[1:]
+
+
+def rapport_overskrift(plan: Plan, periode: str) -> str:
+    """The report's heading: `plan: rapport_tittel` and the period («Fellesevaluering
+    skoleåret 2026/27»), else «Rapport for <kortnavn or navn>, skoleåret 2026/27»."""
+    if plan.rapport_tittel:
+        return f"{one_line(plan.rapport_tittel)} {periode}"
+    return f"Rapport for {one_line(plan.kortnavn or plan.navn)}, {periode}"
+
+
 def virksomhet_navn(plan: Plan, key: str) -> str:
     v = plan.virksomheter.get(key)
     return v.navn if v is not None else key

@@ -55,6 +55,7 @@ from aarshjul.engine.planperiode import etter_perioden, planperiode
 from aarshjul.model import Forekomst, HendelseType, Plan, Relativ
 from aarshjul.render.common import (
     TYPE_NAVN,
+    aarshjul_tittel,
     flyttet_tekst,
     kilde_tekst,
     one_line,
@@ -89,7 +90,7 @@ def uid(plan: Plan, forekomst: Forekomst) -> str:
 
 def kalendernavn(plan: Plan, hvem: str | None = None) -> str:
     """"Årshjul Oppvekst – Barnehage": the plan's short name (or its name), for whom."""
-    navn = f"Årshjul {one_line(plan.kortnavn or plan.navn)}"
+    navn = aarshjul_tittel(plan.kortnavn or plan.navn)
     return f"{navn} – {one_line(hvem)}" if hvem else navn
 
 

@@ -40,6 +40,7 @@ from aarshjul.render.common import (
     LAGT_TIL,
     ROLLE_NAVN,
     TYPE_NAVN,
+    aarshjul_tittel,
     andre_antakelser,
     antakelser,
     kilde_tekst,
@@ -691,7 +692,7 @@ def _trygg_url(url: str | None) -> bool:
 
 
 def _hjul_tittel(plan: Plan) -> str:
-    return f"Årshjul {one_line(plan.kortnavn)}" if plan.kortnavn else "Årshjul"
+    return aarshjul_tittel(plan.kortnavn)
 
 
 def _periode_tekst(plan: Plan) -> str:

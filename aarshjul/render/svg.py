@@ -28,6 +28,7 @@ from aarshjul.dates import MAANEDER, UKEDAGER, format_dato, format_skoleaar
 from aarshjul.model import Forekomst, HendelseType, Plan, Sone, Ukentlig, Ventende
 from aarshjul.render.common import (
     TYPE_NAVN,
+    aarshjul_tittel,
     antakelser,
     dato_lang,
     dato_tekst,
@@ -42,12 +43,12 @@ if TYPE_CHECKING:
     from aarshjul.engine.holidays import Ferierad
     from aarshjul.engine.planperiode import Planperiode
 
-TITTEL_ORD = "Årshjul"
-
 
 def standard_tittel(plan: Plan) -> str:
     """The title in the middle unless --tittel says otherwise: "Årshjul <kortnavn>"."""
-    return f"{TITTEL_ORD} {one_line(plan.kortnavn)}" if plan.kortnavn else TITTEL_ORD
+    return aarshjul_tittel(plan.kortnavn)
+
+
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"  # xlink:href beside href, for older SVG readers
 

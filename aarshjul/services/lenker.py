@@ -1,4 +1,4 @@
-"""Personal links: a signed token that says «this is virksomhet V» (or rådmannsledelsen,
+"""Personal links: a signed token that says «this is virksomhet V» (or the plan's ledelse,
 the admin) until it expires. `aarshjul lenke` prints one; the weekly e-mail will carry
 them; `serve` turns one into a browser session only when its button is pressed (a mail
 scanner that opens every link signs nobody in).
@@ -18,7 +18,7 @@ from aarshjul.errors import AarshjulError
 
 SALT = "aarshjul.lenke.v1"
 MAKS_DAGER = 366
-ADMIN = "admin"  # what a token for rådmannsledelsen holds instead of a virksomhet
+ADMIN = "admin"  # what a token for the plan's ledelse holds instead of a virksomhet
 
 
 class LenkeError(AarshjulError):

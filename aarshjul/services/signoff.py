@@ -185,12 +185,12 @@ def registrert_tekst(k: Kvittering) -> str:
 def kilde_tekst(plan: Plan, kilde: str | None) -> str:
     """How a sign-off came in, in words: "fra kommandolinjen", "med personlig lenke for
     Skole", "innlogget som ola@kommune.no"; "" for rows from before it was recorded."""
-    from aarshjul.render.common import virksomhet_navn
+    from aarshjul.render.common import ledelse_genitiv, virksomhet_navn
 
     if kilde == KILDE_CLI:
         return "fra kommandolinjen"
     if kilde == "lenke:admin" and "admin" not in plan.virksomheter:  # services/lenker.py's admin link
-        return "med rådmannsledelsens personlige lenke"
+        return f"med {ledelse_genitiv(plan)} personlige lenke"
     if kilde is not None and kilde.startswith("lenke:"):
         return f"med personlig lenke for {one_line(virksomhet_navn(plan, kilde[6:]))}"
     if kilde is not None and kilde.startswith("sso:"):
@@ -524,18 +524,21 @@ def _kvittering(fil: Path, linje: int, rad: dict[str, Any]) -> Kvittering:
             raise UsageError(f"{hvor}: «{navn}» {FNR_MELDING} Raden kan ikke importeres.")
     if not NOKKEL_FORM.fullmatch(nokkel):
         raise UsageError(
-            f"{hvor}: «nokkel» er ikke en nøkkel (som pmto.evaluering.2027-03): «{maskert(one_line(nokkel))}»."
+            f"{hvor}: «nokkel» er ikke en nøkkel (som tiltak.hendelse.2027-03): «{maskert(one_line(nokkel))}»."
         )
     if forekomst_id is not None and not FOREKOMST_ID_FORM.fullmatch(forekomst_id):
         raise UsageError(
-            f"{hvor}: «forekomst_id» er ikke en id (som pmto.evaluering.2027-03-31): "
+            f"{hvor}: «forekomst_id» er ikke en id (som tiltak.hendelse.2027-03-31): "
             f"«{maskert(one_line(forekomst_id))}»."
         )
     if handling not in (KVITTERT, ANGRET):
         raise UsageError(f"{hvor}: «handling» må være {KVITTERT} eller {ANGRET}.")
     virksomhet, kilde, angrer = felt("virksomhet"), felt("kilde"), felt("angrer")
     if virksomhet is not None and not _VIRKSOMHET.fullmatch(virksomhet):
-        raise UsageError(f"{hvor}: «virksomhet» er ikke en virksomhetsnøkkel (som skole): «{one_line(virksomhet)}».")
+        raise UsageError(
+            f"{hvor}: «virksomhet» er ikke en virksomhetsnøkkel (som i planens «virksomheter:»): "
+            f"«{one_line(virksomhet)}»."
+        )
     if kilde is not None and not KILDE_FORM.fullmatch(kilde):
         raise UsageError(f"{hvor}: «kilde» må være cli, lenke:VIRKSOMHET eller sso:BRUKER: «{one_line(kilde)}».")
     if angrer is not None and (handling != ANGRET or not _UID.fullmatch(angrer)):
@@ -650,7 +653,7 @@ class Enhetstall:
 
 
 def status_per_virksomhet(plan: Plan, rader: Sequence[Oppfoelging]) -> list[Enhetstall]:
-    """For rådmannsledelsen: per owning virksomhet (in the plan's order), how many of its
+    """For the plan's ledelse: per owning virksomhet (in the plan's order), how many of its
     frister and evalueringer in `rader` are done, overdue and coming. A duty signed off
     per virksomhet counts each owner's own part; one signed off once counts for every owner."""
     from aarshjul.engine.followup import Status, eiere

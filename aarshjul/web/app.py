@@ -13,7 +13,7 @@ Who may do what:
   and [tilgang] maps users and groups to virksomheter and to the admin.
 - A sign-off form is shown only for what the user's virksomhet is responsible for; a
   POST for anything else is refused (403) and nothing is written. The admin
-  (rådmannsledelsen) signs off for every unit and reads the report.
+  (the plan's ledelse) signs off for every unit and reads the report.
 """
 
 from __future__ import annotations
@@ -199,6 +199,7 @@ def _db_merke(path: Path) -> tuple[Any, ...]:
 
 
 def create_app(oppsett: WebOppsett) -> Flask:
+    from aarshjul.render.common import ledelse, rapport_overskrift, stor_forbokstav
     from aarshjul.render.maler import MALER, VALG
     from aarshjul.services.lenker import LenkeError, les_token
     from aarshjul.services.signoff import kan_kvittere, mine_oppgaver, skjema_virksomhet
@@ -257,7 +258,7 @@ def create_app(oppsett: WebOppsett) -> Flask:
         if not admin and (not isinstance(v, str) or v not in p.virksomheter):
             session.clear()
             return None
-        navn = "Rådmannsledelsen" if admin else _leder(p, v)
+        navn = stor_forbokstav(ledelse(p)) if admin else _leder(p, v)
         return Bruker(navn, () if admin or v is None else (v,), admin, str(session["k"]))
 
     @app.after_request
@@ -330,7 +331,7 @@ def create_app(oppsett: WebOppsett) -> Flask:
         if feil is not None:
             return feil
         p = plan.hent()
-        hvem = "rådmannsledelsen" if innehaver.admin else _navn(p, innehaver.virksomhet)
+        hvem = ledelse(p) if innehaver.admin else _navn(p, innehaver.virksomhet)
         return vis("lenke.html", hvem=hvem)
 
     @app.post("/lenke/<token>")
@@ -493,7 +494,7 @@ def create_app(oppsett: WebOppsett) -> Flask:
         from aarshjul.services.signoff import status_per_virksomhet
 
         enheter = [(e, _navn(p, e.virksomhet)) for e in status_per_virksomhet(p, rader)]
-        return vis("rapport.html", tittel=f"Fellesevaluering skoleåret {format_skoleaar(aar)}", enheter=enheter,
+        return vis("rapport.html", tittel=rapport_overskrift(p, f"skoleåret {format_skoleaar(aar)}"), enheter=enheter,
                    totaler=r.totaler(rader), per_tiltak=[(navn, kilde, [r.linje(p, o) for o in mine])
                                                          for navn, kilde, mine in r.per_tiltak(p, rader)],
                    planperiode=etter_perioden(p, start, slutt), aar=aar,
