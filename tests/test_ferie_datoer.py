@@ -93,12 +93,12 @@ def test_a_week_move_onto_a_holiday_then_moves_a_day(tmp_path: Path) -> None:
     assert f.flyttet_grunn is not None and f.flyttet_grunn.startswith("maiferie")
 
 
-def test_other_rules_still_move_day_by_day(tmp_path: Path) -> None:
+def test_other_rules_move_day_by_day_and_a_weekly_meeting_skips_the_ferie(tmp_path: Path) -> None:
     plan = _plan(tmp_path, VINTERFERIE, "      - {id: m, tittel: M, type: møte, når: {måneder: [mars], dag: 2}}\n"
                                         "      - {id: u, tittel: U, type: møte, når: {ukentlig: onsdag}}\n")  # fmt: skip
     assert _datoer(plan, "t.m", *MARS_2027) == [date(2027, 3, 8)]  # 02.03 → Monday after the ferie
-    # ukentlig as before: the ferie's Wednesday moves day by day to the Monday after.
-    assert _datoer(plan, "t.u", date(2027, 3, 1), date(2027, 3, 15)) == [date(2027, 3, 8), date(2027, 3, 10)]
+    # ukentlig: the ferie's Wednesday (03.03) is not held; the next one is 10.03.
+    assert _datoer(plan, "t.u", date(2027, 3, 1), date(2027, 3, 15)) == [date(2027, 3, 10)]
 
 
 # --- før_ferie and etter_ferie ----------------------------------------------------------

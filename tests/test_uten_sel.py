@@ -124,31 +124,38 @@ def _sel_spor(tekst: str) -> list[str]:
     return [m.group(0) for m in _SEL.finditer(tekst) if m.group(0) != "sel"]
 
 
-def test_ingen_kommando_viser_sel_for_en_annen_kommunes_plan(run, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("plan", "virksomhet", "rapport_tittel"), [
+    (FJELLBYGD, "skole", "Rapport for BTI Fjellbygd, skoleåret 2026/27"),
+    # Without kortnavn, and a navn that starts with «Årshjul».
+    (PLANS / "fjordvik" / "plan.yaml", "vik_skole", "Rapport for Årshjul for oppvekst, skoleåret 2026/27"),
+])  # fmt: skip
+def test_ingen_kommando_viser_sel_for_en_annen_kommunes_plan(
+    run, tmp_path: Path, plan: Path, virksomhet: str, rapport_tittel: str
+) -> None:
     from aarshjul.cli import KOMMANDOER
 
     utdata: dict[str, str] = {}
     for navn in ["", *(k[0] for k in KOMMANDOER)]:
         args = [navn, "--help"] if navn else ["--help"]
-        r = run(*args, plan=FJELLBYGD)
+        r = run(*args, plan=plan)
         assert r.exit_code == 0, (navn, r.output)
         utdata[f"{navn} --help"] = r.output
         # A help text cannot read the plan: its examples are placeholders, not Sel's units.
         assert not re.search(r"(--virksomhet|-v) (barnehage|skole|ppt)\b", r.output), (navn, r.output)
     kommandoer = [
         ("rapport",), ("rapport", "--format", "html"), ("status",), ("next",), ("calendar",), ("tiltak",),
-        ("virksomheter",), ("check",), ("digest", "--virksomhet", "skole"), ("ics", "-o", "-"),
+        ("virksomheter",), ("check",), ("ferier",), ("digest", "--virksomhet", virksomhet), ("ics", "-o", "-"),
         ("wheel", "-o", "-"),
     ]  # fmt: skip
     for args in kommandoer:
-        r = run(*args, plan=FJELLBYGD)
+        r = run(*args, plan=plan)
         assert r.exit_code == 0, (args, r.output)
         utdata[" ".join(args)] = r.output
-    assert "Rapport for BTI Fjellbygd, skoleåret 2026/27" in utdata["rapport"]
+    assert rapport_tittel in utdata["rapport"]
     assert "Merk:" not in utdata["ics -o -"]
 
     mappe = tmp_path / "nett"
-    r = run("publiser", "-o", str(mappe), plan=FJELLBYGD)
+    r = run("publiser", "-o", str(mappe), plan=plan)
     assert r.exit_code == 0, r.output
     utdata["publiser"] = r.output
     sider = sorted(mappe.rglob("*.html"))

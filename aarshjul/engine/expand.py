@@ -118,14 +118,16 @@ def iter_expand(
 
 
 def hoppet_over(plan: Plan, fra: date, til: date) -> list[Hoppet]:
-    """The dates with fra <= dato < til that `flytt: hopp_over` drops, by hendelse then
-    date: what a rule gave and expand did not. Only hendelser that skip are walked
-    again, so the cost is theirs (a weekly meeting or two), not the plan's."""
+    """The dates with fra <= dato < til that `flytt: hopp_over` drops, and a weekly
+    meeting's dates in a ferie, by hendelse then date: what a rule gave and expand did
+    not. Only hendelser that skip are walked again, so the cost is theirs (a weekly
+    meeting or two), not the plan's."""
     expander = _Expander(plan)
     ut: list[Hoppet] = []
     for t in plan.tiltak:
         for h in t.hendelser:
-            if h.flytt is not Flytt.HOPP_OVER or isinstance(h.naar, Relativ):
+            ukentlig_i_ferier = isinstance(h.naar, Ukentlig) and h.unngaa_ferier and expander.ferier is not None
+            if not (h.flytt is Flytt.HOPP_OVER or ukentlig_i_ferier) or isinstance(h.naar, Relativ):
                 continue
             datoer: list[tuple[date, str, bool]] = []
             for _ in expander._datoer(h, fra, til, datoer):
@@ -372,6 +374,9 @@ class _Expander:
             ferier = None
         # A rule that names a weekday keeps it when a ferie moves the date (whole weeks).
         hele_uker = holder_ukedag(h.naar)
+        # A weekly meeting in a ferie is not held that week: a week later is next week's
+        # meeting, and day by day piled a summer's Thursdays onto the first school day.
+        ukentlig = isinstance(h.naar, Ukentlig)
         unntatt = h.unntatt_maaneder
         flytt = h.flytt
         if isinstance(h.naar, Vindu):  # a span is not a day that moves: it stays where it is
@@ -381,7 +386,11 @@ class _Expander:
         for raw, periode, base in self._raw_dates(h, fra - self.margin, til + self.margin):
             if unntatt and raw.month in unntatt:
                 continue
-            if ferier is not None and hele_uker:
+            if ferier is not None and ukentlig:
+                final = None if ferier.ferie_navn(raw) is not None else self._shift(raw, flytt)
+                if final is not None and ferier.ferie_navn(final) is not None:  # moved into one
+                    final = None
+            elif ferier is not None and hele_uker:
                 final = self._shift_ferie_uke(raw, flytt, ferier)
             elif ferier is not None:
                 final = self._shift_ferie(raw, flytt, ferier)
