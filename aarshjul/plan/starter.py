@@ -28,8 +28,10 @@ plan:
   ferier:
     - {{navn: Vinterferie, uker: [9]}}
     - {{navn: Høstferie, fra: 05.10.2026, til: 09.10.2026}}
-  # Eller skoleruta som CSV (åpne data), med stien regnet fra denne filen:
-  # ferier_fil: skolerute.csv
+  # Eller skoleruta som CSV (åpne data), én fil per skoleår, stien regnet fra denne filen:
+  # ferier_fil: [skolerute-2026-27.csv, skolerute-2027-28.csv]
+  # Bare disse følger skoleruta (uten linjen: alle); barnehagene er åpne i høstferien:
+  # ferier_gjelder: [skole]
 
 # Hvem som har ansvar eller deltar. Nøkkelen (til venstre) brukes i resten av filen.
 virksomheter:
