@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from conftest import PLANS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
@@ -353,3 +354,23 @@ def test_manifest_values_of_the_wrong_type_or_range_are_left_out_with_a_warning(
     assert sekvens[a] == 0 and sekvens[b] == 3
     r = run("ics", "--alle", "-o", str(mappe), today="07.12.2026", plan=REAL)
     assert r.exit_code == 0 and r.stderr == "", r.output
+
+
+def test_timed_events_keep_their_manifest_entry_between_runs(run, tmp_path: Path) -> None:
+    """A timed event's DTSTART is stored with Europe/Oslo's offset; the entry check took
+    that for a wrong value, so every nightly run warned and restarted SEQUENCE for every
+    meeting with a time (108 in Fjellbygd's plan)."""
+    import json
+
+    plan = PLANS / "fjellbygd" / "plan.yaml"
+    mappe = tmp_path / "kal"
+    assert run("ics", "--alle", "-o", str(mappe), today="07.12.2026", plan=plan).exit_code == 0
+    fil = mappe / MANIFEST
+    data = json.loads(fil.read_text(encoding="utf-8"))
+    timed = [u for u, p in data["hendelser"].items() if "T" in p["start"]]
+    assert len(timed) > 50 and data["hendelser"][timed[0]]["start"].endswith(("+01:00", "+02:00"))
+    data["hendelser"][timed[0]]["sekvens"] = 4
+    fil.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    r = run("ics", "--alle", "-o", str(mappe), today="07.12.2026", plan=plan)
+    assert (r.exit_code, r.stderr) == (0, "")
+    assert json.loads(fil.read_text(encoding="utf-8"))["hendelser"][timed[0]]["sekvens"] == 4

@@ -291,7 +291,8 @@ _AAR = range(1900, 2201)  # the years a plan can use (plan/yamlnodes.py AAR_MIN.
 
 def _tidspunkt(verdi: object, *, klokke: bool) -> date | datetime | None:
     """An ISO text in the plan's years, or None: with klokke a date-time with a time zone
-    (LAST-MODIFIED), else a date or a date-time without one (DTSTART, DTEND)."""
+    (LAST-MODIFIED), else a date or a date-time (DTSTART, DTEND: a timed event's has
+    Europe/Oslo's offset)."""
     if not isinstance(verdi, str) or len(verdi) > 40 or not _DATO.match(verdi):
         return None
     try:
@@ -300,7 +301,7 @@ def _tidspunkt(verdi: object, *, klokke: bool) -> date | datetime | None:
         return None
     if d.year not in _AAR:
         return None
-    if isinstance(d, datetime) and (d.tzinfo is None) == klokke:
+    if klokke and (not isinstance(d, datetime) or d.tzinfo is None):
         return None
     return d
 
