@@ -194,6 +194,19 @@ def test_ics_is_one_all_day_event_with_exclusive_dtend(run) -> None:
     assert (over_nyttaar["DTSTART"].dt, over_nyttaar["DTEND"].dt) == (date(2026, 12, 7), date(2027, 1, 16))
 
 
+def test_ics_from_a_later_start_keeps_a_vindu_that_still_runs(run, tmp_path: Path) -> None:
+    """A file whose span starts inside a running vindu still has it: a subscriber's
+    calendar would otherwise cancel it when the published year turns."""
+    r = run("ics", "--fra", "04.01.2027", "--til", "31.01.2027", "-o", "-", plan=VINDU, today="04.01.2027")
+    assert r.exit_code == 0, r.output
+    uids = {str(e["UID"]) for e in Calendar.from_ical(r.stdout_bytes).walk("VEVENT")}
+    assert "juleaktivitet.uker.2026@test.example.no" in uids  # 07.12.2026–15.01.2027
+    mappe = tmp_path / "kal"
+    r = run("ics", "--alle", "--fra", "04.01.2027", "-o", str(mappe), plan=VINDU, today="04.01.2027")
+    assert r.exit_code == 0, r.output
+    assert b"UID:juleaktivitet.uker.2026@test.example.no" in (mappe / "skole.ics").read_bytes()
+
+
 # --- follow-up ----------------------------------------------------------------------------
 
 

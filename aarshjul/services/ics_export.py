@@ -88,16 +88,26 @@ class IcsFil:
     antall: int  # events in the file
 
 
+def _i_kalenderen(plan: Plan, start: date, end: date, keys: Sequence[str] | None = None) -> list[Forekomst]:
+    """The forekomster a calendar file from start to end holds: those that begin in it,
+    after the vinduer that began before start and still run then (a subscriber's
+    calendar would otherwise cancel a running vindu when the file's year turns)."""
+    from aarshjul.engine.expand import expand
+    from aarshjul.engine.select import paagaaende
+
+    return [*paagaaende(plan, start, keys), *expand(plan, start, end, keys)]
+
+
 def ics_for(
     plan: Plan, start: date, end: date, keys: Sequence[str], stamp: datetime,
     utfort: Mapping[str, date] | None = None,
 ) -> IcsFil:
     """One calendar: the forekomster of the virksomheter in keys (all when empty)."""
-    from aarshjul.engine.expand import etter_baser, expand
+    from aarshjul.engine.expand import etter_baser
     from aarshjul.render.common import virksomheter_tekst
     from aarshjul.render.ics import kalenderbeskrivelse, kalendernavn, render_ics
 
-    forekomster = expand(plan, start, end, keys or None)
+    forekomster = _i_kalenderen(plan, start, end, keys or None)
     hvem = virksomheter_tekst(plan, tuple(keys)) if keys else "alle virksomheter"
     data = render_ics(
         plan, forekomster, calname=kalendernavn(plan, hvem), stamp=stamp,
@@ -119,10 +129,10 @@ def mappe_filer(
     after the files. File names are checked when this is called, before the first file
     is made, so a name problem leaves a published folder as it was.
     """
-    from aarshjul.engine.expand import etter_baser, expand
+    from aarshjul.engine.expand import etter_baser
 
     filnavn = ics_filnavn_alle(plan)
-    forekomster = expand(plan, start, end)
+    forekomster = _i_kalenderen(plan, start, end)
     return lag_mappe_filer(
         plan, forekomster, filnavn, stamp=stamp, fra=start, til=end, manifest=manifest, utfort=utfort,
         baser=etter_baser(plan, forekomster),
@@ -191,12 +201,12 @@ def skriv_ics_mappe(
     as it is made (memory grows with one file, not the folder), and the manifest last.
     `varsle` gets the warning about a manifest that could not be read.
     """
-    from aarshjul.engine.expand import etter_baser, expand
+    from aarshjul.engine.expand import etter_baser
     from aarshjul.storage.ics_manifest import MANIFEST, Manifest, dato_naa
     from aarshjul.storage.output import ensure_folder, er_lik, fjern_gamle_tmp, write_in_folder
 
     filnavn = ics_filnavn_alle(plan)
-    forekomster = expand(plan, start, end)
+    forekomster = _i_kalenderen(plan, start, end)
     mappe = ensure_folder(ut, "Med --alle er -o en mappe.")
     fjern_gamle_tmp(mappe, [*filnavn.values(), f"{ICS_ALLE}.ics", MANIFEST])
     manifest = Manifest.les(mappe, dato_naa(today))
