@@ -207,6 +207,12 @@ def test_ics_from_a_later_start_keeps_a_vindu_that_still_runs(run, tmp_path: Pat
     assert b"UID:juleaktivitet.uker.2026@test.example.no" in (mappe / "skole.ics").read_bytes()
 
 
+def test_tiltak_shows_the_running_vindu_as_next(run) -> None:
+    r = run("tiltak", "--format", "tekst", plan=VINDU, today="09.09.2026")
+    assert r.exit_code == 0, r.output
+    assert "Neste: 31.08.–18.09.2026 (pågår): Nasjonale prøver gjennomføres" in r.stdout
+
+
 # --- follow-up ----------------------------------------------------------------------------
 
 

@@ -167,7 +167,8 @@ def tiltak_status(plan: Plan, dag: date, virksomheter: Sequence[str] | None = No
     With virksomheter, `neste` is the next forekomst one of them takes part in.
     """
     neste: dict[str, Rad] = {}
-    for f in expand(plan, dag, dag + TILTAK_HORISONT, virksomheter or None):
+    # A vindu that still runs comes before the next one starts.
+    for f in [*paagaaende(plan, dag, virksomheter), *expand(plan, dag, dag + TILTAK_HORISONT, virksomheter or None)]:
         if f.tiltak_id not in neste:
             neste[f.tiltak_id] = Rad(f, best_rolle(plan, (f,), virksomheter), (f.dato - dag).days, False)
     ventende = waiting(plan, virksomheter or None)

@@ -128,7 +128,8 @@ def tiltak_linje(plan: Plan, status: TiltakStatus) -> TiltakLinje:
     if status.neste is not None:
         f = status.neste.forekomst
         dag = dato_tekst(f) if f.sluttdato else dato_med_ukedag(f.dato)
-        naar = f"{dag} ({dager_igjen_tekst(status.neste.dager_igjen)})"
+        igjen = status.neste.dager_igjen
+        naar = f"{dag} ({'pågår' if igjen < 0 else dager_igjen_tekst(igjen)})"  # the span is shown
         tekst = f"{naar}: {one_line(f.tittel)}"
         merker = [m for m in andre_antakelser(f) if m not in (ANSVAR_ANTATT, DELTAKERE_ANTATT)]
         merker += [ANTATT] if f.antatt is not None else []
