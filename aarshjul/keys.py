@@ -10,12 +10,13 @@ occurrence belongs to, taken from the rule's own date before any move:
 | måneder (Maanedlig)               | "YYYY-MM"          | samba.mote.2026-12                  |
 | uker / ukedag (ISO weeks, weekly) | "YYYY-Www"         | ressursteam.fast_dag.2026-W49       |
 | yearly anchor (`etter: "15.08"`)  | "YYYY"             | foreldremote.mote.2026              |
-| vindu (`fra_uke`, `fra`: a span)  | "YYYY" of its start | prover.gjennomfoering.2026         |
+| vindu (`fra_uke`, `fra`: a span)  | "YYYY" it starts † | prover.gjennomfoering.2026          |
 | one-off date, etter_dato          | "engang"           | mobbing.plan_ferdig.engang          |
 | `etter:` another hendelse         | the base's periode | kompetanseheving.evaluering.2026-08 |
 | raw RRULE                         | the rule's date    | x.y.2027-03-02                      |
 | før_ferie / etter_ferie           | "YYYY" of start *  | samtaler.hoest.2026                 |
 
+† for `fra_uke` the ISO year: uke 1 of 2019 starts 31.12.2018.
 * the year the ferie starts; its start date ("2026-11-13") when a ferie of that name
   starts more than once that year (planleggingsdager), so each still has its own key.
 
@@ -46,8 +47,10 @@ def uke_periode(d: date) -> str:
     return f"{aar:04d}-W{uke:02d}"
 
 
-def aar_periode(d: date) -> str:
-    return f"{d.year:04d}"
+def aar_periode(d: date | int) -> str:
+    """"2026": the year of a date, or a year given as a number (a week vindu's ISO year,
+    whose Monday of week 1 can lie in the year before)."""
+    return f"{d if isinstance(d, int) else d.year:04d}"
 
 
 def dato_periode(d: date) -> str:

@@ -322,3 +322,17 @@ def test_dato_tekst_of_a_one_day_forekomst_is_the_date(plan: Plan) -> None:
     (f,) = _av(plan, "prover.gjennomfoering", date(2026, 8, 1), date(2026, 9, 1))
     assert dato_tekst(f) == "31.08.–18.09.2026"
     assert dato_tekst(replace(f, sluttdato=None)) == "31.08.2026"
+
+
+def test_week_1_vinduer_of_two_iso_years_have_their_own_keys(tmp_path: Path) -> None:
+    # ISO week 1 of 2018 starts Monday 01.01.2018, that of 2019 Monday 31.12.2018: both in
+    # calendar year 2018, so the key counts the ISO year.
+    tekst = VINDU.read_text(encoding="utf-8").replace("periode_fra: 01.08.2025", "periode_fra: 01.08.2017")
+    tekst = tekst.replace("når: {fra_uke: 50, til_uke: 2}", "når: {fra_uke: 1, til_uke: 2}")
+    fil = tmp_path / "plan.yaml"
+    fil.write_text(tekst, encoding="utf-8")
+    uker = _av(load_plan(fil), "juleaktivitet.uker", date(2018, 1, 1), date(2019, 2, 1))
+    assert [(f.dato, f.nokkel) for f in uker] == [
+        (date(2018, 1, 1), "juleaktivitet.uker.2018"),
+        (date(2018, 12, 31), "juleaktivitet.uker.2019"),
+    ]

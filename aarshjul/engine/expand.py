@@ -609,7 +609,9 @@ class _Expander:
             for aar in range(lo.year - 1, hi.year + 2):
                 spenn = vindu_datoer(naar, aar)
                 if spenn is not None and lo <= spenn[0] <= hi:
-                    yield spenn[0], keys.aar_periode(spenn[0]), None
+                    # The year the series counts (ISO year for weeks): uke 1 of 2019
+                    # starts 31.12.2018, the same calendar year as uke 1 of 2018.
+                    yield spenn[0], keys.aar_periode(aar), None
 
     def _maanedlig(self, regel: Maanedlig, lo: date, hi: date) -> Iterator[date]:
         maaneder = sorted(regel.maaneder)
