@@ -44,6 +44,10 @@ trap 'rm -rf "$work"' EXIT INT TERM
     --kvittering-url https://intranett.example.no/aarshjul-kvitter >/dev/null
 # The pages only `aarshjul serve` shows (Mine oppgaver, the report, ...), beside them.
 "$python" tests/a11y/serve_pages.py "$work/nett"
+# Another kommune's site: skolerute ferier under the months, vinduer, a weekly meeting
+# summed up in one line, none of which the shipped plan has.
+"$python" -m aarshjul --plan tests/plans/fjordvik/plan.yaml --today 01.12.2026 publiser \
+    -o "$work/fjordvik" --url https://intranett.example.no/oppvekst >/dev/null
 export CHROMIUM=$chromium
 if [ -n "$shots" ]; then
     node tests/a11y/axe.mjs "$work/nett" --screenshots "$shots"
@@ -55,3 +59,4 @@ if [ -n "$shots" ]; then
 else
     node tests/a11y/axe.mjs "$work/nett"
 fi
+node tests/a11y/axe.mjs "$work/fjordvik"
