@@ -284,3 +284,15 @@ def test_rules_that_never_match_are_refused_without_searching_to_year_9999(
     for i, regel in enumerate(regler):
         assert (f"umulig.yaml:{10 + i}:" in tekst and f"ugyldig RRULE «{regel}»: regelen gir ingen dato de første "
                 "10 årene etter start 01.08.2026" in tekst), tekst  # fmt: skip
+
+
+def test_an_etter_on_a_hendelse_with_a_bad_rule_reports_that_rule_once(tmp_path: Path) -> None:
+    """The base's bad `når` dropped it, so the follower's `etter:` was also called «ukjent
+    hendelse», and adding up the chain then crashed with a KeyError (a traceback from
+    `check`). Only the base's own mistake is reported."""
+    path = chain_plan(tmp_path / "plan.yaml", 3, root="{innen: 15. juni}")
+    with pytest.raises(PlanError) as e:
+        load_plan(path)
+    assert len(e.value.problems) == 1
+    assert "«innen» hører til «etter:»" in e.value.problems[0].message
+    assert e.value.problems[0].line == 10

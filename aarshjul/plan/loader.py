@@ -530,6 +530,8 @@ class _Builder:
         if m is None:
             return None
         hid = w.ident(m["id"], f"{tiltak_what}: hendelse-id") if "id" in m else None
+        if hid:
+            self.refs.skrevne_hendelser.add(f"{tiltak_id}.{hid}")
         what = f"Hendelsen «{tiltak_id}.{hid or '?'}»"
         tittel = w.text(m["tittel"], f"{what}: tittel") if "tittel" in m else None
         htype = self._enum(m["type"], HendelseType, f"{what}: type") if "type" in m else None

@@ -41,6 +41,9 @@ class Refs:
     virksomheter: list[Ref] = field(default_factory=list)
     hendelser: list[Ref] = field(default_factory=list)  # qualified "tiltak.hendelse"
     datoer: list[Ref] = field(default_factory=list)
+    # "tiltak.hendelse" of every hendelse the file has, also those with an error of their
+    # own: a reference to one is not «ukjent» (that would report one mistake twice).
+    skrevne_hendelser: set[str] = field(default_factory=set)
     ferier: list[Ref] = field(default_factory=list)  # ferie names (`før_ferie:`), check_ferienavn
 
 
@@ -69,13 +72,14 @@ def check_refs(
     hendelser = {f"{t.id}.{h.id}": h.linje for t in tiltak for h in t.hendelser}
     problems = len(w.problems)
     for ref in refs.hendelser:
-        if ref.value not in hendelser:
+        if ref.value not in hendelser and ref.value not in refs.skrevne_hendelser:
             forslag = difflib.get_close_matches(ref.value, sorted(hendelser), n=1, cutoff=0.6)
             hint = f" Mente du «{forslag[0]}»?" if forslag else ""
             w.error(ref.node, f"{ref.what}: ukjent hendelse «{ref.value}».{hint} "
                               "Skriv «hendelse» i samme tiltak eller «tiltak.hendelse».")  # fmt: skip
     _check_cycles(w, tiltak, hendelser)
-    if len(w.problems) == problems:
+    # A chain through a hendelse that has an error of its own is not added up.
+    if len(w.problems) == problems and all(ref.value in hendelser for ref in refs.hendelser):
         check_offsets(w, tiltak, datoer)
 
 
