@@ -216,6 +216,18 @@ def test_tiltak_shows_the_running_vindu_as_next(run) -> None:
 # --- follow-up ----------------------------------------------------------------------------
 
 
+def test_mine_oppgaver_lists_a_running_vindu_under_this_month(plan: Plan) -> None:
+    """The browser's «Mine oppgaver»: a vindu frist that began in August is not overdue
+    on 10.09 and must still be in a list (this month's) until its last day."""
+    from aarshjul.services.signoff import mine_oppgaver
+
+    oppgaver = mine_oppgaver(plan, ["skole"], {}, date(2026, 9, 10))
+    denne = [o.forekomst.nokkel for o in oppgaver.denne_maaneden if o.forekomst is not None]
+    assert "prover.gjennomfoering.2026" in denne
+    forfalt = [o.forekomst.nokkel for o in oppgaver.forfalt if o.forekomst is not None]
+    assert "prover.gjennomfoering.2026" not in forfalt and "prover.gjennomfoering.2025" in forfalt
+
+
 def test_a_vindu_frist_is_due_at_its_end(plan: Plan) -> None:
     (f,) = _av(plan, "prover.gjennomfoering", date(2026, 8, 1), date(2026, 9, 1))
     assert Oppfoelger(plan, {}, date(2026, 9, 10)).status(f).status is Status.KOMMENDE

@@ -621,6 +621,7 @@ def mine_oppgaver(
     sign-offs before this month, so the latest can still be undone."""
     from aarshjul.engine.expand import expand
     from aarshjul.engine.followup import FORFALT_DAGER, Status, forfalte, med_status
+    from aarshjul.engine.select import paagaaende
 
     def egne(f: Forekomst) -> bool:
         return f.type.value != "aktivitet" and (
@@ -631,7 +632,10 @@ def mine_oppgaver(
     maaned_start = today.replace(day=1)
     neste = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
     sett = {o.forekomst.nokkel for o in forfalt if o.forekomst is not None}
-    i_maaned = [f for f in expand(plan, maaned_start, neste, keys) if egne(f) and f.nokkel not in sett]
+    # With the vinduer that began before the month and still run: not overdue before their
+    # last day, they would otherwise be in no list while they run.
+    denne = [*paagaaende(plan, maaned_start, keys), *expand(plan, maaned_start, neste, keys)]
+    i_maaned = [f for f in denne if egne(f) and f.nokkel not in sett]
     senere = [f for f in expand(plan, neste, neste + timedelta(days=MINE_DAGER), keys) if egne(f)]
     tidligere = [f for f in expand(plan, today - timedelta(days=FORFALT_DAGER), maaned_start, keys)
                  if egne(f) and f.nokkel in logg]  # fmt: skip
