@@ -577,6 +577,10 @@ class _Sider:
                               else dato_med_ukedag(hp.dato), one_line(hp.grunn)) for hp in dropp),
                 anker=f"fast-{aar}-{tiltak_id}-{hendelse_id}",
             )  # fmt: skip
+        # Only the page being made: the pages are made one at a time, and a cache of every
+        # page's summaries grew with the site (5,005 virksomheter: +40 MiB by the end).
+        if any(k != key for _, k in self._faste_cache):
+            self._faste_cache.clear()
         self._faste_cache[(aar, key)] = faste
         return faste
 
