@@ -99,6 +99,7 @@ class Ferie:
     # Where it was read, for a reader: "skolerute-2026-27.csv, linje 40–44" or
     # "plan.yaml, linje 14" (plan/ferier.py). Not part of what the ferie is.
     kilde: str = field(default="", compare=False)
+    fil: str = field(default="", compare=False)  # the file's name alone: "plan.yaml"
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,7 @@ def test_each_ferie_names_the_file_and_lines_it_came_from(tmp_path: Path) -> Non
         "2026-11-13;A;Nei;Ja;Ja;Planleggingsdag\n"
     )
     hoest, plan_dag = les_skolerute(_csv(tmp_path, text, "rute-2026-27.csv"))
-    assert hoest.kilde == "rute-2026-27.csv, linje 3–5"
+    assert (hoest.kilde, hoest.fil) == ("rute-2026-27.csv, linje 3–5", "rute-2026-27.csv")
     assert plan_dag.kilde == "rute-2026-27.csv, linje 6"
 
 

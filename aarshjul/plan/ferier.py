@@ -324,7 +324,8 @@ def _skolerute_ferier(dager: Sequence[tuple[date, str, int]], filnavn: str) -> t
         if start is not None and slutt is not None:
             fra_l, til_l = min(linjer), max(linjer)
             hvor = f"linje {fra_l}" if fra_l == til_l else f"linje {fra_l}–{til_l}"
-            result.append(Ferie(navn or _STANDARD_NAVN, fra=start, til=slutt, kilde=f"{filnavn}, {hvor}"))
+            result.append(Ferie(navn or _STANDARD_NAVN, fra=start, til=slutt, kilde=f"{filnavn}, {hvor}",
+                                fil=filnavn))
 
     for dato, kommentar, linje in dager:
         if slutt is not None and kommentar in ("", navn) and (dato - slutt).days <= 3 and all(

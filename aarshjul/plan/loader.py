@@ -258,7 +258,8 @@ class _Builder:
                     w.error(m["til"], f"{what}: til ({til:%d.%m.%Y}) er før fra ({fra:%d.%m.%Y}).")
                     continue
                 linje = item.start_mark.line + 1
-                result.append(Ferie(navn, fra=fra, til=til, linje=linje, kilde=f"{w.path.name}, linje {linje}"))
+                result.append(Ferie(navn, fra=fra, til=til, linje=linje, kilde=f"{w.path.name}, linje {linje}",
+                                    fil=w.path.name))
                 continue
             uker: list[int] = []
             for uke_node in w.items(m["uker"], f"{what}: uker"):
@@ -267,7 +268,8 @@ class _Builder:
                     uker.append(uke)
             if navn is not None and uker:
                 linje = item.start_mark.line + 1
-                result.append(Ferie(navn, uker=tuple(sorted(uker)), linje=linje, kilde=f"{w.path.name}, linje {linje}"))
+                result.append(Ferie(navn, uker=tuple(sorted(uker)), linje=linje, kilde=f"{w.path.name}, linje {linje}",
+                                    fil=w.path.name))
         return result
 
     def _ferier_fil(self, node: yaml.Node, head: dict[str, Any]) -> list[Ferie]:

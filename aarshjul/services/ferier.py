@@ -16,9 +16,8 @@ def ferieoversikt(plan: Plan, skoleaar: int, virksomheter: Sequence[str] = ()) -
     fra, slutt = date(skoleaar, 8, 1), date(skoleaar + 1, 8, 1)
     filer: list[str] = []
     for ferie in plan.ferier:
-        fil = ferie.kilde.split(", linje")[0]
-        if fil and fil not in filer:
-            filer.append(fil)
+        if ferie.fil and ferie.fil not in filer:
+            filer.append(ferie.fil)
     for p in plan.ferier_fil:
         if p.name not in filer:
             filer.append(p.name)
