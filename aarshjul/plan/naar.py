@@ -245,17 +245,8 @@ def _etter(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentakelse 
         return EtterDato(target, innen, innen_tekst)
     aarsdato = _AARSDATO.match(target)
     if aarsdato:
-        dag, mnd = int(aarsdato[1]), int(aarsdato[2])
-        if not 1 <= mnd <= 12:
-            w.error(m[form], f"{what}: etter: «{target}» har måned {mnd}; måneden må være 1–12.")
-            return None
-        if (mnd, dag) == (2, 29):
-            w.error(m[form], f"{what}: etter: 29.02 finnes ikke hvert år; bruk 28.02 eller 01.03.")
-            return None
-        if not 1 <= dag <= calendar.monthrange(2001, mnd)[1]:
-            w.error(m[form], f"{what}: etter: «{target}» finnes ikke: {MAANEDER[mnd - 1]} har ikke {dag} dager.")
-            return None
-        return EtterAarsdato(mnd, dag, innen, innen_tekst)
+        dag_i_aaret = _dag_hvert_aar(w, m[form], aarsdato, target, f"{what}: etter")
+        return EtterAarsdato(*dag_i_aaret, innen, innen_tekst) if dag_i_aaret else None
     qualified = target if "." in target else f"{c.tiltak_id}.{target}"
     c.refs.hendelser.append(Ref(m[form], qualified, what))
     return Relativ(qualified, innen, innen_tekst)
@@ -294,13 +285,8 @@ def _uker(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentakelse |
     if "dag" not in m:
         w.error(node, f"{what}: «uker» trenger «dag», en ukedag, f.eks. «dag: mandag».")
         return None
-    value = w.text(m["dag"], f"{what}: dag")
-    if value is None:
-        return None
-    ukedag = parse_ukedag(value)
+    ukedag = _ukedag(w, m["dag"], "uker", what)
     if ukedag is None:
-        w.error(m["dag"], f"{what}: dag: ukjent ukedag «{value}» – med «uker» er dag en ukedag "
-                          f"({', '.join(UKEDAGER)}).")  # fmt: skip
         return None
     if not uker:
         return None
@@ -352,17 +338,39 @@ def _aarsdag(c: _Context, node: yaml.Node, key: str, what: str) -> tuple[int, in
             w.error(node, f"{what}: {key}: forstår ikke «{value}». Skriv dag.måned i anførselstegn, "
                           'f.eks. «fra: "01.05", til: "12.06"».')  # fmt: skip
         return None
+    return _dag_hvert_aar(w, node, aarsdato, value, f"{what}: {key}")
+
+
+def _dag_hvert_aar(
+    w: Walker, node: yaml.Node, aarsdato: re.Match[str], value: str, what: str
+) -> tuple[int, int] | None:
+    """(month, day) of a day.month that comes every year (`etter: "15.08"`, a vindu's
+    `fra`/`til`), or None with the reason reported: month 1–12, a day the month has,
+    and not 29.02."""
     dag, mnd = int(aarsdato[1]), int(aarsdato[2])
     if not 1 <= mnd <= 12:
-        w.error(node, f"{what}: {key}: «{value}» har måned {mnd}; måneden må være 1–12.")
+        w.error(node, f"{what}: «{value}» har måned {mnd}; måneden må være 1–12.")
         return None
     if (mnd, dag) == (2, 29):
-        w.error(node, f"{what}: {key}: 29.02 finnes ikke hvert år; bruk 28.02 eller 01.03.")
+        w.error(node, f"{what}: 29.02 finnes ikke hvert år; bruk 28.02 eller 01.03.")
         return None
     if not 1 <= dag <= calendar.monthrange(2001, mnd)[1]:
-        w.error(node, f"{what}: {key}: «{value}» finnes ikke: {MAANEDER[mnd - 1]} har ikke {dag} dager.")
+        w.error(node, f"{what}: «{value}» finnes ikke: {MAANEDER[mnd - 1]} har ikke {dag} dager.")
         return None
     return mnd, dag
+
+
+def _ukedag(w: Walker, node: yaml.Node, form: str, what: str) -> int | None:
+    """`dag:` beside a form whose day is a weekday (`uker`, `før_ferie`): 0 = mandag, or
+    None with the reason reported."""
+    value = w.text(node, f"{what}: dag")
+    if value is None:
+        return None
+    ukedag = parse_ukedag(value)
+    if ukedag is None:
+        w.error(node, f"{what}: dag: ukjent ukedag «{value}» – med «{form}» er dag en ukedag "
+                      f"({', '.join(UKEDAGER)}).")  # fmt: skip
+    return ukedag
 
 
 def _ferie(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentakelse | None:
@@ -373,13 +381,8 @@ def _ferie(c: _Context, node: yaml.Node, m: _Mapping, what: str) -> Gjentakelse 
     navn = w.text(m[form], f"{what}: {form}")
     ukedag: int | None = None
     if "dag" in m:
-        value = w.text(m["dag"], f"{what}: dag")
-        if value is None:
-            return None
-        ukedag = parse_ukedag(value)
+        ukedag = _ukedag(w, m["dag"], form, what)
         if ukedag is None:
-            w.error(m["dag"], f"{what}: dag: ukjent ukedag «{value}» – med «{form}» er dag en ukedag "
-                              f"({', '.join(UKEDAGER)}).")  # fmt: skip
             return None
     if navn is None:
         return None
