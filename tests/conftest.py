@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -134,3 +135,20 @@ def assert_golden(path: Path, data: bytes, update: bool) -> None:
         if not update:
             pytest.fail(f"golden-filen {path.name} fantes ikke og er skrevet; se over den og kjør igjen")
     assert data == path.read_bytes(), f"avvik fra {path}; kjør pytest --update-golden og se på diffen"
+
+
+def skoleruter_kopi(tmp_path: Path, gammel: str = "", ny: str = "", csv: dict[str, str] | None = None) -> Path:
+    """tests/plans/skoleruter (a plan with a skolerute per school year) copied into
+    tmp_path, with `gammel` replaced by `ny` once in plan.yaml and rows added to CSV
+    files; the copied plan.yaml."""
+    for fil in (PLANS / "skoleruter").iterdir():
+        shutil.copy(fil, tmp_path / fil.name)
+    plan_fil = tmp_path / "plan.yaml"
+    tekst = plan_fil.read_text(encoding="utf-8")
+    if gammel:
+        assert gammel in tekst
+        plan_fil.write_text(tekst.replace(gammel, ny, 1), encoding="utf-8")
+    for navn, rader in (csv or {}).items():
+        with (tmp_path / navn).open("a", encoding="utf-8") as f:
+            f.write(rader)
+    return plan_fil

@@ -6,31 +6,17 @@ each test changes one thing in a copy of it.
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, REPO
+from conftest import PLANS, REPO, skoleruter_kopi
 
 from aarshjul.engine.check import PlanWarning, WarningKind, find_warnings
 from aarshjul.plan.loader import load_plan
 
 SKOLERUTER = PLANS / "skoleruter"
 
-
-def _kopi(tmp_path: Path, gammel: str = "", ny: str = "", csv: dict[str, str] | None = None) -> Path:
-    for fil in SKOLERUTER.iterdir():
-        shutil.copy(fil, tmp_path / fil.name)
-    plan_fil = tmp_path / "plan.yaml"
-    tekst = plan_fil.read_text(encoding="utf-8")
-    if gammel:
-        assert gammel in tekst
-        plan_fil.write_text(tekst.replace(gammel, ny, 1), encoding="utf-8")
-    for navn, rader in (csv or {}).items():
-        with (tmp_path / navn).open("a", encoding="utf-8") as f:
-            f.write(rader)
-    return plan_fil
 
 
 def _advarsler(plan_fil: Path, today: date, kind: WarningKind | None = None) -> list[PlanWarning]:
@@ -43,7 +29,7 @@ def test_the_test_plan_is_clean(today: date) -> None:
 
 
 def test_a_school_year_without_ferier(tmp_path: Path) -> None:
-    plan_fil = _kopi(tmp_path, "periode_til: 31.07.2028", "periode_til: 31.07.2030")
+    plan_fil = skoleruter_kopi(tmp_path, "periode_til: 31.07.2028", "periode_til: 31.07.2030")
     [w] = _advarsler(plan_fil, date(2027, 9, 1), WarningKind.SKOLEAAR_UTEN_FERIER)
     assert w.line is None
     assert w.message.startswith("Skoleåret 2028/29 har ingen ferier: møtene blir ikke flyttet ut av høstferien")
@@ -54,7 +40,7 @@ def test_a_school_year_without_ferier(tmp_path: Path) -> None:
 
 def test_a_school_year_after_the_plan_period_is_not_checked(tmp_path: Path) -> None:
     assert _advarsler(SKOLERUTER / "plan.yaml", date(2027, 9, 1)) == []  # 2028/29 is after 31.07.2028
-    plan_fil = _kopi(tmp_path, "  periode_til: 31.07.2028\n",
+    plan_fil = skoleruter_kopi(tmp_path, "  periode_til: 31.07.2028\n",
                      '  periode_til: 31.07.2028\n  videreført: "Gjelder til ny plan er vedtatt."\n')  # fmt: skip
     kinds = [w.kind for w in _advarsler(plan_fil, date(2027, 9, 1))]
     assert WarningKind.SKOLEAAR_UTEN_FERIER in kinds
@@ -69,7 +55,7 @@ def test_plans_without_ferier_say_nothing_new() -> None:
 
 
 def test_a_pupil_day_on_a_weekend(tmp_path: Path) -> None:
-    plan_fil = _kopi(tmp_path, csv={"skolerute-2027-28.csv": "2027-10-09;Fjellbygd skole;Ja;Ja;Ja;\n"})
+    plan_fil = skoleruter_kopi(tmp_path, csv={"skolerute-2027-28.csv": "2027-10-09;Fjellbygd skole;Ja;Ja;Ja;\n"})
     [w] = _advarsler(plan_fil, date(2026, 9, 1), WarningKind.SKOLERUTE)
     assert (w.fil, w.line) == (tmp_path / "skolerute-2027-28.csv", 227)
     assert w.message == ("Lørdag 09.10.2027 er oppført som elevdag (elevdag = Ja). "
@@ -77,7 +63,7 @@ def test_a_pupil_day_on_a_weekend(tmp_path: Path) -> None:
 
 
 def test_a_date_twice_with_different_elevdag(tmp_path: Path) -> None:
-    plan_fil = _kopi(tmp_path, csv={"skolerute-2027-28.csv": "2027-10-05;Fjellbygd skole;Ja;Ja;Ja;\n"})
+    plan_fil = skoleruter_kopi(tmp_path, csv={"skolerute-2027-28.csv": "2027-10-05;Fjellbygd skole;Ja;Ja;Ja;\n"})
     [w] = _advarsler(plan_fil, date(2026, 9, 1), WarningKind.SKOLERUTE)
     assert (w.fil, w.line) == (tmp_path / "skolerute-2027-28.csv", 227)
     assert w.message.startswith("05.10.2027 står to ganger for Fjellbygd skole med ulik elevdag "
@@ -85,13 +71,13 @@ def test_a_date_twice_with_different_elevdag(tmp_path: Path) -> None:
 
 
 def test_two_schools_in_one_file_may_differ(tmp_path: Path) -> None:
-    plan_fil = _kopi(tmp_path, csv={"skolerute-2027-28.csv": "2027-10-05;Fjellbygd ungdomsskole;Ja;Ja;Ja;\n"})
+    plan_fil = skoleruter_kopi(tmp_path, csv={"skolerute-2027-28.csv": "2027-10-05;Fjellbygd ungdomsskole;Ja;Ja;Ja;\n"})
     assert _advarsler(plan_fil, date(2026, 9, 1), WarningKind.SKOLERUTE) == []
 
 
 def test_two_files_that_disagree_about_a_day(tmp_path: Path) -> None:
     # 2027-28's file also lists 25.06.2027, a school day there; 2026-27's says sommerferie.
-    plan_fil = _kopi(tmp_path, csv={"skolerute-2027-28.csv": "2027-06-25;Fjellbygd skole;Ja;Ja;Ja;\n"})
+    plan_fil = skoleruter_kopi(tmp_path, csv={"skolerute-2027-28.csv": "2027-06-25;Fjellbygd skole;Ja;Ja;Ja;\n"})
     [w] = _advarsler(plan_fil, date(2026, 9, 1), WarningKind.SKOLERUTE)
     assert (w.fil, w.line) == (tmp_path / "skolerute-2027-28.csv", 227)
     assert w.message == ("25.06.2027 er skoledag her, men skolefri i skolerute-2026-27.csv, linje 226. "
@@ -101,7 +87,7 @@ def test_two_files_that_disagree_about_a_day(tmp_path: Path) -> None:
 
 
 def test_a_move_longer_than_a_week(tmp_path: Path) -> None:
-    plan_fil = _kopi(tmp_path, "  ferier_gjelder: [skole]\n",
+    plan_fil = skoleruter_kopi(tmp_path, "  ferier_gjelder: [skole]\n",
                      "  ferier_gjelder: [skole]\n  ferier:\n"
                      "    - {navn: Sommerferie, fra: 21.06.2027, til: 06.08.2027}\n")  # fmt: skip
     with (tmp_path / "plan.yaml").open("a", encoding="utf-8") as f:
@@ -114,7 +100,7 @@ def test_a_move_longer_than_a_week(tmp_path: Path) -> None:
 
 def test_a_move_through_two_ferier(tmp_path: Path) -> None:
     # Vinterferie 01.–05.03.2027, then a leirskole week: first Tuesday 02.03 → 16.03.
-    plan_fil = _kopi(tmp_path, "  ferier_gjelder: [skole]\n",
+    plan_fil = skoleruter_kopi(tmp_path, "  ferier_gjelder: [skole]\n",
                      "  ferier_gjelder: [skole]\n  ferier:\n"
                      "    - {navn: Leirskole, fra: 08.03.2027, til: 12.03.2027}\n")  # fmt: skip
     w, uke = _advarsler(plan_fil, date(2026, 9, 1), WarningKind.LANG_FLYTTING)
@@ -130,7 +116,7 @@ def test_a_whole_week_move_is_fine() -> None:
 
 
 def test_a_frist_of_the_school_in_a_ferie(tmp_path: Path) -> None:
-    plan_fil = _kopi(tmp_path)
+    plan_fil = skoleruter_kopi(tmp_path)
     with plan_fil.open("a", encoding="utf-8") as f:
         f.write("      - {id: frist, tittel: Søknad om skoleskyss, type: frist, når: {måneder: [oktober], dag: 5}}\n"
                 "      - {id: bhg, tittel: Barnehagens frist, type: frist, når: {måneder: [oktober], dag: 5},"
@@ -145,7 +131,7 @@ def test_a_frist_of_the_school_in_a_ferie(tmp_path: Path) -> None:
 
 def test_foer_ferie_without_that_ferie_in_a_school_year(tmp_path: Path) -> None:
     # Rename 2027/28's høstferie: that school year has ferier, but no Høstferie.
-    plan_fil = _kopi(tmp_path)
+    plan_fil = skoleruter_kopi(tmp_path)
     csv = tmp_path / "skolerute-2027-28.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace("Høstferie", "Haustferie"), encoding="utf-8")
     [w] = _advarsler(plan_fil, date(2027, 9, 1), WarningKind.FERIE_MANGLER)
@@ -155,7 +141,7 @@ def test_foer_ferie_without_that_ferie_in_a_school_year(tmp_path: Path) -> None:
 
 
 def test_check_shows_the_csv_file_and_line(run, tmp_path: Path) -> None:
-    plan_fil = _kopi(tmp_path, csv={"skolerute-2027-28.csv": "2027-10-09;Fjellbygd skole;Ja;Ja;Ja;\n"})
+    plan_fil = skoleruter_kopi(tmp_path, csv={"skolerute-2027-28.csv": "2027-10-09;Fjellbygd skole;Ja;Ja;Ja;\n"})
     r = run("check", plan=plan_fil, today="01.09.2026")
     assert r.exit_code == 0, r.output
     assert f"{tmp_path / 'skolerute-2027-28.csv'}:227: Lørdag 09.10.2027 er oppført som elevdag" in r.stdout

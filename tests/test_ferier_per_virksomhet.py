@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import PLANS
+from conftest import PLANS, skoleruter_kopi
 
 from aarshjul.engine.expand import expand
 from aarshjul.model import Forekomst, Plan
@@ -21,16 +21,6 @@ from aarshjul.plan.loader import load_plan
 SKOLERUTER = PLANS / "skoleruter"
 HOESTFERIEN_2027 = (date(2027, 10, 1), date(2027, 11, 1))
 
-
-def _kopi(tmp_path: Path, gammel: str = "", ny: str = "") -> Path:
-    for fil in SKOLERUTER.iterdir():
-        shutil.copy(fil, tmp_path / fil.name)
-    plan_fil = tmp_path / "plan.yaml"
-    tekst = plan_fil.read_text(encoding="utf-8")
-    if gammel:
-        assert gammel in tekst
-        plan_fil.write_text(tekst.replace(gammel, ny, 1), encoding="utf-8")
-    return plan_fil
 
 
 def _en(plan: Plan, hendelse: str, fra: date, til: date) -> list[Forekomst]:
@@ -58,17 +48,17 @@ def test_loader_sets_unngaa_ferier_by_unit() -> None:
 
 
 def test_an_explicit_unngaa_ferier_still_wins(tmp_path: Path) -> None:
-    plan = load_plan(_kopi(tmp_path, "        deltakere: [barnehage]\n",
+    plan = load_plan(skoleruter_kopi(tmp_path, "        deltakere: [barnehage]\n",
                            "        deltakere: [barnehage]\n        unngå_ferier: ja\n"))  # fmt: skip
     [barnehage] = _en(plan, "samarbeid.barnehagemote", *HOESTFERIEN_2027)
     assert barnehage.dato == date(2027, 10, 12)
-    plan = load_plan(_kopi(tmp_path, "        deltakere: [skole]\n", "        deltakere: [skole]\n        unngå_ferier: nei\n"))
+    plan = load_plan(skoleruter_kopi(tmp_path, "        deltakere: [skole]\n", "        deltakere: [skole]\n        unngå_ferier: nei\n"))
     [skole] = _en(plan, "samarbeid.skolemote", *HOESTFERIEN_2027)
     assert skole.dato == date(2027, 10, 5)
 
 
 def test_without_ferier_gjelder_everyone_avoids_the_ferier(tmp_path: Path) -> None:
-    plan = load_plan(_kopi(tmp_path, "  ferier_gjelder: [skole]\n", ""))
+    plan = load_plan(skoleruter_kopi(tmp_path, "  ferier_gjelder: [skole]\n", ""))
     assert [f.dato for f in _en(plan, "samarbeid.barnehagemote", *HOESTFERIEN_2027)] == [date(2027, 10, 12)]
 
 
